@@ -1,0 +1,309 @@
+"""Print IR as Python source and compile it.
+
+Printing goes through gast and astor (``ast.unparse`` where astor cannot run),
+so every stage of the pipeline is valid Python. Comments, which the AST cannot
+hold, travel as marker strings and become ``#`` lines after printing::
+
+    Assign(Name("x_bar"), Call(MUL, (Name("g"), Name("y"))), accumulate=True)
+    ->  x_bar += g * y
+
+Compiling never writes files: the source is registered in ``linecache`` under a
+descriptive name, so tracebacks and ``inspect.getsource`` show generated lines.
+Generated functions run in the user's module globals (read live), and get the
+modules and helpers they need (``np``, ``math``, ...) as closure cells, next to
+the user function's own closure cells.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import linecache
+import math
+import re
+import sys
+import types
+from collections.abc import Callable
+
+import gast
+
+from . import ir
+from .ir import Call, Const, Expr, Name, Ref
+
+try:  # astor cannot run on Python 3.14+, where ast.Num and friends are gone
+    if sys.version_info >= (3, 14):
+        raise ImportError
+    import astor
+
+    def _unparse(tree: ast.AST) -> str:
+        return astor.to_source(tree)
+
+    PRINTER = "astor"
+except ImportError:  # pragma: no cover - depends on the Python version
+
+    def _unparse(tree: ast.AST) -> str:
+        return ast.unparse(tree) + "\n"
+
+    PRINTER = "ast.unparse"
+
+_COMMENT = "__s2sad_comment_"
+_BIN = {
+    "+": gast.Add, "-": gast.Sub, "*": gast.Mult, "/": gast.Div, "//": gast.FloorDiv,
+    "%": gast.Mod, "**": gast.Pow, "@": gast.MatMult, "&": gast.BitAnd, "|": gast.BitOr,
+    "^": gast.BitXor, "<<": gast.LShift, ">>": gast.RShift,
+}  # fmt: skip
+_UNARY = {"-": gast.USub, "+": gast.UAdd, "not": gast.Not, "~": gast.Invert}
+_CMP = {
+    "<": gast.Lt, "<=": gast.LtE, ">": gast.Gt, ">=": gast.GtE, "==": gast.Eq,
+    "!=": gast.NotEq, "is": gast.Is, "is not": gast.IsNot, "in": gast.In,
+    "not in": gast.NotIn,
+}  # fmt: skip
+
+
+# ------------------------------------------------------------------ expressions
+
+
+def _name(id: str, ctx: type = gast.Load) -> gast.Name:
+    return gast.Name(id=id, ctx=ctx(), annotation=None, type_comment=None)
+
+
+def _const(value: object) -> gast.expr:
+    if isinstance(value, float) and not math.isfinite(value):
+        if value != value:
+            return Printer().path("math.nan", True)
+        inf = Printer().path("math.inf", True)
+        return inf if value > 0 else gast.UnaryOp(op=gast.USub(), operand=inf)
+    if isinstance(value, tuple):
+        return gast.Tuple(elts=[_const(v) for v in value], ctx=gast.Load())
+    if isinstance(value, slice):
+        parts = (value.start, value.stop, value.step)
+        return gast.Slice(*(None if v is None else _const(v) for v in parts))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
+    return gast.Constant(value=value, kind=None)
+
+
+_IDENTIFIER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class Printer:
+    """IR to gast. ``aliases`` renames our module names where they would clash
+    with a user's name (``np`` -> ``numpy``); only canonical paths are renamed."""
+
+    def __init__(self, aliases: dict[str, str] | None = None):
+        self.aliases = aliases or {}
+        self.comments: list[str] = []  # printed as marker names, then as `#` lines
+        self.depth = 1
+
+    def path(self, path: str, canonical: bool = False) -> gast.expr:
+        if not _IDENTIFIER_PATH.match(path):  # a default value's source expression
+            return gast.parse(path, mode="eval").body
+        head, *rest = path.split(".")
+        if canonical:
+            head = self.aliases.get(head, head)
+        node: gast.expr = _name(head)
+        for attr in rest:
+            node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
+        return node
+
+    def expr(self, e: Expr) -> gast.expr:
+        if isinstance(e, Name):
+            return _name(e.id)
+        if isinstance(e, Const):
+            return _const(e.value)
+        if isinstance(e, Ref):
+            return self.path(e.path, e.canonical)
+        assert isinstance(e, Call), e
+        op, args = e.op, [self.expr(a) for a in e.args]
+        keywords = [gast.keyword(arg=k, value=self.expr(v)) for k, v in e.kwargs]
+        form = op.form
+        if form == "binary":
+            return gast.BinOp(left=args[0], op=_BIN[op.symbol](), right=args[1])
+        if form == "unary":
+            return gast.UnaryOp(op=_UNARY[op.symbol](), operand=args[0])
+        if form == "compare":
+            return gast.Compare(left=args[0], ops=[_CMP[op.symbol]()], comparators=[args[1]])
+        if form == "attr":
+            return gast.Attribute(value=args[0], attr=op.symbol, ctx=gast.Load())
+        if form == "method":
+            func = gast.Attribute(value=args[0], attr=op.symbol, ctx=gast.Load())
+            return gast.Call(func=func, args=args[1:], keywords=keywords)
+        if form == "subscript":
+            return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
+        if form == "tuple":
+            return gast.Tuple(elts=args, ctx=gast.Load())
+        if form == "list":
+            return gast.List(elts=args, ctx=gast.Load())
+        if form == "slice":
+            none = [isinstance(a, Const) and a.value is None for a in e.args]
+            return gast.Slice(*(None if n else g for n, g in zip(none, args)))
+        if form == "ifexp":
+            return gast.IfExp(test=args[0], body=args[1], orelse=args[2])
+        if form == "boolop":
+            op_node = gast.And() if op.symbol == "and" else gast.Or()
+            return gast.BoolOp(op=op_node, values=args)
+        if form == "call":
+            return gast.Call(func=self.path(op.symbol, op.canonical), args=args, keywords=keywords)
+        raise AssertionError(f"cannot print {op}")
+
+    # statements ------------------------------------------------------------------
+    def stmt(self, s: ir.Stmt) -> list[gast.stmt]:
+        if isinstance(s, ir.Assign):
+            target = _name(s.target.id, gast.Store)
+            if s.accumulate:
+                value, op = s.value, gast.Add()
+                if isinstance(value, Call) and value.op is ir.NEG:  # x += -e  ->  x -= e
+                    value, op = value.args[0], gast.Sub()
+                return [gast.AugAssign(target=target, op=op, value=self.expr(value))]
+            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
+        if isinstance(s, ir.Return):
+            return [gast.Return(value=self.expr(s.value))]
+        if isinstance(s, ir.Effect):
+            return [gast.Expr(value=self.expr(s.value))]
+        if isinstance(s, ir.Assert):
+            msg = None if s.msg is None else self.expr(s.msg)
+            return [gast.Assert(test=self.expr(s.test), msg=msg)]
+        if isinstance(s, ir.Comment):
+            out = []
+            for line in s.text.splitlines() or [""]:
+                self.comments.append(line)
+                out.append(gast.Expr(value=_name(f"{_COMMENT}{len(self.comments) - 1}")))
+            return out
+        if isinstance(s, ir.Def):
+            return [self.function(s.function, self.depth + 1)]
+        raise AssertionError(f"cannot print {s!r}")
+
+    def body(self, stmts: list[ir.Stmt]) -> list[gast.stmt]:
+        out = [node for s in stmts for node in self.stmt(s)]
+        return out or [gast.Pass()]
+
+    def arguments(self, params: list[ir.Param]) -> gast.arguments:
+        posonly = [p for p in params if p.kind == "positional_only"]
+        normal = [p for p in params if p.kind == "positional"]
+        kwonly = [p for p in params if p.kind == "keyword_only"]
+        defaults = [self.expr(p.default) for p in posonly + normal if p.default is not None]
+        return gast.arguments(
+            posonlyargs=[_name(p.name, gast.Param) for p in posonly],
+            args=[_name(p.name, gast.Param) for p in normal],
+            vararg=None,
+            kwonlyargs=[_name(p.name, gast.Param) for p in kwonly],
+            kw_defaults=[None if p.default is None else self.expr(p.default) for p in kwonly],
+            kwarg=None,
+            defaults=defaults,
+        )
+
+    def function(self, f: ir.Function, depth: int = 1) -> gast.FunctionDef:
+        self.depth = depth
+        body = self.body(f.body)
+        self.depth = depth
+        if f.doc:
+            body.insert(0, gast.Expr(value=gast.Constant(value=_docstring(f.doc, depth), kind=None)))
+        return gast.FunctionDef(
+            name=f.name, args=self.arguments(f.params), body=body, decorator_list=[],
+            returns=None, type_comment=None, type_params=[],
+        )  # fmt: skip
+
+
+def _docstring(doc: str, depth: int) -> str:
+    """PEP 257 layout: lines after the first indented like the body."""
+    lines = doc.strip("\n").splitlines()
+    if len(lines) == 1:
+        return lines[0]
+    indent = "    " * depth
+    return "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]]) + "\n" + indent
+
+
+def to_gast(e: Expr) -> gast.expr:
+    return Printer().expr(e)
+
+
+def expr_source(e: Expr, aliases: dict[str, str] | None = None) -> str:
+    """``e`` printed as Python."""
+    module = gast.Module(body=[gast.Expr(value=Printer(aliases).expr(e))], type_ignores=[])
+    return _unparse(gast.gast_to_ast(module)).strip()
+
+
+_COMMENT_LINE = re.compile(r"^(\s*)" + _COMMENT + r"(\d+)\s*$")
+
+
+def _restore_comments(text: str, comments: list[str]) -> str:
+    out = []
+    for line in text.splitlines():
+        m = _COMMENT_LINE.match(line)
+        if m:
+            line = f"{m.group(1)}# {comments[int(m.group(2))]}".rstrip()
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def function_source(f: ir.Function, aliases: dict[str, str] | None = None) -> str:
+    """The function printed as Python, comments included."""
+    printer = Printer(aliases)
+    module = gast.Module(body=[printer.function(f)], type_ignores=[])
+    return _restore_comments(_unparse(gast.gast_to_ast(module)), printer.comments)
+
+
+# -------------------------------------------------------------------- compiling
+
+_counter = itertools.count(1)
+
+
+def register_source(text: str, description: str) -> str:
+    """Put ``text`` in ``linecache`` under a fresh descriptive filename."""
+    filename = f"<s2sad {description} #{next(_counter)}>"
+    lines = text.splitlines(keepends=True)
+    linecache.cache[filename] = (len(text), None, lines, filename)
+    return filename
+
+
+def compile_function(
+    text: str,
+    description: str,
+    globals: dict,
+    cells: dict[str, object],
+    defaults: tuple | None = None,
+    kwdefaults: dict | None = None,
+) -> Callable:
+    """Compile the one function defined in ``text``.
+
+    ``cells`` maps free names to closure cells (or to plain values, which get a
+    fresh cell). Globals are the user's own dictionary, so module-level names
+    are read live, as in the original function.
+    """
+    filename = register_source(text, description)
+    tree = ast.parse(text, filename)
+    (fdef,) = tree.body
+    # Wrap the def in a function whose parameters are the free names, so the
+    # inner code object gets them as closure variables. The wrapper is only
+    # compiled, never run: the inner code object is taken from its constants.
+    names = list(cells)
+    outer = ast.FunctionDef(
+        name="__s2sad_closure__",
+        args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(arg=n) for n in names], vararg=None,
+            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
+        ),
+        body=[fdef, ast.Return(value=ast.Name(id=fdef.name, ctx=ast.Load()))],
+        decorator_list=[], returns=None, type_params=[],
+    )  # fmt: skip
+    if sys.version_info < (3, 12):
+        del outer.type_params
+    ast.fix_missing_locations(ast.copy_location(outer, fdef))
+    module_code = compile(ast.Module(body=[outer], type_ignores=[]), filename, "exec")
+    outer_code = _const_code(module_code, outer.name)
+    inner_code = _const_code(outer_code, fdef.name)
+    closure = tuple(_cell(cells[n]) for n in inner_code.co_freevars)
+    fn = types.FunctionType(inner_code, globals, fdef.name, defaults, closure)
+    fn.__kwdefaults__ = kwdefaults
+    return fn
+
+
+def _const_code(code: types.CodeType, name: str) -> types.CodeType:
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType) and const.co_name == name:
+            return const
+    raise AssertionError(f"no code object {name}")
+
+
+def _cell(value: object) -> types.CellType:
+    return value if isinstance(value, types.CellType) else types.CellType(value)

@@ -1,0 +1,285 @@
+"""Specialise on the kinds of the arguments, cache, and dispatch.
+
+``grad(f)`` returns a *dispatcher*: a generated function with ``f``'s
+signature that checks the kinds of its arguments and calls the derivative
+compiled for them. After a first call with two floats it reads::
+
+    def f_grad(x1, x2):
+        if type(x1) is float and type(x2) is float:
+            return __s0(x1, x2)
+        return __miss(x1, x2)
+
+``__miss`` builds (or finds in the cache) the derivative for new kinds and
+rewrites the dispatcher's code in place, so the object users hold stays the
+same and a call costs one check per argument on top of the derivative.
+Guards also cover values the function reads from its globals and closure
+(their kinds), and the functions it calls through those names (identity).
+
+The cache is keyed by the function's code object, the request and the kinds;
+a redefined function has a new code object and is transformed again. Compiled
+code is shared between closures of the same code: each gets its own cells.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+import types
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import codegen
+from .errors import UnsupportedSyntaxError
+from .frontend import Resolver
+from .kinds import PYSCALARS, Kind, guard, kind_of
+from .pipeline import Stages, build, cells_needed
+from .reverse import Request
+
+SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
+_lock = threading.RLock()
+
+
+@dataclass
+class Compiled:
+    """A compiled specialisation, shareable by every function with the same code."""
+
+    stages: Stages
+    code: types.CodeType
+    cells: dict[str, object]  # our closure variables (np, math, helpers) and their values
+    param_kinds: tuple[Kind, ...]
+    ref_kinds: tuple[tuple[str, Kind], ...]  # globals and closure data read, and their kinds
+    callees: tuple[tuple[str, object], ...]  # functions reached through a free name
+
+    def instantiate(self, fn: Callable) -> Callable:
+        user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+        closure = tuple(
+            user_cells[n] if n in user_cells else types.CellType(self.cells[n])
+            for n in self.code.co_freevars
+        )
+        out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
+        out.__kwdefaults__ = fn.__kwdefaults__
+        out.__doc__ = self.stages.final.doc
+        out.__module__ = fn.__module__
+        return out
+
+
+_cache: dict[tuple, list[Compiled]] = {}
+
+
+def _params(fn: Callable) -> tuple[list[str], list[str], int]:
+    """Positional parameter names, keyword-only names, and how many are positional-only."""
+    code = fn.__code__
+    n, k = code.co_argcount, code.co_kwonlyargcount
+    names = list(code.co_varnames[: n + k])
+    return names[:n], names[n:], code.co_posonlyargcount
+
+
+def _value_at(fn: Callable, path: str) -> object:
+    head, *rest = path.split(".")
+    where, value = Resolver(fn).lookup(head)
+    for attr in rest:
+        value = getattr(value, attr)
+    return value
+
+
+class Transform:
+    """One transformation of one function (``grad(f, wrt="x")``): its dispatcher
+    and the specialisations it has seen."""
+
+    def __init__(self, fn: Callable, request: Request):
+        self.fn = fn
+        self.request = request
+        self.positional, self.keyword, self.posonly = _params(fn)
+        self.slots: list[tuple[Compiled, Callable]] = []
+        self.all: list[tuple[Compiled, Callable]] = []
+        self.cells = {f"__s{i}": types.CellType(None) for i in range(SLOTS)}
+        self.cells["__T"] = types.CellType(())
+        self.cells["__miss"] = types.CellType(self.miss)
+        self.dispatcher = self._new_dispatcher()
+
+    # the dispatcher ---------------------------------------------------------
+    def _forward(self) -> str:
+        """How the dispatcher passes its arguments on."""
+        return ", ".join(self.positional + [f"{k}={k}" for k in self.keyword])
+
+    def _source(self) -> str:
+        name = self.name
+        params = list(self.positional)
+        if self.posonly:
+            params.insert(self.posonly, "/")
+        if self.keyword:
+            params += ["*"] + self.keyword
+        fn = self.fn
+        defaults = fn.__defaults__ or ()
+        shown = []
+        first_default = len(self.positional) - len(defaults)
+        for p in params:
+            i = self.positional.index(p) if p in self.positional else -1
+            kw = fn.__kwdefaults__ or {}
+            has_default = i >= first_default or (p in self.keyword and p in kw)
+            shown.append(f"{p}=..." if has_default and p not in ("/", "*") else p)
+        free = list(self.cells) + list(fn.__code__.co_freevars)
+        lines = [f"def {name}({', '.join(shown)}):"]
+        if self.dispatcher_doc:
+            lines.append(f"    {self.dispatcher_doc!r}")
+        lines += ["    if 0:  # every closure variable, so the code can be swapped in place",
+                  f"        ({', '.join(free)},)"]  # fmt: skip
+        types_seen: list[type] = []
+
+        def type_expr(t: type) -> str:
+            if t in PYSCALARS and t.__name__ not in self.shadowed:
+                return t.__name__
+            if t not in types_seen:
+                types_seen.append(t)
+            return f"__T[{types_seen.index(t)}]"
+
+        call = self._forward()
+        for i, (compiled, _) in enumerate(self.slots):
+            checks = [guard(p, k, type_expr) for p, k in zip(self.all_params, compiled.param_kinds)]
+            checks += [guard(path, k, type_expr) for path, k in compiled.ref_kinds]
+            for path, obj in compiled.callees:
+                if obj not in types_seen:
+                    types_seen.append(obj)
+                checks.append(f"{path} is __T[{types_seen.index(obj)}]")
+            lines.append(f"    if {' and '.join(checks) or 'True'}:")
+            lines.append(f"        return __s{i}({call})")
+        lines.append(f"    return __miss({call})")
+        self.cells["__T"].cell_contents = tuple(types_seen)
+        return "\n".join(lines) + "\n"
+
+    @property
+    def all_params(self) -> list[str]:
+        return self.positional + self.keyword
+
+    @property
+    def name(self) -> str:
+        base = self.fn.__name__ if self.fn.__name__.isidentifier() else "lambda"
+        return f"{base}_{'grad' if self.request.mode == 'grad' else self.request.mode}"
+
+    @property
+    def shadowed(self) -> set[str]:
+        return set(self.all_params) | set(self.fn.__code__.co_names) | set(self.fn.__code__.co_freevars)
+
+    dispatcher_doc = ""
+
+    def _compile_dispatcher(self) -> types.CodeType:
+        text = self._source()
+        cells = dict(self.cells)
+        user_cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
+        cells.update(user_cells)
+        f = codegen.compile_function(text, f"dispatcher {self.name}", self.fn.__globals__, cells,
+                                     self.fn.__defaults__, self.fn.__kwdefaults__)  # fmt: skip
+        return f
+
+    def _new_dispatcher(self) -> Callable:
+        f = self._compile_dispatcher()
+        f.__s2sad__ = self
+        f.__qualname__ = f"{getattr(self.fn, '__qualname__', self.fn.__name__)}_{self.request.mode}"
+        f.__module__ = self.fn.__module__
+        return f
+
+    def _install(self, compiled: Compiled, function: Callable) -> None:
+        self.all.append((compiled, function))
+        if len(self.slots) < SLOTS:
+            self.slots.append((compiled, function))
+            self.cells[f"__s{len(self.slots) - 1}"].cell_contents = function
+            new = self._compile_dispatcher()
+            self.dispatcher.__code__ = new.__code__
+
+    # specialising ------------------------------------------------------------
+    def miss(self, *args, **kwargs):
+        values = dict(zip(self.positional, args))
+        values.update(kwargs)
+        function = self.specialise(values)
+        return function(*args, **kwargs)
+
+    def specialise(self, values: dict[str, object]) -> Callable:
+        kinds = tuple(kind_of(values[p]) for p in self.all_params)
+        with _lock:
+            for compiled, function in self.all:
+                if compiled.param_kinds == kinds and self._matches(compiled):
+                    return function
+            compiled = lookup_or_build(self.fn, self.request, dict(zip(self.all_params, kinds)))
+            function = compiled.instantiate(self.fn)
+            self._install(compiled, function)
+            return function
+
+    def _matches(self, compiled: Compiled) -> bool:
+        try:
+            return all(kind_of(_value_at(self.fn, p)) == k for p, k in compiled.ref_kinds) and all(
+                _value_at(self.fn, p) is obj for p, obj in compiled.callees
+            )
+        except Exception:
+            return False
+
+    def stages(self, values: dict[str, object]) -> Stages:
+        kinds = {p: kind_of(values[p]) for p in self.all_params if p in values}
+        return lookup_or_build(self.fn, self.request, kinds).stages
+
+
+def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
+    key = (fn.__code__, request, tuple(kinds.values()))
+    with _lock:
+        for compiled in _cache.get(key, ()):
+            if _fits(fn, compiled):
+                return compiled
+        compiled = _build(fn, request, kinds)
+        entries = _cache.setdefault(key, [])
+        entries.append(compiled)
+        if len(_cache) > 2048:  # bound the memory a long session can use
+            _cache.pop(next(iter(_cache)))
+        return compiled
+
+
+def _fits(fn: Callable, compiled: Compiled) -> bool:
+    try:
+        return all(kind_of(_value_at(fn, p)) == k for p, k in compiled.ref_kinds) and all(
+            _value_at(fn, p) is obj for p, obj in compiled.callees
+        )
+    except Exception:
+        return False
+
+
+def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
+    stages = build(fn, request, kinds)
+    text = stages.source("final")
+    cells = cells_needed(stages)
+    user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    clash = set(cells) & set(user_cells)
+    if clash:  # cannot happen: aliases avoid the user's names
+        raise UnsupportedSyntaxError(f"internal name clash on {sorted(clash)}")
+    function = codegen.compile_function(text, f"{stages.final.name} of {fn.__qualname__}",
+                                        fn.__globals__, {**cells, **user_cells})  # fmt: skip
+    refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
+    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn))
+
+
+def _callees(fn: Callable) -> tuple[tuple[str, object], ...]:
+    """Functions ``fn`` reaches through closure cells or non-module globals."""
+    out = []
+    resolver = Resolver(fn)
+    for name in sorted(set(fn.__code__.co_names) | set(fn.__code__.co_freevars)):
+        where, value = resolver.lookup(name)
+        if where in ("closure", "global") and callable(value) and not isinstance(value, (type, np.ufunc)):
+            if not isinstance(value, types.ModuleType) and value is not getattr(builtins, name, None):
+                out.append((name, value))
+    return tuple(out)
+
+
+_transforms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def transform(fn: Callable, request: Request) -> Transform:
+    """The transform of ``fn`` for ``request``, made once per function object."""
+    with _lock:
+        try:
+            per_fn = _transforms.setdefault(fn, {})
+        except TypeError:  # not weakly referenceable
+            return Transform(fn, request)
+        t = per_fn.get(request)
+        if t is None:
+            t = per_fn[request] = Transform(fn, request)
+        return t

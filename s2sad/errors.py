@@ -1,0 +1,68 @@
+"""The errors s2sad raises on purpose.
+
+Every error that points into user code says where (``path:line:col``), shows
+the source line with a caret under the offending column, says what is wrong
+and what to write instead::
+
+    model.py:12:9: a `try` statement is not supported
+            try:
+            ^
+    Move the code that may raise out of the differentiated function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A position in user source: lines and columns count from 1."""
+
+    path: str
+    line: int
+    col: int
+    text: str = ""  # the whole source line, as written
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def excerpt(self) -> str:
+        """The source line and a caret under the column."""
+        if not self.text:
+            return ""
+        line = self.text.rstrip().expandtabs()
+        indent = len(line) - len(line.lstrip())
+        shown = line[indent:]
+        caret = max(self.col - 1 - indent, 0)
+        return f"    {shown}\n    {' ' * caret}^"
+
+
+class DifferentiationError(Exception):
+    """Base class of every error s2sad raises on purpose."""
+
+    def __init__(self, message: str, location: Location | None = None, hint: str = ""):
+        self.message = message
+        self.location = location
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = [f"{self.location}: {self.message}" if self.location else self.message]
+        if self.location and self.location.text:
+            parts.append(self.location.excerpt())
+        if self.hint:
+            parts.append(self.hint)
+        return "\n".join(parts)
+
+
+class UnsupportedSyntaxError(DifferentiationError):
+    """A construct the transformer does not handle."""
+
+
+class MissingRuleError(DifferentiationError):
+    """A call to a function with no derivative rule and no Python source."""
+
+
+class NonScalarOutputError(DifferentiationError):
+    """``grad`` of a function whose output is not a scalar."""

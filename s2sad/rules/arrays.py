@@ -1,0 +1,99 @@
+"""Rules for NumPy functions that move elements around: shapes, axes, copies.
+
+All of them are linear: the VJP puts the cotangent back where each element
+came from, the JVP does to the tangent what the function does to its input.
+"""
+
+import numpy as np
+
+from ..kinds import INT, UNKNOWN, Kind
+from .core import Arg, always, linear, nondiff, same_as, shape_kind, table
+
+table("arrays")
+
+
+def _transposed(a: dict[str, Arg]) -> Kind:
+    k = a["a"].kind if "a" in a else a["x"].kind
+    axes = a["axes"].const if "axes" in a else None
+    if k.dims is None:
+        return k
+    if axes is None:
+        return k.with_dims(tuple(reversed(k.dims)))
+    if isinstance(axes, tuple) and sorted(axes) == list(range(len(k.dims))):
+        return k.with_dims(tuple(k.dims[i] for i in axes))
+    return k.with_dims(None)
+
+
+def _reshaped(a: dict[str, Arg]) -> Kind:
+    k = shape_kind("shape")(a)
+    return Kind(np.ndarray, k.dims, a["a"].kind.dtype)
+
+
+def _swapped(a: dict[str, Arg]) -> Kind:
+    k, i, j = a["a"].kind, a["axis1"].const, a["axis2"].const
+    if k.dims is None or not isinstance(i, int) or not isinstance(j, int):
+        return k.with_dims(None) if k.type is not None else UNKNOWN
+    dims = list(k.dims)
+    dims[i], dims[j] = dims[j], dims[i]
+    return k.with_dims(tuple(dims))
+
+
+def _expanded(a: dict[str, Arg]) -> Kind:
+    k, axis = a["a"].kind, a["axis"].const
+    if k.dims is None or not isinstance(axis, int):
+        return Kind(np.ndarray, None, k.dtype)
+    dims = list(k.dims)
+    dims.insert(axis if axis >= 0 else len(dims) + 1 + axis, "1")
+    return Kind(np.ndarray, tuple(dims), k.dtype)
+
+
+def _squeezed(a: dict[str, Arg]) -> Kind:
+    k, axis = a["a"].kind, a["axis"].const
+    if k.dims is None or (axis is None and "?" in k.dims):
+        return Kind(np.ndarray, None, k.dtype)
+    if axis is None:
+        return Kind(np.ndarray, tuple(d for d in k.dims if d != "1"), k.dtype)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    drop = {x % len(k.dims) for x in axes if isinstance(x, int)}
+    return Kind(np.ndarray, tuple(d for i, d in enumerate(k.dims) if i not in drop), k.dtype)
+
+
+def _raveled(a: dict[str, Arg]) -> Kind:
+    k = a["a"].kind
+    return Kind(np.ndarray, ("?",), k.dtype)
+
+
+linear("np.transpose(a, axes=None)",
+       a="np.transpose(g) if axes is None else np.transpose(g, np.argsort(axes))",
+       kind=_transposed)  # fmt: skip
+linear("x.T", x="g.T", kind=_transposed)
+linear("np.reshape(a, shape, order='C')", a="np.reshape(g, np.shape(a), order=order)", kind=_reshaped)
+linear("np.ravel(a, order='C')", a="np.reshape(g, np.shape(a), order=order)", kind=_raveled)
+linear("x.flatten(order='C')", x="np.reshape(g, np.shape(x), order=order)",
+       kind=lambda a: _raveled({"a": a["x"]}))  # fmt: skip
+linear("np.squeeze(a, axis=None)", a="np.reshape(g, np.shape(a))", kind=_squeezed)
+linear("np.expand_dims(a, axis)", a="np.reshape(g, np.shape(a))", kind=_expanded)
+linear("np.swapaxes(a, axis1, axis2)", a="np.swapaxes(g, axis1, axis2)", kind=_swapped)
+linear("np.broadcast_to(array, shape)", array="unbroadcast(g, array)", kind=shape_kind("shape"))
+linear("np.copy(a)", a="g", kind=same_as("a"))
+linear("x.copy()", x="g", kind=same_as("x"))
+linear("np.asarray(a, dtype=None)", a="unbroadcast(g, a)",
+       kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype))  # fmt: skip
+linear("np.array(a, dtype=None)", a="unbroadcast(g, a)",
+       kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype))  # fmt: skip
+linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
+linear("x.astype(dtype)", x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
+       kind=lambda a: Kind(np.ndarray, a["x"].kind.dims, dtype_category(a["dtype"].const)))
+
+nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o"))
+nondiff("x.ndim", kind=always(INT))
+nondiff("x.size", kind=always(INT))
+nondiff("x.dtype", kind=always(Kind(np.dtype, None, "o")))
+
+
+def dtype_category(dtype: object) -> str:
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        return "?"
+    return {"u": "i"}.get(kind, kind) if kind in "biufc" else "o"

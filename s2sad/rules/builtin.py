@@ -1,0 +1,50 @@
+"""Rules for Python's operators and builtins.
+
+Each row is the call it differentiates; ``scalar`` rows give the partial
+derivative in each argument, ``ans`` being the result. Python numbers get
+``math`` where NumPy values get ``np`` (the ``python=`` column). Operators on
+arrays broadcast; the VJP sums the cotangent back to each operand's shape.
+"""
+
+from ..kinds import BOOL, FLOAT, INT, Kind, broadcast
+from .core import Arg, always, linear, nondiff, reduced, rule, scalar, table
+
+table("operator")
+
+
+def _arith(*params: str, dtype: str | None = None, python: type | None = None):
+    return lambda a: broadcast(*(a[p].kind for p in params), dtype=dtype, python=python)
+
+
+scalar("x + y", "1", "1")
+scalar("x - y", "1", "-1")
+scalar("x * y", "y", "x")
+scalar("x / y", "1 / y", "-ans / y", kind=_arith("x", "y", dtype="f+", python=float))
+scalar("x ** y", "y * x ** (y - 1)", "ans * np.log(x)",
+       python=("y * x ** (y - 1)", "ans * math.log(x)"))  # fmt: skip
+scalar("x % y", "1", "-(x // y)")  # x % y == x - y * (x // y)
+scalar("-x", "-1")
+scalar("+x", "1")
+for pattern in ("x // y", "x & y", "x | y", "x ^ y", "x << y", "x >> y", "~x"):
+    nondiff(pattern, kind=_arith(*(p for p in "xy" if p in pattern)))
+for pattern in ("x < y", "x <= y", "x > y", "x >= y", "x == y", "x != y"):
+    nondiff(pattern, kind=_arith("x", "y", dtype="b", python=bool))
+for pattern in ("x is y", "x is not y", "x in y", "x not in y", "not x"):
+    nondiff(pattern, kind=always(BOOL))
+
+table("builtin")
+
+scalar("abs(x)", "np.sign(x)", python="math.copysign(1.0, x)")
+scalar("max(a, b)", "a >= b", "a < b")  # a tie goes to the first, as Python's max picks it
+scalar("min(a, b)", "a <= b", "a > b")
+scalar("pow(x, y)", "y * x ** (y - 1)", "ans * np.log(x)",
+       python=("y * x ** (y - 1)", "ans * math.log(x)"))  # fmt: skip
+linear("float(x)", x="g", kind=always(FLOAT))
+rule("sum(a, start=0)",
+     vjp={"a": "unreduce(g, a, 0, False)", "start": "unbroadcast(g, start)"},
+     jvp={"a": "sum(a_dot)", "start": "start_dot"},
+     kind=lambda a: broadcast(reduced("a")({**a, "axis": Arg(INT, 0)}), a["start"].kind))  # fmt: skip
+for pattern in ("int(x)", "round(x)", "len(x)", "bool(x)"):
+    nondiff(pattern, kind=always(BOOL if pattern.startswith("bool") else INT))
+nondiff("isinstance(x, t)", kind=always(BOOL))
+nondiff("range(start, stop=None, step=None)", kind=always(Kind(range, None, "o")))

@@ -1,0 +1,131 @@
+"""Rules for products and ``numpy.linalg``.
+
+Templates pick their form by rank: ``a.ndim`` is known when the rule is used,
+so ``g @ b.T if a.ndim == 2 and b.ndim == 2 else ...`` leaves just ``g @ b.T``
+in generated code for matrices. Ranks the templates do not spell out go to a
+run-time helper, or fail with a message naming the case.
+"""
+
+import numpy as np
+
+from ..kinds import Kind, broadcast, promote
+from .core import Arg, linear, rule, same_as, table
+
+table("linalg")
+
+
+def _product(a: dict[str, Arg]) -> Kind:
+    x, y = a["a"].kind, a["b"].kind
+    cat = promote(x.dtype, y.dtype)
+    if x.dims is None or y.dims is None:
+        return Kind(np.ndarray, None, cat)
+    if x.dims == () or y.dims == ():  # np.dot with a scalar multiplies
+        return broadcast(x, y, numpy=True)
+    if len(x.dims) == 1 and len(y.dims) == 1:
+        return Kind(np.generic, (), cat)
+    if len(x.dims) == 1:
+        return Kind(np.ndarray, y.dims[:-2] + y.dims[-1:], cat)
+    if len(y.dims) == 1:
+        return Kind(np.ndarray, x.dims[:-1], cat)
+    batch = broadcast(Kind(np.ndarray, x.dims[:-2], cat), Kind(np.ndarray, y.dims[:-2], cat))
+    return Kind(np.ndarray, (batch.dims or ()) + (x.dims[-2], y.dims[-1]), cat)
+
+
+def _outer(a: dict[str, Arg]) -> Kind:
+    return Kind(np.ndarray, ("?", "?"), promote(a["a"].kind.dtype, a["b"].kind.dtype))
+
+
+def _inner(a: dict[str, Arg]) -> Kind:
+    x, y = a["a"].kind, a["b"].kind
+    if x.dims is None or y.dims is None:
+        return Kind(np.ndarray, None, promote(x.dtype, y.dtype))
+    dims = x.dims[:-1] + y.dims[:-1]
+    return Kind(np.ndarray if dims else np.generic, dims, promote(x.dtype, y.dtype))
+
+
+_MATMUL_A = ("g @ b.T if a.ndim == 2 and b.ndim == 2 else g * b if a.ndim == 1 and b.ndim == 1 "
+             "else np.outer(g, b) if b.ndim == 1 and a.ndim == 2 else b @ g if a.ndim == 1 and "
+             "b.ndim == 2 else matmul_vjp(g, a, b, 0)")  # fmt: skip
+_MATMUL_B = ("a.T @ g if a.ndim == 2 and b.ndim == 2 else g * a if a.ndim == 1 and b.ndim == 1 "
+             "else a.T @ g if a.ndim == 2 and b.ndim == 1 else np.outer(a, g) if a.ndim == 1 and "
+             "b.ndim == 2 else matmul_vjp(g, a, b, 1)")  # fmt: skip
+linear("a @ b", a=_MATMUL_A, b=_MATMUL_B, kind=_product)
+linear("np.matmul(a, b)", a=_MATMUL_A, b=_MATMUL_B, kind=_product)
+_DOT_ND = "fail('np.dot of arrays with more than two dimensions: use np.matmul or np.einsum')"
+linear("np.dot(a, b)",
+       a=f"unbroadcast(g * b, a) if a.ndim == 0 or b.ndim == 0 else "
+         f"{_MATMUL_A.replace('matmul_vjp(g, a, b, 0)', _DOT_ND)}",
+       b=f"unbroadcast(g * a, b) if a.ndim == 0 or b.ndim == 0 else "
+         f"{_MATMUL_B.replace('matmul_vjp(g, a, b, 1)', _DOT_ND)}",
+       kind=_product)  # fmt: skip
+linear("np.outer(a, b)",
+       a="g @ b if a.ndim == 1 and b.ndim == 1 else np.reshape(g @ np.ravel(b), np.shape(a))",
+       b="a @ g if a.ndim == 1 and b.ndim == 1 else np.reshape(np.ravel(a) @ g, np.shape(b))",
+       kind=_outer)  # fmt: skip
+_INNER_ND = "fail('np.inner of arrays with more than two dimensions')"
+linear("np.inner(a, b)",
+       a="g * b if a.ndim == 1 and b.ndim == 1 else np.outer(g, b) if a.ndim == 2 and b.ndim == 1 "
+         f"else g @ b if a.ndim == 1 and b.ndim == 2 else g @ b if a.ndim == 2 else {_INNER_ND}",
+       b="g * a if a.ndim == 1 and b.ndim == 1 else g @ a if a.ndim == 2 and b.ndim == 1 "
+         f"else np.outer(g, a) if a.ndim == 1 and b.ndim == 2 else g.T @ a if a.ndim == 2 else {_INNER_ND}",
+       kind=_inner)  # fmt: skip
+linear("np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
+       a="g * np.eye(a.shape[0], a.shape[1], k=offset) if a.ndim == 2 and axis1 == 0 and axis2 == 1 "
+         "else fail('np.trace of an array with more than two dimensions')",
+       kind=lambda a: Kind(np.generic, (), a["a"].kind.dtype))  # fmt: skip
+rule("np.einsum(subscripts, a, b)",
+     vjp={"a": "einsum_vjp(subscripts, g, a, b, 0)", "b": "einsum_vjp(subscripts, g, a, b, 1)"},
+     jvp={"a": "np.einsum(subscripts, a_dot, b)", "b": "np.einsum(subscripts, a, b_dot)"},
+     kind=lambda a: einsum_kind(a))  # fmt: skip
+
+_NORM_2 = "ord is None or ord == 'fro' or ord == 2 and x.ndim == 1"
+rule("np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
+     vjp={"x": f"x * expand(g / ans, x, axis, keepdims) if {_NORM_2} else np.sign(x) * g "
+               "if ord == 1 and x.ndim == 1 else fail('np.linalg.norm with this ord')"},
+     jvp={"x": f"np.sum(x * x_dot, axis=axis, keepdims=keepdims) / ans if {_NORM_2} else "
+               "np.sum(np.sign(x) * x_dot) if ord == 1 and x.ndim == 1 else "
+               "fail('np.linalg.norm with this ord')"},
+     kind=lambda a: _norm_kind(a))  # fmt: skip
+rule("np.linalg.inv(a)",
+     vjp={"a": "-ans.T @ g @ ans.T if a.ndim == 2 else "
+               "-np.swapaxes(ans, -1, -2) @ g @ np.swapaxes(ans, -1, -2)"},
+     jvp={"a": "-ans @ a_dot @ ans"},
+     kind=same_as("a", dtype="f+"))  # fmt: skip
+rule("np.linalg.solve(a, b)",  # with x = solve(a, b): b_bar = solve(a.T, g), a_bar = -b_bar x.T
+     vjp={"a": "-np.outer(np.linalg.solve(a.T, g), ans) if b.ndim == 1 and a.ndim == 2 else "
+               "-np.linalg.solve(a.T, g) @ ans.T if a.ndim == 2 else "
+               "fail('np.linalg.solve with stacked matrices')",
+          "b": "np.linalg.solve(a.T, g) if a.ndim == 2 else fail('np.linalg.solve with stacked matrices')"},
+     jvp={"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
+     kind=same_as("b", dtype="f+"))  # fmt: skip
+rule("np.linalg.det(a)",
+     vjp={"a": "g * ans * np.linalg.inv(a).T if a.ndim == 2 else "
+               "fail('np.linalg.det of stacked matrices')"},
+     jvp={"a": "ans * np.trace(np.linalg.solve(a, a_dot)) if a.ndim == 2 else "
+               "fail('np.linalg.det of stacked matrices')"},
+     kind=lambda a: Kind(np.generic, (), "f") if a["a"].kind.ndim == 2 else Kind(np.ndarray, None, "f"))
+
+
+def _norm_kind(a: dict[str, Arg]) -> Kind:
+    from .core import reduced
+
+    return reduced("x", dtype="f+")(a)
+
+
+def einsum_kind(a: dict[str, Arg]) -> Kind:
+    from .macros import einsum_spec
+
+    spec = einsum_spec(a["subscripts"].const)
+    cat = promote(a["a"].kind.dtype, a["b"].kind.dtype)
+    if spec is None:
+        return Kind(np.ndarray, None, cat)
+    (sa, sb), out = spec
+    dims: dict[str, str] = {}
+    for letters, k in ((sa, a["a"].kind), (sb, a["b"].kind)):
+        for i, letter in enumerate(letters):
+            d = k.dims[i] if k.dims is not None and len(k.dims) == len(letters) else "?"
+            old = dims.get(letter)
+            dims[letter] = d if old is None else "n" if "n" in (d, old) else "1" if d == old == "1" else "?"
+    if not out:
+        return Kind(np.generic, (), cat)
+    return Kind(np.ndarray, tuple(dims[letter] for letter in out), cat)

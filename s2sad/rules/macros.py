@@ -1,0 +1,175 @@
+"""Template functions that expand by the kinds of their arguments.
+
+A macro receives the simplified argument expressions and a context that knows
+their kinds, and returns the expression to use. What kinds settle is written
+out as plain NumPy; what they leave open becomes a call to a helper in
+``s2sad.runtime``.
+
+    unbroadcast(g, x)   float x, float g            ->  g
+                        x: (n,), g: (m, n)          ->  np.sum(g, axis=0)
+                        x: (m, 1), g: (m, n)        ->  np.sum(g, axis=1, keepdims=True)
+                        shapes unknown              ->  unbroadcast(g, x.shape)
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..ir import Call, Const, Expr
+from ..kinds import normalize_axes
+from .core import Context, macro, np_call, runtime_call
+
+
+def _shape(ctx: Context, x: Expr) -> Expr:
+    k = ctx.kind(x)
+    if k.is_array:
+        return Call(_attr("shape"), (x,))
+    return np_call("shape", x)
+
+
+def _attr(name: str) -> ir.Op:
+    from ..lower import attr_op
+
+    return attr_op(name)
+
+
+def _axis(axes: tuple[int, ...]) -> Const:
+    return Const(axes[0] if len(axes) == 1 else axes)
+
+
+@macro
+def unbroadcast(ctx: Context, value: Expr, like: Expr) -> Expr:
+    """``value`` summed down to the shape of ``like``."""
+    v, x = ctx.kind(value), ctx.kind(like)
+    if v.dims is not None and x.dims is not None:
+        if v.dims == x.dims and "?" not in x.dims:
+            return value
+        if x.dims == ():
+            return value if v.dims == () else np_call("sum", value)
+        lead = len(v.dims) - len(x.dims)
+        if lead >= 0:
+            tail = v.dims[lead:]
+            keep = tuple(i for i, (a, b) in enumerate(zip(x.dims, tail)) if a == "1" and b != "1")
+            unsure = [i for i, (a, b) in enumerate(zip(x.dims, tail)) if a == "?" and b != "1"]
+            if not unsure:
+                out = value
+                if lead:
+                    out = np_call("sum", out, axis=_axis(tuple(range(lead))))
+                if keep:
+                    out = np_call("sum", out, axis=_axis(keep), keepdims=Const(True))
+                return out
+    return runtime_call("unbroadcast", value, _shape(ctx, like))
+
+
+@macro
+def unreduce(ctx: Context, g: Expr, x: Expr, axis: Expr, keepdims: Expr) -> Expr:
+    """The cotangent ``g`` of a reduction of ``x`` spread back over ``x``'s shape."""
+    k = ctx.kind(x)
+    if k.dims == () and not k.is_array:
+        return g  # reducing a number gives the number
+    if isinstance(axis, Const) and isinstance(keepdims, Const) and k.dims is not None:
+        axes = normalize_axes(axis.value, len(k.dims))
+        if axes is not None:
+            shape = _shape(ctx, x)
+            if keepdims.value:
+                return np_call("broadcast_to", g, shape)
+            if axis.value is None:
+                return np_call("full", shape, g)
+            if axes == tuple(range(len(axes))):  # leading axes come back by broadcasting
+                return np_call("broadcast_to", g, shape)
+            return np_call("broadcast_to", np_call("expand_dims", g, _axis(axes)), shape)
+    return runtime_call("unreduce", g, _shape(ctx, x), axis, keepdims)
+
+
+@macro
+def count(ctx: Context, x: Expr, axis: Expr) -> Expr:
+    """How many elements of ``x`` a reduction over ``axis`` combines."""
+    k = ctx.kind(x)
+    if isinstance(axis, Const) and k.dims is not None and k.is_array:
+        axes = normalize_axes(axis.value, len(k.dims))
+        if axes is not None:
+            if axis.value is None:
+                return Call(_attr("size"), (x,))
+            shape = Call(_attr("shape"), (x,))
+            sizes = [Call(ir.GETITEM, (shape, Const(a))) for a in axes]
+            out = sizes[0]
+            for s in sizes[1:]:
+                out = Call(ir.MUL, (out, s))
+            return out
+    if k.dims == () and not k.is_array:
+        return Const(1)
+    return runtime_call("reduced_size", _shape(ctx, x), axis)
+
+
+@macro
+def expand(ctx: Context, g: Expr, x: Expr, axis: Expr, keepdims: Expr) -> Expr:
+    """A reduced value with the reduced axes back as length one, to broadcast against ``x``."""
+    k = ctx.kind(x)
+    if isinstance(keepdims, Const) and keepdims.value is True:
+        return g
+    if isinstance(axis, Const) and axis.value is None:
+        return g
+    if k.dims == () and not k.is_array:
+        return g
+    if isinstance(axis, Const) and k.dims is not None:
+        axes = normalize_axes(axis.value, len(k.dims))
+        if axes is not None:
+            if axes == tuple(range(len(axes))):  # leading axes come back by broadcasting
+                return g
+            return np_call("expand_dims", g, _axis(axes))
+    return runtime_call("expand_reduced", g, axis, keepdims)
+
+
+@macro
+def float_dtype(ctx: Context, dtype: Expr) -> Expr:
+    """Whether a dtype argument names a floating type (``float``, ``np.float32``, "f8")."""
+    import numpy as np
+
+    value = dtype.value if isinstance(dtype, (Const, ir.Ref)) else None
+    if value is not None:
+        try:
+            return Const(bool(np.issubdtype(np.dtype(value), np.inexact)))
+        except TypeError:
+            pass
+    return np_call("issubdtype", dtype, ir.Ref("np.inexact", np.inexact, canonical=True))
+
+
+def einsum_spec(subscripts: object) -> tuple[tuple[str, str], str] | None:
+    """``(("ij", "jk"), "ik")`` for "ij,jk->ik"; ``None`` for what the rule does not cover."""
+    if not isinstance(subscripts, str) or "." in subscripts:
+        return None
+    text = subscripts.replace(" ", "")
+    inputs, _, out = text.partition("->")
+    parts = inputs.split(",")
+    if len(parts) != 2 or not all(p.isalpha() for p in parts):
+        return None
+    if "->" not in text:  # implicit output: letters used once, in order
+        letters = parts[0] + parts[1]
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    if not out.isalpha() and out:
+        return None
+    if any(len(set(p)) != len(p) for p in parts):  # a repeated letter takes a diagonal
+        return None
+    return (parts[0], parts[1]), out
+
+
+@macro
+def einsum_vjp(ctx: Context, subscripts: Expr, g: Expr, a: Expr, b: Expr, which: Expr) -> Expr:
+    """The cotangent of one operand of a two-operand einsum: another einsum.
+
+    For ``ij,jk->ik`` the cotangent of the first operand is
+    ``np.einsum("ik,jk->ij", g, b)``; letters of an operand that appear
+    nowhere else were summed away, and come back by broadcasting.
+    """
+    spec = einsum_spec(subscripts.value if isinstance(subscripts, Const) else None)
+    if spec is None:
+        return runtime_call("fail", Const("np.einsum: the rule covers two operands with explicit "
+                                          "letters (no '...', no repeated letter in an operand)"))
+    (sa, sb), out = spec
+    mine, other, other_expr = (sa, sb, b) if which.value == 0 else (sb, sa, a)
+    like = a if which.value == 0 else b
+    kept = "".join(c for c in mine if c in out or c in other)
+    result = np_call("einsum", Const(f"{out},{other}->{kept}"), g, other_expr)
+    if kept != mine:
+        lonely = tuple(i for i, c in enumerate(mine) if c not in kept)
+        result = np_call("broadcast_to", np_call("expand_dims", result, _axis(lonely)), _shape(ctx, like))
+    return result

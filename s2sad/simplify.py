@@ -1,0 +1,413 @@
+"""Simplify derivative code until it reads like what a person would write.
+
+The passes, in order:
+
+- copy propagation and folding: ``v5_bar = 1.0`` and ``v4_bar = v5_bar``
+  disappear into their uses, then ``1.0 * e`` is ``e`` (``algebra``);
+- dead code: what the result does not need goes (most of the primal sweep,
+  when only the gradient is returned);
+- common subexpressions repeated by rule templates get one name;
+- accumulations fuse: ``x_bar = a`` then ``x_bar += b`` is ``x_bar = a + b``;
+- temporaries used once fold back into the expression that uses them;
+- arguments equal to a function's default are dropped.
+
+For Baydin's ``f(x1, x2) = log(x1) + x1 * x2 - sin(x2)``::
+
+    v5_bar = 1.0                             x2_bar = -math.cos(x2) + x1
+    v4_bar = v5_bar                          x1_bar = x2 + 1.0 / x1
+    v3_bar = -v5_bar                         return x1_bar, x2_bar
+    v1_bar = v4_bar                 ->
+    v2_bar = v4_bar
+    x2_bar = v3_bar * math.cos(x2)
+    x1_bar = v2_bar * x2
+    x2_bar += v2_bar * x1
+    x1_bar += v1_bar / x1
+    return x1_bar, x2_bar
+
+Every pass keeps the order of operations that have side effects and never
+moves a computation into a place where it would run more often.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from . import ir
+from .algebra import simplify_expr
+from .ir import Call, Const, Expr, Name, Ref
+from .kinds import UNKNOWN, Kind
+from .lower import NamePool
+from .rules.core import REQUIRED, BindError, expr_kind, lookup
+
+MAX_NODES = 24  # no expression grows past this many operations and leaves
+
+
+def simplify(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
+    """The simplified function; ``kinds`` gains the kinds of new names."""
+    s = Simplifier(fn, kinds)
+    return s.run()
+
+
+def _pure(e: Expr) -> bool:
+    if isinstance(e, Call):
+        return e.op.pure and all(_pure(c) for c in e.children())
+    return True
+
+
+def _reads(stmt: ir.Stmt) -> set[str]:
+    return set(stmt.reads())
+
+
+class Simplifier:
+    def __init__(self, fn: ir.Function, kinds: dict[str, Kind]):
+        self.fn = fn
+        self.kinds = kinds
+        self.temps = set(fn.temps)
+        names = set(kinds) | {p.name for p in fn.params}
+        for stmt in ir.walk(fn.body):
+            names.update(stmt.reads())
+            names.update(stmt.writes())
+        self.pool = NamePool(names)
+        self.pool.temps = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()),
+                              default=0)  # fmt: skip
+
+    def kind_of(self, name: str) -> Kind:
+        return self.kinds.get(name, UNKNOWN)
+
+    def expr_kind(self, e: Expr) -> Kind:
+        return expr_kind(e, self.kind_of)
+
+    def run(self) -> ir.Function:
+        body = self.fn.body
+        for _ in range(8):
+            before = _fingerprint(body)
+            body = self.propagate(body)
+            body = self.reroot_shapes(body)
+            body = self.dce(body, set())[0]
+            if _fingerprint(body) == before:
+                break
+        self.assigned = self.counts(body)
+        body = self.blocks(body, self.cse)
+        body = self.blocks(body, self.fuse)
+        body = self.inline(body)
+        body = self.dce(body, set())[0]
+        body = self.blocks(body, self.cleanup)
+        return ir.replace(self.fn, body=body, temps=self.temps)
+
+    def blocks(self, body: list[ir.Stmt], f: Callable[[list[ir.Stmt]], list[ir.Stmt]]) -> list[ir.Stmt]:
+        """Apply a block-local pass to ``body`` and every nested block."""
+        out = []
+        for stmt in body:
+            if isinstance(stmt, ir.Def):
+                stmt = ir.Def(ir.replace(stmt.function, body=self.blocks(stmt.function.body, f)),
+                              origin=stmt.origin)  # fmt: skip
+            out.append(stmt)
+        return f(out)
+
+    # copy propagation and folding ------------------------------------------------
+    def counts(self, body: list[ir.Stmt]) -> Counter:
+        """How many times each name is assigned."""
+        counts: Counter = Counter(p.name for p in self.fn.params)
+        for stmt in ir.walk(body):
+            counts.update(stmt.writes())
+            if isinstance(stmt, ir.Def):
+                counts.update(p.name for p in stmt.function.params)
+        return counts
+
+    def propagate(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        counts = self.counts(body)
+
+        def single(e: Expr) -> bool:
+            return not isinstance(e, Name) or counts[e.id] == 1
+
+        def block(stmts: list[ir.Stmt], mapping: dict[str, Expr]) -> list[ir.Stmt]:
+            out = []
+            for stmt in stmts:
+                stmt = self.rewrite(stmt, mapping)
+                if (isinstance(stmt, ir.Assign) and not stmt.accumulate and counts[stmt.target.id] == 1
+                        and isinstance(stmt.value, (Name, Const, Ref)) and single(stmt.value)):  # fmt: skip
+                    mapping[stmt.target.id] = stmt.value
+                    continue
+                if isinstance(stmt, ir.Def):
+                    f = stmt.function
+                    stmt = ir.Def(ir.replace(f, body=block(f.body, dict(mapping))), origin=stmt.origin)
+                out.append(stmt)
+            return out
+
+        return block(body, {})
+
+    def rewrite(self, stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
+        """``stmt`` with names replaced and its expressions simplified."""
+
+        def fix(e: Expr) -> Expr:
+            return simplify_expr(ir.substitute(e, mapping), self.expr_kind)
+
+        if isinstance(stmt, ir.Assign):
+            return ir.Assign(stmt.target, fix(stmt.value), stmt.accumulate, origin=stmt.origin)
+        if isinstance(stmt, ir.Return):
+            return ir.Return(fix(stmt.value), origin=stmt.origin)
+        if isinstance(stmt, ir.Effect):
+            return ir.Effect(fix(stmt.value), origin=stmt.origin)
+        if isinstance(stmt, ir.Assert):
+            msg = None if stmt.msg is None else fix(stmt.msg)
+            return ir.Assert(fix(stmt.test), msg, origin=stmt.origin)
+        return stmt
+
+    def reroot_shapes(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """Read ``x.shape`` off an operand of the same shape when ``x`` is elementwise.
+
+        ``v5 = v4 ** 2`` kept only for ``v5.size`` is dead once that reads
+        ``v4.size``.
+        """
+        counts = self.counts(body)
+        defs = {s.target.id: s.value for s in ir.walk(body)
+                if isinstance(s, ir.Assign) and counts[s.target.id] == 1}  # fmt: skip
+
+        def root(name: str) -> str:
+            if name not in self.temps:
+                return name  # a variable of the user's lives anyway
+            k = self.kind_of(name)
+            value = defs.get(name)
+            if not (isinstance(value, Call) and k.is_array and k.dims is not None and "?" not in k.dims):
+                return name
+            rule = lookup(value.op)
+            if rule is None or not rule.elementwise:
+                return name
+            for arg in value.args:
+                if isinstance(arg, Name) and self.kind_of(arg.id) == k:
+                    return root(arg.id)
+            return name
+
+        def fix(e: Expr) -> Expr:
+            if not isinstance(e, Call):
+                return e
+            e = e.map(fix)
+            reads_shape = e.op.form == "attr" and e.op.symbol in ("shape", "size", "ndim") or (
+                e.op.form == "call" and e.op.fn in (np.shape, np.size, np.ndim))
+            if reads_shape and e.args and isinstance(e.args[0], Name):
+                new = root(e.args[0].id)
+                if new != e.args[0].id:
+                    return Call(e.op, (Name(new), *e.args[1:]), e.kwargs, e.pos)
+            return e
+
+        return self.blocks(body, lambda stmts: [self.rewrite_exprs(s, fix) for s in stmts])
+
+    # dead code ------------------------------------------------------------------
+    def dce(self, stmts: list[ir.Stmt], live_out: set[str]) -> tuple[list[ir.Stmt], set[str]]:
+        """Drop pure assignments nobody reads; return the block and what it reads."""
+        live = set(live_out)
+        out: list[ir.Stmt] = []
+        for stmt in reversed(stmts):
+            if isinstance(stmt, ir.Assign):
+                if stmt.target.id not in live and _pure(stmt.value):
+                    continue
+                if not stmt.accumulate:
+                    live.discard(stmt.target.id)
+                live |= _reads(stmt)
+            elif isinstance(stmt, ir.Def):
+                f = stmt.function
+                inner, reads = self.dce(f.body, set())
+                if f.name not in live:
+                    continue
+                live.discard(f.name)
+                live |= reads - {p.name for p in f.params}
+                stmt = ir.Def(ir.replace(f, body=inner), origin=stmt.origin)
+            else:
+                live |= _reads(stmt)
+            out.append(stmt)
+        out.reverse()
+        return out, live
+
+    # common subexpressions --------------------------------------------------------
+    def cse(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        counts = self.assigned
+        while True:
+            seen: Counter = Counter()
+            for stmt in stmts:
+                for e in _values(stmt):
+                    for sub in _eager_subexpressions(e):
+                        if _worth_naming(sub) and all(counts[n] <= 1 for n in ir.names_in(sub)):
+                            seen[sub] += 1
+            repeated = [e for e, n in seen.items() if n > 1]
+            if not repeated:
+                return stmts
+            target = max(repeated, key=ir.count_nodes)
+            name = Name(self.pool.temp())
+            self.temps.add(name.id)
+            self.kinds[name.id] = self.expr_kind(target)
+            first = next(i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v)
+                                                                for v in _values(s)))  # fmt: skip
+            stmts = [_replace_in(s, target, name) for s in stmts]
+            stmts.insert(first, ir.Assign(name, target, origin=stmts[first].origin))
+
+    # accumulations ------------------------------------------------------------
+    def fuse(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``x = a; ...; x += b``  ->  ``...; x = a + b`` when nothing in between cares."""
+        stmts = list(stmts)
+        i = 0
+        while i < len(stmts):
+            stmt = stmts[i]
+            if isinstance(stmt, ir.Assign) and stmt.accumulate:
+                name = stmt.target.id
+                j = i - 1
+                while j >= 0 and name not in set(stmts[j].writes()) | _reads(stmts[j]):
+                    j -= 1
+                if j >= 0 and isinstance(stmts[j], ir.Assign) and stmts[j].target.id == name:
+                    first = stmts[j]
+                    between = stmts[j + 1 : i]
+                    written = {w for s in between for w in s.writes()}
+                    merged = simplify_expr(Call(ir.ADD, (first.value, stmt.value)), self.expr_kind)
+                    if (not written & set(ir.names_in(first.value)) and _pure(first.value)
+                            and ir.count_nodes(merged) <= MAX_NODES):  # fmt: skip
+                        stmts[i] = ir.Assign(stmt.target, merged, first.accumulate, origin=stmt.origin)
+                        del stmts[j]
+                        continue
+            i += 1
+        return stmts
+
+    # folding temporaries back ----------------------------------------------------
+    def inline(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """Fold temporaries that are read once into the statement that reads them."""
+        counts = self.counts(body)
+        reads: Counter = Counter()
+        for stmt in ir.walk(body):
+            reads.update(stmt.reads())
+
+        def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+            stmts = [ir.Def(ir.replace(s.function, body=block(s.function.body)), origin=s.origin)
+                     if isinstance(s, ir.Def) else s for s in stmts]  # fmt: skip
+            i = 0
+            while i < len(stmts):
+                stmt = stmts[i]
+                name = stmt.target.id if isinstance(stmt, ir.Assign) else None
+                if (name in self.temps and not stmt.accumulate and counts[name] == 1
+                        and reads[name] == 1):  # fmt: skip
+                    j = next((k for k in range(i + 1, len(stmts)) if name in _reads(stmts[k])), None)
+                    if j is not None and self.can_move(stmts, i, j):
+                        new = self.rewrite(_replace_name(stmts[j], name, stmt.value), {})
+                        if all(ir.count_nodes(v) <= MAX_NODES for v in _values(new)):
+                            stmts[j] = new
+                            del stmts[i]
+                            continue
+                i += 1
+            return stmts
+
+        return block(body)
+
+    def can_move(self, stmts: list[ir.Stmt], i: int, j: int) -> bool:
+        """Whether statement ``i``'s value may be computed at statement ``j`` instead."""
+        value = stmts[i].value
+        target = stmts[j]
+        if isinstance(target, (ir.Return, ir.Def)):
+            return False
+        if isinstance(target, ir.Assign) and target.accumulate and target.target.id in ir.names_in(value):
+            return False
+        between = stmts[i + 1 : j]
+        written = {w for s in between for w in s.writes()}
+        if written & set(ir.names_in(value)):
+            return False
+        if not _pure(value) and any(not _pure(v) for s in between for v in _values(s)):
+            return False
+        return not any(isinstance(s, ir.Def) for s in between)
+
+    # default arguments --------------------------------------------------------------
+    def cleanup(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        return [self.rewrite_exprs(s, _drop_defaults) for s in stmts]
+
+    def rewrite_exprs(self, stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
+        def walk(e: Expr) -> Expr:
+            return f(e.map(walk)) if isinstance(e, Call) else e
+
+        if isinstance(stmt, ir.Assign):
+            return ir.Assign(stmt.target, walk(stmt.value), stmt.accumulate, origin=stmt.origin)
+        if isinstance(stmt, ir.Return):
+            return ir.Return(walk(stmt.value), origin=stmt.origin)
+        if isinstance(stmt, ir.Effect):
+            return ir.Effect(walk(stmt.value), origin=stmt.origin)
+        return stmt
+
+
+def _fingerprint(body: list[ir.Stmt]) -> tuple:
+    return tuple(repr(s) for s in ir.walk(body))
+
+
+def _values(stmt: ir.Stmt) -> list[Expr]:
+    if isinstance(stmt, (ir.Assign, ir.Return, ir.Effect)):
+        return [stmt.value]
+    if isinstance(stmt, ir.Assert):
+        return [stmt.test] + ([stmt.msg] if stmt.msg is not None else [])
+    return []
+
+
+def _all_subexpressions(e: Expr):
+    yield e
+    if isinstance(e, Call):
+        for c in e.children():
+            yield from _all_subexpressions(c)
+
+
+def _eager_subexpressions(e: Expr):
+    """Subexpressions always evaluated with ``e`` (not a branch of ``a if c else b``)."""
+    yield e
+    if isinstance(e, Call):
+        children = list(e.children())
+        if e.op is ir.IFEXP or e.op.form == "boolop":
+            children = children[:1]
+        for c in children:
+            yield from _eager_subexpressions(c)
+
+
+def _worth_naming(e: Expr) -> bool:
+    if not isinstance(e, Call) or not _pure(e) or e.op.form in ir.STRUCTURAL or e.op.form == "attr":
+        return False
+    if e.op is ir.NEG and not isinstance(e.args[0], Call):
+        return False
+    return ir.count_nodes(e) >= 3
+
+
+def _replace_in(stmt: ir.Stmt, old: Expr, new: Expr) -> ir.Stmt:
+    def sub(e: Expr) -> Expr:
+        if e == old:
+            return new
+        return e.map(sub) if isinstance(e, Call) else e
+
+    if isinstance(stmt, ir.Assign):
+        return ir.Assign(stmt.target, sub(stmt.value), stmt.accumulate, origin=stmt.origin)
+    if isinstance(stmt, ir.Return):
+        return ir.Return(sub(stmt.value), origin=stmt.origin)
+    if isinstance(stmt, ir.Effect):
+        return ir.Effect(sub(stmt.value), origin=stmt.origin)
+    return stmt
+
+
+def _replace_name(stmt: ir.Stmt, name: str, value: Expr) -> ir.Stmt:
+    return _replace_in(stmt, Name(name), value)
+
+
+def _drop_defaults(e: Call) -> Expr:
+    """``np.mean(a, axis=None, keepdims=True)``  ->  ``np.mean(a, keepdims=True)``."""
+    if e.op.form not in ("call", "method"):
+        return e
+    rule = lookup(e.op)
+    if rule is None:
+        return e
+    try:
+        rule.bind(e)
+    except BindError:
+        return e
+    params = rule.params
+
+    def is_default(p: str, v: Expr) -> bool:
+        d = rule.defaults.get(p, REQUIRED)
+        return d is not REQUIRED and isinstance(v, Const) and Const(d) == v
+
+    kwargs = tuple((k, v) for k, v in e.kwargs if not is_default(k, v))
+    args = list(e.args)
+    while args and len(args) <= len(params) and is_default(params[len(args) - 1], args[-1]):
+        args.pop()
+    if len(args) == len(e.args) and len(kwargs) == len(e.kwargs):
+        return e
+    return Call(e.op, tuple(args), kwargs, e.pos)
