@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from . import ir
 from .ir import Call, Expr, Name
-from .rules.core import BindError, lookup
+from .rules.core import ZERO, BindError, lookup
 
 
 def differentiable_reads(value: Expr) -> Iterator[str]:
@@ -45,8 +45,9 @@ def differentiable_reads(value: Expr) -> Iterator[str]:
     except BindError:
         yield from ir.names_in(value)
         return
-    for param in rule.vjp:
-        yield from ir.names_in(bound[param])
+    for param in rule.params:  # a parameter the rule does not cover counts: the reverse pass reports it
+        if rule.vjp.get(param) != ZERO:
+            yield from ir.names_in(bound[param])
 
 
 def active_names(fn: ir.Function, wrt: set[str]) -> set[str]:

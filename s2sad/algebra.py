@@ -33,6 +33,10 @@ def _num(e: Expr, value: float) -> bool:
     return (isinstance(e, Const) and type(e.value) in (int, float) and e.value == value)
 
 
+def _num_none(e: Expr) -> bool:
+    return isinstance(e, Const) and e.value is None
+
+
 def _neg(e: Expr) -> Expr | None:
     """``a`` if ``e`` is ``-a``."""
     return e.args[0] if isinstance(e, Call) and e.op is NEG else None
@@ -74,6 +78,11 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         ndim = kind(args[0]).ndim
         if ndim is not None:
             return Const(ndim)
+    if op.name in ("is_", "is_not") and any(_num_none(a) for a in args):
+        other = args[1] if _num_none(args[0]) else args[0]
+        k = kind(other)
+        if k.type is not None and k.type is not type(None):  # a float is not None
+            return Const(op.name == "is_not")
     if op is ir.IFEXP and isinstance(args[0], Const):
         return args[1] if args[0].value else args[2]
     if op.form == "boolop" and isinstance(args[0], Const):

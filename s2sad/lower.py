@@ -184,9 +184,11 @@ class ExprBuilder:
     # expressions -------------------------------------------------------------
     def expr(self, node: gast.expr) -> Expr:
         value = self.value(node)
-        if isinstance(value, (Module, Function)):
-            raise self.error(node, f"`{value.path}` is used as a value, which is not supported",
-                             "Call the function, or pass the value it computes.")  # fmt: skip
+        if isinstance(value, Function):  # a type or a function passed along: dtype=float
+            return Ref(value.path, value.fn, value.canonical)
+        if isinstance(value, Module):
+            raise self.error(node, f"the module `{value.path}` is used as a value, which is not supported",
+                             "Use the functions and values it holds.")  # fmt: skip
         return value
 
     def value(self, node: gast.expr) -> Expr | Module | Function:

@@ -75,7 +75,9 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind]) -> Stage
 def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> None:
     for name in request.wrt:
         k = kinds.get(name)
-        if k is not None and k.type is not None and not k.is_numeric:
+        if request.mode == "vjp":
+            continue  # vjp gives None for what is not a number
+        if k is not None and k.type is not None and (not k.is_numeric or k.is_array and k.dtype == "b"):
             raise TypeError(f"cannot differentiate {fn.name} with respect to `{name}`: it is a "
                             f"{k.describe()}, not a number or a float array")  # fmt: skip
         if k is not None and k.dtype == "c":

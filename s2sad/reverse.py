@@ -189,6 +189,12 @@ class Reverse:
                         f"`{rule.pattern.split('(')[0]}` is not supported", loc,
                         "Pass the value as an argument of its own.")  # fmt: skip
                 continue
+            if not rule.covers("vjp", param):
+                if self.kind_of(arg.id).dtype in "bi":
+                    continue  # an integer (an index, a count) has no derivative there
+                raise MissingRuleError(
+                    f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`", loc,
+                    f"Pass a constant as `{param}`, or register a rule with s2sad.defvjp.")  # fmt: skip
             template = rule.template("vjp", param, python)
             if template is None:
                 continue
@@ -216,6 +222,8 @@ class Reverse:
 
     def gradient(self, param: str) -> Expr:
         kind = self.kinds.get(param, UNKNOWN)
+        if kind.type is not None and not kind.is_numeric or kind.is_array and kind.dtype == "b":
+            return Const(None)  # vjp: no cotangent for what is not a number (or a mask)
         if param in self.assigned and param in self.bar:
             return Call(AS_GRADIENT, (Name(self.bar[param]), Name(param)))
         if kind.is_array:
@@ -299,9 +307,10 @@ def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
         out = []
         for stmt in stmts:
             if isinstance(stmt, ir.Assign):
+                # the kind the value really has: an adjoint of a float may be a NumPy scalar
                 k = expr_kind(stmt.value, kind_of)
                 name = stmt.target.id
-                all_kinds.setdefault(name, k)
+                all_kinds[name] = all_kinds[name].join(k) if stmt.accumulate and name in all_kinds else k
                 if stmt.accumulate:
                     safe = all_kinds[name].is_scalar or (name in fresh and all_kinds[name].is_float)
                     if not safe:

@@ -15,43 +15,43 @@ __all__ = ["unbroadcast", "unreduce", "expand_reduced", "reduced_size", "prod_ot
            "gradient_like", "fail"]
 
 
-def unbroadcast(g, shape: tuple[int, ...]):
-    """Sum ``g`` down to ``shape``: the adjoint of broadcasting to ``g``'s shape.
+def unbroadcast(value, shape: tuple[int, ...]):
+    """Sum ``value`` down to ``shape``: the adjoint of broadcasting to its shape.
 
     >>> unbroadcast(np.ones((2, 3)), (3,))
     array([2., 2., 2.])
     """
-    gshape = np.shape(g)
-    if gshape == tuple(shape):
-        return g
-    lead = len(gshape) - len(shape)
+    vshape = np.shape(value)
+    if vshape == tuple(shape):
+        return value
+    lead = len(vshape) - len(shape)
     if lead < 0:
-        return np.broadcast_to(g, shape)
+        return np.broadcast_to(value, shape)
     if lead:
-        g = np.sum(g, axis=tuple(range(lead)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(g)[i] != 1)
+        value = np.sum(value, axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(value)[i] != 1)
     if axes:
-        g = np.sum(g, axis=axes, keepdims=True)
-    return g
+        value = np.sum(value, axis=axes, keepdims=True)
+    return value
 
 
-def unreduce(g, shape: tuple[int, ...], axis=None, keepdims: bool = False):
-    """Broadcast ``g`` back over the axes a reduction removed.
+def unreduce(value, shape: tuple[int, ...], axis=None, keepdims: bool = False):
+    """Broadcast a reduced ``value`` back over the axes the reduction removed.
 
     >>> unreduce(np.array([1.0, 2.0]), (2, 3), axis=1)
     array([[1., 1., 1.],
            [2., 2., 2.]])
     """
     if not keepdims and axis is not None:
-        g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, shape)
+        value = np.expand_dims(value, axis)
+    return np.broadcast_to(value, shape)
 
 
-def expand_reduced(g, axis=None, keepdims: bool = False):
+def expand_reduced(value, axis=None, keepdims: bool = False):
     """A reduced value with its reduced axes back as length one."""
     if keepdims or axis is None:
-        return g
-    return np.expand_dims(g, axis)
+        return value
+    return np.expand_dims(value, axis)
 
 
 def reduced_size(shape: tuple[int, ...], axis=None) -> int:
@@ -91,11 +91,11 @@ def prod_others(x, axis=None):
     return before * after
 
 
-def matmul_vjp(g, a, b, which: int):
+def matmul_vjp(ct, a, b, which: int):
     """The cotangent of operand ``which`` of ``a @ b``, any ranks (stacks included)."""
     a2 = a[np.newaxis, :] if np.ndim(a) == 1 else a
     b2 = b[:, np.newaxis] if np.ndim(b) == 1 else b
-    g2 = g
+    g2 = ct
     if np.ndim(a) == 1:
         g2 = np.expand_dims(g2, -2)
     if np.ndim(b) == 1:
@@ -105,13 +105,13 @@ def matmul_vjp(g, a, b, which: int):
     return np.reshape(unbroadcast(np.swapaxes(a2, -1, -2) @ g2, np.shape(b2)), np.shape(b))
 
 
-def gradient_like(g, x):
-    """``g`` as a gradient of ``x``: a float for a number, a fresh float array for an array."""
-    if isinstance(x, np.ndarray):
-        return np.array(np.broadcast_to(g, x.shape), dtype=np.result_type(g, float))
-    if isinstance(x, (int, float)):
-        return float(g)
-    return g
+def gradient_like(value, like):
+    """``value`` as a gradient of ``like``: a float for a number, a fresh float array for an array."""
+    if isinstance(like, np.ndarray):
+        return np.array(np.broadcast_to(value, like.shape), dtype=np.result_type(value, float))
+    if isinstance(like, (int, float)):
+        return float(value)
+    return value
 
 
 def fail(message: str):

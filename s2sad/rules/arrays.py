@@ -7,7 +7,7 @@ came from, the JVP does to the tangent what the function does to its input.
 import numpy as np
 
 from ..kinds import INT, UNKNOWN, Kind
-from .core import Arg, always, linear, nondiff, same_as, shape_kind, table
+from .core import Arg, always, linear, nondiff, rule, same_as, shape_kind, table
 
 table("arrays")
 
@@ -64,7 +64,7 @@ def _raveled(a: dict[str, Arg]) -> Kind:
 
 
 linear("np.transpose(a, axes=None)",
-       a="np.transpose(g) if axes is None else np.transpose(g, np.argsort(axes))",
+       a="np.transpose(g) if axes is None else np.transpose(g, inverse_permutation(axes))",
        kind=_transposed)  # fmt: skip
 linear("x.T", x="g.T", kind=_transposed)
 linear("np.reshape(a, shape, order='C')", a="np.reshape(g, np.shape(a), order=order)", kind=_reshaped)
@@ -83,17 +83,86 @@ linear("np.array(a, dtype=None)", a="unbroadcast(g, a)",
        kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype))  # fmt: skip
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
 linear("x.astype(dtype)", x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
-       kind=lambda a: Kind(np.ndarray, a["x"].kind.dims, dtype_category(a["dtype"].const)))
+       kind=lambda a: Kind(np.ndarray, a["x"].kind.dims, dtype_category(a["dtype"].const)
+                           if a["dtype"].kind.type is not np.dtype else a["dtype"].kind.dtype))
 
 nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o"))
 nondiff("x.ndim", kind=always(INT))
 nondiff("x.size", kind=always(INT))
-nondiff("x.dtype", kind=always(Kind(np.dtype, None, "o")))
+nondiff("x.dtype", kind=lambda a: Kind(np.dtype, None, a["x"].kind.dtype))  # dtype: its category
 
 
 def dtype_category(dtype: object) -> str:
     try:
         kind = np.dtype(dtype).kind
-    except TypeError:
+    except (TypeError, ValueError):
         return "?"
     return {"u": "i"}.get(kind, kind) if kind in "biufc" else "o"
+
+
+def _indexed(a: dict[str, Arg]) -> Kind:
+    """Basic indexing: ints drop an axis, slices keep it, None adds one."""
+    x, index = a["x"].kind, a["index"]
+    if x.type is tuple:  # a shape
+        return INT if isinstance(index.const, int) else UNKNOWN
+    if not x.is_array or x.dims is None:
+        return UNKNOWN
+    items = _index_items(index)
+    if items is None:
+        return Kind(np.ndarray, None, x.dtype)
+    if Ellipsis in items:
+        i = items.index(Ellipsis)
+        fill = len(x.dims) - sum(1 for it in items if it not in (None, Ellipsis))
+        items = items[:i] + ["full"] * fill + items[i + 1 :]
+    dims, axis = [], 0
+    for it in items:
+        if it is None:
+            dims.append("1")
+            continue
+        if axis >= len(x.dims):
+            return UNKNOWN
+        if it == "full":
+            dims.append(x.dims[axis])
+        elif it == "slice":
+            dims.append("?")
+        axis += 1
+    dims += list(x.dims[axis:])
+    return Kind(np.ndarray if dims else np.generic, tuple(dims), x.dtype)
+
+
+def _index_items(index: Arg) -> list | None:
+    """``"int"``, ``"slice"``, ``"full"`` (``:``), ``None`` or ``Ellipsis`` per item; None if advanced."""
+    from .. import ir
+
+    def item(e) -> object:
+        if isinstance(e, ir.Const):
+            v = e.value
+            if v is None or v is Ellipsis:
+                return v
+            if isinstance(v, slice):
+                return "full" if v == slice(None) else "slice"
+            if isinstance(v, int) and not isinstance(v, bool):
+                return "int"
+            return "advanced"
+        if isinstance(e, ir.Call) and e.op.form == "slice":
+            return "slice"
+        if isinstance(e, ir.Name) or isinstance(e, ir.Ref):
+            return "name"
+        return "advanced"
+
+    e = index.expr
+    if isinstance(e, ir.Const) and isinstance(e.value, tuple):
+        elts = [ir.Const(v) for v in e.value]
+    elif isinstance(e, ir.Call) and e.op.form == "tuple":
+        elts = list(e.args)
+    else:
+        elts = [e]
+    items = [item(x) for x in elts]
+    if "advanced" in items or "name" in items and index.kind.type is None:
+        return None
+    # a name used as an index is an int when its kind says so, an array otherwise
+    return None if "name" in items else items
+
+
+# Reading elements; the derivative (writing the cotangent back into place) comes with array updates.
+rule("x[index]", vjp={}, jvp={}, kind=_indexed)

@@ -74,14 +74,18 @@ class Rule:
     elementwise: bool = False  # the result has the broadcast shape of the arguments
     _parsed: dict[tuple[str, str, bool], Expr] = field(default_factory=dict, repr=False)
 
+    def covers(self, direction: str, param: str) -> bool:
+        """Whether the rule says what happens to a derivative through ``param``."""
+        return param in (self.vjp if direction == "vjp" else self.jvp)
+
     def template(self, direction: str, param: str, python: bool = False) -> Expr | None:
-        """The parsed template for ``param`` (``None``: no derivative through it)."""
+        """The parsed template for ``param`` (``None``: nothing flows through it)."""
         table = {"vjp": self.python_vjp if python else self.vjp,
                  "jvp": self.python_jvp if python else self.jvp}[direction]  # fmt: skip
         if python and param not in table:
             return self.template(direction, param, python=False)
         text = table.get(param)
-        if text is None:
+        if text is None or text == ZERO:
             return None
         key = (direction, param, python)
         if key not in self._parsed:
@@ -113,8 +117,7 @@ class Rule:
     def result_kind(self, bound: dict[str, Expr], kind_of_expr: Callable[[Expr], Kind]) -> Kind:
         if self.kind is None:
             return UNKNOWN
-        args = {p: Arg(kind_of_expr(e), e.value if isinstance(e, Const) else NOT_CONST, e)
-                for p, e in bound.items()}  # fmt: skip
+        args = {p: Arg(kind_of_expr(e), _constant(e), e) for p, e in bound.items()}
         try:
             return self.kind(args)
         except Exception:
@@ -123,6 +126,15 @@ class Rule:
 
 class BindError(Exception):
     pass
+
+
+def _constant(e: Expr) -> object:
+    """The value of a constant argument: a literal, or one of our names (``float``, ``np.pi``)."""
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Ref) and e.canonical:
+        return e.value
+    return NOT_CONST
 
 
 RULES: dict[object, Rule] = {}
@@ -149,23 +161,26 @@ def macro(fn: Callable) -> Callable:
     return fn
 
 
-def _template_names() -> dict[str, object]:
+def _template_names(macros: bool = True) -> dict[str, object]:
+    """Names in templates: builtins, np, math, the run-time helpers, and macros
+    (which take precedence: in a template, ``unbroadcast`` expands by kind)."""
     from .. import runtime
 
     names: dict[str, object] = dict(vars(builtins))
     names.update(np=np, math=math)
     names.update({name: getattr(runtime, name) for name in runtime.__all__})
-    names.update(MACROS)
+    if macros:
+        names.update(MACROS)
     return names
 
 
 class TemplateBuilder(ExprBuilder):
     """Parses rule patterns and templates; placeholders are the only locals."""
 
-    def __init__(self, placeholders: set[str]):
+    def __init__(self, placeholders: set[str], macros: bool = True):
         super().__init__(None)
         self.placeholders = placeholders
-        self.names = _template_names()
+        self.names = _template_names(macros)
 
     def local(self, name: str) -> Expr | None:
         return Name(name) if name in self.placeholders else None
@@ -215,7 +230,7 @@ def _parse_pattern(pattern: str) -> tuple[object, tuple[str, ...], dict[str, obj
         func.value.id not in _template_names()
     ):
         return method_op(func.attr), (func.value.id, *params), defaults
-    callee = TemplateBuilder(set()).value(func)
+    callee = TemplateBuilder(set(), macros=False).value(func)
     assert isinstance(callee, Function), pattern
     return callee.fn, params, defaults
 
@@ -237,10 +252,15 @@ def _register(pattern: str, **fields: object) -> Rule:
     return rule
 
 
+ZERO = "0"  # a template for a parameter the result does not vary with (almost everywhere)
+
+
 def _partials(params: tuple[str, ...], partials: tuple[str | None, ...]) -> tuple[dict, dict]:
     vjp, jvp = {}, {}
     for p, d in zip(params, partials):
-        if d is not None:
+        if d == ZERO:
+            vjp[p] = jvp[p] = ZERO
+        elif d is not None:
             vjp[p] = f"unbroadcast(g * ({d}), {p})"
             jvp[p] = f"{p}_dot * ({d})"
     return vjp, jvp
@@ -250,7 +270,8 @@ def scalar(pattern: str, *partials: str | None, python: tuple | str | None = Non
            kind: KindRule | None = None) -> Rule:  # fmt: skip
     """An elementwise function, given by its partial derivatives.
 
-    One partial per parameter, in order (``None``: not differentiable in it).
+    One partial per parameter, in order: ``ZERO`` where the result does not
+    vary with it (almost everywhere), ``None`` where it takes no float.
     ``python`` gives partials to use instead when every argument is a Python
     number, so scalar code gets ``math`` rather than NumPy.
     """
@@ -412,7 +433,10 @@ def same_as(param: str, dtype: str | None = None) -> KindRule:
 
     def kind(a: dict[str, Arg]) -> Kind:
         k = a[param].kind
-        return Kind(k.type, k.dims, dtype or k.dtype) if dtype and k.type is not None else k
+        if not dtype or k.type is None:
+            return k
+        cat = ("f" if k.dtype in "bi" else k.dtype) if dtype == "f+" else dtype
+        return Kind(k.type, k.dims, cat)
 
     return kind
 

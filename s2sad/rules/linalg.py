@@ -43,21 +43,35 @@ def _inner(a: dict[str, Arg]) -> Kind:
     return Kind(np.ndarray if dims else np.generic, dims, promote(x.dtype, y.dtype))
 
 
-_MATMUL_A = ("g @ b.T if a.ndim == 2 and b.ndim == 2 else g * b if a.ndim == 1 and b.ndim == 1 "
-             "else np.outer(g, b) if b.ndim == 1 and a.ndim == 2 else b @ g if a.ndim == 1 and "
-             "b.ndim == 2 else matmul_vjp(g, a, b, 0)")  # fmt: skip
-_MATMUL_B = ("a.T @ g if a.ndim == 2 and b.ndim == 2 else g * a if a.ndim == 1 and b.ndim == 1 "
-             "else a.T @ g if a.ndim == 2 and b.ndim == 1 else np.outer(a, g) if a.ndim == 1 and "
-             "b.ndim == 2 else matmul_vjp(g, a, b, 1)")  # fmt: skip
-linear("a @ b", a=_MATMUL_A, b=_MATMUL_B, kind=_product)
-linear("np.matmul(a, b)", a=_MATMUL_A, b=_MATMUL_B, kind=_product)
+def _by_rank(cases: list[tuple[str, str]], otherwise: str) -> str:
+    """One template from (condition, template) pairs: ``t1 if c1 else t2 if c2 else ...``."""
+    return " else ".join(f"{template} if {condition}" for condition, template in cases) + f" else {otherwise}"
+
+
+# The cotangents of a @ b, by the ranks of a and b: matrices, vectors, and mixes.
+_PRODUCT = {
+    "a": [("a.ndim == 2 and b.ndim == 2", "g @ b.T"), ("a.ndim == 1 and b.ndim == 1", "g * b"),
+          ("a.ndim == 2 and b.ndim == 1", "np.outer(g, b)"), ("a.ndim == 1 and b.ndim == 2", "b @ g")],
+    "b": [("a.ndim == 2 and b.ndim == 2", "a.T @ g"), ("a.ndim == 1 and b.ndim == 1", "g * a"),
+          ("a.ndim == 2 and b.ndim == 1", "a.T @ g"), ("a.ndim == 1 and b.ndim == 2", "np.outer(a, g)")],
+}  # fmt: skip
+_STACKS = {  # matmul broadcasts stacks of matrices
+    "a": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(g @ np.swapaxes(b, -1, -2), a)")],
+    "b": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b)")],
+}
+_SCALAR = {  # np.dot with a number multiplies
+    "a": [("a.ndim == 0 or b.ndim == 0", "unbroadcast(g * b, a)")],
+    "b": [("a.ndim == 0 or b.ndim == 0", "unbroadcast(g * a, b)")],
+}
 _DOT_ND = "fail('np.dot of arrays with more than two dimensions: use np.matmul or np.einsum')"
-linear("np.dot(a, b)",
-       a=f"unbroadcast(g * b, a) if a.ndim == 0 or b.ndim == 0 else "
-         f"{_MATMUL_A.replace('matmul_vjp(g, a, b, 0)', _DOT_ND)}",
-       b=f"unbroadcast(g * a, b) if a.ndim == 0 or b.ndim == 0 else "
-         f"{_MATMUL_B.replace('matmul_vjp(g, a, b, 1)', _DOT_ND)}",
-       kind=_product)  # fmt: skip
+
+for pattern in ("a @ b", "np.matmul(a, b)"):
+    linear(pattern, kind=_product,
+           a=_by_rank(_PRODUCT["a"] + _STACKS["a"], "matmul_vjp(g, a, b, 0)"),
+           b=_by_rank(_PRODUCT["b"] + _STACKS["b"], "matmul_vjp(g, a, b, 1)"))  # fmt: skip
+linear("np.dot(a, b)", kind=_product,
+       a=_by_rank(_SCALAR["a"] + _PRODUCT["a"], _DOT_ND),
+       b=_by_rank(_SCALAR["b"] + _PRODUCT["b"], _DOT_ND))  # fmt: skip
 linear("np.outer(a, b)",
        a="g @ b if a.ndim == 1 and b.ndim == 1 else np.reshape(g @ np.ravel(b), np.shape(a))",
        b="a @ g if a.ndim == 1 and b.ndim == 1 else np.reshape(np.ravel(a) @ g, np.shape(b))",

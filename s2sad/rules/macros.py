@@ -128,8 +128,11 @@ def float_dtype(ctx: Context, dtype: Expr) -> Expr:
     if value is not None:
         try:
             return Const(bool(np.issubdtype(np.dtype(value), np.inexact)))
-        except TypeError:
+        except (TypeError, ValueError):
             pass
+    k = ctx.kind(dtype)
+    if k.type is np.dtype and k.dtype in "bifc":  # x.dtype: its kind knows the category
+        return Const(k.dtype in "fc")
     return np_call("issubdtype", dtype, ir.Ref("np.inexact", np.inexact, canonical=True))
 
 
@@ -140,7 +143,7 @@ def einsum_spec(subscripts: object) -> tuple[tuple[str, str], str] | None:
     text = subscripts.replace(" ", "")
     inputs, _, out = text.partition("->")
     parts = inputs.split(",")
-    if len(parts) != 2 or not all(p.isalpha() for p in parts):
+    if len(parts) != 2 or not all(p.isalpha() or not p for p in parts):
         return None
     if "->" not in text:  # implicit output: letters used once, in order
         letters = parts[0] + parts[1]
@@ -168,8 +171,21 @@ def einsum_vjp(ctx: Context, subscripts: Expr, g: Expr, a: Expr, b: Expr, which:
     mine, other, other_expr = (sa, sb, b) if which.value == 0 else (sb, sa, a)
     like = a if which.value == 0 else b
     kept = "".join(c for c in mine if c in out or c in other)
-    result = np_call("einsum", Const(f"{out},{other}->{kept}"), g, other_expr)
+    if not out and other == kept:  # a full contraction: the cotangent is a number
+        result = Call(ir.MUL, (g, other_expr))
+    else:
+        result = np_call("einsum", Const(f"{out},{other}->{kept}"), g, other_expr)
     if kept != mine:
         lonely = tuple(i for i, c in enumerate(mine) if c not in kept)
         result = np_call("broadcast_to", np_call("expand_dims", result, _axis(lonely)), _shape(ctx, like))
     return result
+
+
+@macro
+def inverse_permutation(ctx: Context, axes: Expr) -> Expr:
+    """The axes that undo a transpose by ``axes``."""
+    import numpy as np
+
+    if isinstance(axes, Const) and isinstance(axes.value, tuple):
+        return Const(tuple(int(i) for i in np.argsort(axes.value)))
+    return np_call("argsort", axes)

@@ -4,7 +4,7 @@
 """
 
 from ..kinds import BOOL, INT
-from .core import always, nondiff, scalar, table
+from .core import ZERO, always, nondiff, scalar, table
 
 table("math")
 
@@ -35,7 +35,7 @@ scalar("math.hypot(x, y)", "x / ans", "y / ans")
 scalar("math.erf(x)", "2 / math.sqrt(math.pi) * math.exp(-x ** 2)")
 scalar("math.erfc(x)", "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)")
 scalar("math.fabs(x)", "math.copysign(1.0, x)")
-scalar("math.copysign(x, y)", "math.copysign(1.0, x) * math.copysign(1.0, y)", None)
+scalar("math.copysign(x, y)", "math.copysign(1.0, x) * math.copysign(1.0, y)", ZERO)
 scalar("math.degrees(x)", "180 / math.pi")
 scalar("math.radians(x)", "math.pi / 180")
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..kinds import BOOL, INT, Kind, broadcast
 from .core import (
+    ZERO,
     always,
     elementwise,
     linear,
@@ -19,7 +20,7 @@ from .core import (
     rule,
     same_as,
     scalar,
-    shape_kind,  # fmt: skip
+    shape_kind,
     table,
 )
 
@@ -133,9 +134,9 @@ rule("np.full(shape, fill_value, dtype=None)",
      vjp={"fill_value": "unbroadcast(g, fill_value)"},
      jvp={"fill_value": "np.full(shape, fill_value_dot)"},
      kind=shape_kind("shape"))  # fmt: skip
-rule("np.full_like(a, fill_value, dtype=None)",
-     vjp={"fill_value": "unbroadcast(g, fill_value)"},
-     jvp={"fill_value": "np.full_like(a, fill_value_dot, dtype=None)"},
+rule("np.full_like(a, fill_value, dtype=None)",  # only the shape of a matters
+     vjp={"a": ZERO, "fill_value": "unbroadcast(g, fill_value)"},
+     jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
      kind=same_as("a", dtype="f"))  # fmt: skip
 nondiff("np.eye(N, M=None, k=0, dtype=None)",
         kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))  # fmt: skip
@@ -148,8 +149,9 @@ rule("np.linspace(start, stop, num=50, endpoint=True)",
           "stop": "stop_dot * np.linspace(0.0, 1.0, num, endpoint=endpoint)"},
      kind=lambda a: Kind(np.ndarray, ("?",), "f"))  # fmt: skip
 rule("np.arange(start, stop=None, step=None, dtype=None)",  # stop only sets the length
-     vjp={"start": "np.sum(g)", "step": "np.sum(g * np.arange(np.size(ans)))"},
-     jvp={"start": "np.full(np.shape(ans), start_dot)", "step": "step_dot * np.arange(np.size(ans))"},
+     vjp={"start": "np.sum(g)", "stop": ZERO, "step": "np.sum(g * np.arange(np.size(ans)))"},
+     jvp={"start": "np.full(np.shape(ans), start_dot)", "stop": ZERO,
+          "step": "step_dot * np.arange(np.size(ans))"},
      kind=lambda a: Kind(np.ndarray, ("?",),
                          "f" if any(a[p].kind.dtype == "f" for p in ("start", "stop", "step")) else "i"))
 nondiff("np.shape(a)", kind=lambda a: Kind(tuple, a["a"].kind.dims, "o"))

@@ -1,0 +1,72 @@
+"""Numerical checks shared by the tests: s2sad against central differences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import s2sad
+
+
+def central_difference(f, args, i, direction=None, h=1e-6):
+    """d/dt f(args with args[i] + t * direction) at t = 0 (all entries if no direction)."""
+    x0 = args[i]
+
+    def at(value):
+        new = list(args)
+        new[i] = value
+        return np.asarray(f(*new), dtype=float)
+
+    if direction is not None:
+        return (at(x0 + h * direction) - at(x0 - h * direction)) / (2 * h)
+    if np.ndim(x0) == 0 and not isinstance(x0, np.ndarray):
+        step = h * max(1.0, abs(x0))
+        return (at(x0 + step) - at(x0 - step)) / (2 * step)
+    x = np.array(x0, dtype=float)
+    out = []
+    for j in range(x.size):
+        e = np.zeros(x.size)
+        step = h * max(1.0, abs(x.flat[j]))
+        e[j] = step
+        e = e.reshape(x.shape)
+        out.append((at(x + e) - at(x - e)) / (2 * step))
+    return np.stack(out, axis=-1).reshape(np.shape(at(x)) + x.shape)
+
+
+def assert_close(actual, expected, tol=1e-5, what=""):
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, expected {expected.shape}"
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    err = float(np.max(np.abs(actual - expected), initial=0.0))
+    assert err <= tol * scale, f"{what}: error {err:.3g}\nAD  {actual}\nFD  {expected}"
+
+
+def assert_gradient_type(g, x, what=""):
+    """A gradient has the type of its argument: float for a number, array of its shape."""
+    if isinstance(x, np.ndarray):
+        assert isinstance(g, np.ndarray), f"{what}: gradient is {type(g).__name__}, expected ndarray"
+        assert g.shape == x.shape, f"{what}: gradient shape {g.shape}, argument shape {x.shape}"
+        assert g.flags.writeable, f"{what}: gradient is a read-only view"
+    elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        assert type(g) is float, f"{what}: gradient is {type(g).__name__}, expected float"
+
+
+def check_reverse(f, args, wrt, tol=1e-5, rng=None):
+    """vjp of f with a random cotangent, and grad of <cotangent, f>, against central differences."""
+    rng = rng or np.random.default_rng(0)
+    expected_out = f(*args)
+    out, pullback = s2sad.vjp(f, *args)
+    assert_close(out, expected_out, 1e-12, "primal output")
+    ct = rng.normal(size=np.shape(out)) if np.ndim(out) else float(rng.normal())
+    cts = pullback(ct)
+    assert len(cts) == len(args)
+    for i in wrt:
+        fd = np.tensordot(ct, central_difference(f, args, i), axes=np.ndim(out))
+        assert_close(cts[i], fd, tol, f"vjp wrt argument {i}")
+        assert_gradient_type(cts[i], args[i], f"vjp wrt argument {i}")
+    if np.ndim(out) == 0:
+        grads = s2sad.grad(f, wrt=tuple(wrt))(*args)
+        for i, g in zip(wrt, grads):
+            fd = central_difference(f, args, i)
+            assert_close(g, fd, tol, f"grad wrt argument {i}")
+            assert_gradient_type(g, args[i], f"grad wrt argument {i}")

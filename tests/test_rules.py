@@ -1,0 +1,69 @@
+"""Every derivative rule against central differences, from the rule tables.
+
+Each rule's cases (``rule_cases.py``) are differentiated in reverse mode with
+respect to their float arguments; a rule without cases fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from checks import check_reverse
+from conftest import make_function
+from rule_cases import CASES, A, S
+
+import s2sad
+from s2sad import runtime
+from s2sad.rules import RULES
+
+
+def _rules():
+    seen = {}
+    for rule in RULES.values():
+        seen.setdefault(id(rule), rule)
+    return list(seen.values())
+
+
+def test_every_rule_has_cases():
+    missing = [r.pattern for r in _rules() if r.pattern not in CASES]
+    assert not missing, f"rules without test cases: {missing}"
+
+
+def test_no_cases_for_unknown_rules():
+    patterns = {r.pattern for r in _rules()}
+    assert not [p for p in CASES if p not in patterns]
+
+
+ALL = [(pattern, i, c) for pattern, cases in CASES.items() for i, c in enumerate(cases)]
+
+
+def _function(case):
+    return make_function(f"def f({', '.join(case.params)}):\n    return {case.expr}\n",
+                         **{name: getattr(runtime, name) for name in runtime.__all__})  # fmt: skip
+
+
+@pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
+def test_reverse(pattern, i, case):
+    rng = np.random.default_rng(i)
+    f = _function(case)
+    args = [spec.draw(rng) for spec in case.args.values()]
+    wrt = [j for j, spec in enumerate(case.args.values()) if isinstance(spec, (S, A))]
+    if case.error:
+        with pytest.raises(case.error):
+            check_reverse(f, args, wrt, case.tol, rng)
+        return
+    check_reverse(f, args, wrt, case.tol, rng)
+
+
+@pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
+def test_no_runtime_helpers_when_kinds_are_known(pattern, i, case):
+    """With every shape pattern known, generated code undoes broadcasting by itself."""
+    if case.error or any(name in case.expr for name in runtime.__all__):
+        return  # the function calls the helpers itself
+    rng = np.random.default_rng(0)
+    f = _function(case)
+    args = [spec.draw(rng) for spec in case.args.values()]
+    text = s2sad.source(f, kind="vjp", args=args)
+    for helper in ("unbroadcast(", "unreduce(", "expand_reduced(", "reduced_size(", "matmul_vjp(",
+                   "gradient_like("):  # fmt: skip
+        assert helper not in text, text
