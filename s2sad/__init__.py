@@ -10,14 +10,21 @@
 
 from .api import check_grad, grad, source, value_and_grad, vjp
 from .errors import (
-                     DifferentiationError,
-                     MissingRuleError,
-                     NonScalarOutputError,
-                     UnsupportedSyntaxError,  # fmt: skip
+    DifferentiationError,
+    MissingRuleError,
+    NonScalarOutputError,
+    UnsupportedSyntaxError,
 )
 
 __version__ = "0.1.0"
 __all__ = [
-    "DifferentiationError", "MissingRuleError", "NonScalarOutputError", "UnsupportedSyntaxError",
-    "check_grad", "grad", "source", "value_and_grad", "vjp",
-]  # fmt: skip
+    "DifferentiationError",
+    "MissingRuleError",
+    "NonScalarOutputError",
+    "UnsupportedSyntaxError",
+    "check_grad",
+    "grad",
+    "source",
+    "value_and_grad",
+    "vjp",
+]

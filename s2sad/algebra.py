@@ -25,12 +25,33 @@ from .kinds import Kind
 
 KindOf = Callable[[Expr], Kind]
 
-_FOLD = {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "neg", "pos", "lt", "le", "gt",
-         "ge", "eq", "ne", "is_", "is_not", "not_", "ifexp", "and_then", "or_else"}  # fmt: skip
+_FOLD = {
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "neg",
+    "pos",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+    "is_",
+    "is_not",
+    "not_",
+    "ifexp",
+    "and_then",
+    "or_else",
+}
 
 
 def _num(e: Expr, value: float) -> bool:
-    return (isinstance(e, Const) and type(e.value) in (int, float) and e.value == value)
+    return isinstance(e, Const) and type(e.value) in (int, float) and e.value == value
 
 
 def _num_none(e: Expr) -> bool:
@@ -89,9 +110,9 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         first = bool(args[0].value)
         return args[1] if first == (op is ir.AND) else args[0]
     if op in (MUL, ADD, SUB, DIV):
-        scalar = _full_as_scalar(e, kind)
-        if scalar is not e:
-            return scalar
+        implicit = _implicit_broadcast(e, kind)
+        if implicit is not e:
+            return implicit
     if op is MUL:
         a, b = args
         if _num(a, 1) and (type(a.value) is int or _float_like(b, kind)):
@@ -149,19 +170,26 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
     return e
 
 
-def _is_full(e: Expr) -> bool:
-    return isinstance(e, Call) and e.op.form == "call" and e.op.fn is np.full and len(e.args) == 2
+def _broadcast_value(e: Expr) -> Expr | None:
+    """``c`` for ``np.full(s, c)``, ``a`` for ``np.broadcast_to(a, s)``: what gets spread out."""
+    if isinstance(e, Call) and e.op.form == "call" and len(e.args) == 2 and not e.kwargs:
+        if e.op.fn is np.full:
+            return e.args[1]
+        if e.op.fn is np.broadcast_to:
+            return e.args[0]
+    return None
 
 
-def _full_as_scalar(e: Call, kind: KindOf) -> Expr:
-    """``np.full(s, c) * y``  ->  ``c * y`` when ``y`` has shape ``s`` already."""
+def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
+    """``np.full(s, c) * y``  ->  ``c * y`` when ``y`` has shape ``s`` already:
+    the operator broadcasts by itself."""
     a, b = e.args
-    for full, other, first in ((a, b, True), (b, a, False)):
-        if _is_full(full) and not full.kwargs:
-            kf, ko = kind(full), kind(other)
-            if kf.dims is not None and kf.dims == ko.dims and "?" not in kf.dims and ko.is_array:
-                c = full.args[1]
-                return Call(e.op, (c, other) if first else (other, c))
+    for spread, other, first in ((a, b, True), (b, a, False)):
+        value = _broadcast_value(spread)
+        if value is not None:
+            ks, ko = kind(spread), kind(other)
+            if ks.dims is not None and ks.dims == ko.dims and "?" not in ks.dims and ko.is_array:
+                return Call(e.op, (value, other) if first else (other, value))
     return e
 
 

@@ -46,13 +46,17 @@ def _wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
             raise TypeError(f"{api}: wrt must be a parameter position or name, got {item!r}")
         if isinstance(item, int):
             if not -len(positional) <= item < len(positional):
-                raise ValueError(f"{api}: wrt={item} is out of range: {f.__name__} has "
-                                 f"{len(positional)} positional parameters")  # fmt: skip
+                raise ValueError(
+                    f"{api}: wrt={item} is out of range: {f.__name__} has "
+                    f"{len(positional)} positional parameters"
+                )
             names.append(positional[item])
         else:
             if item not in positional + keyword:
-                raise ValueError(f"{api}: wrt={item!r} is not a parameter of {f.__name__}; "
-                                 f"its parameters are {', '.join(positional + keyword)}")  # fmt: skip
+                raise ValueError(
+                    f"{api}: wrt={item!r} is not a parameter of {f.__name__}; "
+                    f"its parameters are {', '.join(positional + keyword)}"
+                )
             names.append(item)
     if len(set(names)) != len(names):
         raise ValueError(f"{api}: wrt names a parameter twice: {wrt!r}")
@@ -109,8 +113,9 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     _check_function(f, "vjp")
     positional, keyword, _ = dispatch._params(f)
     if len(primals) != len(positional):
-        raise TypeError(f"vjp: {f.__name__} takes {len(positional)} positional arguments, "
-                        f"got {len(primals)} primals")  # fmt: skip
+        raise TypeError(
+            f"vjp: {f.__name__} takes {len(positional)} positional arguments, got {len(primals)} primals"
+        )
     t = _transform(f, tuple(range(len(positional))), "vjp", "vjp")
     out, pullback = t.dispatcher(*primals)
     out_kind = kind_of(out)
@@ -127,8 +132,9 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
 
 def _check_cotangent(ct: object, out: object, out_kind: Kind) -> None:
     if np.shape(ct) != np.shape(out):
-        raise ValueError(f"pullback: the cotangent has shape {np.shape(ct)}, but the output has "
-                         f"shape {np.shape(out)}")  # fmt: skip
+        raise ValueError(
+            f"pullback: the cotangent has shape {np.shape(ct)}, but the output has shape {np.shape(out)}"
+        )
     k = kind_of(ct)
     if not k.is_numeric:
         raise TypeError(f"pullback: the cotangent must be a number or an array, got {type(ct).__name__}")
@@ -154,8 +160,14 @@ def _example_kinds(f: Callable, args: Sequence[Any] | None) -> dict[str, object]
     return values
 
 
-def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, stage: str = "final",
-           args: Sequence[Any] | None = None, kind: str = "grad") -> str:  # fmt: skip
+def source(
+    f: Callable,
+    mode: str = "reverse",
+    wrt: Wrt = 0,
+    stage: str = "final",
+    args: Sequence[Any] | None = None,
+    kind: str = "grad",
+) -> str:
     """The generated source of ``f``'s derivative, as a string.
 
     ``stage`` is ``"final"`` (what runs), ``"raw"`` (before simplification) or
@@ -230,8 +242,10 @@ def _compare(what: str, ad: np.ndarray, fd: np.ndarray, rtol: float, atol: float
         j = int(np.argmax(np.where(np.isfinite(err), err, math.inf)))
         idx = np.unravel_index(j, ad.shape) if ad.shape else ()
         where = f"[{', '.join(map(str, idx))}]" if idx else ""
-        raise AssertionError(f"{what}{where} = {ad.reshape(-1)[j]!r} by AD but {fd.reshape(-1)[j]!r} "
-                             f"by central differences (error {err.reshape(-1)[j]:.3g})")  # fmt: skip
+        raise AssertionError(
+            f"{what}{where} = {ad.reshape(-1)[j]!r} by AD but {fd.reshape(-1)[j]!r} "
+            f"by central differences (error {err.reshape(-1)[j]:.3g})"
+        )
 
 
 __all__ = ["grad", "value_and_grad", "vjp", "source", "check_grad"]

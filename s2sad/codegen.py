@@ -48,16 +48,33 @@ except ImportError:  # pragma: no cover - depends on the Python version
 
 _COMMENT = "__s2sad_comment_"
 _BIN = {
-    "+": gast.Add, "-": gast.Sub, "*": gast.Mult, "/": gast.Div, "//": gast.FloorDiv,
-    "%": gast.Mod, "**": gast.Pow, "@": gast.MatMult, "&": gast.BitAnd, "|": gast.BitOr,
-    "^": gast.BitXor, "<<": gast.LShift, ">>": gast.RShift,
-}  # fmt: skip
+    "+": gast.Add,
+    "-": gast.Sub,
+    "*": gast.Mult,
+    "/": gast.Div,
+    "//": gast.FloorDiv,
+    "%": gast.Mod,
+    "**": gast.Pow,
+    "@": gast.MatMult,
+    "&": gast.BitAnd,
+    "|": gast.BitOr,
+    "^": gast.BitXor,
+    "<<": gast.LShift,
+    ">>": gast.RShift,
+}
 _UNARY = {"-": gast.USub, "+": gast.UAdd, "not": gast.Not, "~": gast.Invert}
 _CMP = {
-    "<": gast.Lt, "<=": gast.LtE, ">": gast.Gt, ">=": gast.GtE, "==": gast.Eq,
-    "!=": gast.NotEq, "is": gast.Is, "is not": gast.IsNot, "in": gast.In,
+    "<": gast.Lt,
+    "<=": gast.LtE,
+    ">": gast.Gt,
+    ">=": gast.GtE,
+    "==": gast.Eq,
+    "!=": gast.NotEq,
+    "is": gast.Is,
+    "is not": gast.IsNot,
+    "in": gast.In,
     "not in": gast.NotIn,
-}  # fmt: skip
+}
 
 
 # ------------------------------------------------------------------ expressions
@@ -199,9 +216,14 @@ class Printer:
         if f.doc:
             body.insert(0, gast.Expr(value=gast.Constant(value=_docstring(f.doc, depth), kind=None)))
         return gast.FunctionDef(
-            name=f.name, args=self.arguments(f.params), body=body, decorator_list=[],
-            returns=None, type_comment=None, type_params=[],
-        )  # fmt: skip
+            name=f.name,
+            args=self.arguments(f.params),
+            body=body,
+            decorator_list=[],
+            returns=None,
+            type_comment=None,
+            type_params=[],
+        )
 
 
 def _docstring(doc: str, depth: int) -> str:
@@ -280,12 +302,19 @@ def compile_function(
     outer = ast.FunctionDef(
         name="__s2sad_closure__",
         args=ast.arguments(
-            posonlyargs=[], args=[ast.arg(arg=n) for n in names], vararg=None,
-            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
+            posonlyargs=[],
+            args=[ast.arg(arg=n) for n in names],
+            vararg=None,
+            kwonlyargs=[],
+            kw_defaults=[],
+            kwarg=None,
+            defaults=[],
         ),
         body=[fdef, ast.Return(value=ast.Name(id=fdef.name, ctx=ast.Load()))],
-        decorator_list=[], returns=None, type_params=[],
-    )  # fmt: skip
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
     if sys.version_info < (3, 12):
         del outer.type_params
     ast.fix_missing_locations(ast.copy_location(outer, fdef))

@@ -56,8 +56,7 @@ class Compiled:
     def instantiate(self, fn: Callable) -> Callable:
         user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
         closure = tuple(
-            user_cells[n] if n in user_cells else types.CellType(self.cells[n])
-            for n in self.code.co_freevars
+            user_cells[n] if n in user_cells else types.CellType(self.cells[n]) for n in self.code.co_freevars
         )
         out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
         out.__kwdefaults__ = fn.__kwdefaults__
@@ -125,8 +124,10 @@ class Transform:
         lines = [f"def {name}({', '.join(shown)}):"]
         if self.dispatcher_doc:
             lines.append(f"    {self.dispatcher_doc!r}")
-        lines += ["    if 0:  # every closure variable, so the code can be swapped in place",
-                  f"        ({', '.join(free)},)"]  # fmt: skip
+        lines += [
+            "    if 0:  # every closure variable, so the code can be swapped in place",
+            f"        ({', '.join(free)},)",
+        ]
         types_seen: list[type] = []
 
         def type_expr(t: type) -> str:
@@ -170,8 +171,14 @@ class Transform:
         cells = dict(self.cells)
         user_cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
         cells.update(user_cells)
-        f = codegen.compile_function(text, f"dispatcher {self.name}", self.fn.__globals__, cells,
-                                     self.fn.__defaults__, self.fn.__kwdefaults__)  # fmt: skip
+        f = codegen.compile_function(
+            text,
+            f"dispatcher {self.name}",
+            self.fn.__globals__,
+            cells,
+            self.fn.__defaults__,
+            self.fn.__kwdefaults__,
+        )
         return f
 
     def _new_dispatcher(self) -> Callable:
@@ -251,8 +258,9 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
     clash = set(cells) & set(user_cells)
     if clash:  # cannot happen: aliases avoid the user's names
         raise UnsupportedSyntaxError(f"internal name clash on {sorted(clash)}")
-    function = codegen.compile_function(text, f"{stages.final.name} of {fn.__qualname__}",
-                                        fn.__globals__, {**cells, **user_cells})  # fmt: skip
+    function = codegen.compile_function(
+        text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
+    )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
     return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn))
 

@@ -145,7 +145,7 @@ def _find_lambda(fn: Callable, source: ir.Source) -> gast.Lambda:
     if len(found) > 1 and hasattr(code, "co_positions"):
         # Several lambdas with the same parameters on one line: the first
         # instruction of the body tells which one by its column.
-        cols = [c for _, _, c, _ in code.co_positions() if c is not None]
+        cols = [c for _, _, c, e in code.co_positions() if c is not None and e is not None and e > c]
         if cols:
             col = min(cols)
             found = [n for n in found if n.body.col_offset <= col < n.body.end_col_offset] or found
@@ -161,37 +161,46 @@ _HINT_EXIT = "Move the code that may raise out of the differentiated function."
 _STATEMENTS = {
     gast.Try: ("a `try` statement", _HINT_EXIT),
     gast.Raise: ("a `raise` statement", _HINT_EXIT),
-    gast.With: ("a `with` statement",
-                "Enter the context outside the differentiated function and pass values in."),
+    gast.With: (
+        "a `with` statement",
+        "Enter the context outside the differentiated function and pass values in.",
+    ),
     gast.AsyncWith: ("an `async with` statement", "Differentiate plain synchronous code."),
     gast.AsyncFor: ("an `async for` loop", "Differentiate plain synchronous code."),
     gast.AsyncFunctionDef: ("an `async def` function", "Differentiate plain synchronous code."),
-    gast.Global: ("a `global` statement",
-                  "Return the new value instead of assigning to a global variable."),
-    gast.Nonlocal: ("a `nonlocal` statement",
-                    "Return the new value instead of assigning to an enclosing function's variable."),
+    gast.Global: ("a `global` statement", "Return the new value instead of assigning to a global variable."),
+    gast.Nonlocal: (
+        "a `nonlocal` statement",
+        "Return the new value instead of assigning to an enclosing function's variable.",
+    ),
     gast.ClassDef: ("a class definition inside the function", "Define the class at module level."),
     gast.Import: ("an `import` inside the function", "Import at module level."),
     gast.ImportFrom: ("an `import` inside the function", "Import at module level."),
     gast.Delete: ("a `del` statement", "Leave the name bound; it does no harm."),
-    gast.If: ("an `if` statement",
-              "Use np.where(condition, a, b) for an elementwise choice, or min/max/abs."),
+    gast.If: (
+        "an `if` statement",
+        "Use np.where(condition, a, b) for an elementwise choice, or min/max/abs.",
+    ),
     gast.For: ("a `for` loop", "Write the computation with array operations (np.sum, @, ...)."),
     gast.While: ("a `while` loop", "Write the computation with array operations (np.sum, @, ...)."),
     gast.Break: ("a `break` statement", "Write the computation without loops."),
     gast.Continue: ("a `continue` statement", "Write the computation without loops."),
     gast.FunctionDef: ("a nested function definition", "Define the helper at module level."),
-}  # fmt: skip
+}
 if hasattr(gast, "Match"):
     _STATEMENTS[gast.Match] = ("a `match` statement", "Use if/elif comparisons.")
 if hasattr(gast, "TryStar"):
     _STATEMENTS[gast.TryStar] = ("a `try` statement", _HINT_EXIT)
 
 _EXPRESSIONS = {
-    gast.Yield: ("a `yield` (generator functions)",
-                 "Return a list or an array of the values instead of yielding them."),
-    gast.YieldFrom: ("a `yield from` (generator functions)",
-                     "Return a list or an array of the values instead of yielding them."),
+    gast.Yield: (
+        "a `yield` (generator functions)",
+        "Return a list or an array of the values instead of yielding them.",
+    ),
+    gast.YieldFrom: (
+        "a `yield from` (generator functions)",
+        "Return a list or an array of the values instead of yielding them.",
+    ),
     gast.Await: ("`await`", "Differentiate plain synchronous code."),
     gast.Lambda: ("a lambda inside the function", "Define the helper at module level."),
     gast.ListComp: ("a list comprehension", "Use array operations (np.sum, @, broadcasting)."),
@@ -201,10 +210,12 @@ _EXPRESSIONS = {
     gast.Dict: ("a dict display", "Pass the values as separate arguments."),
     gast.Set: ("a set display", "Use a tuple."),
     gast.Starred: ("a starred expression (`*args`)", "Pass the arguments one by one."),
-    gast.IfExp: ("a conditional expression (`a if c else b`)",
-                 "Use np.where(c, a, b), or min/max/abs where they fit."),
+    gast.IfExp: (
+        "a conditional expression (`a if c else b`)",
+        "Use np.where(c, a, b), or min/max/abs where they fit.",
+    ),
     gast.BoolOp: ("`and`/`or` on values", "Use np.logical_and / np.logical_or, or np.where."),
-}  # fmt: skip
+}
 
 
 def check_supported(parsed: Parsed) -> None:
@@ -256,12 +267,17 @@ def _check_target(parsed: Parsed, target: gast.expr, allow_tuple: bool = True) -
             _check_target(parsed, elt, allow_tuple=True)
         return
     if isinstance(target, (gast.Subscript, gast.Attribute)):
-        what = "assignment to an element or slice" if isinstance(target, gast.Subscript) else (
-            "assignment to an attribute")
+        what = (
+            "assignment to an element or slice"
+            if isinstance(target, gast.Subscript)
+            else ("assignment to an attribute")
+        )
         raise _unsupported(
-            parsed, target, what,
+            parsed,
+            target,
+            what,
             "Build a new array instead, for example with np.where or np.concatenate.",
-        )  # fmt: skip
+        )
     raise _unsupported(parsed, target, "this assignment target", "Assign to a plain name.")
 
 

@@ -120,8 +120,9 @@ def kind_of(value: object) -> Kind:
     if t is bool:
         return BOOL
     if t is np.ndarray:
-        return Kind(np.ndarray, tuple("1" if n == 1 else "n" for n in value.shape),
-                    dtype_category(value.dtype))  # fmt: skip
+        return Kind(
+            np.ndarray, tuple("1" if n == 1 else "n" for n in value.shape), dtype_category(value.dtype)
+        )
     if isinstance(value, np.generic):
         return Kind(t, (), dtype_category(value.dtype))
     if t is complex:
@@ -159,8 +160,9 @@ def promote(*dtypes: str) -> str:
     return max(dtypes, key=_DTYPES.index) if dtypes else "?"
 
 
-def broadcast(*kinds: Kind, dtype: str | None = None, python: type | None = None,
-              numpy: bool = False) -> Kind:  # fmt: skip
+def broadcast(
+    *kinds: Kind, dtype: str | None = None, python: type | None = None, numpy: bool = False
+) -> Kind:
     """The kind of an elementwise operation on ``kinds`` (NumPy broadcasting).
 
     ``dtype`` overrides the promoted category (``"b"`` for comparisons, ``"f"``
@@ -205,15 +207,19 @@ def normalize_axes(axis: object, ndim: int) -> tuple[int, ...] | None:
     return tuple(sorted(a % ndim for a in axes))
 
 
-def reduction(x: Kind, axis: object = None, keepdims: object = False, dtype: str | None = None,
-              known_axis: bool = True) -> Kind:  # fmt: skip
+def reduction(
+    x: Kind, axis: object = None, keepdims: object = False, dtype: str | None = None, known_axis: bool = True
+) -> Kind:
     """The kind of a reduction such as ``np.sum(x, axis, keepdims=...)``."""
     cat = dtype or (x.dtype if x.dtype != "b" else "i")
     if x.type is None or not x.is_numeric:
         return UNKNOWN
     if x.dims is None or not known_axis or not isinstance(keepdims, bool):
-        return Kind(np.ndarray if axis is not None or keepdims else np.generic,
-                    () if axis is None and keepdims is False else None, cat)  # fmt: skip
+        return Kind(
+            np.ndarray if axis is not None or keepdims else np.generic,
+            () if axis is None and keepdims is False else None,
+            cat,
+        )
     axes = normalize_axes(axis, len(x.dims))
     if axes is None:
         return UNKNOWN

@@ -113,10 +113,35 @@ def is_pure(fn: object, path: str) -> bool:
 # spelling of reshape and transpose differs (x.reshape(2, 3)).
 METHODS = {
     name: getattr(np, name)
-    for name in ("sum", "mean", "prod", "max", "min", "var", "std", "dot", "cumsum", "cumprod",
-                 "clip", "ravel", "squeeze", "trace", "round", "argmax", "argmin", "any", "all",
-                 "nonzero", "diagonal", "repeat", "conj", "sort", "argsort", "swapaxes")
-}  # fmt: skip
+    for name in (
+        "sum",
+        "mean",
+        "prod",
+        "max",
+        "min",
+        "var",
+        "std",
+        "dot",
+        "cumsum",
+        "cumprod",
+        "clip",
+        "ravel",
+        "squeeze",
+        "trace",
+        "round",
+        "argmax",
+        "argmin",
+        "any",
+        "all",
+        "nonzero",
+        "diagonal",
+        "repeat",
+        "conj",
+        "sort",
+        "argsort",
+        "swapaxes",
+    )
+}
 _VARARG_METHODS = {"reshape": np.reshape, "transpose": np.transpose}
 
 _PURE_METHODS = {"copy", "astype", "item", "tolist", "conjugate", "flatten", "__abs__"}
@@ -144,16 +169,33 @@ def attr_op(name: str) -> ir.Op:
 # ----------------------------------------------------------------- expressions
 
 _BINARY = {
-    gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.FloorDiv: "//",
-    gast.Mod: "%", gast.Pow: "**", gast.MatMult: "@", gast.BitAnd: "&", gast.BitOr: "|",
-    gast.BitXor: "^", gast.LShift: "<<", gast.RShift: ">>",
-}  # fmt: skip
+    gast.Add: "+",
+    gast.Sub: "-",
+    gast.Mult: "*",
+    gast.Div: "/",
+    gast.FloorDiv: "//",
+    gast.Mod: "%",
+    gast.Pow: "**",
+    gast.MatMult: "@",
+    gast.BitAnd: "&",
+    gast.BitOr: "|",
+    gast.BitXor: "^",
+    gast.LShift: "<<",
+    gast.RShift: ">>",
+}
 _UNARY = {gast.USub: "-", gast.UAdd: "+", gast.Not: "not", gast.Invert: "~"}
 _COMPARE = {
-    gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">", gast.GtE: ">=", gast.Eq: "==",
-    gast.NotEq: "!=", gast.Is: "is", gast.IsNot: "is not", gast.In: "in",
+    gast.Lt: "<",
+    gast.LtE: "<=",
+    gast.Gt: ">",
+    gast.GtE: ">=",
+    gast.Eq: "==",
+    gast.NotEq: "!=",
+    gast.Is: "is",
+    gast.IsNot: "is not",
+    gast.In: "in",
     gast.NotIn: "not in",
-}  # fmt: skip
+}
 
 
 class ExprBuilder:
@@ -187,8 +229,11 @@ class ExprBuilder:
         if isinstance(value, Function):  # a type or a function passed along: dtype=float
             return Ref(value.path, value.fn, value.canonical)
         if isinstance(value, Module):
-            raise self.error(node, f"the module `{value.path}` is used as a value, which is not supported",
-                             "Use the functions and values it holds.")  # fmt: skip
+            raise self.error(
+                node,
+                f"the module `{value.path}` is used as a value, which is not supported",
+                "Use the functions and values it holds.",
+            )
         return value
 
     def value(self, node: gast.expr) -> Expr | Module | Function:
@@ -220,8 +265,7 @@ class ExprBuilder:
 
     def _Compare(self, node: gast.Compare) -> Expr:
         if len(node.ops) > 1:
-            raise self.error(node, "a chained comparison is not supported",
-                             "Compare two values at a time.")  # fmt: skip
+            raise self.error(node, "a chained comparison is not supported", "Compare two values at a time.")
         op = ir.COMPARE[_COMPARE[type(node.ops[0])]]
         return fold(Call(op, (self.expr(node.left), self.expr(node.comparators[0]))))
 
@@ -281,8 +325,11 @@ class ExprBuilder:
     def _Call(self, node: gast.Call) -> Expr:
         for kw in node.keywords:
             if kw.arg is None:
-                raise self.error(kw.value, "`**kwargs` in a call is not supported",
-                                 "Pass the keyword arguments one by one.")  # fmt: skip
+                raise self.error(
+                    kw.value,
+                    "`**kwargs` in a call is not supported",
+                    "Pass the keyword arguments one by one.",
+                )
         func = node.func
         if isinstance(func, gast.Attribute):
             base = self.value(func.value)
@@ -290,8 +337,9 @@ class ExprBuilder:
                 return self.method(node, base, func.attr)
         callee = self.value(func)
         if not isinstance(callee, Function):
-            raise self.error(func, f"calling `{_text(func)}` is not supported",
-                             "Call a function by its name.")  # fmt: skip
+            raise self.error(
+                func, f"calling `{_text(func)}` is not supported", "Call a function by its name."
+            )
         return self.call(node, callee)
 
     def call(self, node: gast.Call, callee: Function) -> Expr:
@@ -382,8 +430,9 @@ class Lowering(ExprBuilder):
             for stmt in body:
                 if self.stmt(stmt):
                     break
-        return ir.Function(self.parsed.name, params, self.body, doc, self.parsed.source,
-                           temps=set(self.pool.temp_names))  # fmt: skip
+        return ir.Function(
+            self.parsed.name, params, self.body, doc, self.parsed.source, temps=set(self.pool.temp_names)
+        )
 
     def params(self, args: gast.arguments) -> list[ir.Param]:
         fn = self.parsed.fn
@@ -512,8 +561,11 @@ class Lowering(ExprBuilder):
 
 
 def _is_docstring(node: gast.stmt) -> bool:
-    return (isinstance(node, gast.Expr) and isinstance(node.value, gast.Constant)
-            and isinstance(node.value.value, str))  # fmt: skip
+    return (
+        isinstance(node, gast.Expr)
+        and isinstance(node.value, gast.Constant)
+        and isinstance(node.value.value, str)
+    )
 
 
 def _default(value: object, node: gast.expr) -> Expr:

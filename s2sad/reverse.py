@@ -144,13 +144,21 @@ class Reverse:
 
     def make(self, name: str, body: list[ir.Stmt]) -> ir.Function:
         temps = set(self.fn.temps) | {bar for p, bar in self.bar.items() if p in self.fn.temps}
-        return ir.Function(name, list(self.fn.params), body, source=self.fn.source,
-                           aliases=dict(self.fn.aliases), temps=temps)  # fmt: skip
+        return ir.Function(
+            name,
+            list(self.fn.params),
+            body,
+            source=self.fn.source,
+            aliases=dict(self.fn.aliases),
+            temps=temps,
+        )
 
     def check_scalar(self, out: Expr, kind: Kind, ret: ir.Return | None) -> None:
         loc = location(self.fn, ret.origin if ret else None)
-        hint = ("Use s2sad.vjp for functions with array outputs, "
-                "or reduce the output first, for example with np.sum.")  # fmt: skip
+        hint = (
+            "Use s2sad.vjp for functions with array outputs, "
+            "or reduce the output first, for example with np.sum."
+        )
         what = None
         if kind.dims:
             what = kind.describe()
@@ -177,8 +185,9 @@ class Reverse:
             bound = rule.bind(value)
         except BindError as exc:
             raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
-        python = all(self.kind_of_expr(e).is_pyscalar for e in bound.values()
-                     if self.kind_of_expr(e).is_numeric)  # fmt: skip
+        python = all(
+            self.kind_of_expr(e).is_pyscalar for e in bound.values() if self.kind_of_expr(e).is_numeric
+        )
         bindings = {**bound, "g": g, "ans": stmt.target}
         for param in rule.params:
             arg = bound[param]
@@ -186,15 +195,19 @@ class Reverse:
                 if any(n in self.active for n in ir.names_in(arg)):
                     raise UnsupportedSyntaxError(
                         f"a differentiated value inside the `{param}` argument of "
-                        f"`{rule.pattern.split('(')[0]}` is not supported", loc,
-                        "Pass the value as an argument of its own.")  # fmt: skip
+                        f"`{rule.pattern.split('(')[0]}` is not supported",
+                        loc,
+                        "Pass the value as an argument of its own.",
+                    )
                 continue
             if not rule.covers("vjp", param):
                 if self.kind_of(arg.id).dtype in "bi":
                     continue  # an integer (an index, a count) has no derivative there
                 raise MissingRuleError(
-                    f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`", loc,
-                    f"Pass a constant as `{param}`, or register a rule with s2sad.defvjp.")  # fmt: skip
+                    f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",
+                    loc,
+                    f"Pass a constant as `{param}`, or register a rule with s2sad.defvjp.",
+                )
             template = rule.template("vjp", param, python)
             if template is None:
                 continue
@@ -211,11 +224,15 @@ class Reverse:
         fn = op.fn
         if op.form == "call" and fn is not None and hasattr(fn, "__code__"):
             return UnsupportedSyntaxError(
-                f"a call to your function `{op.symbol}` is not differentiated yet", loc,
-                "Write its body into this function for now.")  # fmt: skip
+                f"a call to your function `{op.symbol}` is not differentiated yet",
+                loc,
+                "Write its body into this function for now.",
+            )
         err = missing_rule(op)
-        hint = ("Register a rule for it, for example:\n"
-                f"    s2sad.defvjp({op.symbol}, lambda g, ans, x: g * <d{op.symbol}/dx>)")  # fmt: skip
+        hint = (
+            "Register a rule for it, for example:\n"
+            f"    s2sad.defvjp({op.symbol}, lambda g, ans, x: g * <d{op.symbol}/dx>)"
+        )
         if op.form != "call":
             hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
         return MissingRuleError(err.message, loc, hint)
@@ -254,8 +271,9 @@ def _check_fail(e: Expr, loc: Location | None) -> None:
         raise MissingRuleError(f"no derivative rule for {message}", loc)
 
 
-def reverse(fn: ir.Function, kinds: dict[str, Kind], active: set[str],
-            request: Request) -> tuple[ir.Function, dict[str, Kind]]:  # fmt: skip
+def reverse(
+    fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request
+) -> tuple[ir.Function, dict[str, Kind]]:
     """The reverse-mode derivative of an SSA function, before simplification,
     and the kinds of all its names (adjoints included)."""
     transform = Reverse(fn, kinds, active, request)
@@ -265,8 +283,18 @@ def reverse(fn: ir.Function, kinds: dict[str, Kind], active: set[str],
 
 # ---------------------------------------------------------------------- finish
 
-_VIEWS = {"reshape", "transpose", "expand_dims", "squeeze", "ravel", "swapaxes", "asarray",
-          "unbroadcast", "expand_reduced", "diagonal"}  # fmt: skip
+_VIEWS = {
+    "reshape",
+    "transpose",
+    "expand_dims",
+    "squeeze",
+    "ravel",
+    "swapaxes",
+    "asarray",
+    "unbroadcast",
+    "expand_reduced",
+    "diagonal",
+}
 _READ_ONLY = {"broadcast_to", "unreduce"}
 
 
@@ -314,8 +342,9 @@ def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
                 if stmt.accumulate:
                     safe = all_kinds[name].is_scalar or (name in fresh and all_kinds[name].is_float)
                     if not safe:
-                        stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)),
-                                         origin=stmt.origin)  # fmt: skip
+                        stmt = ir.Assign(
+                            stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin
+                        )
                     fresh.add(name)
                 else:
                     (fresh.add if _fresh(stmt.value, fresh, kind_of) else fresh.discard)(name)

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["unbroadcast", "unreduce", "expand_reduced", "reduced_size", "prod_others", "matmul_vjp",
-           "gradient_like", "fail"]
+__all__ = [
+    "unbroadcast",
+    "unreduce",
+    "expand_reduced",
+    "reduced_size",
+    "prod_others",
+    "matmul_vjp",
+    "gradient_like",
+    "fail",
+]
 
 
 def unbroadcast(value, shape: tuple[int, ...]):

@@ -71,8 +71,7 @@ class Simplifier:
             names.update(stmt.reads())
             names.update(stmt.writes())
         self.pool = NamePool(names)
-        self.pool.temps = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()),
-                              default=0)  # fmt: skip
+        self.pool.temps = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()), default=0)
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -82,6 +81,8 @@ class Simplifier:
 
     def run(self) -> ir.Function:
         body = self.fn.body
+        self.results = _gradient_names(body)
+        body = self.rename_into_results(body)
         for _ in range(8):
             before = _fingerprint(body)
             body = self.propagate(body)
@@ -102,8 +103,9 @@ class Simplifier:
         out = []
         for stmt in body:
             if isinstance(stmt, ir.Def):
-                stmt = ir.Def(ir.replace(stmt.function, body=self.blocks(stmt.function.body, f)),
-                              origin=stmt.origin)  # fmt: skip
+                stmt = ir.Def(
+                    ir.replace(stmt.function, body=self.blocks(stmt.function.body, f)), origin=stmt.origin
+                )
             out.append(stmt)
         return f(out)
 
@@ -127,8 +129,14 @@ class Simplifier:
             out = []
             for stmt in stmts:
                 stmt = self.rewrite(stmt, mapping)
-                if (isinstance(stmt, ir.Assign) and not stmt.accumulate and counts[stmt.target.id] == 1
-                        and isinstance(stmt.value, (Name, Const, Ref)) and single(stmt.value)):  # fmt: skip
+                if (
+                    isinstance(stmt, ir.Assign)
+                    and not stmt.accumulate
+                    and counts[stmt.target.id] == 1
+                    and isinstance(stmt.value, (Name, Const, Ref))
+                    and single(stmt.value)
+                    and stmt.target.id not in self.results
+                ):
                     mapping[stmt.target.id] = stmt.value
                     continue
                 if isinstance(stmt, ir.Def):
@@ -138,6 +146,54 @@ class Simplifier:
             return out
 
         return block(body, {})
+
+    def rename_into_results(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``v1_bar = ...; x_bar = v1_bar``  ->  ``x_bar = ...``: a gradient keeps its name."""
+        counts = self.counts(body)
+        reads: Counter = Counter()
+        assigned: set[str] = set()
+        for stmt in ir.walk(body):
+            reads.update(stmt.reads())
+            assigned.update(stmt.writes())
+        renames: dict[str, str] = {}
+        for stmt in ir.walk(body):
+            if (
+                isinstance(stmt, ir.Assign)
+                and not stmt.accumulate
+                and stmt.target.id in self.results
+                and isinstance(stmt.value, Name)
+                and stmt.value.id in self.temps
+                and stmt.value.id in assigned
+                and reads[stmt.value.id] == 1
+                and counts[stmt.value.id] == 1
+                and counts[stmt.target.id] == 1
+            ):
+                renames[stmt.value.id] = stmt.target.id
+        if not renames:
+            return body
+
+        def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+            out = []
+            for stmt in stmts:
+                if (
+                    isinstance(stmt, ir.Assign)
+                    and isinstance(stmt.value, Name)
+                    and renames.get(stmt.value.id) == stmt.target.id
+                ):
+                    continue  # the copy itself
+                stmt = self.rewrite(stmt, {old: Name(new) for old, new in renames.items()})
+                if isinstance(stmt, ir.Assign) and stmt.target.id in renames:
+                    stmt = ir.Assign(
+                        Name(renames[stmt.target.id]), stmt.value, stmt.accumulate, origin=stmt.origin
+                    )
+                elif isinstance(stmt, ir.Def):
+                    stmt = ir.Def(
+                        ir.replace(stmt.function, body=block(stmt.function.body)), origin=stmt.origin
+                    )
+                out.append(stmt)
+            return out
+
+        return block(body)
 
     def rewrite(self, stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
         """``stmt`` with names replaced and its expressions simplified."""
@@ -163,8 +219,11 @@ class Simplifier:
         ``v4.size``.
         """
         counts = self.counts(body)
-        defs = {s.target.id: s.value for s in ir.walk(body)
-                if isinstance(s, ir.Assign) and counts[s.target.id] == 1}  # fmt: skip
+        defs = {
+            s.target.id: s.value
+            for s in ir.walk(body)
+            if isinstance(s, ir.Assign) and counts[s.target.id] == 1
+        }
 
         def root(name: str) -> str:
             if name not in self.temps:
@@ -185,8 +244,11 @@ class Simplifier:
             if not isinstance(e, Call):
                 return e
             e = e.map(fix)
-            reads_shape = e.op.form == "attr" and e.op.symbol in ("shape", "size", "ndim") or (
-                e.op.form == "call" and e.op.fn in (np.shape, np.size, np.ndim))
+            reads_shape = (
+                e.op.form == "attr"
+                and e.op.symbol in ("shape", "size", "ndim")
+                or (e.op.form == "call" and e.op.fn in (np.shape, np.size, np.ndim))
+            )
             if reads_shape and e.args and isinstance(e.args[0], Name):
                 new = root(e.args[0].id)
                 if new != e.args[0].id:
@@ -238,8 +300,9 @@ class Simplifier:
             name = Name(self.pool.temp())
             self.temps.add(name.id)
             self.kinds[name.id] = self.expr_kind(target)
-            first = next(i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v)
-                                                                for v in _values(s)))  # fmt: skip
+            first = next(
+                i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v) for v in _values(s))
+            )
             stmts = [_replace_in(s, target, name) for s in stmts]
             stmts.insert(first, ir.Assign(name, target, origin=stmts[first].origin))
 
@@ -260,8 +323,11 @@ class Simplifier:
                     between = stmts[j + 1 : i]
                     written = {w for s in between for w in s.writes()}
                     merged = simplify_expr(Call(ir.ADD, (first.value, stmt.value)), self.expr_kind)
-                    if (not written & set(ir.names_in(first.value)) and _pure(first.value)
-                            and ir.count_nodes(merged) <= MAX_NODES):  # fmt: skip
+                    if (
+                        not written & set(ir.names_in(first.value))
+                        and _pure(first.value)
+                        and ir.count_nodes(merged) <= MAX_NODES
+                    ):
                         stmts[i] = ir.Assign(stmt.target, merged, first.accumulate, origin=stmt.origin)
                         del stmts[j]
                         continue
@@ -277,14 +343,17 @@ class Simplifier:
             reads.update(stmt.reads())
 
         def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-            stmts = [ir.Def(ir.replace(s.function, body=block(s.function.body)), origin=s.origin)
-                     if isinstance(s, ir.Def) else s for s in stmts]  # fmt: skip
+            stmts = [
+                ir.Def(ir.replace(s.function, body=block(s.function.body)), origin=s.origin)
+                if isinstance(s, ir.Def)
+                else s
+                for s in stmts
+            ]
             i = 0
             while i < len(stmts):
                 stmt = stmts[i]
                 name = stmt.target.id if isinstance(stmt, ir.Assign) else None
-                if (name in self.temps and not stmt.accumulate and counts[name] == 1
-                        and reads[name] == 1):  # fmt: skip
+                if name in self.temps and not stmt.accumulate and counts[name] == 1 and reads[name] == 1:
                     j = next((k for k in range(i + 1, len(stmts)) if name in _reads(stmts[k])), None)
                     if j is not None and self.can_move(stmts, i, j):
                         new = self.rewrite(_replace_name(stmts[j], name, stmt.value), {})
@@ -328,6 +397,17 @@ class Simplifier:
         if isinstance(stmt, ir.Effect):
             return ir.Effect(walk(stmt.value), origin=stmt.origin)
         return stmt
+
+
+def _gradient_names(body: list[ir.Stmt]) -> set[str]:
+    """The adjoints handed back as gradients (``as_gradient(x_bar, x)`` in a return)."""
+    names = set()
+    for stmt in ir.walk(body):
+        if isinstance(stmt, ir.Return):
+            for e in _all_subexpressions(stmt.value):
+                if isinstance(e, Call) and e.op.name == "as_gradient" and isinstance(e.args[0], Name):
+                    names.add(e.args[0].id)
+    return names
 
 
 def _fingerprint(body: list[ir.Stmt]) -> tuple:

@@ -139,9 +139,17 @@ add("x + y", binary("x + y"))
 add("x - y", binary("x - y"))
 add("x * y", binary("x * y") + [case("x * x", x=S()), case("x * x", x=A((3,)))])
 add("x / y", binary("x / y", dy=pos))
-add("x ** y", binary("x ** y", dx=pos) + [
-    case("x ** 2", x=S()), case("x ** 3", x=A((2, 3))), case("x ** -1.5", x=pos(3)),
-    case("2.0 ** y", y=S()), case("x ** 0.5", x=pos())])
+add(
+    "x ** y",
+    binary("x ** y", dx=pos)
+    + [
+        case("x ** 2", x=S()),
+        case("x ** 3", x=A((2, 3))),
+        case("x ** -1.5", x=pos(3)),
+        case("2.0 ** y", y=S()),
+        case("x ** 0.5", x=pos()),
+    ],
+)
 add("x % y", binary("x % y", dx=pos, dy=big) + [case("x % 1.5", x=A((4,), -3.0, 3.0))])
 add("-x", unary("-x"))
 add("+x", unary("+x"))
@@ -162,13 +170,17 @@ add("not x", [case("x * (not n)", x=S(), n=I(0))])
 
 # ------------------------------------------------------------------- builtins
 add("abs(x)", unary("abs(x)"))
-add("max(a, b)", [case("max(x, y)", x=S(), y=S()), case("max(x, 0.5)", x=S()),
-                  case("max(x, y, z)", x=S(), y=S(), z=S())])  # fmt: skip
+add(
+    "max(a, b)",
+    [case("max(x, y)", x=S(), y=S()), case("max(x, 0.5)", x=S()), case("max(x, y, z)", x=S(), y=S(), z=S())],
+)
 add("min(a, b)", [case("min(x, y)", x=S(), y=S()), case("min(0.5, y)", y=S())])
 add("pow(x, y)", [case("pow(x, y)", x=pos(), y=S()), case("pow(x, 3)", x=A((3,)))])
 add("float(x)", [case("float(x) * x", x=S()), case("float(np.sum(x))", x=A((3,)))])
-add("sum(a, start=0)", [case("sum(x)", x=A((4,))), case("sum(x, y)", x=A((3, 2)), y=A((2,))),
-                        case("sum(x, 1.5)", x=A((3,)))])  # fmt: skip
+add(
+    "sum(a, start=0)",
+    [case("sum(x)", x=A((4,))), case("sum(x, y)", x=A((3, 2)), y=A((2,))), case("sum(x, 1.5)", x=A((3,)))],
+)
 add("int(x)", [case("x * int(y)", x=S(), y=S(0.2, 5.0))])
 add("round(x)", [case("x * round(y)", x=S(), y=S(0.2, 5.0))])
 add("len(x)", [case("np.sum(x) * len(x)", x=A((3,)))])
@@ -177,16 +189,37 @@ add("isinstance(x, t)", [case("x * isinstance(x, float)", x=S())])
 add("range(start, stop=None, step=None)", [case("x * len(range(3))", x=S())])
 
 # ----------------------------------------------------------------------- math
-for name, domain in [("sin", any_), ("cos", any_), ("tan", unit), ("asin", unit), ("acos", unit),
-                     ("atan", any_), ("sinh", any_), ("cosh", any_), ("tanh", any_),
-                     ("asinh", any_), ("acosh", big), ("atanh", unit), ("exp", any_),
-                     ("expm1", any_), ("log1p", pos), ("log2", pos), ("log10", pos), ("sqrt", pos),
-                     ("erf", any_), ("erfc", any_), ("fabs", any_), ("degrees", any_),
-                     ("radians", any_)]:  # fmt: skip
+for name, domain in [
+    ("sin", any_),
+    ("cos", any_),
+    ("tan", unit),
+    ("asin", unit),
+    ("acos", unit),
+    ("atan", any_),
+    ("sinh", any_),
+    ("cosh", any_),
+    ("tanh", any_),
+    ("asinh", any_),
+    ("acosh", big),
+    ("atanh", unit),
+    ("exp", any_),
+    ("expm1", any_),
+    ("log1p", pos),
+    ("log2", pos),
+    ("log10", pos),
+    ("sqrt", pos),
+    ("erf", any_),
+    ("erfc", any_),
+    ("fabs", any_),
+    ("degrees", any_),
+    ("radians", any_),
+]:
     add(f"math.{name}(x)", [case(f"math.{name}(x)", x=domain())])
 add("math.atan2(y, x)", [case("math.atan2(y, x)", y=S(), x=S())])
-add("math.log(x, base=None)", [case("math.log(x)", x=pos()), case("math.log(x, b)", x=pos(), b=big()),
-                               case("math.log(x, 2)", x=pos())])  # fmt: skip
+add(
+    "math.log(x, base=None)",
+    [case("math.log(x)", x=pos()), case("math.log(x, b)", x=pos(), b=big()), case("math.log(x, 2)", x=pos())],
+)
 add("math.pow(x, y)", [case("math.pow(x, y)", x=pos(), y=S()), case("math.pow(x, 2)", x=S())])
 add("math.hypot(x, y)", [case("math.hypot(x, y)", x=S(), y=S())])
 add("math.copysign(x, y)", [case("math.copysign(x, y)", x=S(), y=S())])
@@ -201,13 +234,37 @@ for name in ("isnan", "isinf", "isfinite"):
 add("math.isclose(a, b, rel_tol=1e-09, abs_tol=0.0)", [case("x * math.isclose(x, y)", x=S(), y=S())])
 
 # -------------------------------------------------------------- numpy: elementwise
-for name, domain in [("sin", any_), ("cos", any_), ("tan", unit), ("arcsin", unit), ("arccos", unit),
-                     ("arctan", any_), ("sinh", any_), ("cosh", any_), ("tanh", any_),
-                     ("arcsinh", any_), ("arccosh", big), ("arctanh", unit), ("exp", any_),
-                     ("expm1", any_), ("exp2", any_), ("log", pos), ("log1p", pos), ("log2", pos),
-                     ("log10", pos), ("sqrt", pos), ("cbrt", pos), ("square", any_),
-                     ("reciprocal", pos), ("negative", any_), ("positive", any_),
-                     ("absolute", any_), ("fabs", any_), ("deg2rad", any_), ("rad2deg", any_)]:  # fmt: skip
+for name, domain in [
+    ("sin", any_),
+    ("cos", any_),
+    ("tan", unit),
+    ("arcsin", unit),
+    ("arccos", unit),
+    ("arctan", any_),
+    ("sinh", any_),
+    ("cosh", any_),
+    ("tanh", any_),
+    ("arcsinh", any_),
+    ("arccosh", big),
+    ("arctanh", unit),
+    ("exp", any_),
+    ("expm1", any_),
+    ("exp2", any_),
+    ("log", pos),
+    ("log1p", pos),
+    ("log2", pos),
+    ("log10", pos),
+    ("sqrt", pos),
+    ("cbrt", pos),
+    ("square", any_),
+    ("reciprocal", pos),
+    ("negative", any_),
+    ("positive", any_),
+    ("absolute", any_),
+    ("fabs", any_),
+    ("deg2rad", any_),
+    ("rad2deg", any_),
+]:
     add(f"np.{name}(x)", unary(f"np.{name}(x)", domain))
 add("np.absolute(x)", unary("np.abs(x)"))
 add("np.arctan2(y, x)", renamed(binary("np.arctan2(x, y)"), x="x", y="y"))
@@ -221,153 +278,270 @@ for name in ("add", "subtract", "multiply"):
     add(f"np.{name}(x, y)", binary(f"np.{name}(x, y)"))
 add("np.divide(x, y)", binary("np.divide(x, y)", dy=pos) + [case("np.true_divide(x, y)", x=S(), y=pos())])
 add("np.remainder(x, y)", binary("np.mod(x, y)", dx=pos, dy=big))
-add("np.clip(a, a_min, a_max)", [
-    case("np.clip(x, -1.0, 1.0)", x=A((6,))), case("np.clip(x, lo, hi)", x=A((6,)), lo=S(-1.5, -0.5),
-                                                 hi=S(0.5, 1.5)),
-    case("np.clip(x, 0.0, None)", x=A((2, 3))), case("np.clip(x, lo, hi)", x=A((4,)), lo=A((4,), -2, -1),
-                                                     hi=A((4,), 1, 2))])  # fmt: skip
-add("np.where(condition, x, y)", [
-    case("np.where(x > 0, x, y)", x=A((5,)), y=A((5,))),
-    case("np.where(c, x, y)", c=V(np.array([True, False, True])), x=A((2, 3)), y=S()),
-    case("np.where(x > y, x * y, 2.0)", x=A((2, 3)), y=A((3,)))])  # fmt: skip
+add(
+    "np.clip(a, a_min, a_max)",
+    [
+        case("np.clip(x, -1.0, 1.0)", x=A((6,))),
+        case("np.clip(x, lo, hi)", x=A((6,)), lo=S(-1.5, -0.5), hi=S(0.5, 1.5)),
+        case("np.clip(x, 0.0, None)", x=A((2, 3))),
+        case("np.clip(x, lo, hi)", x=A((4,)), lo=A((4,), -2, -1), hi=A((4,), 1, 2)),
+    ],
+)
+add(
+    "np.where(condition, x, y)",
+    [
+        case("np.where(x > 0, x, y)", x=A((5,)), y=A((5,))),
+        case("np.where(c, x, y)", c=V(np.array([True, False, True])), x=A((2, 3)), y=S()),
+        case("np.where(x > y, x * y, 2.0)", x=A((2, 3)), y=A((3,))),
+    ],
+)
 for name in ("sign", "floor", "ceil", "rint", "trunc", "fix"):
     add(f"np.{name}(x)", [case(f"y * np.{name}(x)", x=A((4,), 0.1, 3.9), y=A((4,)))])
 add("np.round(a, decimals=0)", [case("y * np.round(x, 1)", x=A((4,), 0.11, 3.9), y=A((4,)))])
 for name in ("isnan", "isinf", "isfinite", "signbit", "logical_not"):
     add(f"np.{name}(x)", [case(f"x * np.{name}(x)", x=A((4,)))])
-for name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
-             "logical_or", "logical_xor", "isclose"):  # fmt: skip
+for name in (
+    "equal",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "isclose",
+):
     add(f"np.{name}(x, y)", [case(f"x * np.{name}(x, y)", x=A((4,)), y=A((4,)))])
 add("np.floor_divide(x, y)", [case("y * np.floor_divide(x, 0.7)", x=A((3,)), y=A((3,)))])
 
 # --------------------------------------------------------------- numpy: reductions
 for name in ("sum", "mean"):
-    add(f"np.{name}(a, axis=None, dtype=None, out=None, keepdims=False)", [
-        case(f"np.{name}(x)", x=A((2, 3))), case(f"np.{name}(x, axis=0)", x=A((2, 3))),
-        case(f"np.{name}(x, axis=1)", x=A((2, 3))), case(f"np.{name}(x, -1, keepdims=True)", x=A((2, 3))),
-        case(f"np.{name}(x, axis=(0, 2))", x=A((2, 3, 4))), case(f"x.{name}(axis=1)", x=A((2, 3, 4))),
-        case(f"np.{name}(x)", x=S()), case(f"x.{name}()", x=A((3,)))])  # fmt: skip
-add("np.prod(a, axis=None, dtype=None, out=None, keepdims=False)", [
-    case("np.prod(x)", x=A((4,))), case("np.prod(x, axis=1)", x=A((2, 3))),
-    case("np.prod(x * m)", x=A((4,)), m=V(np.array([1.0, 0.0, 1.0, 1.0]))),
-    case("np.prod(x * m, axis=0, keepdims=True)", x=A((3, 2)), m=V(np.array([[1.0, 0.0], [1.0, 1.0],
-                                                                             [0.0, 0.0]]))),
-    case("x.prod(axis=(0, 1))", x=A((2, 2, 3)))])  # fmt: skip
+    add(
+        f"np.{name}(a, axis=None, dtype=None, out=None, keepdims=False)",
+        [
+            case(f"np.{name}(x)", x=A((2, 3))),
+            case(f"np.{name}(x, axis=0)", x=A((2, 3))),
+            case(f"np.{name}(x, axis=1)", x=A((2, 3))),
+            case(f"np.{name}(x, -1, keepdims=True)", x=A((2, 3))),
+            case(f"np.{name}(x, axis=(0, 2))", x=A((2, 3, 4))),
+            case(f"x.{name}(axis=1)", x=A((2, 3, 4))),
+            case(f"np.{name}(x)", x=S()),
+            case(f"x.{name}()", x=A((3,))),
+        ],
+    )
+add(
+    "np.prod(a, axis=None, dtype=None, out=None, keepdims=False)",
+    [
+        case("np.prod(x)", x=A((4,))),
+        case("np.prod(x, axis=1)", x=A((2, 3))),
+        case("np.prod(x * m)", x=A((4,)), m=V(np.array([1.0, 0.0, 1.0, 1.0]))),
+        case(
+            "np.prod(x * m, axis=0, keepdims=True)",
+            x=A((3, 2)),
+            m=V(np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])),
+        ),
+        case("x.prod(axis=(0, 1))", x=A((2, 2, 3))),
+    ],
+)
 for name in ("max", "amax", "min", "amin"):
-    add(f"np.{name}(a, axis=None, out=None, keepdims=False)", [
-        case(f"np.{name}(x)", x=A((5,))), case(f"np.{name}(x, axis=1)", x=A((3, 4))),
-        case(f"np.{name}(x, axis=0, keepdims=True)", x=A((3, 4))),
-        case(f"np.{name}(x * 0.0 + 1.0) * y", x=A((3,)), y=S())])  # fmt: skip
+    add(
+        f"np.{name}(a, axis=None, out=None, keepdims=False)",
+        [
+            case(f"np.{name}(x)", x=A((5,))),
+            case(f"np.{name}(x, axis=1)", x=A((3, 4))),
+            case(f"np.{name}(x, axis=0, keepdims=True)", x=A((3, 4))),
+            case(f"np.{name}(x * 0.0 + 1.0) * y", x=A((3,)), y=S()),
+        ],
+    )
 add("np.max(a, axis=None, out=None, keepdims=False)", [case("x.max(axis=-1)", x=A((2, 3)))])
 for name in ("var", "std"):
-    add(f"np.{name}(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)", [
-        case(f"np.{name}(x)", x=A((5,))), case(f"np.{name}(x, axis=0)", x=A((4, 3))),
-        case(f"np.{name}(x, axis=1, ddof=1)", x=A((3, 4))), case(f"x.{name}(keepdims=True)", x=A((2, 3)))])
+    add(
+        f"np.{name}(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
+        [
+            case(f"np.{name}(x)", x=A((5,))),
+            case(f"np.{name}(x, axis=0)", x=A((4, 3))),
+            case(f"np.{name}(x, axis=1, ddof=1)", x=A((3, 4))),
+            case(f"x.{name}(keepdims=True)", x=A((2, 3))),
+        ],
+    )
 for name in ("argmax", "argmin"):
     add(f"np.{name}(a, axis=None, out=None, keepdims=False)", [case(f"y * np.{name}(x)", x=A((5,)), y=S())])
 for name in ("any", "all"):
-    add(f"np.{name}(a, axis=None, out=None, keepdims=False)", [case(f"y * np.{name}(x > 0)", x=A((4,)),
-                                                                     y=S())])  # fmt: skip
+    add(
+        f"np.{name}(a, axis=None, out=None, keepdims=False)",
+        [case(f"y * np.{name}(x > 0)", x=A((4,)), y=S())],
+    )
 add("np.count_nonzero(a, axis=None, keepdims=False)", [case("y * np.count_nonzero(x > 0)", x=A((5,)), y=S())])
 
 # ------------------------------------------------------------ numpy: constructors
 for name in ("zeros", "ones"):
-    add(f"np.{name}(shape, dtype=None)", [case(f"x + np.{name}(x.shape)", x=A((2, 3))),
-                                          case(f"x * np.{name}(3)", x=S())])  # fmt: skip
+    add(
+        f"np.{name}(shape, dtype=None)",
+        [case(f"x + np.{name}(x.shape)", x=A((2, 3))), case(f"x * np.{name}(3)", x=S())],
+    )
 add("np.empty(shape, dtype=None)", [case("x * np.empty((2, 3)).size", x=S())])
 for name in ("zeros_like", "ones_like"):
     add(f"np.{name}(a, dtype=None)", [case(f"x + np.{name}(x)", x=A((3,)))])
 add("np.empty_like(a, dtype=None)", [case("x * np.empty_like(x).size", x=A((3,)))])
-add("np.full(shape, fill_value, dtype=None)", [case("np.full((2, 3), x)", x=S()),
-                                               case("np.full(3, x) * y", x=S(), y=A((3,)))])  # fmt: skip
+add(
+    "np.full(shape, fill_value, dtype=None)",
+    [case("np.full((2, 3), x)", x=S()), case("np.full(3, x) * y", x=S(), y=A((3,)))],
+)
 add("np.full_like(a, fill_value, dtype=None)", [case("np.full_like(y, x) * y", x=S(), y=A((2, 3)))])
 add("np.eye(N, M=None, k=0, dtype=None)", [case("np.eye(3) @ x", x=A((3,)))])
 add("np.identity(n, dtype=None)", [case("np.identity(3) * x", x=S())])
-add("np.linspace(start, stop, num=50, endpoint=True)", [
-    case("np.linspace(x, y, 5)", x=S(), y=S()), case("np.linspace(0.0, y, 4, endpoint=False)", y=S())])
-add("np.arange(start, stop=None, step=None, dtype=None)", [
-    case("np.arange(x, 4.0, s)", x=S(0.1, 0.4), s=S(0.6, 0.9)), case("x * np.arange(4)", x=S())])
+add(
+    "np.linspace(start, stop, num=50, endpoint=True)",
+    [case("np.linspace(x, y, 5)", x=S(), y=S()), case("np.linspace(0.0, y, 4, endpoint=False)", y=S())],
+)
+add(
+    "np.arange(start, stop=None, step=None, dtype=None)",
+    [case("np.arange(x, 4.0, s)", x=S(0.1, 0.4), s=S(0.6, 0.9)), case("x * np.arange(4)", x=S())],
+)
 add("np.shape(a)", [case("np.sum(x) * np.shape(x)[0]", x=A((3, 2)))])
 add("np.ndim(a)", [case("np.sum(x) * np.ndim(x)", x=A((3, 2)))])
 add("np.size(a, axis=None)", [case("np.sum(x) * np.size(x)", x=A((3, 2)))])
 add("np.isscalar(element)", [case("x * np.isscalar(x)", x=S())])
 
 # --------------------------------------------------------------------- arrays
-add("np.transpose(a, axes=None)", [case("np.transpose(x)", x=A((2, 3))),
-                                   case("np.transpose(x, (1, 2, 0))", x=A((2, 3, 4))),
-                                   case("x.transpose(2, 0, 1)", x=A((2, 3, 4))),
-                                   case("x.transpose()", x=A((2, 3)))])  # fmt: skip
+add(
+    "np.transpose(a, axes=None)",
+    [
+        case("np.transpose(x)", x=A((2, 3))),
+        case("np.transpose(x, (1, 2, 0))", x=A((2, 3, 4))),
+        case("x.transpose(2, 0, 1)", x=A((2, 3, 4))),
+        case("x.transpose()", x=A((2, 3))),
+    ],
+)
 add("x.T", [case("x.T", x=A((2, 3))), case("x.T @ y", x=A((3, 2)), y=A((3,)))])
-add("np.reshape(a, shape, order='C')", [case("np.reshape(x, (3, 2))", x=A((2, 3))),
-                                        case("x.reshape(-1)", x=A((2, 3))),
-                                        case("x.reshape(1, 6) * y", x=A((2, 3)), y=A((4, 1)))])  # fmt: skip
+add(
+    "np.reshape(a, shape, order='C')",
+    [
+        case("np.reshape(x, (3, 2))", x=A((2, 3))),
+        case("x.reshape(-1)", x=A((2, 3))),
+        case("x.reshape(1, 6) * y", x=A((2, 3)), y=A((4, 1))),
+    ],
+)
 add("np.ravel(a, order='C')", [case("np.ravel(x)", x=A((2, 3))), case("x.ravel()", x=A((2, 3)))])
 add("x.flatten(order='C')", [case("x.flatten()", x=A((2, 3)))])
-add("np.squeeze(a, axis=None)", [case("np.squeeze(x)", x=A((2, 1, 3))),
-                                 case("x.squeeze(axis=1)", x=A((2, 1)))])  # fmt: skip
+add(
+    "np.squeeze(a, axis=None)",
+    [case("np.squeeze(x)", x=A((2, 1, 3))), case("x.squeeze(axis=1)", x=A((2, 1)))],
+)
 add("np.expand_dims(a, axis)", [case("np.expand_dims(x, 1) * y", x=A((2,)), y=A((2, 3)))])
 add("np.swapaxes(a, axis1, axis2)", [case("np.swapaxes(x, 0, 2)", x=A((2, 3, 4)))])
-add("np.broadcast_to(array, shape)", [case("np.broadcast_to(x, (4, 3))", x=A((3,))),
-                                      case("np.broadcast_to(x, (2, 3))", x=S())])  # fmt: skip
+add(
+    "np.broadcast_to(array, shape)",
+    [case("np.broadcast_to(x, (4, 3))", x=A((3,))), case("np.broadcast_to(x, (2, 3))", x=S())],
+)
 add("np.copy(a)", [case("np.copy(x)", x=A((3,)))])
 add("x.copy()", [case("x.copy() * 2.0", x=A((3,)))])
 add("np.asarray(a, dtype=None)", [case("np.asarray(x)", x=A((3,))), case("np.asarray(x) * 2.0", x=S())])
 add("np.array(a, dtype=None)", [case("np.array(x)", x=A((3,)))])
 add("x.item()", [case("x.item() * 2.0", x=A((1,)))])
-add("x.astype(dtype)", [case("x.astype(float)", x=A((3,))), case("x.astype('float64') * 2.0", x=A((3,))),
-                        case("y * x.astype(int)", x=A((3,), 0.2, 3.0), y=A((3,)))])  # fmt: skip
+add(
+    "x.astype(dtype)",
+    [
+        case("x.astype(float)", x=A((3,))),
+        case("x.astype('float64') * 2.0", x=A((3,))),
+        case("y * x.astype(int)", x=A((3,), 0.2, 3.0), y=A((3,))),
+    ],
+)
 add("x.shape", [case("np.sum(x) * x.shape[0]", x=A((3, 2)))])
 add("x.ndim", [case("np.sum(x) * x.ndim", x=A((3, 2)))])
 add("x.size", [case("np.sum(x) / x.size", x=A((3, 2)))])
 add("x.dtype", [case("x.astype(x.dtype)", x=A((3,)))])
 
 # --------------------------------------------------------------------- linalg
-MATMUL_SHAPES = [((3, 4), (4, 2)), ((3,), (3, 4)), ((3, 4), (4,)), ((4,), (4,)),
-                 ((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5))]  # fmt: skip
+MATMUL_SHAPES = [
+    ((3, 4), (4, 2)),
+    ((3,), (3, 4)),
+    ((3, 4), (4,)),
+    ((4,), (4,)),
+    ((2, 3, 4), (2, 4, 5)),
+    ((2, 3, 4), (4, 5)),
+    ((3, 4), (2, 4, 5)),
+]
 add("a @ b", [case("x @ y", x=A(sx), y=A(sy)) for sx, sy in MATMUL_SHAPES])
 add("np.matmul(a, b)", [case("np.matmul(x, y)", x=A(sx), y=A(sy)) for sx, sy in MATMUL_SHAPES[:5]])
-add("np.dot(a, b)", [case("np.dot(x, y)", x=A(sx), y=A(sy)) for sx, sy in MATMUL_SHAPES[:4]] +
-    [case("np.dot(x, y)", x=S(), y=A((3,))), case("x.dot(y)", x=A((2, 3)), y=A((3,)))])  # fmt: skip
-add("np.outer(a, b)", [case("np.outer(x, y)", x=A((3,)), y=A((2,))),
-                       case("np.outer(x, y)", x=A((2, 2)), y=A((3,)))])  # fmt: skip
-add("np.inner(a, b)", [case("np.inner(x, y)", x=A((3,)), y=A((3,))),
-                       case("np.inner(x, y)", x=A((2, 3)), y=A((3,))),
-                       case("np.inner(x, y)", x=A((3,)), y=A((4, 3))),
-                       case("np.inner(x, y)", x=A((2, 3)), y=A((4, 3)))])  # fmt: skip
-add("np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)", [
-    case("np.trace(x)", x=A((3, 3))), case("np.trace(x, 1)", x=A((3, 4))), case("x.trace()", x=A((2, 2)))])
-add("np.einsum(subscripts, a, b)", [
-    case("np.einsum('ij,jk->ik', x, y)", x=A((2, 3)), y=A((3, 4))),
-    case("np.einsum('i,i->', x, y)", x=A((3,)), y=A((3,))),
-    case("np.einsum('ij,j->i', x, y)", x=A((2, 3)), y=A((3,))),
-    case("np.einsum('ij,kj->ik', x, y)", x=A((2, 3)), y=A((4, 3))),
-    case("np.einsum('ij,jk', x, y)", x=A((2, 3)), y=A((3, 4))),
-    case("np.einsum('i,j->ij', x, y)", x=A((2,)), y=A((3,))),
-    case("np.einsum('ij,j->j', x, y)", x=A((2, 3)), y=A((3,))),
-    case("np.einsum('bij,bjk->bik', x, y)", x=A((2, 3, 4)), y=A((2, 4, 2)))])
-add("np.linalg.norm(x, ord=None, axis=None, keepdims=False)", [
-    case("np.linalg.norm(x)", x=A((4,))), case("np.linalg.norm(x)", x=A((2, 3))),
-    case("np.linalg.norm(x, axis=1)", x=A((2, 3))), case("np.linalg.norm(x, 'fro')", x=A((2, 3))),
-    case("np.linalg.norm(x, 2)", x=A((3,))), case("np.linalg.norm(x, 1)", x=A((3,))),
-    case("np.linalg.norm(x, axis=0, keepdims=True)", x=A((3, 2)))])
+add(
+    "np.dot(a, b)",
+    [case("np.dot(x, y)", x=A(sx), y=A(sy)) for sx, sy in MATMUL_SHAPES[:4]]
+    + [case("np.dot(x, y)", x=S(), y=A((3,))), case("x.dot(y)", x=A((2, 3)), y=A((3,)))],
+)
+add(
+    "np.outer(a, b)",
+    [case("np.outer(x, y)", x=A((3,)), y=A((2,))), case("np.outer(x, y)", x=A((2, 2)), y=A((3,)))],
+)
+add(
+    "np.inner(a, b)",
+    [
+        case("np.inner(x, y)", x=A((3,)), y=A((3,))),
+        case("np.inner(x, y)", x=A((2, 3)), y=A((3,))),
+        case("np.inner(x, y)", x=A((3,)), y=A((4, 3))),
+        case("np.inner(x, y)", x=A((2, 3)), y=A((4, 3))),
+    ],
+)
+add(
+    "np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
+    [case("np.trace(x)", x=A((3, 3))), case("np.trace(x, 1)", x=A((3, 4))), case("x.trace()", x=A((2, 2)))],
+)
+add(
+    "np.einsum(subscripts, a, b)",
+    [
+        case("np.einsum('ij,jk->ik', x, y)", x=A((2, 3)), y=A((3, 4))),
+        case("np.einsum('i,i->', x, y)", x=A((3,)), y=A((3,))),
+        case("np.einsum('ij,j->i', x, y)", x=A((2, 3)), y=A((3,))),
+        case("np.einsum('ij,kj->ik', x, y)", x=A((2, 3)), y=A((4, 3))),
+        case("np.einsum('ij,jk', x, y)", x=A((2, 3)), y=A((3, 4))),
+        case("np.einsum('i,j->ij', x, y)", x=A((2,)), y=A((3,))),
+        case("np.einsum('ij,j->j', x, y)", x=A((2, 3)), y=A((3,))),
+        case("np.einsum('bij,bjk->bik', x, y)", x=A((2, 3, 4)), y=A((2, 4, 2))),
+    ],
+)
+add(
+    "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
+    [
+        case("np.linalg.norm(x)", x=A((4,))),
+        case("np.linalg.norm(x)", x=A((2, 3))),
+        case("np.linalg.norm(x, axis=1)", x=A((2, 3))),
+        case("np.linalg.norm(x, 'fro')", x=A((2, 3))),
+        case("np.linalg.norm(x, 2)", x=A((3,))),
+        case("np.linalg.norm(x, 1)", x=A((3,))),
+        case("np.linalg.norm(x, axis=0, keepdims=True)", x=A((3, 2))),
+    ],
+)
 WELL_CONDITIONED = V(np.array([[3.0, 0.5, 0.2], [0.1, 2.5, 0.3], [0.4, 0.2, 2.0]]))
 add("np.linalg.inv(a)", [case("np.linalg.inv(m + x)", m=WELL_CONDITIONED, x=A((3, 3), -0.3, 0.3))])
-add("np.linalg.solve(a, b)", [
-    case("np.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=A((3, 3), -0.3, 0.3), y=A((3,))),
-    case("np.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=A((3, 3), -0.3, 0.3), y=A((3, 2)))])
+add(
+    "np.linalg.solve(a, b)",
+    [
+        case("np.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=A((3, 3), -0.3, 0.3), y=A((3,))),
+        case("np.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=A((3, 3), -0.3, 0.3), y=A((3, 2))),
+    ],
+)
 add("np.linalg.det(a)", [case("np.linalg.det(x)", x=A((3, 3))), case("np.linalg.det(x)", x=A((2, 2)))])
 add("x[index]", [case("np.sum(x) * x.shape[0]", x=A((3, 2))), case("y * x.shape[-1]", x=A((2, 3)), y=S())])
 
 # -------------------------------------------------- helpers of generated code
-add("unbroadcast(value, shape)", [case("unbroadcast(x, (3,))", x=A((2, 3))),
-                                  case("unbroadcast(x, (2, 1))", x=A((2, 3)))])  # fmt: skip
-add("unreduce(value, shape, axis=None, keepdims=False)", [case("unreduce(x, (2, 3), 1)", x=A((2,))),
-                                                          case("unreduce(x, (2, 3))", x=S())])  # fmt: skip
-add("expand_reduced(value, axis=None, keepdims=False)", [case("expand_reduced(x, 1) * y", x=A((2,)),
-                                                                y=A((2, 3)))])  # fmt: skip
+add(
+    "unbroadcast(value, shape)",
+    [case("unbroadcast(x, (3,))", x=A((2, 3))), case("unbroadcast(x, (2, 1))", x=A((2, 3)))],
+)
+add(
+    "unreduce(value, shape, axis=None, keepdims=False)",
+    [case("unreduce(x, (2, 3), 1)", x=A((2,))), case("unreduce(x, (2, 3))", x=S())],
+)
+add(
+    "expand_reduced(value, axis=None, keepdims=False)",
+    [case("expand_reduced(x, 1) * y", x=A((2,)), y=A((2, 3)))],
+)
 add("gradient_like(value, like)", [case("gradient_like(x, y) * y", x=S(), y=A((3,)))])
 add("reduced_size(shape, axis=None)", [case("x * reduced_size((2, 3), 1)", x=S())])
 add("fail(message)", [case("x + fail('a rule met a case it does not cover')", x=S(), error=MissingRuleError)])
 add("prod_others(x, axis=None)", [case("prod_others(x)", x=A((3,)), error=MissingRuleError)])
-add("matmul_vjp(ct, a, b, which)", [case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2)),
-                                          error=MissingRuleError)])  # fmt: skip
+add(
+    "matmul_vjp(ct, a, b, which)",
+    [case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2)), error=MissingRuleError)],
+)

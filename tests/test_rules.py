@@ -38,8 +38,10 @@ ALL = [(pattern, i, c) for pattern, cases in CASES.items() for i, c in enumerate
 
 
 def _function(case):
-    return make_function(f"def f({', '.join(case.params)}):\n    return {case.expr}\n",
-                         **{name: getattr(runtime, name) for name in runtime.__all__})  # fmt: skip
+    return make_function(
+        f"def f({', '.join(case.params)}):\n    return {case.expr}\n",
+        **{name: getattr(runtime, name) for name in runtime.__all__},
+    )
 
 
 @pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
@@ -64,6 +66,12 @@ def test_no_runtime_helpers_when_kinds_are_known(pattern, i, case):
     f = _function(case)
     args = [spec.draw(rng) for spec in case.args.values()]
     text = s2sad.source(f, kind="vjp", args=args)
-    for helper in ("unbroadcast(", "unreduce(", "expand_reduced(", "reduced_size(", "matmul_vjp(",
-                   "gradient_like("):  # fmt: skip
+    for helper in (
+        "unbroadcast(",
+        "unreduce(",
+        "expand_reduced(",
+        "reduced_size(",
+        "matmul_vjp(",
+        "gradient_like(",
+    ):
         assert helper not in text, text

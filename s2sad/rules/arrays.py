@@ -63,28 +63,45 @@ def _raveled(a: dict[str, Arg]) -> Kind:
     return Kind(np.ndarray, ("?",), k.dtype)
 
 
-linear("np.transpose(a, axes=None)",
-       a="np.transpose(g) if axes is None else np.transpose(g, inverse_permutation(axes))",
-       kind=_transposed)  # fmt: skip
+linear(
+    "np.transpose(a, axes=None)",
+    a="np.transpose(g) if axes is None else np.transpose(g, inverse_permutation(axes))",
+    kind=_transposed,
+)
 linear("x.T", x="g.T", kind=_transposed)
 linear("np.reshape(a, shape, order='C')", a="np.reshape(g, np.shape(a), order=order)", kind=_reshaped)
 linear("np.ravel(a, order='C')", a="np.reshape(g, np.shape(a), order=order)", kind=_raveled)
-linear("x.flatten(order='C')", x="np.reshape(g, np.shape(x), order=order)",
-       kind=lambda a: _raveled({"a": a["x"]}))  # fmt: skip
+linear(
+    "x.flatten(order='C')",
+    x="np.reshape(g, np.shape(x), order=order)",
+    kind=lambda a: _raveled({"a": a["x"]}),
+)
 linear("np.squeeze(a, axis=None)", a="np.reshape(g, np.shape(a))", kind=_squeezed)
 linear("np.expand_dims(a, axis)", a="np.reshape(g, np.shape(a))", kind=_expanded)
 linear("np.swapaxes(a, axis1, axis2)", a="np.swapaxes(g, axis1, axis2)", kind=_swapped)
 linear("np.broadcast_to(array, shape)", array="unbroadcast(g, array)", kind=shape_kind("shape"))
 linear("np.copy(a)", a="g", kind=same_as("a"))
 linear("x.copy()", x="g", kind=same_as("x"))
-linear("np.asarray(a, dtype=None)", a="unbroadcast(g, a)",
-       kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype))  # fmt: skip
-linear("np.array(a, dtype=None)", a="unbroadcast(g, a)",
-       kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype))  # fmt: skip
+linear(
+    "np.asarray(a, dtype=None)",
+    a="unbroadcast(g, a)",
+    kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype),
+)
+linear(
+    "np.array(a, dtype=None)",
+    a="unbroadcast(g, a)",
+    kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype),
+)
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
-linear("x.astype(dtype)", x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
-       kind=lambda a: Kind(np.ndarray, a["x"].kind.dims, dtype_category(a["dtype"].const)
-                           if a["dtype"].kind.type is not np.dtype else a["dtype"].kind.dtype))
+linear(
+    "x.astype(dtype)",
+    x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
+    kind=lambda a: Kind(
+        np.ndarray,
+        a["x"].kind.dims,
+        dtype_category(a["dtype"].const) if a["dtype"].kind.type is not np.dtype else a["dtype"].kind.dtype,
+    ),
+)
 
 nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o"))
 nondiff("x.ndim", kind=always(INT))

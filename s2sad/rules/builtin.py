@@ -20,8 +20,7 @@ scalar("x + y", "1", "1")
 scalar("x - y", "1", "-1")
 scalar("x * y", "y", "x")
 scalar("x / y", "1 / y", "-ans / y", kind=_arith("x", "y", dtype="f+", python=float))
-scalar("x ** y", "y * x ** (y - 1)", "ans * np.log(x)",
-       python=("y * x ** (y - 1)", "ans * math.log(x)"))  # fmt: skip
+scalar("x ** y", "y * x ** (y - 1)", "ans * np.log(x)", python=("y * x ** (y - 1)", "ans * math.log(x)"))
 scalar("x % y", "1", "-(x // y)")  # x % y == x - y * (x // y)
 scalar("-x", "-1")
 scalar("+x", "1")
@@ -37,13 +36,14 @@ table("builtin")
 scalar("abs(x)", "np.sign(x)", python="math.copysign(1.0, x)")
 scalar("max(a, b)", "a >= b", "a < b")  # a tie goes to the first, as Python's max picks it
 scalar("min(a, b)", "a <= b", "a > b")
-scalar("pow(x, y)", "y * x ** (y - 1)", "ans * np.log(x)",
-       python=("y * x ** (y - 1)", "ans * math.log(x)"))  # fmt: skip
+scalar("pow(x, y)", "y * x ** (y - 1)", "ans * np.log(x)", python=("y * x ** (y - 1)", "ans * math.log(x)"))
 linear("float(x)", x="g", kind=always(FLOAT))
-rule("sum(a, start=0)",
-     vjp={"a": "unreduce(g, a, 0, False)", "start": "unbroadcast(g, start)"},
-     jvp={"a": "sum(a_dot)", "start": "start_dot"},
-     kind=lambda a: broadcast(reduced("a")({**a, "axis": Arg(INT, 0)}), a["start"].kind))  # fmt: skip
+rule(
+    "sum(a, start=0)",
+    vjp={"a": "unreduce(g, a, 0, False)", "start": "unbroadcast(g, start)"},
+    jvp={"a": "sum(a_dot)", "start": "start_dot"},
+    kind=lambda a: broadcast(reduced("a")({**a, "axis": Arg(INT, 0)}), a["start"].kind),
+)
 for pattern in ("int(x)", "round(x)", "len(x)", "bool(x)"):
     nondiff(pattern, kind=always(BOOL if pattern.startswith("bool") else INT))
 nondiff("isinstance(x, t)", kind=always(BOOL))

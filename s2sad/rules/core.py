@@ -80,8 +80,10 @@ class Rule:
 
     def template(self, direction: str, param: str, python: bool = False) -> Expr | None:
         """The parsed template for ``param`` (``None``: nothing flows through it)."""
-        table = {"vjp": self.python_vjp if python else self.vjp,
-                 "jvp": self.python_jvp if python else self.jvp}[direction]  # fmt: skip
+        table = {
+            "vjp": self.python_vjp if python else self.vjp,
+            "jvp": self.python_jvp if python else self.jvp,
+        }[direction]
         if python and param not in table:
             return self.template(direction, param, python=False)
         text = table.get(param)
@@ -226,8 +228,10 @@ def _parse_pattern(pattern: str) -> tuple[object, tuple[str, ...], dict[str, obj
     defaults = {kw.arg: gast.literal_eval(kw.value) for kw in node.keywords}
     params += tuple(defaults)
     func = node.func
-    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and (
-        func.value.id not in _template_names()
+    if (
+        isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and (func.value.id not in _template_names())
     ):
         return method_op(func.attr), (func.value.id, *params), defaults
     callee = TemplateBuilder(set(), macros=False).value(func)
@@ -266,8 +270,9 @@ def _partials(params: tuple[str, ...], partials: tuple[str | None, ...]) -> tupl
     return vjp, jvp
 
 
-def scalar(pattern: str, *partials: str | None, python: tuple | str | None = None,
-           kind: KindRule | None = None) -> Rule:  # fmt: skip
+def scalar(
+    pattern: str, *partials: str | None, python: tuple | str | None = None, kind: KindRule | None = None
+) -> Rule:
     """An elementwise function, given by its partial derivatives.
 
     One partial per parameter, in order: ``ZERO`` where the result does not
@@ -280,8 +285,15 @@ def scalar(pattern: str, *partials: str | None, python: tuple | str | None = Non
     py_vjp, py_jvp = {}, {}
     if python is not None:
         py_vjp, py_jvp = _partials(params, (python,) if isinstance(python, str) else python)
-    return _register(pattern, vjp=vjp, jvp=jvp, python_vjp=py_vjp, python_jvp=py_jvp,
-                     kind=kind or _default_kind(pattern, params), elementwise=True)  # fmt: skip
+    return _register(
+        pattern,
+        vjp=vjp,
+        jvp=jvp,
+        python_vjp=py_vjp,
+        python_jvp=py_jvp,
+        kind=kind or _default_kind(pattern, params),
+        elementwise=True,
+    )
 
 
 def linear(pattern: str, kind: KindRule | None = None, **vjp: str) -> Rule:
@@ -309,8 +321,9 @@ def rule(
 ) -> Rule:
     """A rule with VJP and JVP templates given per parameter."""
     assert set(vjp) == set(jvp), f"{pattern}: VJP and JVP must cover the same parameters"
-    return _register(pattern, vjp=vjp, jvp=jvp, kind=kind, python_vjp=python_vjp or {},
-                     python_jvp=python_jvp or {})  # fmt: skip
+    return _register(
+        pattern, vjp=vjp, jvp=jvp, kind=kind, python_vjp=python_vjp or {}, python_jvp=python_jvp or {}
+    )
 
 
 def nondiff(pattern: str, kind: KindRule | None = None) -> Rule:
@@ -327,9 +340,12 @@ def _swap_name(node: gast.AST, old: str, new: str) -> gast.AST:
             n.id = new
     for n in gast.walk(node):  # drop `=default` markers: a keyword keeps its name
         if isinstance(n, gast.Call):
-            n.keywords = [gast.keyword(arg=k.arg, value=gast.Name(id=k.arg, ctx=gast.Load(),
-                                                                     annotation=None, type_comment=None))
-                          for k in n.keywords]  # fmt: skip
+            n.keywords = [
+                gast.keyword(
+                    arg=k.arg, value=gast.Name(id=k.arg, ctx=gast.Load(), annotation=None, type_comment=None)
+                )
+                for k in n.keywords
+            ]
     return node
 
 
@@ -456,8 +472,9 @@ def reduced(param: str = "a", dtype: str | None = None) -> KindRule:
         cat = dtype
         if dtype == "f+":
             cat = "f" if x.dtype in "bi" else x.dtype
-        return reduction(x, None if axis is NOT_CONST else axis, keepdims, cat,
-                         known_axis=axis is not NOT_CONST)  # fmt: skip
+        return reduction(
+            x, None if axis is NOT_CONST else axis, keepdims, cat, known_axis=axis is not NOT_CONST
+        )
 
     return kind
 

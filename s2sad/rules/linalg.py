@@ -50,11 +50,19 @@ def _by_rank(cases: list[tuple[str, str]], otherwise: str) -> str:
 
 # The cotangents of a @ b, by the ranks of a and b: matrices, vectors, and mixes.
 _PRODUCT = {
-    "a": [("a.ndim == 2 and b.ndim == 2", "g @ b.T"), ("a.ndim == 1 and b.ndim == 1", "g * b"),
-          ("a.ndim == 2 and b.ndim == 1", "np.outer(g, b)"), ("a.ndim == 1 and b.ndim == 2", "b @ g")],
-    "b": [("a.ndim == 2 and b.ndim == 2", "a.T @ g"), ("a.ndim == 1 and b.ndim == 1", "g * a"),
-          ("a.ndim == 2 and b.ndim == 1", "a.T @ g"), ("a.ndim == 1 and b.ndim == 2", "np.outer(a, g)")],
-}  # fmt: skip
+    "a": [
+        ("a.ndim == 2 and b.ndim == 2", "g @ b.T"),
+        ("a.ndim == 1 and b.ndim == 1", "g * b"),
+        ("a.ndim == 2 and b.ndim == 1", "np.outer(g, b)"),
+        ("a.ndim == 1 and b.ndim == 2", "b @ g"),
+    ],
+    "b": [
+        ("a.ndim == 2 and b.ndim == 2", "a.T @ g"),
+        ("a.ndim == 1 and b.ndim == 1", "g * a"),
+        ("a.ndim == 2 and b.ndim == 1", "a.T @ g"),
+        ("a.ndim == 1 and b.ndim == 2", "np.outer(a, g)"),
+    ],
+}
 _STACKS = {  # matmul broadcasts stacks of matrices
     "a": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(g @ np.swapaxes(b, -1, -2), a)")],
     "b": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b)")],
@@ -66,58 +74,88 @@ _SCALAR = {  # np.dot with a number multiplies
 _DOT_ND = "fail('np.dot of arrays with more than two dimensions: use np.matmul or np.einsum')"
 
 for pattern in ("a @ b", "np.matmul(a, b)"):
-    linear(pattern, kind=_product,
-           a=_by_rank(_PRODUCT["a"] + _STACKS["a"], "matmul_vjp(g, a, b, 0)"),
-           b=_by_rank(_PRODUCT["b"] + _STACKS["b"], "matmul_vjp(g, a, b, 1)"))  # fmt: skip
-linear("np.dot(a, b)", kind=_product,
-       a=_by_rank(_SCALAR["a"] + _PRODUCT["a"], _DOT_ND),
-       b=_by_rank(_SCALAR["b"] + _PRODUCT["b"], _DOT_ND))  # fmt: skip
-linear("np.outer(a, b)",
-       a="g @ b if a.ndim == 1 and b.ndim == 1 else np.reshape(g @ np.ravel(b), np.shape(a))",
-       b="a @ g if a.ndim == 1 and b.ndim == 1 else np.reshape(np.ravel(a) @ g, np.shape(b))",
-       kind=_outer)  # fmt: skip
+    linear(
+        pattern,
+        kind=_product,
+        a=_by_rank(_PRODUCT["a"] + _STACKS["a"], "matmul_vjp(g, a, b, 0)"),
+        b=_by_rank(_PRODUCT["b"] + _STACKS["b"], "matmul_vjp(g, a, b, 1)"),
+    )
+linear(
+    "np.dot(a, b)",
+    kind=_product,
+    a=_by_rank(_SCALAR["a"] + _PRODUCT["a"], _DOT_ND),
+    b=_by_rank(_SCALAR["b"] + _PRODUCT["b"], _DOT_ND),
+)
+linear(
+    "np.outer(a, b)",
+    a="g @ b if a.ndim == 1 and b.ndim == 1 else np.reshape(g @ np.ravel(b), np.shape(a))",
+    b="a @ g if a.ndim == 1 and b.ndim == 1 else np.reshape(np.ravel(a) @ g, np.shape(b))",
+    kind=_outer,
+)
 _INNER_ND = "fail('np.inner of arrays with more than two dimensions')"
-linear("np.inner(a, b)",
-       a="g * b if a.ndim == 1 and b.ndim == 1 else np.outer(g, b) if a.ndim == 2 and b.ndim == 1 "
-         f"else g @ b if a.ndim == 1 and b.ndim == 2 else g @ b if a.ndim == 2 else {_INNER_ND}",
-       b="g * a if a.ndim == 1 and b.ndim == 1 else g @ a if a.ndim == 2 and b.ndim == 1 "
-         f"else np.outer(g, a) if a.ndim == 1 and b.ndim == 2 else g.T @ a if a.ndim == 2 else {_INNER_ND}",
-       kind=_inner)  # fmt: skip
-linear("np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
-       a="g * np.eye(a.shape[0], a.shape[1], k=offset) if a.ndim == 2 and axis1 == 0 and axis2 == 1 "
-         "else fail('np.trace of an array with more than two dimensions')",
-       kind=lambda a: Kind(np.generic, (), a["a"].kind.dtype))  # fmt: skip
-rule("np.einsum(subscripts, a, b)",
-     vjp={"a": "einsum_vjp(subscripts, g, a, b, 0)", "b": "einsum_vjp(subscripts, g, a, b, 1)"},
-     jvp={"a": "np.einsum(subscripts, a_dot, b)", "b": "np.einsum(subscripts, a, b_dot)"},
-     kind=lambda a: einsum_kind(a))  # fmt: skip
+linear(
+    "np.inner(a, b)",
+    a="g * b if a.ndim == 1 and b.ndim == 1 else np.outer(g, b) if a.ndim == 2 and b.ndim == 1 "
+    f"else g @ b if a.ndim == 1 and b.ndim == 2 else g @ b if a.ndim == 2 else {_INNER_ND}",
+    b="g * a if a.ndim == 1 and b.ndim == 1 else g @ a if a.ndim == 2 and b.ndim == 1 "
+    f"else np.outer(g, a) if a.ndim == 1 and b.ndim == 2 else g.T @ a if a.ndim == 2 else {_INNER_ND}",
+    kind=_inner,
+)
+linear(
+    "np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
+    a="g * np.eye(a.shape[0], a.shape[1], k=offset) if a.ndim == 2 and axis1 == 0 and axis2 == 1 "
+    "else fail('np.trace of an array with more than two dimensions')",
+    kind=lambda a: Kind(np.generic, (), a["a"].kind.dtype),
+)
+rule(
+    "np.einsum(subscripts, a, b)",
+    vjp={"a": "einsum_vjp(subscripts, g, a, b, 0)", "b": "einsum_vjp(subscripts, g, a, b, 1)"},
+    jvp={"a": "np.einsum(subscripts, a_dot, b)", "b": "np.einsum(subscripts, a, b_dot)"},
+    kind=lambda a: einsum_kind(a),
+)
 
 _NORM_2 = "ord is None or ord == 'fro' or ord == 2 and x.ndim == 1"
-rule("np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
-     vjp={"x": f"x * expand(g / ans, x, axis, keepdims) if {_NORM_2} else np.sign(x) * g "
-               "if ord == 1 and x.ndim == 1 else fail('np.linalg.norm with this ord')"},
-     jvp={"x": f"np.sum(x * x_dot, axis=axis, keepdims=keepdims) / ans if {_NORM_2} else "
-               "np.sum(np.sign(x) * x_dot) if ord == 1 and x.ndim == 1 else "
-               "fail('np.linalg.norm with this ord')"},
-     kind=lambda a: _norm_kind(a))  # fmt: skip
-rule("np.linalg.inv(a)",
-     vjp={"a": "-ans.T @ g @ ans.T if a.ndim == 2 else "
-               "-np.swapaxes(ans, -1, -2) @ g @ np.swapaxes(ans, -1, -2)"},
-     jvp={"a": "-ans @ a_dot @ ans"},
-     kind=same_as("a", dtype="f+"))  # fmt: skip
-rule("np.linalg.solve(a, b)",  # with x = solve(a, b): b_bar = solve(a.T, g), a_bar = -b_bar x.T
-     vjp={"a": "-np.outer(np.linalg.solve(a.T, g), ans) if b.ndim == 1 and a.ndim == 2 else "
-               "-np.linalg.solve(a.T, g) @ ans.T if a.ndim == 2 else "
-               "fail('np.linalg.solve with stacked matrices')",
-          "b": "np.linalg.solve(a.T, g) if a.ndim == 2 else fail('np.linalg.solve with stacked matrices')"},
-     jvp={"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
-     kind=same_as("b", dtype="f+"))  # fmt: skip
-rule("np.linalg.det(a)",
-     vjp={"a": "g * ans * np.linalg.inv(a).T if a.ndim == 2 else "
-               "fail('np.linalg.det of stacked matrices')"},
-     jvp={"a": "ans * np.trace(np.linalg.solve(a, a_dot)) if a.ndim == 2 else "
-               "fail('np.linalg.det of stacked matrices')"},
-     kind=lambda a: Kind(np.generic, (), "f") if a["a"].kind.ndim == 2 else Kind(np.ndarray, None, "f"))
+rule(
+    "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
+    vjp={
+        "x": f"x * expand(g / ans, x, axis, keepdims) if {_NORM_2} else np.sign(x) * g "
+        "if ord == 1 and x.ndim == 1 else fail('np.linalg.norm with this ord')"
+    },
+    jvp={
+        "x": f"np.sum(x * x_dot, axis=axis, keepdims=keepdims) / ans if {_NORM_2} else "
+        "np.sum(np.sign(x) * x_dot) if ord == 1 and x.ndim == 1 else "
+        "fail('np.linalg.norm with this ord')"
+    },
+    kind=lambda a: _norm_kind(a),
+)
+rule(
+    "np.linalg.inv(a)",
+    vjp={
+        "a": "-ans.T @ g @ ans.T if a.ndim == 2 else -np.swapaxes(ans, -1, -2) @ g @ np.swapaxes(ans, -1, -2)"
+    },
+    jvp={"a": "-ans @ a_dot @ ans"},
+    kind=same_as("a", dtype="f+"),
+)
+rule(
+    "np.linalg.solve(a, b)",  # with x = solve(a, b): b_bar = solve(a.T, g), a_bar = -b_bar x.T
+    vjp={
+        "a": "-np.outer(np.linalg.solve(a.T, g), ans) if b.ndim == 1 and a.ndim == 2 else "
+        "-np.linalg.solve(a.T, g) @ ans.T if a.ndim == 2 else "
+        "fail('np.linalg.solve with stacked matrices')",
+        "b": "np.linalg.solve(a.T, g) if a.ndim == 2 else fail('np.linalg.solve with stacked matrices')",
+    },
+    jvp={"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
+    kind=same_as("b", dtype="f+"),
+)
+rule(
+    "np.linalg.det(a)",
+    vjp={"a": "g * ans * np.linalg.inv(a).T if a.ndim == 2 else fail('np.linalg.det of stacked matrices')"},
+    jvp={
+        "a": "ans * np.trace(np.linalg.solve(a, a_dot)) if a.ndim == 2 else "
+        "fail('np.linalg.det of stacked matrices')"
+    },
+    kind=lambda a: Kind(np.generic, (), "f") if a["a"].kind.ndim == 2 else Kind(np.ndarray, None, "f"),
+)
 
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:

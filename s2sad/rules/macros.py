@@ -165,8 +165,13 @@ def einsum_vjp(ctx: Context, subscripts: Expr, g: Expr, a: Expr, b: Expr, which:
     """
     spec = einsum_spec(subscripts.value if isinstance(subscripts, Const) else None)
     if spec is None:
-        return runtime_call("fail", Const("np.einsum: the rule covers two operands with explicit "
-                                          "letters (no '...', no repeated letter in an operand)"))
+        return runtime_call(
+            "fail",
+            Const(
+                "np.einsum: the rule covers two operands with explicit "
+                "letters (no '...', no repeated letter in an operand)"
+            ),
+        )
     (sa, sb), out = spec
     mine, other, other_expr = (sa, sb, b) if which.value == 0 else (sb, sa, a)
     like = a if which.value == 0 else b

@@ -23,9 +23,11 @@ scalar("math.acosh(x)", "1 / math.sqrt(x ** 2 - 1)")
 scalar("math.atanh(x)", "1 / (1 - x ** 2)")
 scalar("math.exp(x)", "ans")
 scalar("math.expm1(x)", "ans + 1")
-scalar("math.log(x, base=None)",  # log(x, base) == log(x) / log(base)
-       "1 / x if base is None else 1 / (x * math.log(base))",
-       "-ans / (base * math.log(base))")  # fmt: skip
+scalar(
+    "math.log(x, base=None)",  # log(x, base) == log(x) / log(base)
+    "1 / x if base is None else 1 / (x * math.log(base))",
+    "-ans / (base * math.log(base))",
+)
 scalar("math.log1p(x)", "1 / (1 + x)")
 scalar("math.log2(x)", "1 / (x * math.log(2))")
 scalar("math.log10(x)", "1 / (x * math.log(10))")
@@ -40,8 +42,10 @@ scalar("math.degrees(x)", "180 / math.pi")
 scalar("math.radians(x)", "math.pi / 180")
 
 for name in ("floor", "ceil", "trunc", "factorial", "gcd", "comb", "perm"):
-    nondiff(f"math.{name}(x)" if name in ("floor", "ceil", "trunc", "factorial") else
-            f"math.{name}(x, y)", kind=always(INT))  # fmt: skip
+    nondiff(
+        f"math.{name}(x)" if name in ("floor", "ceil", "trunc", "factorial") else f"math.{name}(x, y)",
+        kind=always(INT),
+    )
 for name in ("isnan", "isinf", "isfinite"):
     nondiff(f"math.{name}(x)", kind=always(BOOL))
 nondiff("math.isclose(a, b, rel_tol=1e-09, abs_tol=0.0)", kind=always(BOOL))

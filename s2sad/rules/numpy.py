@@ -69,56 +69,107 @@ scalar("np.add(x, y)", "1", "1", kind=elementwise("x", "y"))
 scalar("np.subtract(x, y)", "1", "-1", kind=elementwise("x", "y"))
 scalar("np.multiply(x, y)", "y", "x", kind=elementwise("x", "y"))
 scalar("np.divide(x, y)", "1 / y", "-ans / y")
-scalar("np.clip(a, a_min, a_max)", "ans == a", "a < a_min", "a > a_max",
-       kind=lambda a: broadcast(*(a[p].kind for p in ("a", "a_min", "a_max")
-                                  if a[p].const is not None), numpy=True))  # fmt: skip
-rule("np.where(condition, x, y)",
-     vjp={"x": "unbroadcast(np.where(condition, g, 0.0), x)",
-          "y": "unbroadcast(np.where(condition, 0.0, g), y)"},
-     jvp={"x": "np.where(condition, x_dot, 0.0)", "y": "np.where(condition, 0.0, y_dot)"},
-     kind=lambda a: broadcast(a["condition"].kind, a["x"].kind, a["y"].kind, numpy=True,
-                              dtype=broadcast(a["x"].kind, a["y"].kind).dtype))  # fmt: skip
+scalar(
+    "np.clip(a, a_min, a_max)",
+    "ans == a",
+    "a < a_min",
+    "a > a_max",
+    kind=lambda a: broadcast(
+        *(a[p].kind for p in ("a", "a_min", "a_max") if a[p].const is not None), numpy=True
+    ),
+)
+rule(
+    "np.where(condition, x, y)",
+    vjp={
+        "x": "unbroadcast(np.where(condition, g, 0.0), x)",
+        "y": "unbroadcast(np.where(condition, 0.0, g), y)",
+    },
+    jvp={"x": "np.where(condition, x_dot, 0.0)", "y": "np.where(condition, 0.0, y_dot)"},
+    kind=lambda a: broadcast(
+        a["condition"].kind,
+        a["x"].kind,
+        a["y"].kind,
+        numpy=True,
+        dtype=broadcast(a["x"].kind, a["y"].kind).dtype,
+    ),
+)
 
 for name in ("sign", "floor", "ceil", "rint", "trunc", "fix"):
     nondiff(f"np.{name}(x)", kind=elementwise("x"))
 nondiff("np.round(a, decimals=0)", kind=elementwise("a"))
 for name in ("isnan", "isinf", "isfinite", "signbit", "logical_not"):
     nondiff(f"np.{name}(x)", kind=elementwise("x", dtype="b"))
-for name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-             "logical_and", "logical_or", "logical_xor", "isclose"):
+for name in (
+    "equal",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "isclose",
+):
     nondiff(f"np.{name}(x, y)", kind=elementwise("x", "y", dtype="b"))
 for name in ("floor_divide",):
     nondiff(f"np.{name}(x, y)", kind=elementwise("x", "y"))
 scalar("np.remainder(x, y)", "1", "-np.floor_divide(x, y)", kind=elementwise("x", "y"))
 
 # ------------------------------------------------------------------- reductions
-linear("np.sum(a, axis=None, dtype=None, out=None, keepdims=False)",
-       a="unreduce(g, a, axis, keepdims)", kind=reduced())  # fmt: skip
-linear("np.mean(a, axis=None, dtype=None, out=None, keepdims=False)",
-       a="unreduce(g / count(a, axis), a, axis, keepdims)", kind=reduced(dtype="f+"))  # fmt: skip
-rule("np.prod(a, axis=None, dtype=None, out=None, keepdims=False)",
-     vjp={"a": "expand(g, a, axis, keepdims) * prod_others(a, axis)"},
-     jvp={"a": "np.sum(a_dot * prod_others(a, axis), axis=axis, keepdims=keepdims)"},
-     kind=reduced())  # fmt: skip
+linear(
+    "np.sum(a, axis=None, dtype=None, out=None, keepdims=False)",
+    a="unreduce(g, a, axis, keepdims)",
+    kind=reduced(),
+)
+linear(
+    "np.mean(a, axis=None, dtype=None, out=None, keepdims=False)",
+    a="unreduce(g / count(a, axis), a, axis, keepdims)",
+    kind=reduced(dtype="f+"),
+)
+rule(
+    "np.prod(a, axis=None, dtype=None, out=None, keepdims=False)",
+    vjp={"a": "expand(g, a, axis, keepdims) * prod_others(a, axis)"},
+    jvp={"a": "np.sum(a_dot * prod_others(a, axis), axis=axis, keepdims=keepdims)"},
+    kind=reduced(),
+)
 for name in ("max", "amax", "min", "amin"):  # ties share the cotangent equally
-    rule(f"np.{name}(a, axis=None, out=None, keepdims=False)",
-         vjp={"a": "expand(g, a, axis, keepdims) * (a == expand(ans, a, axis, keepdims))"
-                   " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=True)"},
-         jvp={"a": "np.sum(a_dot * (a == expand(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)"
-                   " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=keepdims)"},
-         kind=reduced())  # fmt: skip
-rule("np.var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
-     vjp={"a": "expand(g, a, axis, keepdims) * (2 * (a - np.mean(a, axis=axis, keepdims=True))"
-               " / (count(a, axis) - ddof))"},
-     jvp={"a": "2 * np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
-               " keepdims=keepdims) / (count(a, axis) - ddof)"},
-     kind=reduced(dtype="f+"))  # fmt: skip
-rule("np.std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
-     vjp={"a": "expand(g / ans, a, axis, keepdims) * ((a - np.mean(a, axis=axis, keepdims=True))"
-               " / (count(a, axis) - ddof))"},
-     jvp={"a": "np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
-               " keepdims=keepdims) / ((count(a, axis) - ddof) * ans)"},
-     kind=reduced(dtype="f+"))  # fmt: skip
+    rule(
+        f"np.{name}(a, axis=None, out=None, keepdims=False)",
+        vjp={
+            "a": "expand(g, a, axis, keepdims) * (a == expand(ans, a, axis, keepdims))"
+            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=True)"
+        },
+        jvp={
+            "a": "np.sum(a_dot * (a == expand(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)"
+            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=keepdims)"
+        },
+        kind=reduced(),
+    )
+rule(
+    "np.var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
+    vjp={
+        "a": "expand(g, a, axis, keepdims) * (2 * (a - np.mean(a, axis=axis, keepdims=True))"
+        " / (count(a, axis) - ddof))"
+    },
+    jvp={
+        "a": "2 * np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
+        " keepdims=keepdims) / (count(a, axis) - ddof)"
+    },
+    kind=reduced(dtype="f+"),
+)
+rule(
+    "np.std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
+    vjp={
+        "a": "expand(g / ans, a, axis, keepdims) * ((a - np.mean(a, axis=axis, keepdims=True))"
+        " / (count(a, axis) - ddof))"
+    },
+    jvp={
+        "a": "np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
+        " keepdims=keepdims) / ((count(a, axis) - ddof) * ans)"
+    },
+    kind=reduced(dtype="f+"),
+)
 for name in ("argmax", "argmin"):
     nondiff(f"np.{name}(a, axis=None, out=None, keepdims=False)", kind=reduced(dtype="i"))
 for name in ("any", "all"):
@@ -130,30 +181,44 @@ for name in ("zeros", "ones", "empty"):
     nondiff(f"np.{name}(shape, dtype=None)", kind=shape_kind("shape"))
 for name in ("zeros_like", "ones_like", "empty_like"):
     nondiff(f"np.{name}(a, dtype=None)", kind=same_as("a"))
-rule("np.full(shape, fill_value, dtype=None)",
-     vjp={"fill_value": "unbroadcast(g, fill_value)"},
-     jvp={"fill_value": "np.full(shape, fill_value_dot)"},
-     kind=shape_kind("shape"))  # fmt: skip
-rule("np.full_like(a, fill_value, dtype=None)",  # only the shape of a matters
-     vjp={"a": ZERO, "fill_value": "unbroadcast(g, fill_value)"},
-     jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
-     kind=same_as("a", dtype="f"))  # fmt: skip
-nondiff("np.eye(N, M=None, k=0, dtype=None)",
-        kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))  # fmt: skip
-nondiff("np.identity(n, dtype=None)",
-        kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))  # fmt: skip
-rule("np.linspace(start, stop, num=50, endpoint=True)",
-     vjp={"start": "np.sum(g * (1 - np.linspace(0.0, 1.0, num, endpoint=endpoint)))",
-          "stop": "np.sum(g * np.linspace(0.0, 1.0, num, endpoint=endpoint))"},
-     jvp={"start": "start_dot * (1 - np.linspace(0.0, 1.0, num, endpoint=endpoint))",
-          "stop": "stop_dot * np.linspace(0.0, 1.0, num, endpoint=endpoint)"},
-     kind=lambda a: Kind(np.ndarray, ("?",), "f"))  # fmt: skip
-rule("np.arange(start, stop=None, step=None, dtype=None)",  # stop only sets the length
-     vjp={"start": "np.sum(g)", "stop": ZERO, "step": "np.sum(g * np.arange(np.size(ans)))"},
-     jvp={"start": "np.full(np.shape(ans), start_dot)", "stop": ZERO,
-          "step": "step_dot * np.arange(np.size(ans))"},
-     kind=lambda a: Kind(np.ndarray, ("?",),
-                         "f" if any(a[p].kind.dtype == "f" for p in ("start", "stop", "step")) else "i"))
+rule(
+    "np.full(shape, fill_value, dtype=None)",
+    vjp={"fill_value": "unbroadcast(g, fill_value)"},
+    jvp={"fill_value": "np.full(shape, fill_value_dot)"},
+    kind=shape_kind("shape"),
+)
+rule(
+    "np.full_like(a, fill_value, dtype=None)",  # only the shape of a matters
+    vjp={"a": ZERO, "fill_value": "unbroadcast(g, fill_value)"},
+    jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
+    kind=same_as("a", dtype="f"),
+)
+nondiff("np.eye(N, M=None, k=0, dtype=None)", kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))
+nondiff("np.identity(n, dtype=None)", kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))
+rule(
+    "np.linspace(start, stop, num=50, endpoint=True)",
+    vjp={
+        "start": "np.sum(g * (1 - np.linspace(0.0, 1.0, num, endpoint=endpoint)))",
+        "stop": "np.sum(g * np.linspace(0.0, 1.0, num, endpoint=endpoint))",
+    },
+    jvp={
+        "start": "start_dot * (1 - np.linspace(0.0, 1.0, num, endpoint=endpoint))",
+        "stop": "stop_dot * np.linspace(0.0, 1.0, num, endpoint=endpoint)",
+    },
+    kind=lambda a: Kind(np.ndarray, ("?",), "f"),
+)
+rule(
+    "np.arange(start, stop=None, step=None, dtype=None)",  # stop only sets the length
+    vjp={"start": "np.sum(g)", "stop": ZERO, "step": "np.sum(g * np.arange(np.size(ans)))"},
+    jvp={
+        "start": "np.full(np.shape(ans), start_dot)",
+        "stop": ZERO,
+        "step": "step_dot * np.arange(np.size(ans))",
+    },
+    kind=lambda a: Kind(
+        np.ndarray, ("?",), "f" if any(a[p].kind.dtype == "f" for p in ("start", "stop", "step")) else "i"
+    ),
+)
 nondiff("np.shape(a)", kind=lambda a: Kind(tuple, a["a"].kind.dims, "o"))
 nondiff("np.ndim(a)", kind=always(INT))
 nondiff("np.size(a, axis=None)", kind=always(INT))

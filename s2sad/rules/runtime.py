@@ -18,15 +18,27 @@ def _expanded(a: dict[str, Arg]) -> Kind:
 
 
 linear("unbroadcast(value, shape)", value="np.broadcast_to(g, np.shape(value))", kind=shape_kind("shape"))
-linear("unreduce(value, shape, axis=None, keepdims=False)",
-       value="np.sum(g, axis=axis, keepdims=keepdims)", kind=shape_kind("shape"))  # fmt: skip
-linear("expand_reduced(value, axis=None, keepdims=False)", value="np.reshape(g, np.shape(value))",
-       kind=_expanded)  # fmt: skip
-rule("gradient_like(value, like)", vjp={"value": "unbroadcast(g, value)", "like": ZERO},
-     jvp={"value": "gradient_like(value_dot, like)", "like": ZERO}, kind=same_as("like", dtype="f+"))
+linear(
+    "unreduce(value, shape, axis=None, keepdims=False)",
+    value="np.sum(g, axis=axis, keepdims=keepdims)",
+    kind=shape_kind("shape"),
+)
+linear(
+    "expand_reduced(value, axis=None, keepdims=False)", value="np.reshape(g, np.shape(value))", kind=_expanded
+)
+rule(
+    "gradient_like(value, like)",
+    vjp={"value": "unbroadcast(g, value)", "like": ZERO},
+    jvp={"value": "gradient_like(value_dot, like)", "like": ZERO},
+    kind=same_as("like", dtype="f+"),
+)
 nondiff("reduced_size(shape, axis=None)", kind=always(INT))
 nondiff("fail(message)")
 # No derivatives of their own yet: differentiating them again raises MissingRuleError.
 rule("prod_others(x, axis=None)", vjp={}, jvp={}, kind=same_as("x"))
-rule("matmul_vjp(ct, a, b, which)", vjp={}, jvp={},
-     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind)  # fmt: skip
+rule(
+    "matmul_vjp(ct, a, b, which)",
+    vjp={},
+    jvp={},
+    kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
+)
