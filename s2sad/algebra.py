@@ -109,10 +109,22 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
     if op.form == "boolop" and isinstance(args[0], Const):
         first = bool(args[0].value)
         return args[1] if first == (op is ir.AND) else args[0]
-    if op in (MUL, ADD, SUB, DIV):
+    if op.form in ("binary", "call"):
         implicit = _implicit_broadcast(e, kind)
         if implicit is not e:
             return implicit
+    if op.form == "call":
+        new = _call_rewrite(e, kind)
+        if new is not e:
+            return new
+    if op.form == "attr" and op.symbol == "T":
+        new = _transposed(e, kind)
+        if new is not e:
+            return new
+    if op.form == "attr" and op.symbol == "shape" and isinstance(args[0], Call) and args[0].op is ir.MATMUL:
+        new = _shape_of_product(e, kind)
+        if new is not e:
+            return new
     if op is MUL:
         a, b = args
         if _num(a, 1) and (type(a.value) is int or _float_like(b, kind)):
@@ -123,8 +135,8 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return simplify_node(Call(NEG, (b,)), kind)
         if _num(b, -1) and (type(b.value) is int or _float_like(a, kind)):
             return simplify_node(Call(NEG, (a,)), kind)
-        if _neg(b) is not None:  # a * -b  ->  -(a * b), then the minus moves left
-            return simplify_node(Call(NEG, (simplify_node(Call(MUL, (a, _neg(b))), kind),)), kind)
+        if not isinstance(b, Const) and strip_minus(b) is not None:  # a * -b  ->  -(a * b)
+            return simplify_node(Call(NEG, (simplify_node(Call(MUL, (a, strip_minus(b))), kind),)), kind)
         if isinstance(b, Call) and b.op is DIV and _num(b.args[0], 1):  # a * (1 / b)
             return simplify_node(Call(DIV, (a, b.args[1])), kind)
         if isinstance(a, Call) and a.op is DIV and _num(a.args[0], 1):  # (1 / a) * b
@@ -145,16 +157,16 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return b
         if _num(b, 0) and (type(b.value) is int or _float_like(a, kind)):
             return a
-        if _neg(b) is not None:
-            return simplify_node(Call(SUB, (a, _neg(b))), kind)
+        if not isinstance(b, Const) and strip_minus(b) is not None:  # a + -b * c  ->  a - b * c
+            return simplify_node(Call(SUB, (a, strip_minus(b))), kind)
     elif op is SUB:
         a, b = args
         if _num(b, 0) and (type(b.value) is int or _float_like(a, kind)):
             return a
         if _num(a, 0) and (type(a.value) is int or _float_like(b, kind)):
             return simplify_node(Call(NEG, (b,)), kind)
-        if _neg(b) is not None:
-            return simplify_node(Call(ADD, (a, _neg(b))), kind)
+        if not isinstance(b, Const) and strip_minus(b) is not None:
+            return simplify_node(Call(ADD, (a, strip_minus(b))), kind)
     elif op is NEG:
         (a,) = args
         if _neg(a) is not None:
@@ -170,26 +182,107 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
     return e
 
 
-def _broadcast_value(e: Expr) -> Expr | None:
-    """``c`` for ``np.full(s, c)``, ``a`` for ``np.broadcast_to(a, s)``: what gets spread out."""
-    if isinstance(e, Call) and e.op.form == "call" and len(e.args) == 2 and not e.kwargs:
-        if e.op.fn is np.full:
-            return e.args[1]
-        if e.op.fn is np.broadcast_to:
-            return e.args[0]
+def broadcast_value(e: Expr) -> Expr | None:
+    """``c`` for ``np.full(s, c)``, ``a`` for ``np.broadcast_to(a, s)``, ``1.0`` for
+    ``np.ones(s)``: what gets spread out."""
+    if not (isinstance(e, Call) and e.op.form == "call" and not e.kwargs):
+        return None
+    if len(e.args) == 2 and e.op.fn is np.full:
+        return e.args[1]
+    if len(e.args) == 2 and e.op.fn is np.broadcast_to:
+        return e.args[0]
+    if len(e.args) == 1 and e.op.fn in (np.ones, np.zeros):
+        return Const(1.0 if e.op.fn is np.ones else 0.0)
     return None
 
 
+def strip_minus(e: Expr) -> Expr | None:
+    """``a * b`` for ``-a * b`` (the minus on the leftmost factor), else None."""
+    if isinstance(e, Call) and e.op is NEG:
+        return e.args[0]
+    if isinstance(e, Call) and e.op in (MUL, DIV):
+        inner = strip_minus(e.args[0])
+        if inner is not None:
+            return Call(e.op, (inner, e.args[1]), e.kwargs, e.pos)
+    if isinstance(e, Const) and type(e.value) in (int, float) and e.value < 0:
+        return Const(-e.value)
+    return None
+
+
+def _rule(e: Call):
+    from .rules.core import lookup  # rules are built on this module
+
+    return lookup(e.op)
+
+
 def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
-    """``np.full(s, c) * y``  ->  ``c * y`` when ``y`` has shape ``s`` already:
-    the operator broadcasts by itself."""
-    a, b = e.args
-    for spread, other, first in ((a, b, True), (b, a, False)):
-        value = _broadcast_value(spread)
+    """``np.full(s, c) * y``  ->  ``c * y`` when the result keeps its shape:
+    an elementwise operation broadcasts by itself."""
+    rule = _rule(e)
+    if rule is None or not rule.elementwise:
+        return e
+    before = kind(e)
+    if before.dims is None or "?" in before.dims or not before.is_array:
+        return e
+    for i, arg in enumerate(e.args):
+        value = broadcast_value(arg)
         if value is not None:
-            ks, ko = kind(spread), kind(other)
-            if ks.dims is not None and ks.dims == ko.dims and "?" not in ks.dims and ko.is_array:
-                return Call(e.op, (value, other) if first else (other, value))
+            args = e.args[:i] + (value,) + e.args[i + 1 :]
+            new = Call(e.op, args, e.kwargs, e.pos)
+            if kind(new).dims == before.dims:
+                return new
+    return e
+
+
+def _shape_of_product(e: Call, kind: KindOf) -> Expr:
+    """``(a @ b).shape``  ->  ``(a.shape[0], b.shape[1])``: no product just for its shape."""
+    (prod,) = e.args
+    a, b = prod.args
+    ka, kb = kind(a), kind(b)
+    if ka.ndim is None or kb.ndim is None or ka.ndim > 2 or kb.ndim > 2:
+        return e
+    shape = _attr_op("shape")
+
+    def dim(x: Expr, i: int) -> Expr:
+        return Call(ir.GETITEM, (Call(shape, (x,)), Const(i)))
+
+    dims = ([dim(a, 0)] if ka.ndim == 2 else []) + ([dim(b, 1)] if kb.ndim == 2 else [])
+    return Call(ir.TUPLE, tuple(dims))
+
+
+def _transposed(e: Call, kind: KindOf) -> Expr:
+    """``x.T.T``  ->  ``x``; ``(a @ b).T``  ->  ``b.T @ a.T``; ``v.T``  ->  ``v`` for a vector."""
+    (x,) = e.args
+    if kind(x).ndim is not None and kind(x).ndim <= 1:
+        return x
+    if isinstance(x, Call) and x.op is e.op:
+        return x.args[0]
+    if isinstance(x, Call) and x.op is ir.MATMUL and kind(x.args[0]).ndim == 2 == kind(x.args[1]).ndim:
+        a, b = x.args
+        return Call(ir.MATMUL, (simplify_node(Call(e.op, (b,)), kind), simplify_node(Call(e.op, (a,)), kind)))
+    return e
+
+
+def _attr_op(name: str) -> ir.Op:
+    from .lower import attr_op
+
+    return attr_op(name)
+
+
+def _call_rewrite(e: Call, kind: KindOf) -> Expr:
+    """Rewrites of calls to NumPy functions."""
+    fn = e.op.fn
+    if fn is np.full and len(e.args) == 2 and not e.kwargs and isinstance(e.args[1], Const):
+        for value, other in ((1.0, np.ones), (0.0, np.zeros)):
+            if type(e.args[1].value) is float and e.args[1].value == value:
+                return Call(ir.call_op(other, f"np.{other.__name__}", True, canonical=True), e.args[:1])
+    rule = _rule(e)
+    first = e.args[0] if e.args else None
+    if rule is not None and rule.linear and first is not None and not isinstance(first, Const):
+        stripped = strip_minus(first)
+        if stripped is not None and rule.params and rule.vjp.get(rule.params[0]) not in (None, "0"):
+            inner = Call(e.op, (stripped,) + e.args[1:], e.kwargs, e.pos)  # f(-x) == -f(x)
+            return Call(NEG, (simplify_node(inner, kind),))
     return e
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dispatch
 from .errors import UnsupportedSyntaxError
+from .frontend import parse
 from .kinds import Kind, kind_of
 from .reverse import Request
 
@@ -70,6 +71,7 @@ def _transform(f: Callable, wrt: Wrt, mode: str, api: str) -> dispatch.Transform
             f"{api} of a function s2sad generated is not supported yet",
             hint="Higher-order derivatives come with forward mode (s2sad.hessian).",
         )
+    parse(f)  # unsupported constructs are reported now, not at the first call
     names, single = _wrt_names(f, wrt, api)
     return dispatch.transform(f, Request(mode, names, single))
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import gast
 
 from . import ir
+from .algebra import strip_minus
 from .ir import Call, Const, Expr, Name, Ref
 
 try:  # astor cannot run on Python 3.14+, where ast.Num and friends are gone
@@ -36,7 +37,8 @@ try:  # astor cannot run on Python 3.14+, where ast.Num and friends are gone
     import astor
 
     def _unparse(tree: ast.AST) -> str:
-        return astor.to_source(tree)
+        # astor splits long lines wherever it can, even inside `x.shape`; keep lines whole
+        return astor.to_source(tree, pretty_source="".join)
 
     PRINTER = "astor"
 except ImportError:  # pragma: no cover - depends on the Python version
@@ -169,8 +171,9 @@ class Printer:
             target = _name(s.target.id, gast.Store)
             if s.accumulate:
                 value, op = s.value, gast.Add()
-                if isinstance(value, Call) and value.op is ir.NEG:  # x += -e  ->  x -= e
-                    value, op = value.args[0], gast.Sub()
+                stripped = strip_minus(value) if not isinstance(value, Const) else None
+                if stripped is not None:  # x += -a * b  ->  x -= a * b
+                    value, op = stripped, gast.Sub()
                 return [gast.AugAssign(target=target, op=op, value=self.expr(value))]
             return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
         if isinstance(s, ir.Return):

@@ -358,6 +358,11 @@ class Def(Stmt):
         return [self.function.body]
 
 
+def names_in_function(fn: Function) -> set[str]:
+    """Every name read in a function's body."""
+    return {n for stmt in walk(fn.body) for n in stmt.reads()}
+
+
 def walk(body: list[Stmt]) -> Iterator[Stmt]:
     """Every statement, nested ones included, in program order."""
     for stmt in body:

@@ -14,10 +14,13 @@ to ``x``, ...) and the kinds of the arguments, and keeps every stage so that
 
 from __future__ import annotations
 
+import ast
 import os
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import gast
 
 from . import codegen, ir
 from .activity import active_names
@@ -39,19 +42,30 @@ MODE_TITLES = {
 
 @dataclass
 class Stages:
-    """Every stage of one derivative, and what the compiled code needs."""
+    """Every stage of one derivative, and what the compiled code needs.
+
+    ``ssa`` and ``raw`` are only printed on request, so they are finished
+    (annotated, handed over) lazily."""
 
     fn: Callable
     request: Request
-    ssa: ir.Function
-    raw: ir.Function
+    ssa_ir: ir.Function
+    raw_ir: ir.Function
     final: ir.Function
     kinds: dict[str, Kind]
     refs: dict[str, Ref]  # data the function reads from outside it, by path
     aliases: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def ssa(self) -> ir.Function:
+        return annotate(self.ssa_ir)
+
+    @property
+    def raw(self) -> ir.Function:
+        return annotate(finish(ir.replace(self.raw_ir, doc=self.final.doc), dict(self.kinds)))
+
     def source(self, stage: str = "final") -> str:
-        f = {"ssa": self.ssa, "raw": self.raw, "final": self.final}[stage]
+        f = {"ssa": lambda: self.ssa, "raw": lambda: self.raw, "final": lambda: self.final}[stage]()
         return codegen.function_source(f, self.aliases)
 
 
@@ -63,21 +77,10 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind]) -> Stage
     kinds = infer(ssa, param_kinds)
     active = active_names(ssa, set(request.wrt))
     raw, all_kinds = reverse(ssa, kinds, active, request)
-    final = finish(simplify(raw, all_kinds), all_kinds)
-    raw = finish(raw, dict(all_kinds))
-    doc = header(ssa, request, param_kinds)
-    aliases = choose_aliases([ssa, raw, final])
-    stages = Stages(
-        fn,
-        request,
-        annotate(ssa),
-        annotate(ir.replace(raw, doc=doc)),
-        annotate(ir.replace(final, doc=doc)),
-        all_kinds,
-        data_refs(ssa),
-        aliases,
-    )
-    return stages
+    final = finish(simplify(raw, dict(all_kinds)), all_kinds)
+    final = annotate(ir.replace(final, doc=header(ssa, request, param_kinds)))
+    aliases = choose_aliases([ssa, raw, final])  # over every stage: each may be printed
+    return Stages(fn, request, ssa, raw, final, all_kinds, data_refs(ssa), aliases)
 
 
 def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> None:
@@ -144,14 +147,8 @@ def annotate(fn: ir.Function) -> ir.Function:
                 return
             origin = group[0].origin
             if origin is not None:
-                text = fn.source.text(origin.line, origin.end_line)
-                quoted = _dedent(text)
-                printed = [
-                    codegen.function_source(ir.Function("f", [], [s])).splitlines()[1].strip()
-                    for s in group
-                    if not isinstance(s, ir.Def)
-                ]
-                if origin.adjoint or printed != [quoted.strip()]:
+                quoted = _dedent(fn.source.text(origin.line, origin.end_line))
+                if origin.adjoint or not _prints_as(group, quoted):
                     out.append(ir.Comment(quoted))
             out.extend(group)
             group.clear()
@@ -173,6 +170,18 @@ def annotate(fn: ir.Function) -> ir.Function:
         return out
 
     return ir.replace(fn, body=block(fn.body))
+
+
+def _prints_as(group: list[ir.Stmt], source: str) -> bool:
+    """Whether one statement of generated code is the source line as written."""
+    if len(group) != 1 or "\n" in source or not isinstance(group[0], (ir.Assign, ir.Return)):
+        return False
+    try:
+        written = ast.dump(ast.parse(source.strip()))
+    except SyntaxError:
+        return False
+    module = gast.Module(body=codegen.Printer().stmt(group[0]), type_ignores=[])
+    return written == ast.dump(gast.gast_to_ast(module))
 
 
 def _dedent(text: str) -> str:

@@ -36,7 +36,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import ir
-from .algebra import simplify_expr
+from .algebra import broadcast_value, simplify_expr
 from .ir import Call, Const, Expr, Name, Ref
 from .kinds import UNKNOWN, Kind
 from .lower import NamePool
@@ -93,6 +93,7 @@ class Simplifier:
         self.assigned = self.counts(body)
         body = self.blocks(body, self.cse)
         body = self.blocks(body, self.fuse)
+        body = self.blocks(body, self.inline_views)
         body = self.inline(body)
         body = self.dce(body, set())[0]
         body = self.blocks(body, self.cleanup)
@@ -297,12 +298,23 @@ class Simplifier:
             if not repeated:
                 return stmts
             target = max(repeated, key=ir.count_nodes)
-            name = Name(self.pool.temp())
-            self.temps.add(name.id)
-            self.kinds[name.id] = self.expr_kind(target)
             first = next(
                 i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v) for v in _values(s))
             )
+            holder = stmts[first]
+            if (
+                isinstance(holder, ir.Assign)
+                and holder.value == target
+                and not holder.accumulate
+                and counts[holder.target.id] == 1
+            ):
+                # `mean = np.mean(x)` already names it: later uses read `mean`
+                later = [_replace_in(s, target, holder.target) for s in stmts[first + 1 :]]
+                stmts = stmts[: first + 1] + later
+                continue
+            name = Name(self.pool.temp())
+            self.temps.add(name.id)
+            self.kinds[name.id] = self.expr_kind(target)
             stmts = [_replace_in(s, target, name) for s in stmts]
             stmts.insert(first, ir.Assign(name, target, origin=stmts[first].origin))
 
@@ -366,6 +378,46 @@ class Simplifier:
 
         return block(body)
 
+    def inline_views(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``v2 = K.T`` folds into every use: ``K.T`` reads as well as ``v2`` and costs nothing."""
+        counts = self.counts(self.fn.body)
+        out: list[ir.Stmt] = []
+        mapping: dict[str, Expr] = {}
+        for stmt in stmts:
+            stmt = self.rewrite(stmt, mapping) if mapping else stmt
+            if (isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id in self.temps
+                    and counts[stmt.target.id] == 1 and (_is_view(stmt.value) or (
+                        broadcast_value(stmt.value) is not None
+                        and self.only_elementwise_uses(stmt.target.id, stmts)))):  # fmt: skip
+                mapping[stmt.target.id] = stmt.value
+                continue
+            out.append(stmt)
+        if not mapping:
+            return stmts
+        # a view may still be read inside a nested function: keep it there
+        nested = {n for s in out if isinstance(s, ir.Def) for n in ir.names_in_function(s.function)}
+        if nested & set(mapping):
+            return stmts
+        return out
+
+    def only_elementwise_uses(self, name: str, stmts: list[ir.Stmt]) -> bool:
+        """Whether every use of ``name`` is an operand of an elementwise operation,
+        where a filled array can be replaced by its fill value."""
+
+        def uses(e: Expr, parent: Call | None) -> bool:
+            if isinstance(e, Name):
+                if e.id != name:
+                    return True
+                rule = lookup(parent.op) if parent is not None else None
+                return rule is not None and rule.elementwise
+            if isinstance(e, Call):
+                return all(uses(c, e) for c in e.children())
+            return True
+
+        return all(uses(v, None) for s in stmts for v in _values(s)) and not any(
+            isinstance(s, ir.Assign) and s.accumulate and s.target.id == name for s in stmts
+        )
+
     def can_move(self, stmts: list[ir.Stmt], i: int, j: int) -> bool:
         """Whether statement ``i``'s value may be computed at statement ``j`` instead."""
         value = stmts[i].value
@@ -411,7 +463,11 @@ def _gradient_names(body: list[ir.Stmt]) -> set[str]:
 
 
 def _fingerprint(body: list[ir.Stmt]) -> tuple:
-    return tuple(repr(s) for s in ir.walk(body))
+    """A cheap structural summary, to see when a round of passes changed nothing."""
+    out = []
+    for s in ir.walk(body):
+        out.append((type(s).__name__, *(getattr(s, a, None) for a in ("target", "value", "accumulate"))))
+    return tuple(out)
 
 
 def _values(stmt: ir.Stmt) -> list[Expr]:
@@ -438,6 +494,12 @@ def _eager_subexpressions(e: Expr):
             children = children[:1]
         for c in children:
             yield from _eager_subexpressions(c)
+
+
+def _is_view(e: Expr) -> bool:
+    """A transpose of a name: as cheap to write again as to name."""
+    is_transpose = isinstance(e, Call) and e.op.form == "attr" and e.op.symbol == "T"
+    return is_transpose and isinstance(e.args[0], (Name, Ref))
 
 
 def _worth_naming(e: Expr) -> bool:

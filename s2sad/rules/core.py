@@ -72,6 +72,7 @@ class Rule:
     kind: KindRule | None = None
     differentiable: bool = True
     elementwise: bool = False  # the result has the broadcast shape of the arguments
+    linear: bool = False  # linear in each differentiable parameter (f(-x) == -f(x))
     _parsed: dict[tuple[str, str, bool], Expr] = field(default_factory=dict, repr=False)
 
     def covers(self, direction: str, param: str) -> bool:
@@ -308,7 +309,7 @@ def linear(pattern: str, kind: KindRule | None = None, **vjp: str) -> Rule:
     for p in vjp:
         swapped = _swap_name(node, p, f"{p}_dot")
         jvp[p] = _unparse(swapped)
-    return _register(pattern, vjp=dict(vjp), jvp=jvp, kind=kind)
+    return _register(pattern, vjp=dict(vjp), jvp=jvp, kind=kind, linear=True)
 
 
 def rule(
@@ -318,11 +319,18 @@ def rule(
     kind: KindRule | None = None,
     python_vjp: dict[str, str] | None = None,
     python_jvp: dict[str, str] | None = None,
+    elementwise: bool = False,
 ) -> Rule:
     """A rule with VJP and JVP templates given per parameter."""
     assert set(vjp) == set(jvp), f"{pattern}: VJP and JVP must cover the same parameters"
     return _register(
-        pattern, vjp=vjp, jvp=jvp, kind=kind, python_vjp=python_vjp or {}, python_jvp=python_jvp or {}
+        pattern,
+        vjp=vjp,
+        jvp=jvp,
+        kind=kind,
+        python_vjp=python_vjp or {},
+        python_jvp=python_jvp or {},
+        elementwise=elementwise,
     )
 
 

@@ -92,6 +92,7 @@ rule(
         numpy=True,
         dtype=broadcast(a["x"].kind, a["y"].kind).dtype,
     ),
+    elementwise=True,
 )
 
 for name in ("sign", "floor", "ceil", "rint", "trunc", "fix"):

@@ -1,0 +1,124 @@
+"""Errors are part of the interface: where, what, and what to write instead."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from conftest import make_function
+
+import s2sad
+from s2sad import DifferentiationError, MissingRuleError, UnsupportedSyntaxError
+
+
+def test_message_layout():
+    f = make_function(
+        """
+        def f(x):
+            y = x * 2.0
+            try:
+                y = y + 1.0
+            except ValueError:
+                pass
+            return y
+        """
+    )
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(f)(1.0)
+    lines = str(info.value).splitlines()
+    assert re.fullmatch(r"<test-source-\d+>:3:5: a `try` statement is not supported", lines[0])
+    assert lines[1] == "    try:"
+    assert lines[2] == "    ^"
+    assert lines[3] == "Move the code that may raise out of the differentiated function."
+    err = info.value
+    assert err.location.line == 3 and err.location.col == 5
+    assert isinstance(err, DifferentiationError)
+
+
+UNSUPPORTED = [
+    ("with open('f') as h:\n        pass", "`with` statement", 2, 5),
+    ("global G\n    G = x", "`global` statement", 2, 5),
+    ("class C:\n        pass", "class definition", 2, 5),
+    ("import os", "`import` inside the function", 2, 5),
+    ("del x", "`del` statement", 2, 5),
+    ("raise ValueError()", "`raise` statement", 2, 5),
+    ("y = [v for v in x]", "list comprehension", 2, 9),
+    ("y = (yield x)", "`yield`", 2, 10),
+    ("y = {'a': x}", "dict display", 2, 9),
+    ("y = np.sum(*x)", "starred expression", 2, 16),
+    ("x[0] = 1.0", "assignment to an element", 2, 5),
+    ("x.a = 1.0", "assignment to an attribute", 2, 5),
+    ("y = 0.0 < x < 1.0", "chained comparison", 2, 9),
+]
+
+
+@pytest.mark.parametrize("body,what,line,col", UNSUPPORTED, ids=[u[1] for u in UNSUPPORTED])
+def test_unsupported_constructs(body, what, line, col):
+    f = make_function(f"def f(x):\n    {body}\n    return x\n")
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(f)(1.0)
+    message = str(info.value)
+    assert what in message.splitlines()[0]
+    assert info.value.location.line == line and info.value.location.col == col
+    assert "^" in message and len(message.splitlines()) >= 4, message
+
+
+def test_star_parameters():
+    f = make_function("def f(*xs):\n    return xs[0]\n")
+    with pytest.raises(UnsupportedSyntaxError, match=r"\*args"):
+        s2sad.grad(f)(1.0)
+
+
+def test_async_def():
+    f = make_function("async def f(x):\n    return x\n")
+    with pytest.raises(UnsupportedSyntaxError, match="async def"):
+        s2sad.grad(f)
+
+
+def test_source_not_available():
+    f = eval("lambda x: x * 2")
+    with pytest.raises(UnsupportedSyntaxError, match="cannot read the source"):
+        s2sad.grad(f)(1.0)
+
+
+def test_undefined_name():
+    f = make_function("def f(x):\n    return x * missing_name\n")
+    with pytest.raises(NameError, match="missing_name"):
+        s2sad.grad(f)(1.0)
+
+
+def test_missing_rule_message():
+    f = make_function("def f(x):\n    y = math.lgamma(x)\n    return y\n")
+    with pytest.raises(MissingRuleError) as info:
+        s2sad.grad(f)(2.5)
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith("2:9: no derivative rule for `math.lgamma`")
+    assert lines[1] == "    y = math.lgamma(x)"
+    assert "s2sad.defvjp(math.lgamma" in str(info.value)
+
+
+def test_missing_rule_only_when_needed():
+    """A function without a rule is fine where no derivative flows through it."""
+    f = make_function("def f(x, n):\n    return x * math.lgamma(n)\n")
+    assert s2sad.grad(f)(2.0, 3.5) == math.lgamma(3.5)
+
+
+def test_unsupported_argument_of_a_rule():
+    f = make_function("def f(x):\n    return np.sum(x, where=x > 0)\n")
+    with pytest.raises(UnsupportedSyntaxError, match="`where` is not supported"):
+        s2sad.grad(f)(np.ones(3))
+
+
+def test_stacked_dot():
+    f = make_function("def f(a, b):\n    return np.sum(np.dot(a, b))\n")
+    with pytest.raises(MissingRuleError, match="np.dot of arrays with more than two dimensions"):
+        s2sad.grad(f)(np.ones((2, 3, 4)), np.ones((4, 2)))
+
+
+def test_user_function_call_is_reported():
+    def helper(x):
+        return x * 2.0
+
+    f = make_function("def f(x):\n    return helper(x) + 1.0\n", helper=helper)
+    with pytest.raises(UnsupportedSyntaxError, match="your function `helper`"):
+        s2sad.grad(f)(1.0)
