@@ -1,0 +1,7 @@
+"""``python -m s2sad`` is the ``s2sad`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
