@@ -23,6 +23,7 @@ import math
 import re
 import sys
 import types
+import warnings
 from collections.abc import Callable
 
 import gast
@@ -34,7 +35,9 @@ from .ir import Call, Const, Expr, Name, Ref
 try:  # astor cannot run on Python 3.14+, where ast.Num and friends are gone
     if sys.version_info >= (3, 14):
         raise ImportError
-    import astor
+    with warnings.catch_warnings():  # astor reads ast.Num, deprecated since Python 3.12
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import astor
 
     def _unparse(tree: ast.AST) -> str:
         # astor splits long lines wherever it can, even inside `x.shape`; keep lines whole

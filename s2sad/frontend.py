@@ -149,10 +149,28 @@ def _find_lambda(fn: Callable, source: ir.Source) -> gast.Lambda:
         if cols:
             col = min(cols)
             found = [n for n in found if n.body.col_offset <= col < n.body.end_col_offset] or found
+    if len(found) > 1:  # Python 3.10 has no columns: compile each and compare the code
+        found = [n for n in found if _same_code(n, code)] or found
     if len(found) != 1:
         why = "no lambda found" if not found else "several lambdas on one line look alike"
         raise _no_source(fn, f"{why} at {source.path}:{line}; give the function a name with def")
     return found[0]
+
+
+def _same_code(node: gast.Lambda, code: types.CodeType) -> bool:
+    import ast
+
+    try:
+        tree = ast.fix_missing_locations(gast.gast_to_ast(gast.Expression(body=node)))
+        compiled = compile(tree, "<lambda>", "eval")
+    except (SyntaxError, ValueError, TypeError):
+        return False
+    inner = next((c for c in compiled.co_consts if isinstance(c, types.CodeType)), None)
+    return inner is not None and (inner.co_code, inner.co_consts, inner.co_names) == (
+        code.co_code,
+        code.co_consts,
+        code.co_names,
+    )
 
 
 # ------------------------------------------------------------------------ fence

@@ -295,7 +295,7 @@ add(
         case("np.where(x > y, x * y, 2.0)", x=A((2, 3)), y=A((3,))),
     ],
 )
-for name in ("sign", "floor", "ceil", "rint", "trunc", "fix"):
+for name in ("sign", "floor", "ceil", "rint", "trunc"):
     add(f"np.{name}(x)", [case(f"y * np.{name}(x)", x=A((4,), 0.1, 3.9), y=A((4,)))])
 add("np.round(a, decimals=0)", [case("y * np.round(x, 1)", x=A((4,), 0.11, 3.9), y=A((4,)))])
 for name in ("isnan", "isinf", "isfinite", "signbit", "logical_not"):

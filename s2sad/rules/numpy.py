@@ -95,7 +95,7 @@ rule(
     elementwise=True,
 )
 
-for name in ("sign", "floor", "ceil", "rint", "trunc", "fix"):
+for name in ("sign", "floor", "ceil", "rint", "trunc"):
     nondiff(f"np.{name}(x)", kind=elementwise("x"))
 nondiff("np.round(a, decimals=0)", kind=elementwise("a"))
 for name in ("isnan", "isinf", "isfinite", "signbit", "logical_not"):
