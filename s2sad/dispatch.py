@@ -207,20 +207,12 @@ class Transform:
         kinds = tuple(kind_of(values[p]) for p in self.all_params)
         with _lock:
             for compiled, function in self.all:
-                if compiled.param_kinds == kinds and self._matches(compiled):
+                if compiled.param_kinds == kinds and _fits(self.fn, compiled):
                     return function
             compiled = lookup_or_build(self.fn, self.request, dict(zip(self.all_params, kinds)))
             function = compiled.instantiate(self.fn)
             self._install(compiled, function)
             return function
-
-    def _matches(self, compiled: Compiled) -> bool:
-        try:
-            return all(kind_of(_value_at(self.fn, p)) == k for p, k in compiled.ref_kinds) and all(
-                _value_at(self.fn, p) is obj for p, obj in compiled.callees
-            )
-        except Exception:
-            return False
 
     def stages(self, values: dict[str, object]) -> Stages:
         kinds = {p: kind_of(values[p]) for p in self.all_params if p in values}
@@ -242,6 +234,7 @@ def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> C
 
 
 def _fits(fn: Callable, compiled: Compiled) -> bool:
+    """Whether what ``fn`` reads from outside still has the kinds (and callees) ``compiled`` assumed."""
     try:
         return all(kind_of(_value_at(fn, p)) == k for p, k in compiled.ref_kinds) and all(
             _value_at(fn, p) is obj for p, obj in compiled.callees
