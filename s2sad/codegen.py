@@ -194,7 +194,45 @@ class Printer:
             return out
         if isinstance(s, ir.Def):
             return [self.function(s.function, self.depth + 1)]
+        if isinstance(s, ir.SetItem):
+            target = gast.Subscript(value=_name(s.target.id), slice=self.expr(s.index), ctx=gast.Store())
+            if s.accumulate:
+                return [gast.AugAssign(target=target, op=gast.Add(), value=self.expr(s.value))]
+            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
+        if isinstance(s, ir.If):
+            return [gast.If(test=self.expr(s.test), body=self.body(s.body), orelse=self.block(s.orelse))]
+        if isinstance(s, ir.For):
+            return [
+                gast.For(
+                    target=self.target(s.target),
+                    iter=self.expr(s.iter),
+                    body=self.body(s.body),
+                    orelse=[],
+                    type_comment=None,
+                )
+            ]
+        if isinstance(s, ir.While):
+            if not s.test_body:
+                return [gast.While(test=self.expr(s.test), body=self.body(s.body), orelse=[])]
+            # a test that takes statements: while True: <test>; if not test: break; <body>
+            stop = gast.If(
+                test=gast.UnaryOp(op=gast.Not(), operand=self.expr(s.test)), body=[gast.Break()], orelse=[]
+            )
+            body = self.block(s.test_body) + [stop] + self.block(s.body)
+            return [gast.While(test=gast.Constant(value=True, kind=None), body=body, orelse=[])]
+        if isinstance(s, ir.Break):
+            return [gast.Break()]
         raise AssertionError(f"cannot print {s!r}")
+
+    def block(self, stmts: list[ir.Stmt]) -> list[gast.stmt]:
+        """A block that may stay empty (an else branch)."""
+        return [node for s in stmts for node in self.stmt(s)]
+
+    def target(self, e: Expr) -> gast.expr:
+        if isinstance(e, Name):
+            return _name(e.id, gast.Store)
+        assert isinstance(e, Call) and e.op.form == "tuple", e
+        return gast.Tuple(elts=[self.target(a) for a in e.args], ctx=gast.Store())
 
     def body(self, stmts: list[ir.Stmt]) -> list[gast.stmt]:
         out = [node for s in stmts for node in self.stmt(s)]

@@ -49,8 +49,11 @@ class Parsed:
         return Location(self.source.path, line, col, text)
 
     def origin(self, node: gast.AST) -> ir.Origin:
+        """Where a statement stands; for ``if``, ``for`` and ``while``, just the header."""
+        header = getattr(node, "test", None) or getattr(node, "iter", None)
+        last = header if isinstance(node, (gast.If, gast.For, gast.While)) else node
         line = node.lineno + self.line_offset
-        end = (getattr(node, "end_lineno", None) or node.lineno) + self.line_offset
+        end = (getattr(last, "end_lineno", None) or node.lineno) + self.line_offset
         return ir.Origin(line, end, node.col_offset + 1)
 
 
@@ -195,14 +198,6 @@ _STATEMENTS = {
     gast.Import: ("an `import` inside the function", "Import at module level."),
     gast.ImportFrom: ("an `import` inside the function", "Import at module level."),
     gast.Delete: ("a `del` statement", "Leave the name bound; it does no harm."),
-    gast.If: (
-        "an `if` statement",
-        "Use np.where(condition, a, b) for an elementwise choice, or min/max/abs.",
-    ),
-    gast.For: ("a `for` loop", "Write the computation with array operations (np.sum, @, ...)."),
-    gast.While: ("a `while` loop", "Write the computation with array operations (np.sum, @, ...)."),
-    gast.Break: ("a `break` statement", "Write the computation without loops."),
-    gast.Continue: ("a `continue` statement", "Write the computation without loops."),
     gast.FunctionDef: ("a nested function definition", "Define the helper at module level."),
 }
 if hasattr(gast, "Match"):
@@ -228,11 +223,6 @@ _EXPRESSIONS = {
     gast.Dict: ("a dict display", "Pass the values as separate arguments."),
     gast.Set: ("a set display", "Use a tuple."),
     gast.Starred: ("a starred expression (`*args`)", "Pass the arguments one by one."),
-    gast.IfExp: (
-        "a conditional expression (`a if c else b`)",
-        "Use np.where(c, a, b), or min/max/abs where they fit.",
-    ),
-    gast.BoolOp: ("`and`/`or` on values", "Use np.logical_and / np.logical_or, or np.where."),
 }
 
 
@@ -267,8 +257,19 @@ def _check_stmt(parsed: Parsed, stmt: gast.stmt, is_docstring: bool = False) -> 
         _check_target(parsed, stmt.target, allow_tuple=False)
         if isinstance(stmt, gast.AnnAssign) and stmt.value is None:
             return  # a bare annotation does nothing
+    elif isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
+        raise _unsupported(
+            parsed,
+            stmt,
+            "an `else` clause on a loop",
+            "Use a flag set before `break` and test it after the loop.",
+        )
+    elif isinstance(stmt, gast.For):
+        _check_target(parsed, stmt.target)
     for child in gast.iter_child_nodes(stmt):
-        if isinstance(child, gast.expr) and not _is_target(stmt, child):
+        if isinstance(child, gast.stmt):
+            _check_stmt(parsed, child)
+        elif isinstance(child, gast.expr) and not _is_target(stmt, child):
             _check_expr(parsed, child)
 
 
@@ -284,18 +285,15 @@ def _check_target(parsed: Parsed, target: gast.expr, allow_tuple: bool = True) -
         for elt in target.elts:
             _check_target(parsed, elt, allow_tuple=True)
         return
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        return  # y[i] = ...: lowering checks that y is an array the function made
     if isinstance(target, (gast.Subscript, gast.Attribute)):
         what = (
-            "assignment to an element or slice"
-            if isinstance(target, gast.Subscript)
-            else ("assignment to an attribute")
+            "assignment to an attribute"
+            if isinstance(target, gast.Attribute)
+            else ("assignment into this expression")
         )
-        raise _unsupported(
-            parsed,
-            target,
-            what,
-            "Build a new array instead, for example with np.where or np.concatenate.",
-        )
+        raise _unsupported(parsed, target, what, "Assign into an array the function makes, by its name.")
     raise _unsupported(parsed, target, "this assignment target", "Assign to a plain name.")
 
 

@@ -1,9 +1,10 @@
 """Kind inference: the kind of every value, from the kinds of the arguments.
 
 A forward pass over the SSA form; each operation's rule says what kind it
-returns (``np.sum(x, axis=0)`` of a ``2-D`` array is ``1-D``). Values no rule
-describes are ``UNKNOWN``, which makes generated code use run-time helpers
-rather than guess::
+returns (``np.sum(x, axis=0)`` of a ``2-D`` array is ``1-D``). A name
+assigned on several paths (a join) gets the join of their kinds, and loops
+run until the kinds stop changing. Values no rule describes are ``UNKNOWN``,
+which makes generated code use run-time helpers rather than guess::
 
     def f(W, x):            # W: ndarray[2-D], x: ndarray[1-D]
         v1 = W @ x          # v1: ndarray[1-D]
@@ -13,19 +14,79 @@ rather than guess::
 
 from __future__ import annotations
 
+import builtins
+
+import numpy as np
+
 from . import ir
-from .kinds import UNKNOWN, Kind
+from .ir import Call, Expr, Name
+from .kinds import INT, UNKNOWN, Kind
 from .rules.core import expr_kind
 
 
 def infer(fn: ir.Function, params: dict[str, Kind]) -> dict[str, Kind]:
     """Kinds of all names assigned in ``fn``, parameters included."""
     kinds = dict(params)
-    for stmt in ir.walk(fn.body):
-        if isinstance(stmt, ir.Assign):
-            k = expr_kind(stmt.value, lambda n: kinds.get(n, UNKNOWN))
-            if stmt.accumulate:
-                old = kinds.get(stmt.target.id, k)
-                k = old if old == k else old.join(k)
-            kinds[stmt.target.id] = k
+    for _ in range(6):  # a loop may widen kinds a few times before they settle
+        before = dict(kinds)
+        _block(fn.body, kinds, set(params))
+        if kinds == before:
+            break
     return kinds
+
+
+def _set(kinds: dict[str, Kind], name: str, k: Kind, seen: set[str]) -> None:
+    """Assign a kind; a name assigned again (a join) gets the join of both."""
+    if name in seen and name in kinds:
+        k = kinds[name].join(k)
+    kinds[name] = k
+    seen.add(name)
+
+
+def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None:
+    def kind_of(e: Expr) -> Kind:
+        return expr_kind(e, lambda n: kinds.get(n, UNKNOWN))
+
+    for stmt in stmts:
+        if isinstance(stmt, ir.Assign):
+            k = kind_of(stmt.value)
+            if stmt.accumulate:
+                k = kinds.get(stmt.target.id, k).join(k)
+            _set(kinds, stmt.target.id, k, seen)
+        elif isinstance(stmt, ir.For):
+            for name, k in _targets(stmt.target, _element(stmt.iter, kind_of)):
+                _set(kinds, name, k, seen)
+        for block in stmt.blocks():
+            _block(block, kinds, seen)
+
+
+def element_kind(seq: Kind) -> Kind:
+    """The kind of an element of a sequence (a row of an array)."""
+    if seq.type is np.ndarray and seq.dims:
+        rest = seq.dims[1:]
+        return Kind(np.ndarray if rest else np.generic, rest, seq.dtype)
+    return UNKNOWN
+
+
+def _element(it: Expr, kind_of) -> Kind | tuple:
+    """The kind of what each iteration binds: a kind, or a tuple of them."""
+    if isinstance(it, Call) and it.op.form == "call":
+        fn = it.op.fn
+        if fn is builtins.range:
+            return INT
+        if fn is builtins.enumerate:
+            return (INT, _element(it.args[0], kind_of))
+        if fn is builtins.zip:
+            return tuple(_element(a, kind_of) for a in it.args)
+        if fn is builtins.reversed:
+            return _element(it.args[0], kind_of)
+    return element_kind(kind_of(it))
+
+
+def _targets(target: Expr, k: Kind | tuple):
+    if isinstance(target, Name):
+        yield target.id, k if isinstance(k, Kind) else UNKNOWN
+        return
+    parts = k if isinstance(k, tuple) else (UNKNOWN,) * len(target.args)
+    for t, part in zip(target.args, parts):
+        yield from _targets(t, part)

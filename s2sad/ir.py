@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, replace  # noqa: F401  (ir.replace serves the passes)
 
 # --------------------------------------------------------------------------- ops
 
@@ -51,6 +51,9 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
+
+    def __deepcopy__(self, memo: dict) -> Op:
+        return self  # ops are compared by identity
 
 
 def _op(name: str, form: str, symbol: str, fn: Callable | None) -> Op:
@@ -116,9 +119,12 @@ def call_op(fn: Callable | None, path: str, pure: bool = True, canonical: bool =
 
 
 class Expr:
-    """Base class of expressions."""
+    """Base class of expressions. They are immutable: copies share them."""
 
     __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> Expr:
+        return self
 
 
 @dataclass(frozen=True)
@@ -317,6 +323,79 @@ class Comment(Stmt):
 
 
 @dataclass
+class SetItem(Stmt):
+    """``target[index] = value``, or ``target[index] += value`` when ``accumulate``:
+    an update in place of an array the function made."""
+
+    target: Name
+    index: Expr
+    value: Expr
+    accumulate: bool = False
+
+    def reads(self) -> Iterator[str]:
+        yield self.target.id
+        yield from names_in(self.index)
+        yield from names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        yield self.target.id
+
+
+@dataclass
+class If(Stmt):
+    test: Expr
+    body: list[Stmt]
+    orelse: list[Stmt] = field(default_factory=list)
+    joins: list[str] = field(default_factory=list)  # names assigned inside that are read after it
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.test)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.body, self.orelse]
+
+
+@dataclass
+class For(Stmt):
+    """``for target in iter: body``; ``target`` is a name or a tuple of names."""
+
+    target: Expr
+    iter: Expr
+    body: list[Stmt]
+    joins: list[str] = field(default_factory=list)  # carried variables' join names
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.iter)
+
+    def writes(self) -> Iterator[str]:
+        return names_in(self.target)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.body]
+
+
+@dataclass
+class While(Stmt):
+    """``while test: body``, where ``test_body`` computes ``test`` before every check."""
+
+    test_body: list[Stmt]
+    test: Expr
+    body: list[Stmt]
+    joins: list[str] = field(default_factory=list)  # carried variables' join names
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.test)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.test_body, self.body]
+
+
+@dataclass
+class Break(Stmt):
+    pass
+
+
+@dataclass
 class Param:
     name: str
     kind: str = "positional"  # or "positional_only", "keyword_only"
@@ -346,6 +425,7 @@ class Function:
     aliases: dict[str, str] = field(default_factory=dict)
     # names the transformer made up (v1, v1_bar): simplification may fold them away
     temps: set[str] = field(default_factory=set)
+    adjoints: set[str] = field(default_factory=set)  # names of adjoint variables (x_bar)
 
 
 @dataclass
@@ -356,6 +436,20 @@ class Def(Stmt):
 
     def blocks(self) -> list[list[Stmt]]:
         return [self.function.body]
+
+
+def with_blocks(stmt: Stmt, f) -> Stmt:
+    """``stmt`` with ``f`` applied to each nested block (the statement itself is not copied
+    when it has none)."""
+    if isinstance(stmt, If):
+        return replace(stmt, body=f(stmt.body), orelse=f(stmt.orelse))
+    if isinstance(stmt, For):
+        return replace(stmt, body=f(stmt.body))
+    if isinstance(stmt, While):
+        return replace(stmt, test_body=f(stmt.test_body), body=f(stmt.body))
+    if isinstance(stmt, Def):
+        return replace(stmt, function=replace(stmt.function, body=f(stmt.function.body)))
+    return stmt
 
 
 def names_in_function(fn: Function) -> set[str]:
@@ -369,48 +463,3 @@ def walk(body: list[Stmt]) -> Iterator[Stmt]:
         yield stmt
         for block in stmt.blocks():
             yield from walk(block)
-
-
-__all__ = [
-    "ADD",
-    "AND",
-    "OR",
-    "BINARY",
-    "COMPARE",
-    "DIV",
-    "GETITEM",
-    "IFEXP",
-    "LIST",
-    "MATMUL",
-    "MUL",
-    "NEG",
-    "POW",
-    "SLICE",
-    "SUB",
-    "TUPLE",
-    "UNARY",
-    "Assert",
-    "Assign",
-    "Call",
-    "Comment",
-    "Const",
-    "Def",
-    "Effect",
-    "Expr",
-    "Function",
-    "Name",
-    "Op",
-    "Origin",
-    "Param",
-    "Ref",
-    "Return",
-    "Source",
-    "Stmt",
-    "call_op",
-    "count_nodes",
-    "is_atomic",
-    "names_in",
-    "replace",
-    "substitute",
-    "walk",
-]

@@ -85,6 +85,13 @@ class Kind:
         if self == other:
             return self
         if self.type != other.type:
+            if (
+                self.dims == () == other.dims
+                and self.is_numeric
+                and other.is_numeric
+                and not (self.is_array or other.is_array)
+            ):
+                return Kind(np.generic, (), promote(self.dtype, other.dtype))  # a float or a NumPy float
             return UNKNOWN
         dims: tuple[str, ...] | None = None
         if self.dims is not None and other.dims is not None and len(self.dims) == len(other.dims):

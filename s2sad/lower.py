@@ -35,6 +35,7 @@ from .errors import DifferentiationError, UnsupportedSyntaxError
 from .frontend import Parsed, Resolver
 from .ir import Call, Const, Expr, Name, Ref
 from .namespaces import canonical_path, module_path
+from .restructure import restructured
 
 # ------------------------------------------------------------------- name pool
 
@@ -384,7 +385,14 @@ def _text(node: gast.AST) -> str:
 
 
 class Lowering(ExprBuilder):
-    """Builds the SSA body of one function."""
+    """Builds the SSA body of one function.
+
+    Structured control flow stays structured. Where paths join, a variable
+    assigned on them gets a *join name*, assigned by a copy at the end of each
+    path: ``y_1 = y`` in one branch and ``y_1 = y_2`` in the other; a loop's
+    carried variable ``x_1`` is copied in before the loop, at the end of the
+    body and before a ``break``. Every other name is assigned once.
+    """
 
     def __init__(self, parsed: Parsed, resolver: Resolver):
         super().__init__(parsed)
@@ -394,6 +402,9 @@ class Lowering(ExprBuilder):
         self.body: list[ir.Stmt] = []
         self.origin: ir.Origin | None = None
         self.free: dict[str, object] = {}  # free names read, and what they were
+        self.loops: list[dict[str, str]] = []  # carried variables of enclosing loops -> join names
+        self.result: str | None = None  # join name of returns from inside branches
+        self.depth = 0
 
     def local(self, name: str) -> Expr | None:
         return self.env.get(name)
@@ -427,9 +438,28 @@ class Lowering(ExprBuilder):
             if body and _is_docstring(body[0]):
                 doc = body[0].value.value
                 body = body[1:]
-            for stmt in body:
+            fn = restructured(
+                gast.FunctionDef(
+                    name=node.name,
+                    args=node.args,
+                    body=body,
+                    decorator_list=[],
+                    returns=None,
+                    type_comment=None,
+                    type_params=[],
+                ),
+                self.pool.used,
+            )
+            self.pool.used |= identifiers(fn)
+            exited = False
+            for stmt in fn.body:
                 if self.stmt(stmt):
+                    exited = True
                     break
+            if self.result is not None and not (self.body and isinstance(self.body[-1], ir.Return)):
+                self.emit(ir.Return(Name(self.result)))
+            elif not exited:
+                self.emit(ir.Return(Const(None)))
         return ir.Function(
             self.parsed.name, params, self.body, doc, self.parsed.source, temps=set(self.pool.temp_names)
         )
@@ -452,7 +482,7 @@ class Lowering(ExprBuilder):
         return out
 
     def stmt(self, node: gast.stmt) -> bool:
-        """Lower one statement; true when control cannot pass it (``return``)."""
+        """Lower one statement; true when control cannot pass it."""
         self.origin = self.parsed.origin(node)
         if isinstance(node, gast.Assign):
             value = self.expr(node.value)
@@ -461,14 +491,18 @@ class Lowering(ExprBuilder):
             for target in others:  # a = b = value
                 self.assign(target, self.env[first.id] if isinstance(first, gast.Name) else value)
         elif isinstance(node, gast.AugAssign):
-            op = ir.BINARY[_BINARY[type(node.op)]]
-            self.assign(node.target, fold(Call(op, (self.expr(node.target), self.expr(node.value)))))
+            self.augassign(node)
         elif isinstance(node, gast.AnnAssign):
             if node.value is not None:
                 self.assign(node.target, self.expr(node.value))
         elif isinstance(node, gast.Return):
             value = Const(None) if node.value is None else self.expr(node.value)
-            self.emit(ir.Return(self.atom(value)))
+            if self.depth == 0 and self.result is None:
+                self.emit(ir.Return(self.atom(value)))
+            else:  # a return inside a branch: copy to the join name of all returns
+                if self.result is None:
+                    self.result = self.pool.fresh("result")
+                self.emit(ir.Assign(Name(self.result), self.atom(value)))
             return True
         elif isinstance(node, gast.Expr):
             if isinstance(node.value, gast.Call):
@@ -476,13 +510,191 @@ class Lowering(ExprBuilder):
         elif isinstance(node, gast.Assert):
             msg = None if node.msg is None else self.atom(self.expr(node.msg))
             self.emit(ir.Assert(self.atom(self.expr(node.test)), msg))
+        elif isinstance(node, gast.If):
+            return self.if_(node)
+        elif isinstance(node, gast.For):
+            self.for_(node)
+        elif isinstance(node, gast.While):
+            self.while_(node)
+        elif isinstance(node, gast.Break):
+            self.copy_out(self.loops[-1])
+            self.emit(ir.Break())
+            return True
         elif not isinstance(node, gast.Pass):
             raise self.error(node, f"the statement `{type(node).__name__}` is not supported")
         return False
 
+    def block(self, stmts: list[gast.stmt]) -> tuple[list[ir.Stmt], dict[str, Expr], bool]:
+        """Lower a nested block: its statements, the names at its end, whether it exits."""
+        saved = self.body, self.env, self.origin
+        self.body, self.env = [], dict(self.env)
+        self.depth += 1
+        exits = False
+        for s in stmts:
+            if self.stmt(s):
+                exits = True
+                break
+        out = self.body, self.env, exits
+        self.body, self.env, self.origin = saved
+        self.depth -= 1
+        return out
+
+    def copy(self, join: str, value: Expr, origin: ir.Origin | None) -> ir.Assign:
+        return ir.Assign(Name(join), value, origin=origin)
+
+    def if_(self, node: gast.If) -> bool:
+        origin = self.parsed.origin(node)
+        test = self.atom(self.expr(node.test))
+        before = dict(self.env)
+
+        def env_before(var: str) -> Expr | None:
+            return before.get(var)
+
+        body, env_then, then_exits = self.block(node.body)
+        orelse, env_else, else_exits = self.block(node.orelse)
+        self.origin = origin
+        joins = []
+        if then_exits and else_exits:
+            self.emit(ir.If(test, body, orelse, self.exit_joins()))
+            return True
+        if then_exits or else_exits:  # only one path goes on
+            self.env = env_else if then_exits else env_then
+            joins = [n.id for v, n in self.env.items() if isinstance(n, Name) and n != env_before(v)]
+        else:
+            for var in sorted(set(env_then) | set(env_else)):
+                a, b = env_then.get(var), env_else.get(var)
+                if a == b:
+                    self.env[var] = a
+                    continue
+                join = self.pool.version(var)
+                if a is not None:
+                    body.append(self.copy(join, a, origin))
+                if b is not None:
+                    orelse.append(self.copy(join, b, origin))
+                self.env[var] = Name(join)
+                joins.append(join)
+        self.emit(ir.If(test, body, orelse, joins + self.exit_joins()))
+        return False
+
+    def exit_joins(self) -> list[str]:
+        """Names a `break` or `return` inside assigns on its way out: visible after the loop."""
+        names = [j for loop in self.loops for j in loop.values()]
+        return names + ([self.result] if self.result else [])
+
+    def enter_loop(self, node: gast.For | gast.While) -> dict[str, str]:
+        """Join names for the variables the loop assigns, copied in where they exist."""
+        if node.orelse:
+            raise self.error(
+                node,
+                "an `else` clause on a loop is not supported",
+                "Use a flag set before `break` and test it after the loop.",
+            )
+        carried = {}
+        for var in sorted(_assigned(node.body)):
+            join = self.pool.version(var)
+            if var in self.env:
+                self.emit(ir.Assign(Name(join), self.env[var]))
+            carried[var] = join
+            self.env[var] = Name(join)
+        return carried
+
+    def copy_out(self, carried: dict[str, str]) -> None:
+        """Copy the current values of carried variables to their join names."""
+        for var, join in carried.items():
+            value = self.env.get(var)
+            if value is not None and value != Name(join):
+                self.emit(ir.Assign(Name(join), value))
+
+    def loop_body(self, stmts: list[gast.stmt], carried: dict[str, str]) -> list[ir.Stmt]:
+        self.loops.append(carried)
+        body, env_end, exits = self.block(stmts)
+        self.loops.pop()
+        if not exits:
+            saved, self.body, self.env = (self.body, self.env), body, env_end
+            self.copy_out(carried)
+            (self.body, self.env), body = saved, self.body
+        return _sink_after_exits(body)
+
+    def for_(self, node: gast.For) -> None:
+        origin = self.parsed.origin(node)
+        iterable = self.iteration(node.iter)
+        carried = self.enter_loop(node)
+        target = self.bind(node.target)
+        body = self.loop_body(node.body, carried)
+        self.origin = origin
+        self.emit(ir.For(target, iterable, body, list(carried.values())))
+
+    def while_(self, node: gast.While) -> None:
+        origin = self.parsed.origin(node)
+        carried = self.enter_loop(node)
+        saved, self.body = self.body, []
+        test = self.atom(self.expr(node.test))
+        test_body, self.body = self.body, saved
+        body = self.loop_body(node.body, carried)
+        self.origin = origin
+        self.emit(ir.While(test_body, test, body, list(carried.values())))
+
+    def bind(self, target: gast.expr) -> Expr:
+        """Names for a loop target, ``i`` or ``(i, (a, b))``."""
+        if isinstance(target, gast.Name):
+            name = Name(self.pool.version(target.id))
+            self.env[target.id] = name
+            return name
+        if isinstance(target, (gast.Tuple, gast.List)):
+            return Call(ir.TUPLE, tuple(self.bind(e) for e in target.elts))
+        raise self.error(target, "this loop target is not supported", "Loop over plain names.")
+
+    def iteration(self, node: gast.expr) -> Expr:
+        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip`` and ``reversed`` stay calls."""
+        if (
+            isinstance(node, gast.Call)
+            and not node.keywords
+            or (isinstance(node, gast.Call) and all(k.arg == "start" for k in node.keywords))
+        ):
+            callee = self.value(node.func)
+            if isinstance(callee, Function) and callee.fn in _ITERATORS:
+                args = tuple(
+                    self.iteration(a) if callee.fn is not builtins.range else self.atom(self.expr(a))
+                    for a in node.args
+                )
+                kwargs = tuple((k.arg, self.atom(self.expr(k.value))) for k in node.keywords)
+                op = ir.call_op(callee.fn, callee.path, True, canonical=callee.canonical)
+                return Call(op, args, kwargs)
+        return self.atom(self.expr(node))
+
+    def augassign(self, node: gast.AugAssign) -> None:
+        op = ir.BINARY[_BINARY[type(node.op)]]
+        target = node.target
+        if isinstance(target, gast.Subscript) and op is ir.ADD:
+            array, index = self.subscript_target(target)
+            self.emit(ir.SetItem(array, index, self.atom(self.expr(node.value)), accumulate=True))
+            return
+        self.assign(target, fold(Call(op, (self.expr(target), self.expr(node.value)))))
+
+    def subscript_target(self, target: gast.Subscript) -> tuple[Name, Expr]:
+        base = target.value
+        if not isinstance(base, gast.Name) or base.id not in self.env:
+            raise self.error(
+                target,
+                "assignment into this is not supported",
+                "Assign into an array the function makes, by its name: y[i] = ...",
+            )
+        array = self.env[base.id]
+        if not isinstance(array, Name):
+            raise self.error(
+                target,
+                f"`{base.id}` is a constant here: it cannot be assigned into",
+                "Make an array first, for example with np.zeros.",
+            )
+        return array, self.flatten(self.expr(target.slice), root=False)
+
     def assign(self, target: gast.expr, value: Expr) -> None:
         if isinstance(target, gast.Name):
             self.env[target.id] = self.atom(value, target.id)
+            return
+        if isinstance(target, gast.Subscript):
+            array, index = self.subscript_target(target)
+            self.emit(ir.SetItem(array, index, self.atom(value)))
             return
         # a, b = ...: evaluate every value before binding any name
         elts = target.elts
@@ -496,6 +708,33 @@ class Lowering(ExprBuilder):
         for t, part in zip(elts, parts):
             self.assign(t, part)
 
+    # expressions that branch ---------------------------------------------------
+    def _IfExp(self, node: gast.IfExp) -> Expr:
+        test = self.atom(self.expr(node.test))
+        join = Name(self.pool.temp())
+        branches = []
+        for branch in (node.body, node.orelse):
+            saved, self.body = self.body, []
+            self.emit(ir.Assign(join, self.atom(self.expr(branch))))
+            branches.append(self.body)
+            self.body = saved
+        self.emit(ir.If(test, *branches))
+        return join
+
+    def _BoolOp(self, node: gast.BoolOp) -> Expr:
+        """``a and b`` is ``b if a else a``; ``a or b`` is ``a if a else b``; b only runs when needed."""
+        join = Name(self.pool.temp())
+        first = self.atom(self.expr(node.values[0]))
+        saved, self.body = self.body, []
+        rest = node.values[1:]
+        later = self.atom(self.expr(rest[0] if len(rest) == 1 else gast.BoolOp(op=node.op, values=rest)))
+        self.emit(ir.Assign(join, later))
+        lazy, self.body = self.body, saved
+        keep = [ir.Assign(join, first, origin=self.origin)]
+        self.emit(ir.If(first, lazy, keep) if isinstance(node.op, gast.And) else ir.If(first, keep, lazy))
+        return join
+
+    # plumbing ----------------------------------------------------------------
     def emit(self, stmt: ir.Stmt, at: tuple[int, int] | None = None) -> None:
         origin = self.origin
         if origin is not None:
@@ -558,6 +797,50 @@ class Lowering(ExprBuilder):
             self.emit(ir.Assign(name, rebuild(c)), at=c.pos)
             names[id(c)] = name
         return rebuild(e)
+
+
+_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed)
+
+
+def _assigned(stmts: list[gast.stmt]) -> set[str]:
+    """Names a block assigns, nested blocks included."""
+    names: set[str] = set()
+    for node in (n for s in stmts for n in gast.walk(s)):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+        elif isinstance(node, gast.NamedExpr):
+            names.add(node.target.id)
+    return names
+
+
+def _exits(stmts: list[ir.Stmt]) -> bool:
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, ir.If):
+        return _exits(last.body) and _exits(last.orelse)
+    return isinstance(last, ir.Break)
+
+
+def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """Move what follows an ``if`` with a ``break`` into its other branch.
+
+    Then every statement in a block runs whenever the block does, which is
+    what reversing a block assumes."""
+    out: list[ir.Stmt] = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, ir.If):
+            s.body, s.orelse = _sink_after_exits(s.body), _sink_after_exits(s.orelse)
+            rest = stmts[i + 1 :]
+            if rest and (_exits(s.body) or _exits(s.orelse)):
+                if not _exits(s.body):
+                    s.body = _sink_after_exits(s.body + rest)
+                elif not _exits(s.orelse):
+                    s.orelse = _sink_after_exits(s.orelse + rest)
+                out.append(s)
+                return out
+        out.append(s)
+    return out
 
 
 def _is_docstring(node: gast.stmt) -> bool:

@@ -24,13 +24,14 @@ import gast
 
 from . import codegen, ir
 from .activity import active_names
+from .finish import finish
 from .frontend import Resolver, parse
 from .infer import infer
 from .ir import Call, Ref
 from .kinds import Kind
 from .lower import lower
 from .namespaces import fallback_names, head_object
-from .reverse import Request, finish, reverse
+from .reverse import Request, reverse
 from .simplify import simplify
 
 MODE_TITLES = {

@@ -18,16 +18,21 @@ rule's VJP template. An argument used twice accumulates (``+=``)::
                                           x1_bar += v1_bar / x1
                                           return x1_bar, x2_bar
 
-In straight-line code every primal value is still a local variable when the
-adjoint sweep reads it, so nothing is taped. ``finish`` runs after
-simplification: it turns each returned adjoint into a gradient of its
-argument's type (a float for a Python number, a fresh array for an array)
-and keeps ``+=`` only where updating in place is safe.
+An ``if`` is reversed by an ``if`` on the same condition. A loop is reversed
+by a loop over the same iterations backwards; what its adjoint reads and the
+next iteration overwrites is pushed on a tape (a list per value) and popped
+back, unless it is cheap to compute again from what is (``tape.py``). Outside
+loops every primal value is still a local variable when the adjoint needs it.
+
+A name assigned on several paths (a join: ``x_1`` of a loop) has one adjoint
+per version; reversing the copy that assigns it hands its adjoint on and
+*kills* it, so the next contribution starts a new adjoint instead of adding
+to the old one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,7 +40,7 @@ from . import ir
 from .errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 from .ir import Call, Const, Expr, Name
 from .kinds import FLOAT, UNKNOWN, Kind
-from .lower import NamePool
+from .lower import NamePool, attr_op, method_op
 from .rules.core import BindError, expr_kind, instantiate, lookup, np_call, runtime_call
 
 # Marks a returned adjoint until ``finish`` knows how to hand it over.
@@ -70,6 +75,17 @@ def location(fn: ir.Function, origin: ir.Origin | None) -> Location | None:
     return Location(fn.source.path, line, col, text)
 
 
+@dataclass
+class Loop:
+    """What reversing a loop needs to know while its body is reversed."""
+
+    stmt: ir.For | ir.While
+    defs: set[str]  # every name assigned inside the loop
+    carried: list[str]  # join names of its carried variables
+    outer: set[str] = field(default_factory=set)  # adjoints of outer names the body adds to
+    parent: Loop | None = None
+
+
 class Reverse:
     def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request):
         self.fn = fn
@@ -78,15 +94,18 @@ class Reverse:
         self.request = request
         reserved = {p.name for p in fn.params} | set(kinds)
         for stmt in ir.walk(fn.body):
-            reserved.update(ir.names_in(getattr(stmt, "value", Const(None))))
-            for e in (getattr(stmt, "value", None),):
-                if e is not None:
-                    reserved.update(_ref_heads(e))
+            reserved.update(stmt.reads())
+            reserved.update(stmt.writes())
+            for e in _values(stmt):
+                reserved.update(_ref_heads(e))
         self.pool = NamePool(reserved)
         self.bar: dict[str, str] = {}  # primal name -> adjoint name
-        self.assigned: set[str] = set()
         self.adjoint_kinds: dict[str, Kind] = {}
-        self.sweep: list[ir.Stmt] = []
+        self.multi = _assigned_more_than_once(fn)
+        self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
+        from .tape import Tapes
+
+        self.tapes = Tapes(self)
 
     # names and kinds -----------------------------------------------------------
     def adjoint(self, name: str) -> str:
@@ -100,11 +119,49 @@ class Reverse:
             return self.adjoint_kinds[name]
         return self.kinds.get(name, UNKNOWN)
 
-    def contribute(self, name: str, value: Expr, origin: ir.Origin | None) -> None:
+    def kind_of_expr(self, e: Expr) -> Kind:
+        return expr_kind(e, self.kind_of)
+
+    def zero(self, name: str) -> Expr:
+        """A zero adjoint for primal ``name``."""
+        kind = self.kinds.get(name, UNKNOWN)
+        if kind.is_array:
+            return np_call("zeros", Call(attr_op("shape"), (Name(name),)))
+        if kind.dims == () and kind.type is not None:
+            return Const(0.0)
+        return runtime_call("zero_like", Name(name))
+
+    # contributions --------------------------------------------------------------
+    def contribute(self, name: str, value: Expr, origin, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``name_bar += value``, or ``=`` for the first contribution."""
         target = Name(self.adjoint(name))
         origin = ir.replace(origin, adjoint=True) if origin else None
-        self.sweep.append(ir.Assign(target, value, accumulate=name in self.assigned, origin=origin))
-        self.assigned.add(name)
+        accumulate = name in state
+        if loop is not None and name not in loop.defs and not accumulate:
+            loop.outer.add(name)  # set to zero before the loop, added to in every iteration
+            accumulate = True
+        state.add(name)
+        return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
+
+    def contribute_at(
+        self, name: str, index: Expr, value: Expr, origin, state: set[str], loop: Loop | None
+    ) -> list[ir.Stmt]:
+        """``name_bar[index] += value``: the adjoint of reading ``name[index]``."""
+        out: list[ir.Stmt] = []
+        origin = ir.replace(origin, adjoint=True) if origin else None
+        target = Name(self.adjoint(name))
+        if loop is not None and name not in loop.defs:
+            if name not in state:
+                loop.outer.add(name)
+        elif name not in state:
+            out.append(ir.Assign(target, self.zero(name), origin=origin))
+        state.add(name)
+        if _advanced(index, self.kind_of_expr):  # repeated indices must all add up
+            add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
+            out.append(ir.Effect(add_at, origin=origin))
+        else:
+            out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
+        return out
 
     # the transformation -------------------------------------------------------
     def run(self) -> ir.Function:
@@ -112,34 +169,37 @@ class Reverse:
         ret = body[-1] if body and isinstance(body[-1], ir.Return) else None
         primal = body[:-1] if ret else list(body)
         out = ret.value if ret else Const(None)
-        out_kind = expr_kind(out, self.kind_of)
+        out_kind = self.kind_of_expr(out)
         mode = self.request.mode
         if mode in ("grad", "value_and_grad"):
             self.check_scalar(out, out_kind, ret)
+        state: set[str] = set()
+        seed_stmts: list[ir.Stmt] = []
         seed: Name | None = None
         if isinstance(out, Name) and out.id in self.active:
             seed = Name(self.adjoint(out.id))
-            self.assigned.add(out.id)
+            state.add(out.id)
             if mode != "vjp":
                 origin = ir.replace(ret.origin, adjoint=True) if ret and ret.origin else None
-                self.sweep.append(ir.Assign(seed, Const(1.0), origin=origin))
-        for stmt in reversed(primal):
-            if isinstance(stmt, ir.Assign) and stmt.target.id in self.assigned:
-                self.statement(stmt)
-        grads = tuple(self.gradient(p) for p in self.request.wrt)
+                seed_stmts.append(ir.Assign(seed, Const(1.0), origin=origin))
+        forward, sweep = self.block(primal, state, None)
+        sweep = seed_stmts + sweep
+        grads = tuple(self.gradient(p, state) for p in self.request.wrt)
         grad = grads[0] if self.request.single and len(grads) == 1 else Call(ir.TUPLE, grads)
         name = self.fn.name
+        forward = self.tapes.initial() + forward
         if mode == "grad":
-            return self.make(f"{name}_grad", primal + self.sweep + [ir.Return(grad)])
+            return self.make(f"{name}_grad", forward + sweep + [ir.Return(grad)])
         if mode == "value_and_grad":
-            body = primal + self.sweep + [ir.Return(Call(ir.TUPLE, (out, grad)))]
-            return self.make(f"{name}_value_and_grad", body)
+            return self.make(
+                f"{name}_value_and_grad", forward + sweep + [ir.Return(Call(ir.TUPLE, (out, grad)))]
+            )
         # vjp: the pullback closes over the primal values
         param = seed.id if seed is not None else self.pool.fresh("out_bar")
         self.adjoint_kinds.setdefault(param, adjoint_kind(out_kind))
-        sweep = self.sweep + [ir.Return(Call(ir.TUPLE, grads))]
+        sweep = self.tapes.private_copies(forward, sweep) + [ir.Return(Call(ir.TUPLE, grads))]
         pullback = ir.Function(f"{name}_pullback", [ir.Param(param)], sweep, source=self.fn.source)
-        body = primal + [ir.Def(pullback), ir.Return(Call(ir.TUPLE, (out, Name(pullback.name))))]
+        body = forward + [ir.Def(pullback), ir.Return(Call(ir.TUPLE, (out, Name(pullback.name))))]
         return self.make(f"{name}_vjp", body)
 
     def make(self, name: str, body: list[ir.Stmt]) -> ir.Function:
@@ -150,7 +210,8 @@ class Reverse:
             body,
             source=self.fn.source,
             aliases=dict(self.fn.aliases),
-            temps=temps,
+            temps=temps | self.tapes.names,
+            adjoints=set(self.bar.values()),
         )
 
     def check_scalar(self, out: Expr, kind: Kind, ret: ir.Return | None) -> None:
@@ -168,27 +229,84 @@ class Reverse:
             message = f"grad needs a function that returns a scalar; this one returns {what}"
             raise NonScalarOutputError(message, loc, hint)
 
-    def statement(self, stmt: ir.Assign) -> None:
-        g = Name(self.bar[stmt.target.id])
+    # blocks and statements --------------------------------------------------------
+    def block(self, stmts: list[ir.Stmt], state: set[str], loop: Loop | None) -> tuple[list, list]:
+        """The forward statements and the adjoint statements of a block."""
+        test, forward, adjoint = self.block_parts(stmts, state, loop, [], 0)
+        return test + forward, adjoint
+
+    def block_parts(
+        self, stmts: list[ir.Stmt], state: set[str], loop: Loop | None, carried: list[str], floor: int
+    ) -> tuple[list, list, list]:
+        """Like ``block``, with the forward statements of ``stmts[:floor]`` apart.
+
+        Inside a loop, values the adjoint reads are restored at the start of
+        the reversed block: recomputed, or pushed on a tape and popped."""
+        parts: list[list[ir.Stmt]] = []
+        adjoint: list[ir.Stmt] = []
+        for stmt in reversed(stmts):
+            f, a = self.statement(stmt, state, loop)
+            parts.append(f)
+            adjoint.extend(a)
+        parts.reverse()
+        if loop is not None:
+            return self.tapes.restore(stmts, parts, adjoint, loop, carried, floor)
+        flat = [s for part in parts[:floor] for s in part], [s for part in parts[floor:] for s in part]
+        return flat[0], flat[1], adjoint
+
+    def statement(self, stmt: ir.Stmt, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        if isinstance(stmt, ir.Assign):
+            return [stmt], self.assign(stmt, state, loop)
+        if isinstance(stmt, ir.SetItem):
+            return self.setitem(stmt, state, loop)
+        if isinstance(stmt, ir.If):
+            return self.if_(stmt, state, loop)
+        if isinstance(stmt, (ir.For, ir.While)):
+            from .tape import reverse_loop
+
+            return reverse_loop(self, stmt, state, loop)
+        return [stmt], []  # print(...), assert, break: nothing flows back
+
+    def assign(self, stmt: ir.Assign, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        name = stmt.target.id
+        out: list[ir.Stmt] = []
+        if name in state and name in self.active:
+            g = Name(self.bar[name])
+            out = self.flow(stmt, g, state, loop)
+        if name in self.multi:
+            state.discard(name)  # the version before this assignment has an adjoint of its own
+        return out
+
+    def flow(self, stmt: ir.Assign, g: Name, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """Contributions of ``stmt``'s arguments, given its adjoint ``g``."""
         value = stmt.value
         if isinstance(value, Name):
             if value.id in self.active:
-                self.contribute(value.id, g, stmt.origin)
-            return
+                return self.contribute(value.id, g, stmt.origin, state, loop)
+            return []
         if not isinstance(value, Call):
-            return
-        rule = lookup(value.op)
+            return []
         loc = location(self.fn, stmt.origin)
+        if value.op is ir.GETITEM:
+            base, index = value.args
+            if isinstance(base, Name) and base.id in self.active:
+                return self.contribute_at(base.id, index, g, stmt.origin, state, loop)
+            return []
+        if value.op.form in ("tuple", "list"):
+            raise UnsupportedSyntaxError(
+                "differentiating through a tuple or list value is not supported yet", loc
+            )
+        rule = lookup(value.op)
         if rule is None:
             raise self.missing(value.op, loc)
         try:
             bound = rule.bind(value)
         except BindError as exc:
             raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
-        python = all(
-            self.kind_of_expr(e).is_pyscalar for e in bound.values() if self.kind_of_expr(e).is_numeric
-        )
+        numeric = [self.kind_of_expr(e) for e in bound.values()]
+        python = all(k.is_pyscalar for k in numeric if k.is_numeric)
         bindings = {**bound, "g": g, "ans": stmt.target}
+        out: list[ir.Stmt] = []
         for param in rule.params:
             arg = bound[param]
             if not (isinstance(arg, Name) and arg.id in self.active):
@@ -213,10 +331,73 @@ class Reverse:
                 continue
             contribution = instantiate(template, bindings, self.kind_of)
             _check_fail(contribution, loc)
-            self.contribute(arg.id, contribution, stmt.origin)
+            out += self.contribute(arg.id, contribution, stmt.origin, state, loop)
+        return out
 
-    def kind_of_expr(self, e: Expr) -> Kind:
-        return expr_kind(e, self.kind_of)
+    def setitem(self, stmt: ir.SetItem, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        """``y[i] = v``: v's adjoint is ``y_bar[i]``, and the overwritten slot's adjoint is zero."""
+        self.check_owned(stmt)
+        name, index, value = stmt.target.id, stmt.index, stmt.value
+        forward: list[ir.Stmt] = [stmt]
+        adjoint: list[ir.Stmt] = []
+        origin = ir.replace(stmt.origin, adjoint=True) if stmt.origin else None
+        if name in state and name in self.active:
+            g = Name(self.bar[name])
+            part = Call(ir.GETITEM, (g, index))
+            if isinstance(value, Name) and value.id in self.active:
+                taken = instantiate(_UNBROADCAST, {"g": part, "x": value}, self.kind_of)
+                if self.kind_of_expr(taken).is_array and taken == part:
+                    taken = Call(method_op("copy"), (part,))  # a view would change with the next line
+                adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
+            if not stmt.accumulate:
+                adjoint.append(ir.SetItem(g, index, Const(0.0), origin=origin))
+        # Keep the overwritten values, to put them back when the adjoint sweep
+        # passes: adjoint code reading `y` sees it as it was. `finish` drops
+        # the pair where nothing reads `y`.
+        old = Name(self.pool.fresh(f"{name}_old"))
+        self.kinds[old.id] = self.kind_of_expr(Call(ir.GETITEM, (stmt.target, index)))
+        read = Call(ir.GETITEM, (stmt.target, index))
+        if self.kinds[old.id].is_array:
+            read = Call(method_op("copy"), (read,))
+        save = ir.Assign(old, read, origin=stmt.origin)
+        restore = ir.SetItem(stmt.target, index, old, origin=origin)
+        save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
+        return [save] + forward, adjoint + [restore]
+
+    def check_owned(self, stmt: ir.SetItem) -> None:
+        """Assigning into an argument (or a view of one) would change the caller's data."""
+        name = stmt.target.id
+        loc = location(self.fn, stmt.origin)
+        params = {p.name for p in self.fn.params}
+        owner = _owner(self.fn, name)
+        if name in params or owner is None:
+            raise UnsupportedSyntaxError(
+                f"assignment into `{name}` changes an argument in place, which is not supported",
+                loc,
+                f"Copy it first: {name} = {name}.copy()",
+            )
+        if not _makes_new_array(owner):
+            raise UnsupportedSyntaxError(
+                f"assignment into `{name}`, which may share memory with another array, is not supported",
+                loc,
+                f"Copy it first: {name} = {name}.copy()",
+            )
+
+    def if_(self, stmt: ir.If, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        then_state, else_state = set(state), set(state)
+        f_then, a_then = self.block(stmt.body, then_state, loop)
+        f_else, a_else = self.block(stmt.orelse, else_state, loop)
+        inside = {w for s in ir.walk(stmt.body + stmt.orelse) for w in s.writes()} - set(stmt.joins)
+        both = (then_state | else_state) - inside  # adjoints of the branches' own values end here
+        origin = ir.replace(stmt.origin, adjoint=True) if stmt.origin else None
+        for branch_state, adjoint in ((then_state, a_then), (else_state, a_else)):
+            for name in sorted(both - branch_state):  # a path that adds nothing: zero
+                adjoint.append(ir.Assign(Name(self.adjoint(name)), self.zero(name), origin=origin))
+        state.clear()
+        state.update(both)
+        forward = [ir.If(stmt.test, f_then, f_else, stmt.joins, origin=stmt.origin)]
+        adjoint = [ir.If(stmt.test, a_then, a_else, origin=origin)] if a_then or a_else else []
+        return forward, adjoint
 
     def missing(self, op: ir.Op, loc: Location | None) -> Exception:
         from .rules.core import missing_rule
@@ -237,31 +418,109 @@ class Reverse:
             hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
         return MissingRuleError(err.message, loc, hint)
 
-    def gradient(self, param: str) -> Expr:
+    def gradient(self, param: str, state: set[str]) -> Expr:
         kind = self.kinds.get(param, UNKNOWN)
         if kind.type is not None and not kind.is_numeric or kind.is_array and kind.dtype == "b":
             return Const(None)  # vjp: no cotangent for what is not a number (or a mask)
-        if param in self.assigned and param in self.bar:
+        if param in state and param in self.bar:
             return Call(AS_GRADIENT, (Name(self.bar[param]), Name(param)))
         if kind.is_array:
-            return np_call("zeros", Call(_attr("shape"), (Name(param),)))
+            return np_call("zeros", Call(attr_op("shape"), (Name(param),)))
         if kind.dims == ():
             return Const(0.0)
-        return np_call("zeros_like", Name(param), dtype=ir.Ref("float", float))
+        return np_call("zeros_like", Name(param), dtype=ir.Ref("float", float, canonical=True))
 
 
-def _attr(name: str) -> ir.Op:
-    from .lower import attr_op
+_UNBROADCAST = None  # set below, once templates can be parsed
 
-    return attr_op(name)
+
+def _unbroadcast_template() -> Expr:
+    from .rules.core import parse_template
+
+    return parse_template("unbroadcast(g, x)", ("x",))
+
+
+def _values(stmt: ir.Stmt) -> list[Expr]:
+    out = [getattr(stmt, a) for a in ("value", "test", "msg", "index", "iter") if getattr(stmt, a, None)]
+    return [e for e in out if isinstance(e, Expr)]
 
 
 def _ref_heads(e: Expr) -> set[str]:
     if isinstance(e, ir.Ref):
         return {e.path.split(".")[0]}
     if isinstance(e, Call):
-        return set().union(*(_ref_heads(c) for c in e.children())) if e.args or e.kwargs else set()
+        return set().union(set(), *(_ref_heads(c) for c in e.children()))
     return set()
+
+
+def _assigned_more_than_once(fn: ir.Function) -> set[str]:
+    seen: set[str] = set()
+    multi: set[str] = set()
+    for stmt in ir.walk(fn.body):
+        if isinstance(stmt, ir.Assign):
+            (multi if stmt.target.id in seen else seen).add(stmt.target.id)
+    return multi
+
+
+def _owner(fn: ir.Function, name: str) -> ir.Expr | None:
+    """The value ``name`` is first bound to, if an assignment binds it."""
+    for stmt in ir.walk(fn.body):
+        if isinstance(stmt, ir.Assign) and stmt.target.id == name:
+            return stmt.value
+    return None
+
+
+_FRESH_CALLS = {
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "array",
+    "copy",
+    "eye",
+    "identity",
+    "arange",
+    "linspace",
+    "concatenate",
+    "stack",
+    "hstack",
+    "vstack",
+    "tile",
+    "repeat",
+    "diag",
+    "cumsum",
+    "outer",
+}
+
+
+def _makes_new_array(value: Expr) -> bool:
+    if isinstance(value, Call):
+        if value.op.form in ("binary", "unary"):
+            return True
+        if value.op.form == "method":
+            return value.op.symbol in ("copy", "astype")
+        if value.op.form == "call":
+            return getattr(value.op.fn, "__name__", "") in _FRESH_CALLS
+    return False
+
+
+def _advanced(index: Expr, kind_of) -> bool:
+    """Whether an index may pick an element more than once (an integer array)."""
+    parts = index.args if isinstance(index, Call) and index.op.form == "tuple" else (index,)
+    for part in parts:
+        if isinstance(part, Const) or isinstance(part, Call) and part.op.form == "slice":
+            continue
+        k = kind_of(part)
+        if k.type in (int, bool) or k.type is not None and k.dims == () and k.dtype in "bi":
+            continue
+        if k.is_array and k.dtype == "b":
+            continue  # a mask picks each element once
+        return True
+    return False
 
 
 def _check_fail(e: Expr, loc: Location | None) -> None:
@@ -276,118 +535,39 @@ def reverse(
 ) -> tuple[ir.Function, dict[str, Kind]]:
     """The reverse-mode derivative of an SSA function, before simplification,
     and the kinds of all its names (adjoints included)."""
-    transform = Reverse(fn, kinds, active, request)
-    derivative = transform.run()
-    return derivative, {**kinds, **transform.adjoint_kinds}
+    global _UNBROADCAST
+    if _UNBROADCAST is None:
+        _UNBROADCAST = _unbroadcast_template()
+    transform = Reverse(fn, dict(kinds), active, request)
+    derivative = _drop_unneeded_restores(transform.run())
+    return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
 
 
-# ---------------------------------------------------------------------- finish
+def _drop_unneeded_restores(fn: ir.Function) -> ir.Function:
+    """Saving and restoring overwritten slots only matters where adjoint code,
+    or a statement the reverse sweep recomputes, reads the array."""
+    arrays = {s.restore_of for s in ir.walk(fn.body) if hasattr(s, "restore_of")}
+    if not arrays:
+        return fn
+    needed = set()
+    for stmt in ir.walk(fn.body):
+        if hasattr(stmt, "restore_of"):
+            continue
+        origin = getattr(stmt, "origin", None)
+        if origin is not None and origin.adjoint or getattr(stmt, "recomputed", False):
+            needed |= set(stmt.reads()) & arrays
 
-_VIEWS = {
-    "reshape",
-    "transpose",
-    "expand_dims",
-    "squeeze",
-    "ravel",
-    "swapaxes",
-    "asarray",
-    "unbroadcast",
-    "expand_reduced",
-    "diagonal",
-}
-_READ_ONLY = {"broadcast_to", "unreduce"}
-
-
-def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
-    """Whether ``e`` is a value no one else holds: a scalar, or a new writable array."""
-    k = expr_kind(e, kind_of)
-    if k.is_scalar or isinstance(e, Const):
-        return True
-    if isinstance(e, Name):
-        return e.id in fresh
-    if not isinstance(e, Call):
-        return False
-    op = e.op
-    if op.form in ("binary", "unary"):
-        return True
-    name = getattr(op.fn, "__name__", op.symbol)
-    if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
-        return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
-    if op.form == "call" and name in _READ_ONLY or op.form == "subscript":
-        return False
-    return op.form in ("call", "method") and op.symbol != "as_gradient"
-
-
-def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
-    """Hand adjoints over as gradients and make every ``+=`` safe.
-
-    A gradient has its argument's type: ``float(...)`` where a NumPy scalar
-    would come out for a Python number, ``.copy()`` where the adjoint is an
-    argument or a read-only view. ``x_bar += e`` stays where ``x_bar`` is a
-    scalar or a float array made here; elsewhere it becomes ``x_bar = x_bar + e``.
-    """
-    all_kinds = dict(kinds)
-
-    def kind_of(n: str) -> Kind:
-        return all_kinds.get(n, UNKNOWN)
-
-    def body(stmts: list[ir.Stmt], fresh: set[str]) -> list[ir.Stmt]:
+    def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         out = []
-        for stmt in stmts:
-            if isinstance(stmt, ir.Assign):
-                # the kind the value really has: an adjoint of a float may be a NumPy scalar
-                k = expr_kind(stmt.value, kind_of)
-                name = stmt.target.id
-                all_kinds[name] = all_kinds[name].join(k) if stmt.accumulate and name in all_kinds else k
-                if stmt.accumulate:
-                    safe = all_kinds[name].is_scalar or (name in fresh and all_kinds[name].is_float)
-                    if not safe:
-                        stmt = ir.Assign(
-                            stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin
-                        )
-                    fresh.add(name)
-                else:
-                    (fresh.add if _fresh(stmt.value, fresh, kind_of) else fresh.discard)(name)
-                stmt.value = _hand_over(stmt.value, fresh, kind_of)
-            elif isinstance(stmt, ir.Return):
-                stmt = ir.Return(_hand_over(stmt.value, fresh, kind_of), origin=stmt.origin)
-            elif isinstance(stmt, ir.Def):
-                f = stmt.function
-                stmt = ir.Def(ir.replace(f, body=body(f.body, set(fresh))), origin=stmt.origin)
-            out.append(stmt)
+        for s in stmts:
+            if getattr(s, "restore_of", None) in arrays - needed:
+                continue
+            for attr in ("body", "orelse", "test_body"):
+                if isinstance(getattr(s, attr, None), list):
+                    setattr(s, attr, block(getattr(s, attr)))
+            if isinstance(s, ir.Def):
+                s.function.body = block(s.function.body)
+            out.append(s)
         return out
 
-    return ir.replace(fn, body=body(fn.body, set()))
-
-
-def _hand_over(e: Expr, fresh: set[str], kind_of) -> Expr:
-    if not isinstance(e, Call):
-        return e
-    if e.op is not AS_GRADIENT:
-        return e.map(lambda a: _hand_over(a, fresh, kind_of))
-    value, param = e.args
-    pk, vk = kind_of(param.id), expr_kind(value, kind_of)
-    if pk.is_pyscalar:
-        if vk.type is float or isinstance(value, Const) and isinstance(value.value, float):
-            return value
-        if isinstance(value, Const):
-            return Const(float(value.value))
-        return ir.Call(ir.call_op(float, "float", True, canonical=True), (value,))
-    if pk.is_array:
-        if vk.is_array and vk.ndim == pk.ndim:
-            if vk.dtype not in "fc":
-                return ir.Call(_method("astype"), (value, ir.Ref("float", float, canonical=True)))
-            if _fresh(value, fresh, kind_of):
-                return value
-            return ir.Call(_method("copy"), (value,))
-        if vk.is_scalar:
-            return np_call("full", Call(_attr("shape"), (param,)), value)
-    if pk.type is not None and issubclass(pk.type, np.generic):
-        return value
-    return runtime_call("gradient_like", value, param)
-
-
-def _method(name: str) -> ir.Op:
-    from .lower import method_op
-
-    return method_op(name)
+    return ir.replace(fn, body=block(fn.body))

@@ -19,6 +19,7 @@ __all__ = [
     "prod_others",
     "matmul_vjp",
     "gradient_like",
+    "zero_like",
     "fail",
 ]
 
@@ -120,6 +121,13 @@ def gradient_like(value, like):
     if isinstance(like, (int, float)):
         return float(value)
     return value
+
+
+def zero_like(x):
+    """A zero adjoint for ``x``: 0.0 for a number, zeros of its shape for an array."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape)
+    return 0.0
 
 
 def fail(message: str):

@@ -101,14 +101,7 @@ class Simplifier:
 
     def blocks(self, body: list[ir.Stmt], f: Callable[[list[ir.Stmt]], list[ir.Stmt]]) -> list[ir.Stmt]:
         """Apply a block-local pass to ``body`` and every nested block."""
-        out = []
-        for stmt in body:
-            if isinstance(stmt, ir.Def):
-                stmt = ir.Def(
-                    ir.replace(stmt.function, body=self.blocks(stmt.function.body, f)), origin=stmt.origin
-                )
-            out.append(stmt)
-        return f(out)
+        return f([ir.with_blocks(stmt, lambda b: self.blocks(b, f)) for stmt in body])
 
     # copy propagation and folding ------------------------------------------------
     def counts(self, body: list[ir.Stmt]) -> Counter:
@@ -140,9 +133,7 @@ class Simplifier:
                 ):
                     mapping[stmt.target.id] = stmt.value
                     continue
-                if isinstance(stmt, ir.Def):
-                    f = stmt.function
-                    stmt = ir.Def(ir.replace(f, body=block(f.body, dict(mapping))), origin=stmt.origin)
+                stmt = ir.with_blocks(stmt, lambda b: block(b, dict(mapping)))
                 out.append(stmt)
             return out
 
@@ -187,31 +178,19 @@ class Simplifier:
                     stmt = ir.Assign(
                         Name(renames[stmt.target.id]), stmt.value, stmt.accumulate, origin=stmt.origin
                     )
-                elif isinstance(stmt, ir.Def):
-                    stmt = ir.Def(
-                        ir.replace(stmt.function, body=block(stmt.function.body)), origin=stmt.origin
-                    )
+                stmt = ir.with_blocks(stmt, block)
                 out.append(stmt)
             return out
 
         return block(body)
 
     def rewrite(self, stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
-        """``stmt`` with names replaced and its expressions simplified."""
+        """``stmt`` with names replaced and its expressions simplified (not its nested blocks)."""
 
         def fix(e: Expr) -> Expr:
             return simplify_expr(ir.substitute(e, mapping), self.expr_kind)
 
-        if isinstance(stmt, ir.Assign):
-            return ir.Assign(stmt.target, fix(stmt.value), stmt.accumulate, origin=stmt.origin)
-        if isinstance(stmt, ir.Return):
-            return ir.Return(fix(stmt.value), origin=stmt.origin)
-        if isinstance(stmt, ir.Effect):
-            return ir.Effect(fix(stmt.value), origin=stmt.origin)
-        if isinstance(stmt, ir.Assert):
-            msg = None if stmt.msg is None else fix(stmt.msg)
-            return ir.Assert(fix(stmt.test), msg, origin=stmt.origin)
-        return stmt
+        return _map_exprs(stmt, fix)
 
     def reroot_shapes(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """Read ``x.shape`` off an operand of the same shape when ``x`` is elementwise.
@@ -260,7 +239,10 @@ class Simplifier:
 
     # dead code ------------------------------------------------------------------
     def dce(self, stmts: list[ir.Stmt], live_out: set[str]) -> tuple[list[ir.Stmt], set[str]]:
-        """Drop pure assignments nobody reads; return the block and what it reads."""
+        """Drop pure assignments nobody reads; return the block and what it reads.
+
+        Liveness goes through branches (what either branch reads) and loops
+        (what the next iteration reads, until that settles)."""
         live = set(live_out)
         out: list[ir.Stmt] = []
         for stmt in reversed(stmts):
@@ -270,6 +252,45 @@ class Simplifier:
                 if not stmt.accumulate:
                     live.discard(stmt.target.id)
                 live |= _reads(stmt)
+            elif isinstance(stmt, ir.SetItem):
+                if stmt.target.id not in live:
+                    continue
+                live |= _reads(stmt)
+            elif isinstance(stmt, ir.If):
+                body, live_then = self.dce(stmt.body, live)
+                orelse, live_else = self.dce(stmt.orelse, live)
+                if not body and not orelse and _pure(stmt.test):
+                    continue
+                if _same_code(body, orelse) and _pure(stmt.test):  # no matter which way: no `if`
+                    out.extend(reversed(body))
+                    live = live_then
+                    continue
+                stmt = ir.replace(stmt, body=body, orelse=orelse)
+                live = live_then | live_else | _reads(stmt)
+            elif isinstance(stmt, ir.For):
+                targets = set(ir.names_in(stmt.target))
+                head = set(live)
+                for _ in range(10):
+                    body, live_body = self.dce(stmt.body, head)
+                    new_head = live | (live_body - targets)
+                    if new_head <= head:
+                        break
+                    head |= new_head
+                if not body:
+                    continue
+                stmt = ir.replace(stmt, body=body)
+                live = head | _reads(stmt)
+            elif isinstance(stmt, ir.While):
+                head = set(live)
+                for _ in range(10):
+                    body, live_body = self.dce(stmt.body, head)
+                    after_test = live | live_body | set(ir.names_in(stmt.test))
+                    test_body, live_test = self.dce(stmt.test_body, after_test)
+                    if live_test <= head:
+                        break
+                    head |= live_test
+                stmt = ir.replace(stmt, test_body=test_body, body=body)
+                live = head
             elif isinstance(stmt, ir.Def):
                 f = stmt.function
                 inner, reads = self.dce(f.body, set())
@@ -328,12 +349,12 @@ class Simplifier:
             if isinstance(stmt, ir.Assign) and stmt.accumulate:
                 name = stmt.target.id
                 j = i - 1
-                while j >= 0 and name not in set(stmts[j].writes()) | _reads(stmts[j]):
+                while j >= 0 and name not in _all_writes(stmts[j]) | _all_reads(stmts[j]):
                     j -= 1
                 if j >= 0 and isinstance(stmts[j], ir.Assign) and stmts[j].target.id == name:
                     first = stmts[j]
                     between = stmts[j + 1 : i]
-                    written = {w for s in between for w in s.writes()}
+                    written = {w for s in between for w in _all_writes(s)}
                     merged = simplify_expr(Call(ir.ADD, (first.value, stmt.value)), self.expr_kind)
                     if (
                         not written & set(ir.names_in(first.value))
@@ -355,12 +376,7 @@ class Simplifier:
             reads.update(stmt.reads())
 
         def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-            stmts = [
-                ir.Def(ir.replace(s.function, body=block(s.function.body)), origin=s.origin)
-                if isinstance(s, ir.Def)
-                else s
-                for s in stmts
-            ]
+            stmts = [ir.with_blocks(s, block) for s in stmts]
             i = 0
             while i < len(stmts):
                 stmt = stmts[i]
@@ -384,21 +400,29 @@ class Simplifier:
         out: list[ir.Stmt] = []
         mapping: dict[str, Expr] = {}
         for stmt in stmts:
-            stmt = self.rewrite(stmt, mapping) if mapping else stmt
-            if (isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id in self.temps
-                    and counts[stmt.target.id] == 1 and (_is_view(stmt.value) or (
+            stmt = self.rewrite_deep(stmt, mapping) if mapping else stmt
+            if (
+                isinstance(stmt, ir.Assign)
+                and not stmt.accumulate
+                and stmt.target.id in self.temps
+                and counts[stmt.target.id] == 1
+                and (
+                    _is_view(stmt.value)
+                    or (
                         broadcast_value(stmt.value) is not None
-                        and self.only_elementwise_uses(stmt.target.id, stmts)))):  # fmt: skip
+                        and self.only_elementwise_uses(stmt.target.id, stmts)
+                    )
+                )
+            ):
                 mapping[stmt.target.id] = stmt.value
                 continue
             out.append(stmt)
-        if not mapping:
-            return stmts
-        # a view may still be read inside a nested function: keep it there
-        nested = {n for s in out if isinstance(s, ir.Def) for n in ir.names_in_function(s.function)}
-        if nested & set(mapping):
-            return stmts
-        return out
+        return out if mapping else stmts
+
+    def rewrite_deep(self, stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
+        """``rewrite``, in nested blocks too."""
+        stmt = self.rewrite(stmt, mapping)
+        return ir.with_blocks(stmt, lambda b: [self.rewrite_deep(s, mapping) for s in b])
 
     def only_elementwise_uses(self, name: str, stmts: list[ir.Stmt]) -> bool:
         """Whether every use of ``name`` is an operand of an elementwise operation,
@@ -414,8 +438,10 @@ class Simplifier:
                 return all(uses(c, e) for c in e.children())
             return True
 
-        return all(uses(v, None) for s in stmts for v in _values(s)) and not any(
-            isinstance(s, ir.Assign) and s.accumulate and s.target.id == name for s in stmts
+        every = list(ir.walk(stmts))
+        return all(uses(v, None) for s in every for v in _values(s)) and not any(
+            isinstance(s, (ir.Assign, ir.SetItem)) and s.target.id == name and s is not every[0]
+            for s in every
         )
 
     def can_move(self, stmts: list[ir.Stmt], i: int, j: int) -> bool:
@@ -427,7 +453,7 @@ class Simplifier:
         if isinstance(target, ir.Assign) and target.accumulate and target.target.id in ir.names_in(value):
             return False
         between = stmts[i + 1 : j]
-        written = {w for s in between for w in s.writes()}
+        written = {w for s in between for w in _all_writes(s)}
         if written & set(ir.names_in(value)):
             return False
         if not _pure(value) and any(not _pure(v) for s in between for v in _values(s)):
@@ -442,13 +468,7 @@ class Simplifier:
         def walk(e: Expr) -> Expr:
             return f(e.map(walk)) if isinstance(e, Call) else e
 
-        if isinstance(stmt, ir.Assign):
-            return ir.Assign(stmt.target, walk(stmt.value), stmt.accumulate, origin=stmt.origin)
-        if isinstance(stmt, ir.Return):
-            return ir.Return(walk(stmt.value), origin=stmt.origin)
-        if isinstance(stmt, ir.Effect):
-            return ir.Effect(walk(stmt.value), origin=stmt.origin)
-        return stmt
+        return _map_exprs(stmt, walk)
 
 
 def _gradient_names(body: list[ir.Stmt]) -> set[str]:
@@ -470,12 +490,45 @@ def _fingerprint(body: list[ir.Stmt]) -> tuple:
     return tuple(out)
 
 
+_EXPR_FIELDS = ("value", "test", "msg", "index", "iter")
+
+
 def _values(stmt: ir.Stmt) -> list[Expr]:
-    if isinstance(stmt, (ir.Assign, ir.Return, ir.Effect)):
-        return [stmt.value]
-    if isinstance(stmt, ir.Assert):
-        return [stmt.test] + ([stmt.msg] if stmt.msg is not None else [])
-    return []
+    """The expressions a statement evaluates itself (not those of its nested blocks)."""
+    return [getattr(stmt, f) for f in _EXPR_FIELDS if isinstance(getattr(stmt, f, None), Expr)]
+
+
+def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
+    """``stmt`` with ``f`` applied to each of its own expressions."""
+    changes = {a: f(getattr(stmt, a)) for a in _EXPR_FIELDS if isinstance(getattr(stmt, a, None), Expr)}
+    if not changes:
+        return stmt
+    new = ir.replace(stmt, **changes)
+    for marker in ("recomputed", "restore_of"):
+        if hasattr(stmt, marker):
+            setattr(new, marker, getattr(stmt, marker))
+    return new
+
+
+def _same_code(a: list[ir.Stmt], b: list[ir.Stmt]) -> bool:
+    """Whether two blocks do the same (they print the same)."""
+    return (
+        len(a) == len(b)
+        and _fingerprint(a) == _fingerprint(b)
+        and all(type(x) is type(y) and _same_code(_nested(x), _nested(y)) for x, y in zip(a, b))
+    )
+
+
+def _nested(stmt: ir.Stmt) -> list[ir.Stmt]:
+    return [s for block in stmt.blocks() for s in block]
+
+
+def _all_reads(stmt: ir.Stmt) -> set[str]:
+    return {n for s in ir.walk([stmt]) for n in s.reads()}
+
+
+def _all_writes(stmt: ir.Stmt) -> set[str]:
+    return {n for s in ir.walk([stmt]) for n in s.writes()}
 
 
 def _all_subexpressions(e: Expr):
@@ -516,13 +569,7 @@ def _replace_in(stmt: ir.Stmt, old: Expr, new: Expr) -> ir.Stmt:
             return new
         return e.map(sub) if isinstance(e, Call) else e
 
-    if isinstance(stmt, ir.Assign):
-        return ir.Assign(stmt.target, sub(stmt.value), stmt.accumulate, origin=stmt.origin)
-    if isinstance(stmt, ir.Return):
-        return ir.Return(sub(stmt.value), origin=stmt.origin)
-    if isinstance(stmt, ir.Effect):
-        return ir.Effect(sub(stmt.value), origin=stmt.origin)
-    return stmt
+    return _map_exprs(stmt, sub)
 
 
 def _replace_name(stmt: ir.Stmt, name: str, value: Expr) -> ir.Stmt:

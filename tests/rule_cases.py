@@ -545,3 +545,4 @@ add(
     "matmul_vjp(ct, a, b, which)",
     [case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2)), error=MissingRuleError)],
 )
+add("zero_like(x)", [case("x + zero_like(x)", x=A((3,))), case("x * 2.0 + zero_like(x)", x=S())])

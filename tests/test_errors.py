@@ -46,7 +46,7 @@ UNSUPPORTED = [
     ("y = (yield x)", "`yield`", 2, 10),
     ("y = {'a': x}", "dict display", 2, 9),
     ("y = np.sum(*x)", "starred expression", 2, 16),
-    ("x[0] = 1.0", "assignment to an element", 2, 5),
+    ("x[0] = 1.0", "changes an argument in place", 2, 5),
     ("x.a = 1.0", "assignment to an attribute", 2, 5),
     ("y = 0.0 < x < 1.0", "chained comparison", 2, 9),
 ]

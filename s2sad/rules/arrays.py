@@ -163,8 +163,11 @@ def _index_items(index: Arg) -> list | None:
             return "advanced"
         if isinstance(e, ir.Call) and e.op.form == "slice":
             return "slice"
-        if isinstance(e, ir.Name) or isinstance(e, ir.Ref):
-            return "name"
+        k = index.kind_of(e) if index.kind_of else None
+        if k is not None and k.type is not None and k.dims == () and k.dtype == "i":
+            return "int"
+        if k is not None and k.type is slice:
+            return "slice"
         return "advanced"
 
     e = index.expr
@@ -175,10 +178,7 @@ def _index_items(index: Arg) -> list | None:
     else:
         elts = [e]
     items = [item(x) for x in elts]
-    if "advanced" in items or "name" in items and index.kind.type is None:
-        return None
-    # a name used as an index is an int when its kind says so, an array otherwise
-    return None if "name" in items else items
+    return None if "advanced" in items else items
 
 
 # Reading elements; the derivative (writing the cotangent back into place) comes with array updates.

@@ -53,6 +53,7 @@ class Arg:
     kind: Kind
     const: object = NOT_CONST
     expr: Expr | None = None
+    kind_of: Callable[[Expr], Kind] | None = None  # kinds of the parts of `expr`
 
 
 KindRule = Callable[[dict[str, Arg]], Kind]
@@ -120,7 +121,7 @@ class Rule:
     def result_kind(self, bound: dict[str, Expr], kind_of_expr: Callable[[Expr], Kind]) -> Kind:
         if self.kind is None:
             return UNKNOWN
-        args = {p: Arg(kind_of_expr(e), _constant(e), e) for p, e in bound.items()}
+        args = {p: Arg(kind_of_expr(e), _constant(e), e, kind_of_expr) for p, e in bound.items()}
         try:
             return self.kind(args)
         except Exception:

@@ -42,3 +42,4 @@ rule(
     jvp={},
     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
 )
+nondiff("zero_like(x)", kind=lambda a: a["x"].kind if a["x"].kind.is_array else Kind(float, (), "f"))
