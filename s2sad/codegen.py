@@ -200,6 +200,9 @@ class Printer:
                 return [gast.AugAssign(target=target, op=gast.Add(), value=self.expr(s.value))]
             return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
         if isinstance(s, ir.If):
+            if not s.body and s.orelse:  # if c: pass else: ...  ->  if not c: ...
+                test = gast.UnaryOp(op=gast.Not(), operand=self.expr(s.test))
+                return [gast.If(test=test, body=self.body(s.orelse), orelse=[])]
             return [gast.If(test=self.expr(s.test), body=self.body(s.body), orelse=self.block(s.orelse))]
         if isinstance(s, ir.For):
             return [

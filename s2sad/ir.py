@@ -426,6 +426,7 @@ class Function:
     # names the transformer made up (v1, v1_bar): simplification may fold them away
     temps: set[str] = field(default_factory=set)
     adjoints: set[str] = field(default_factory=set)  # names of adjoint variables (x_bar)
+    tapes: set[str] = field(default_factory=set)  # names of tape lists
 
 
 @dataclass

@@ -102,6 +102,7 @@ class Reverse:
         self.bar: dict[str, str] = {}  # primal name -> adjoint name
         self.adjoint_kinds: dict[str, Kind] = {}
         self.multi = _assigned_more_than_once(fn)
+        self.counters: dict[int, str] = {}  # a loop statement -> the counter of its iterations
         self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
         from .tape import Tapes
 
@@ -211,6 +212,7 @@ class Reverse:
             source=self.fn.source,
             aliases=dict(self.fn.aliases),
             temps=temps | self.tapes.names,
+            tapes=self.tapes.names,
             adjoints=set(self.bar.values()),
         )
 
@@ -389,6 +391,8 @@ class Reverse:
         f_else, a_else = self.block(stmt.orelse, else_state, loop)
         inside = {w for s in ir.walk(stmt.body + stmt.orelse) for w in s.writes()} - set(stmt.joins)
         both = (then_state | else_state) - inside  # adjoints of the branches' own values end here
+        if loop is not None:  # accumulators of the loop start at zero before it: leave them be
+            both = {n for n in both if n in loop.defs or n in state}
         origin = ir.replace(stmt.origin, adjoint=True) if stmt.origin else None
         for branch_state, adjoint in ((then_state, a_then), (else_state, a_else)):
             for name in sorted(both - branch_state):  # a path that adds nothing: zero

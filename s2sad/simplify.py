@@ -96,6 +96,8 @@ class Simplifier:
         body = self.blocks(body, self.inline_views)
         body = self.inline(body)
         body = self.dce(body, set())[0]
+        for _ in range(3):  # a tape that goes may leave another unread
+            body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
         return ir.replace(self.fn, body=body, temps=self.temps)
 
@@ -121,18 +123,21 @@ class Simplifier:
 
         def block(stmts: list[ir.Stmt], mapping: dict[str, Expr]) -> list[ir.Stmt]:
             out = []
-            for stmt in stmts:
+            stmts = _drop_copies_back(stmts)
+            for i, stmt in enumerate(stmts):
                 stmt = self.rewrite(stmt, mapping)
                 if (
                     isinstance(stmt, ir.Assign)
                     and not stmt.accumulate
                     and counts[stmt.target.id] == 1
                     and isinstance(stmt.value, (Name, Const, Ref))
-                    and single(stmt.value)
+                    and (single(stmt.value) or _not_written(stmt.value.id, stmts[i + 1 :]))
                     and stmt.target.id not in self.results
                 ):
                     mapping[stmt.target.id] = stmt.value
                     continue
+                if isinstance(stmt, ir.Assign) and stmt.value == stmt.target and not stmt.accumulate:
+                    continue  # x = x
                 stmt = ir.with_blocks(stmt, lambda b: block(b, dict(mapping)))
                 out.append(stmt)
             return out
@@ -247,6 +252,8 @@ class Simplifier:
         out: list[ir.Stmt] = []
         for stmt in reversed(stmts):
             if isinstance(stmt, ir.Assign):
+                if stmt.target.id not in live and _pops(stmt, self.fn.tapes):
+                    continue  # `dead_tapes` then removes the pushes
                 if stmt.target.id not in live and _pure(stmt.value):
                     continue
                 if not stmt.accumulate:
@@ -304,6 +311,24 @@ class Simplifier:
             out.append(stmt)
         out.reverse()
         return out, live
+
+    def dead_tapes(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """A tape whose popped values nobody reads goes, with its pushes
+        (``dce`` drops a dead ``x = tape.pop()``)."""
+        popped = {s.value.args[0].id for s in ir.walk(body) if _pops(s, self.fn.tapes)}
+        dead = self.fn.tapes - popped
+        if not dead:
+            return body
+
+        def keep(stmt: ir.Stmt) -> bool:
+            if isinstance(stmt, ir.Assign) and stmt.target.id in dead or _pops(stmt, dead):
+                return False
+            return not (isinstance(stmt, ir.Effect) and _touches(stmt.value, dead))
+
+        def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+            return [ir.with_blocks(s, block) for s in stmts if keep(s)]
+
+        return self.dce(block(body), set())[0]
 
     # common subexpressions --------------------------------------------------------
     def cse(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
@@ -508,6 +533,39 @@ def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
         if hasattr(stmt, marker):
             setattr(new, marker, getattr(stmt, marker))
     return new
+
+
+def _pops(stmt: ir.Stmt, tapes: set[str]) -> bool:
+    """``x = tape.pop()``."""
+    v = getattr(stmt, "value", None)
+    return (isinstance(stmt, ir.Assign) and isinstance(v, Call) and v.op.form == "method"
+            and v.op.symbol == "pop" and isinstance(v.args[0], Name) and v.args[0].id in tapes)  # fmt: skip
+
+
+def _touches(e: Expr, names: set[str]) -> bool:
+    return bool(set(ir.names_in(e)) & names)
+
+
+def _not_written(name: str, stmts: list[ir.Stmt]) -> bool:
+    return not any(name in _all_writes(s) for s in stmts)
+
+
+def _drop_copies_back(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``a = b; ...; b = a`` with neither written in between: the second copy changes nothing."""
+    out: list[ir.Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate:
+            a, b = stmt.value.id, stmt.target.id
+            for prev in reversed(out):
+                if isinstance(prev, ir.Assign) and prev.target.id == a and prev.value == Name(b):
+                    if not prev.accumulate:
+                        stmt = None
+                    break
+                if {a, b} & _all_writes(prev):
+                    break
+        if stmt is not None:
+            out.append(stmt)
+    return out
 
 
 def _same_code(a: list[ir.Stmt], b: list[ir.Stmt]) -> bool:

@@ -94,7 +94,7 @@ class Tapes:
         Returns the forward statements of ``stmts[:floor]`` (a while loop's test,
         which runs once more than the body: nothing is pushed there), those of
         the rest, and the adjoint statements."""
-        owners = _owners(stmts)
+        owners = _owners(stmts, self.rev.counters)
         enclosing = loop
         while enclosing is not None:  # a copy to a loop's join name ends an iteration: not a value here
             for name in enclosing.carried:
@@ -162,15 +162,18 @@ def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:
     return ir.replace(origin, adjoint=True) if origin else None
 
 
-def _owners(stmts: list[ir.Stmt]) -> dict[str, int]:
+def _owners(stmts: list[ir.Stmt], counters: dict[int, str]) -> dict[str, int]:
     """The names a block defines for what follows it, and the index of the statement
-    that last defines them (a compound statement defines its joins)."""
+    that last defines them (a compound statement defines its joins, and a loop the
+    counter of its iterations)."""
     owners: dict[str, int] = {}
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, ir.Assign):
             owners[stmt.target.id] = i
         for join in getattr(stmt, "joins", ()):
             owners[join] = i
+        if id(stmt) in counters:
+            owners[counters[id(stmt)]] = i
     return owners
 
 
@@ -235,6 +238,7 @@ def reverse_loop(
     count = Name(rev.pool.fresh("iterations")) if counting else None
     if count is not None:
         rev.kinds[count.id] = INT
+        rev.counters[id(stmt)] = count.id
 
     n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
     body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
@@ -252,10 +256,13 @@ def reverse_loop(
             if t in body_state:
                 adjoint_body += rev.contribute_at(seq, index, Name(rev.bar[t]), stmt.origin, body_state, loop)
 
-    before = [
-        ir.Assign(Name(rev.adjoint(n)), rev.zero(n), origin=origin)
-        for n in sorted((set(active_carried) | loop.outer) - state)
-    ]
+    # accumulators start at zero before the outermost loop they are outer to
+    fresh = (set(active_carried) | loop.outer) - state
+    if outer is not None:
+        lifted = {n for n in fresh if n not in outer.defs}
+        outer.outer |= lifted
+        fresh -= lifted
+    before = [ir.Assign(Name(rev.adjoint(n)), rev.zero(n), origin=origin) for n in sorted(fresh)]
     state |= loop.outer | set(active_carried)
 
     forward: list[ir.Stmt] = []
