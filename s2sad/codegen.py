@@ -166,6 +166,8 @@ class Printer:
             return gast.BoolOp(op=op_node, values=args)
         if form == "call":
             return gast.Call(func=self.path(op.symbol, op.canonical), args=args, keywords=keywords)
+        if form == "apply":
+            return gast.Call(func=args[0], args=args[1:], keywords=keywords)
         raise AssertionError(f"cannot print {op}")
 
     # statements ------------------------------------------------------------------
@@ -174,7 +176,7 @@ class Printer:
             target = _name(s.target.id, gast.Store)
             if s.accumulate:
                 value, op = s.value, gast.Add()
-                stripped = strip_minus(value) if not isinstance(value, Const) else None
+                stripped = strip_minus(value)
                 if stripped is not None:  # x += -a * b  ->  x -= a * b
                     value, op = stripped, gast.Sub()
                 return [gast.AugAssign(target=target, op=op, value=self.expr(value))]
@@ -194,6 +196,9 @@ class Printer:
             return out
         if isinstance(s, ir.Def):
             return [self.function(s.function, self.depth + 1)]
+        if isinstance(s, ir.Unpack):
+            target = gast.Tuple(elts=[_name(t.id, gast.Store) for t in s.targets], ctx=gast.Store())
+            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
         if isinstance(s, ir.SetItem):
             target = gast.Subscript(value=_name(s.target.id), slice=self.expr(s.index), ctx=gast.Store())
             if s.accumulate:

@@ -34,7 +34,7 @@ import numpy as np
 from . import codegen
 from .errors import UnsupportedSyntaxError
 from .frontend import Resolver
-from .kinds import PYSCALARS, Kind, guard, kind_of
+from .kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from .pipeline import Stages, build, cells_needed
 from .reverse import Request
 
@@ -56,7 +56,7 @@ class Compiled:
     def instantiate(self, fn: Callable) -> Callable:
         user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
         closure = tuple(
-            user_cells[n] if n in user_cells else types.CellType(self.cells[n]) for n in self.code.co_freevars
+            user_cells[n] if n in user_cells else codegen._cell(self.cells[n]) for n in self.code.co_freevars
         )
         out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
         out.__kwdefaults__ = fn.__kwdefaults__
@@ -284,3 +284,30 @@ def transform(fn: Callable, request: Request) -> Transform:
         if t is None:
             t = per_fn[request] = Transform(fn, request)
         return t
+
+
+_vjp_cells: dict[tuple, tuple[types.CellType, Kind]] = {}
+
+
+def vjp_cell(fn: Callable, kinds: dict[str, Kind]) -> tuple[types.CellType, Kind]:
+    """A cell holding ``fn``'s vjp for these argument kinds, and the kind of what ``fn`` returns.
+
+    Generated code calls a recursive function's vjp through the cell; while the
+    vjp is being built (``fn`` calls itself) the cell is empty, and filled when
+    it is compiled."""
+    from .rules.core import expr_kind
+
+    positional, keyword, _ = _params(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    with _lock:
+        if key in _vjp_cells:
+            return _vjp_cells[key]
+        cell = types.CellType()
+        _vjp_cells[key] = (cell, UNKNOWN)
+        request = Request("vjp", tuple(positional), False)
+        compiled = lookup_or_build(fn, request, {p: kinds[p] for p in positional + keyword})
+        cell.cell_contents = compiled.instantiate(fn)
+        ret = compiled.stages.ssa_ir.body[-1]
+        out = expr_kind(ret.value, lambda n: compiled.stages.kinds.get(n, UNKNOWN))
+        _vjp_cells[key] = (cell, out)
+        return cell, out

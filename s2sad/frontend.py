@@ -54,7 +54,11 @@ class Parsed:
         last = header if isinstance(node, (gast.If, gast.For, gast.While)) else node
         line = node.lineno + self.line_offset
         end = (getattr(last, "end_lineno", None) or node.lineno) + self.line_offset
-        return ir.Origin(line, end, node.col_offset + 1)
+        return ir.Origin(line, end, node.col_offset + 1, source=self.source)
+
+    def nested(self, node: gast.FunctionDef | gast.Lambda) -> Parsed:
+        """A function defined inside this one: same file, same function object."""
+        return Parsed(self.fn, node, self.source, self.line_offset)
 
 
 _parsed: dict[types.CodeType, Parsed] = {}
@@ -93,7 +97,7 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
     lines = linecache.getlines(path, getattr(fn, "__globals__", None))
     if not lines:
         raise _no_source(fn, f"no source text for {path}")
-    source = ir.Source(path, lines, code.co_firstlineno)
+    source = ir.Source(path, lines, code.co_firstlineno, getattr(fn, "__name__", "lambda"))
     if code.co_name == "<lambda>":
         return _find_lambda(fn, source), source, 0
     try:
@@ -198,7 +202,6 @@ _STATEMENTS = {
     gast.Import: ("an `import` inside the function", "Import at module level."),
     gast.ImportFrom: ("an `import` inside the function", "Import at module level."),
     gast.Delete: ("a `del` statement", "Leave the name bound; it does no harm."),
-    gast.FunctionDef: ("a nested function definition", "Define the helper at module level."),
 }
 if hasattr(gast, "Match"):
     _STATEMENTS[gast.Match] = ("a `match` statement", "Use if/elif comparisons.")
@@ -215,7 +218,6 @@ _EXPRESSIONS = {
         "Return a list or an array of the values instead of yielding them.",
     ),
     gast.Await: ("`await`", "Differentiate plain synchronous code."),
-    gast.Lambda: ("a lambda inside the function", "Define the helper at module level."),
     gast.ListComp: ("a list comprehension", "Use array operations (np.sum, @, broadcasting)."),
     gast.SetComp: ("a set comprehension", "Use array operations."),
     gast.DictComp: ("a dict comprehension", "Use array operations."),

@@ -100,6 +100,7 @@ TUPLE = _op("tuple", "tuple", "()", lambda *xs: xs)
 LIST = _op("list", "list", "[]", lambda *xs: list(xs))
 SLICE = _op("slice", "slice", ":", slice)
 IFEXP = _op("ifexp", "ifexp", "if", lambda c, a, b: a if c else b)
+APPLY = Op("apply", "apply", "()", lambda f, *a: f(*a), pure=False)  # f(*args) for a function value f
 AND = _op("and_then", "boolop", "and", lambda a, b: a and b)  # evaluates b only if a is true
 OR = _op("or_else", "boolop", "or", lambda a, b: a or b)
 
@@ -251,6 +252,7 @@ class Origin:
     col: int
     at: tuple[int, int] | None = None
     adjoint: bool = False  # part of the adjoint sweep of that statement
+    source: Source | None = field(default=None, compare=False, repr=False)  # when not the function's own
 
 
 @dataclass
@@ -320,6 +322,20 @@ class Comment(Stmt):
     """A line of commentary in generated code."""
 
     text: str
+
+
+@dataclass
+class Unpack(Stmt):
+    """``a, b = value``: the names get the items of a tuple, in order."""
+
+    targets: tuple[Name, ...]
+    value: Expr
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        return (t.id for t in self.targets)
 
 
 @dataclass
@@ -409,6 +425,7 @@ class Source:
     path: str
     lines: list[str]
     firstline: int  # line of the `def` (or first decorator) in the file
+    name: str = ""  # the function's name
 
     def text(self, line: int, end_line: int | None = None) -> str:
         return "".join(self.lines[line - 1 : (end_line or line)])
@@ -427,6 +444,9 @@ class Function:
     temps: set[str] = field(default_factory=set)
     adjoints: set[str] = field(default_factory=set)  # names of adjoint variables (x_bar)
     tapes: set[str] = field(default_factory=set)  # names of tape lists
+    # values generated code reaches through closure cells of its own: the module
+    # of an inlined function from another file, or a helper's closure cell
+    cells: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

@@ -22,6 +22,7 @@ builtins). Method calls on arrays become the NumPy functions they stand for
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ import numpy as np
 from . import ir
 from .algebra import fold_constant as fold
 from .errors import DifferentiationError, UnsupportedSyntaxError
-from .frontend import Parsed, Resolver
+from .frontend import Parsed, Resolver, parse
 from .ir import Call, Const, Expr, Name, Ref
 from .namespaces import canonical_path, module_path
 from .restructure import restructured
@@ -41,32 +42,36 @@ from .restructure import restructured
 
 
 class NamePool:
-    """Hands out names that collide with nothing in the function."""
+    """Hands out names that collide with nothing in the function.
+
+    Names spelled in the source are reserved: a variable keeps its own name
+    for its first assignment, and nothing else may take it."""
 
     def __init__(self, reserved: set[str]):
-        self.used = set(reserved)
-        self.defined: set[str] = set()
+        self.used = set(reserved)  # reserved or handed out: what a new name must avoid
+        self.taken: set[str] = set()  # handed out
         self.temps = 0
         self.temp_names: list[str] = []
 
     def version(self, var: str) -> str:
         """The name for a new assignment to source variable ``var``."""
-        if var not in self.defined:
-            self.defined.add(var)
+        if var not in self.taken:
+            self.taken.add(var)
             self.used.add(var)
             return var
         return self.fresh(var + "_", start=1)
 
     def fresh(self, base: str, start: int | None = None) -> str:
         """``base`` if free, else ``base1``, ``base2``... (or from ``start``)."""
-        if start is None and base not in self.used:
-            self.used.add(base)
-            return base
-        k = start or 1
-        while f"{base}{k}" in self.used:
-            k += 1
-        self.used.add(f"{base}{k}")
-        return f"{base}{k}"
+        name = base
+        if start is not None or base in self.used:
+            k = start or 1
+            while f"{base}{k}" in self.used:
+                k += 1
+            name = f"{base}{k}"
+        self.used.add(name)
+        self.taken.add(name)
+        return name
 
     def temp(self) -> str:
         while True:
@@ -74,6 +79,7 @@ class NamePool:
             name = f"v{self.temps}"
             if name not in self.used:
                 self.used.add(name)
+                self.taken.add(name)
                 self.temp_names.append(name)
                 return name
 
@@ -227,6 +233,12 @@ class ExprBuilder:
     # expressions -------------------------------------------------------------
     def expr(self, node: gast.expr) -> Expr:
         value = self.value(node)
+        if isinstance(value, LocalFunction):
+            raise self.error(
+                node,
+                "a function defined here can only be called, not passed or stored",
+                "Call it, or define it at module level to pass it around.",
+            )
         if isinstance(value, Function):  # a type or a function passed along: dtype=float
             return Ref(value.path, value.fn, value.canonical)
         if isinstance(value, Module):
@@ -394,28 +406,234 @@ class Lowering(ExprBuilder):
     body and before a ``break``. Every other name is assigned once.
     """
 
-    def __init__(self, parsed: Parsed, resolver: Resolver):
+    def __init__(
+        self,
+        parsed: Parsed,
+        resolver: Resolver,
+        root: Lowering | None = None,
+        enclosing: Lowering | None = None,
+        stack: tuple = (),
+    ):
         super().__init__(parsed)
         self.resolver = resolver
-        self.pool = NamePool(identifiers(parsed.node))
-        self.env: dict[str, Expr] = {}
+        self.root = root or self  # the function being differentiated, where inlined code goes
+        self.enclosing = enclosing  # for a function defined inside another: the one around it
+        self.stack = stack  # functions being inlined around this one (recursion shows here)
+        if root is None:
+            self.pool = NamePool(identifiers(parsed.node))
+            self.cells: dict[str, object] = {}
+            self.stack = (parsed.fn.__code__,)
+        else:
+            self.pool = root.pool
+            self.pool.used |= identifiers(parsed.node)
+        self.env: dict[str, Expr | LocalFunction] = {}
         self.body: list[ir.Stmt] = []
         self.origin: ir.Origin | None = None
         self.free: dict[str, object] = {}  # free names read, and what they were
         self.loops: list[dict[str, str]] = []  # carried variables of enclosing loops -> join names
         self.result: str | None = None  # join name of returns from inside branches
+        self.final: Expr | None = None  # what an inlined function returns at its end
+        self.inlining = root is not None
         self.depth = 0
 
-    def local(self, name: str) -> Expr | None:
-        return self.env.get(name)
+    def local(self, name: str) -> Expr | LocalFunction | None:
+        value = self.env.get(name)
+        if value is None and self.enclosing is not None:
+            return self.enclosing.local(name)  # read when called, as Python closures do
+        return value
 
     def resolve(self, name: str, node: gast.AST) -> Expr | Module | Function:
+        if self.enclosing is not None:
+            return self.enclosing.resolve(name, node)
         where, value = self.resolver.lookup(name)
         if where == "missing":
             loc = self.parsed.location(node)
             raise NameError(f"{loc}: name '{name}' is not defined")
-        self.free[name] = value
-        return self.wrap(value, name, canonical=False)
+        if self.root is self:
+            self.free[name] = value
+            return self.wrap(value, name, canonical=False)
+        return self.foreign(name, where, value)
+
+    def foreign(self, name: str, where: str, value: object) -> Expr | Module | Function:
+        """A free name of an inlined function: generated code runs in the caller's
+        globals, so it reaches the callee's module and closure through cells of its own."""
+        cells = self.root.cells
+        if where == "builtin" or where == "global" and self.resolver.globals is self.root.resolver.globals:
+            return self.wrap(value, name, canonical=False)
+        if where == "closure":
+            head = self.pool.fresh(name)
+            cells[head] = self.resolver.cells[name]  # the cell itself: read live
+            return self.wrap(value, head, canonical=True)
+        module = sys.modules.get(self.resolver.globals.get("__name__", ""))
+        if module is None:  # no module to read it from later: take the value now
+            head = self.pool.fresh(name)
+            cells[head] = value
+            return self.wrap(value, head, canonical=True)
+        root_globals = self.root.resolver.globals
+        for alias in (module.__name__.rpartition(".")[2], *root_globals):
+            if root_globals.get(alias) is module:  # the caller imports the module too: use its name
+                return self.wrap(value, f"{alias}.{name}", canonical=False)
+        head = next((h for h, v in cells.items() if v is module), None)
+        if head is None:
+            head = self.pool.fresh(module.__name__.rpartition(".")[2])
+            cells[head] = module
+        return self.wrap(value, f"{head}.{name}", canonical=True)
+
+    # calls to the user's functions: inlined -------------------------------------
+    def call(self, node: gast.Call, callee: Function) -> Expr:
+        if _inlinable(callee.fn):
+            return self.inline(node, callee.fn)
+        return super().call(node, callee)
+
+    def _Lambda(self, node: gast.Lambda) -> LocalFunction:
+        return LocalFunction(node, self, self.defaults(node.args))
+
+    def _Call(self, node: gast.Call) -> Expr:
+        if not isinstance(node.func, gast.Attribute):
+            callee = self.value(node.func)
+            if isinstance(callee, LocalFunction):
+                return self.inline_local(node, callee)
+        return super()._Call(node)
+
+    def arguments(self, node: gast.Call) -> tuple[list[Expr], dict[str, Expr]]:
+        for a in node.args:
+            if isinstance(a, gast.Starred):
+                raise self.error(a, "`*args` in a call is not supported", "Pass the arguments one by one.")
+        args = [self.atom(self.expr(a)) for a in node.args]
+        kwargs = {kw.arg: self.atom(self.expr(kw.value)) for kw in node.keywords}
+        return args, kwargs
+
+    def inline(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        if fn.__code__ in self.stack:  # recursion: a call, to the function's own derivative
+            return self.recursive_call(node, fn)
+        parsed = parse(fn)
+        args, kwargs = self.arguments(node)
+        child = Lowering(parsed, Resolver(fn), self.root, None, self.stack + (fn.__code__,))
+        defaults = {}
+        positional = parsed.node.args.posonlyargs + parsed.node.args.args
+        for a, value, d in zip(
+            reversed(positional), reversed(fn.__defaults__ or ()), reversed(parsed.node.args.defaults)
+        ):
+            defaults[a.id] = child.default_value(value, d, a.id)
+        for a, d in zip(parsed.node.args.kwonlyargs, parsed.node.args.kw_defaults):
+            if fn.__kwdefaults__ and a.id in fn.__kwdefaults__:
+                defaults[a.id] = child.default_value(fn.__kwdefaults__[a.id], d, a.id)
+        child.bind_params(parsed.node.args, args, kwargs, defaults, node, self)
+        return child.run_inline(self)
+
+    def recursive_call(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        """A call that stays a call: the reverse pass calls the function's generated vjp."""
+        name = fn.__name__
+        if self.root.resolver.globals.get(name) is fn:
+            path, canonical = name, False
+        else:
+            path = self.pool.fresh(name)
+            self.root.cells[path] = fn
+            canonical = True
+        args, kwargs = self.arguments(node)
+        op = ir.call_op(fn, path, pure=False, canonical=canonical)
+        return Call(op, tuple(args), tuple(kwargs.items()))
+
+    def inline_local(self, node: gast.Call, local: LocalFunction) -> Expr:
+        if id(local.node) in self.stack:
+            raise self.error(
+                node,
+                "a recursive call to a local function is not supported yet",
+                "Write the recursion as a loop.",
+            )
+        args, kwargs = self.arguments(node)
+        owner = local.owner
+        child = Lowering(
+            owner.parsed.nested(local.node), owner.resolver, self.root, owner, self.stack + (id(local.node),)
+        )
+        child.bind_params(local.node.args, args, kwargs, local.defaults, node, self)
+        return child.run_inline(self)
+
+    def defaults(self, args: gast.arguments) -> dict[str, Expr]:
+        """Defaults of a function defined inside this one, evaluated where it is defined."""
+        out = {}
+        positional = args.posonlyargs + args.args
+        for a, d in zip(reversed(positional), reversed(args.defaults)):
+            out[a.id] = self.atom(self.expr(d))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                out[a.id] = self.atom(self.expr(d))
+        return out
+
+    def default_value(self, value: object, node: gast.expr, param: str) -> Expr:
+        literal = _default(value, node)
+        if isinstance(literal, Const):
+            return literal
+        head = self.pool.fresh(f"{self.parsed.name}_{param}")
+        self.root.cells[head] = value
+        return Ref(head, value, canonical=True)
+
+    def bind_params(
+        self,
+        args: gast.arguments,
+        values: list[Expr],
+        keywords: dict[str, Expr],
+        defaults: dict[str, Expr],
+        call: gast.Call,
+        caller: Lowering,
+    ) -> None:
+        if args.vararg is not None or args.kwarg is not None:
+            raise caller.error(
+                call,
+                "calling a function with `*args` or `**kwargs` parameters is not supported",
+                "Name every parameter of the helper.",
+            )
+        positional = [a.id for a in args.posonlyargs + args.args]
+        keyword_only = [a.id for a in args.kwonlyargs]
+        if len(values) > len(positional):
+            raise TypeError(
+                f"{caller.parsed.location(call)}: {self.parsed.name}() takes {len(positional)} "
+                f"positional arguments but {len(values)} were given"
+            )
+        bound = dict(zip(positional, values))
+        for k, v in keywords.items():
+            if k not in positional + keyword_only or k in bound:
+                raise TypeError(
+                    f"{caller.parsed.location(call)}: {self.parsed.name}() got an unexpected "
+                    f"or repeated argument '{k}'"
+                )
+            bound[k] = v
+        for p in positional + keyword_only:
+            if p not in bound:
+                if p not in defaults:
+                    raise TypeError(
+                        f"{caller.parsed.location(call)}: {self.parsed.name}() is missing the argument '{p}'"
+                    )
+                bound[p] = defaults[p]
+            self.env[p] = bound[p]
+
+    def run_inline(self, caller: Lowering) -> Expr:
+        """Lower this function's body into the caller's current block; its value."""
+        self.body = caller.body
+        node = self.parsed.node
+        if isinstance(node, gast.Lambda):
+            self.origin = self.parsed.origin(node.body)
+            return self.atom(self.expr(node.body))
+        body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+        fn = restructured(
+            gast.FunctionDef(
+                name=node.name,
+                args=node.args,
+                body=body,
+                decorator_list=[],
+                returns=None,
+                type_comment=None,
+                type_params=[],
+            ),
+            self.pool.used,
+        )
+        self.pool.used |= identifiers(fn)
+        for stmt in fn.body:
+            if self.stmt(stmt):
+                break
+        if self.result is not None:
+            return Name(self.result)
+        return self.final if self.final is not None else Const(None)
 
     def named(self, node: gast.NamedExpr) -> Expr:
         value = self.atom(self.expr(node.value), node.target.id)
@@ -461,7 +679,13 @@ class Lowering(ExprBuilder):
             elif not exited:
                 self.emit(ir.Return(Const(None)))
         return ir.Function(
-            self.parsed.name, params, self.body, doc, self.parsed.source, temps=set(self.pool.temp_names)
+            self.parsed.name,
+            params,
+            self.body,
+            doc,
+            self.parsed.source,
+            temps=set(self.pool.temp_names),
+            cells=dict(self.cells),
         )
 
     def params(self, args: gast.arguments) -> list[ir.Param]:
@@ -485,7 +709,7 @@ class Lowering(ExprBuilder):
         """Lower one statement; true when control cannot pass it."""
         self.origin = self.parsed.origin(node)
         if isinstance(node, gast.Assign):
-            value = self.expr(node.value)
+            value = self.value(node.value) if isinstance(node.value, gast.Lambda) else self.expr(node.value)
             first, *others = node.targets
             self.assign(first, value)
             for target in others:  # a = b = value
@@ -497,7 +721,9 @@ class Lowering(ExprBuilder):
                 self.assign(node.target, self.expr(node.value))
         elif isinstance(node, gast.Return):
             value = Const(None) if node.value is None else self.expr(node.value)
-            if self.depth == 0 and self.result is None:
+            if self.depth == 0 and self.result is None and self.inlining:
+                self.final = self.atom(value)
+            elif self.depth == 0 and self.result is None:
                 self.emit(ir.Return(self.atom(value)))
             else:  # a return inside a branch: copy to the join name of all returns
                 if self.result is None:
@@ -520,6 +746,8 @@ class Lowering(ExprBuilder):
             self.copy_out(self.loops[-1])
             self.emit(ir.Break())
             return True
+        elif isinstance(node, gast.FunctionDef):
+            self.env[node.name] = LocalFunction(node, self, self.defaults(node.args))
         elif not isinstance(node, gast.Pass):
             raise self.error(node, f"the statement `{type(node).__name__}` is not supported")
         return False
@@ -689,6 +917,11 @@ class Lowering(ExprBuilder):
         return array, self.flatten(self.expr(target.slice), root=False)
 
     def assign(self, target: gast.expr, value: Expr) -> None:
+        if isinstance(value, LocalFunction):
+            if not isinstance(target, gast.Name):
+                raise self.error(target, "a function can only be given a plain name here")
+            self.env[target.id] = value
+            return
         if isinstance(target, gast.Name):
             self.env[target.id] = self.atom(value, target.id)
             return
@@ -753,6 +986,8 @@ class Lowering(ExprBuilder):
         if var is None and ir.is_atomic(e):
             return e
         flat = self.flatten(e, root=True)
+        if var is None and ir.is_atomic(flat):  # a tuple of atoms stays a display: unpacking needs no tuple
+            return flat
         name = Name(self.pool.version(var) if var else self.pool.temp())
         self.emit(ir.Assign(name, flat))
         return name
@@ -800,6 +1035,30 @@ class Lowering(ExprBuilder):
 
 
 _ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed)
+
+
+@dataclass(frozen=True, eq=False)
+class LocalFunction:
+    """A ``def`` or ``lambda`` inside the function: inlined where it is called."""
+
+    node: gast.FunctionDef | gast.Lambda
+    owner: Lowering  # where it is defined: its free names are read there
+    defaults: dict[str, Expr]
+
+
+_LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad", "autograd", "jax", "torch")
+
+
+def _inlinable(fn: object) -> bool:
+    """The user's own Python functions are inlined; library functions need rules."""
+    if not isinstance(fn, types.FunctionType) or hasattr(fn, "__s2sad__"):
+        return False
+    from .rules.core import lookup
+
+    if lookup(ir.call_op(fn, getattr(fn, "__name__", "f"))) is not None:
+        return False
+    module = (getattr(fn, "__module__", None) or "").split(".")[0]
+    return module not in _LIBRARIES
 
 
 def _assigned(stmts: list[gast.stmt]) -> set[str]:
@@ -851,7 +1110,7 @@ def _is_docstring(node: gast.stmt) -> bool:
     )
 
 
-def _default(value: object, node: gast.expr) -> Expr:
+def _default(value: object, node: gast.expr | None) -> Expr:
     """A parameter default as it prints: a literal, or its source expression.
 
     Generated functions take the original's default values, not the printed
@@ -860,7 +1119,7 @@ def _default(value: object, node: gast.expr) -> Expr:
         return Const(value)
     if isinstance(value, tuple) and all(v is None or type(v) in (bool, int, float, str) for v in value):
         return Const(value)
-    return Ref(_text(node), value)
+    return Ref(_text(node) if node is not None else "...", value)
 
 
 def lower(parsed: Parsed, resolver: Resolver) -> tuple[ir.Function, dict[str, object]]:

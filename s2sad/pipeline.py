@@ -148,7 +148,10 @@ def annotate(fn: ir.Function) -> ir.Function:
                 return
             origin = group[0].origin
             if origin is not None:
-                quoted = _dedent(fn.source.text(origin.line, origin.end_line))
+                source = origin.source or fn.source
+                quoted = _dedent(source.text(origin.line, origin.end_line))
+                if source.path != fn.source.path or source.firstline != fn.source.firstline:
+                    quoted = f"{source.name}: {quoted}"  # a line of an inlined helper
                 if origin.adjoint or not _prints_as(group, quoted):
                     out.append(ir.Comment(quoted))
             out.extend(group)
@@ -162,7 +165,7 @@ def annotate(fn: ir.Function) -> ir.Function:
                 out.append(stmt)
                 continue
             o = stmt.origin
-            k = (o.line, o.end_line, o.adjoint) if o else None
+            k = (o.line, o.end_line, o.adjoint, id(o.source)) if o else None
             if k != key:
                 flush()
                 key = k
@@ -248,7 +251,8 @@ def choose_aliases(fns: list[ir.Function]) -> dict[str, str]:
                 elif head.isidentifier():
                     user.setdefault(head, e.value if "." not in e.path else None)
     aliases = {}
-    for head in sorted(ours):
+    cells = {h for fn in fns for h in fn.cells}  # fresh names already
+    for head in sorted(ours - cells):
         if head in user and user[head] is not head_object(head):
             taken = set(user) | ours | set(aliases.values())
             aliases[head] = next(n for n in fallback_names(head) if n not in taken)
@@ -264,4 +268,5 @@ def cells_needed(stages: Stages) -> dict[str, object]:
                 heads.add(e.op.symbol.split(".")[0])
             elif isinstance(e, Ref) and e.canonical:
                 heads.add(e.path.split(".")[0])
-    return {stages.aliases.get(h, h): head_object(h) for h in heads}
+    cells = stages.final.cells
+    return {stages.aliases.get(h, h): cells[h] if h in cells else head_object(h) for h in heads}

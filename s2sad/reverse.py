@@ -68,11 +68,12 @@ def adjoint_kind(k: Kind) -> Kind:
 
 
 def location(fn: ir.Function, origin: ir.Origin | None) -> Location | None:
-    if origin is None or fn.source is None:
+    source = origin.source if origin is not None and origin.source is not None else fn.source
+    if origin is None or source is None:
         return None
     line, col = origin.at if origin.at else (origin.line, origin.col)
-    text = fn.source.lines[line - 1] if 0 < line <= len(fn.source.lines) else ""
-    return Location(fn.source.path, line, col, text)
+    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    return Location(source.path, line, col, text)
 
 
 @dataclass
@@ -102,7 +103,11 @@ class Reverse:
         self.bar: dict[str, str] = {}  # primal name -> adjoint name
         self.adjoint_kinds: dict[str, Kind] = {}
         self.multi = _assigned_more_than_once(fn)
-        self.counters: dict[int, str] = {}  # a loop statement -> the counter of its iterations
+        self.defines: dict[
+            int, list[str]
+        ] = {}  # names a statement defines once reversed (counters, pullbacks)
+        self.extra_cells: dict[str, object] = {}  # vjps of recursive functions, by name
+        self.temps: set[str] = set()
         self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
         from .tape import Tapes
 
@@ -204,7 +209,7 @@ class Reverse:
         return self.make(f"{name}_vjp", body)
 
     def make(self, name: str, body: list[ir.Stmt]) -> ir.Function:
-        temps = set(self.fn.temps) | {bar for p, bar in self.bar.items() if p in self.fn.temps}
+        temps = set(self.fn.temps) | {bar for p, bar in self.bar.items() if p in self.fn.temps} | self.temps
         return ir.Function(
             name,
             list(self.fn.params),
@@ -213,6 +218,7 @@ class Reverse:
             aliases=dict(self.fn.aliases),
             temps=temps | self.tapes.names,
             tapes=self.tapes.names,
+            cells={**self.fn.cells, **self.extra_cells},
             adjoints=set(self.bar.values()),
         )
 
@@ -257,6 +263,8 @@ class Reverse:
         return flat[0], flat[1], adjoint
 
     def statement(self, stmt: ir.Stmt, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        if isinstance(stmt, ir.Assign) and _calls_user_function(stmt.value) and stmt.target.id in state:
+            return self.user_call(stmt, state, loop)
         if isinstance(stmt, ir.Assign):
             return [stmt], self.assign(stmt, state, loop)
         if isinstance(stmt, ir.SetItem):
@@ -336,6 +344,51 @@ class Reverse:
             out += self.contribute(arg.id, contribution, stmt.origin, state, loop)
         return out
 
+    def user_call(self, stmt: ir.Assign, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        """A call to the user's function that was not inlined (recursion): call its vjp.
+
+        y, y_pullback = f_vjp(x, n)          (forward)
+        x_ct, n_ct = y_pullback(y_bar)       (adjoint)
+        """
+        from .dispatch import vjp_cell
+
+        call = stmt.value
+        fn = call.op.fn
+        loc = location(self.fn, stmt.origin)
+        positional, keyword, bound = _bind_user_call(fn, call, loc)
+        kinds = {p: self.kind_of_expr(e) for p, e in bound.items()}
+        cell, out_kind = vjp_cell(fn, kinds)
+        head = self.pool.fresh(f"{fn.__name__}_vjp")
+        self.extra_cells[head] = cell
+        y = stmt.target
+        pullback = Name(self.pool.fresh(f"{y.id}_pullback"))
+        self.kinds[pullback.id] = UNKNOWN
+        self.defines.setdefault(id(stmt), []).append(pullback.id)
+        vjp = Call(ir.call_op(None, head, pure=False, canonical=True), call.args, call.kwargs)
+        forward = [ir.Unpack((y, pullback), vjp, origin=stmt.origin)]
+        origin = ir.replace(stmt.origin, adjoint=True) if stmt.origin else None
+        cts = tuple(Name(self.pool.fresh(f"{p}_ct")) for p in positional)
+        self.kinds.update({ct.id: adjoint_kind(kinds[p]) for ct, p in zip(cts, positional)})
+        adjoint: list[ir.Stmt] = [
+            ir.Unpack(cts, Call(ir.APPLY, (pullback, Name(self.bar[y.id]))), origin=origin)
+        ]
+        for p in keyword:
+            if any(n in self.active for n in ir.names_in(bound[p])):
+                raise UnsupportedSyntaxError(
+                    f"a differentiated value for the keyword-only parameter `{p}` of `{fn.__name__}` "
+                    "is not supported in a recursive call",
+                    loc,
+                    "Pass it as a positional parameter.",
+                )
+        for ct, p in zip(cts, positional):
+            arg = bound[p]
+            if isinstance(arg, Name) and arg.id in self.active:
+                adjoint += self.contribute(arg.id, ct, stmt.origin, state, loop)
+        if y.id in self.multi:
+            state.discard(y.id)
+        self.temps.update(ct.id for ct in cts)
+        return forward, adjoint
+
     def setitem(self, stmt: ir.SetItem, state: set[str], loop: Loop | None) -> tuple[list, list]:
         """``y[i] = v``: v's adjoint is ``y_bar[i]``, and the overwritten slot's adjoint is zero."""
         self.check_owned(stmt)
@@ -406,13 +459,6 @@ class Reverse:
     def missing(self, op: ir.Op, loc: Location | None) -> Exception:
         from .rules.core import missing_rule
 
-        fn = op.fn
-        if op.form == "call" and fn is not None and hasattr(fn, "__code__"):
-            return UnsupportedSyntaxError(
-                f"a call to your function `{op.symbol}` is not differentiated yet",
-                loc,
-                "Write its body into this function for now.",
-            )
         err = missing_rule(op)
         hint = (
             "Register a rule for it, for example:\n"
@@ -442,6 +488,34 @@ def _unbroadcast_template() -> Expr:
     from .rules.core import parse_template
 
     return parse_template("unbroadcast(g, x)", ("x",))
+
+
+def _calls_user_function(value: Expr) -> bool:
+    from .lower import _inlinable
+
+    return isinstance(value, Call) and value.op.form == "call" and _inlinable(value.op.fn)
+
+
+def _bind_user_call(fn, call: Call, loc) -> tuple[list[str], list[str], dict[str, Expr]]:
+    """The positional and keyword-only parameters of ``fn``, and what the call passes to each."""
+    from .dispatch import _params
+    from .lower import _default
+
+    positional, keyword, _ = _params(fn)
+    bound: dict[str, Expr] = dict(zip(positional, call.args))
+    bound.update(dict(call.kwargs))
+    defaults = dict(zip(positional[len(positional) - len(fn.__defaults__ or ()) :], fn.__defaults__ or ()))
+    defaults.update(fn.__kwdefaults__ or {})
+    for p in positional + keyword:
+        if p not in bound:
+            if p not in defaults:
+                raise TypeError(f"{loc}: {fn.__name__}() is missing the argument '{p}'")
+            bound[p] = (
+                Const(defaults[p])
+                if isinstance(_default(defaults[p], None), Const)
+                else (ir.Ref(p, defaults[p]))
+            )
+    return positional, keyword, bound
 
 
 def _values(stmt: ir.Stmt) -> list[Expr]:

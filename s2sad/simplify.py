@@ -538,8 +538,14 @@ def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
 def _pops(stmt: ir.Stmt, tapes: set[str]) -> bool:
     """``x = tape.pop()``."""
     v = getattr(stmt, "value", None)
-    return (isinstance(stmt, ir.Assign) and isinstance(v, Call) and v.op.form == "method"
-            and v.op.symbol == "pop" and isinstance(v.args[0], Name) and v.args[0].id in tapes)  # fmt: skip
+    return (
+        isinstance(stmt, ir.Assign)
+        and isinstance(v, Call)
+        and v.op.form == "method"
+        and v.op.symbol == "pop"
+        and isinstance(v.args[0], Name)
+        and v.args[0].id in tapes
+    )
 
 
 def _touches(e: Expr, names: set[str]) -> bool:

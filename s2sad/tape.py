@@ -94,7 +94,7 @@ class Tapes:
         Returns the forward statements of ``stmts[:floor]`` (a while loop's test,
         which runs once more than the body: nothing is pushed there), those of
         the rest, and the adjoint statements."""
-        owners = _owners(stmts, self.rev.counters)
+        owners = _owners(stmts, self.rev.defines)
         enclosing = loop
         while enclosing is not None:  # a copy to a loop's join name ends an iteration: not a value here
             for name in enclosing.carried:
@@ -162,18 +162,20 @@ def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:
     return ir.replace(origin, adjoint=True) if origin else None
 
 
-def _owners(stmts: list[ir.Stmt], counters: dict[int, str]) -> dict[str, int]:
+def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, int]:
     """The names a block defines for what follows it, and the index of the statement
-    that last defines them (a compound statement defines its joins, and a loop the
-    counter of its iterations)."""
+    that last defines them (a compound statement defines its joins; a loop may define
+    the counter of its iterations, and a call its pullback)."""
     owners: dict[str, int] = {}
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, ir.Assign):
             owners[stmt.target.id] = i
+        elif isinstance(stmt, ir.Unpack):
+            owners.update({t.id: i for t in stmt.targets})
         for join in getattr(stmt, "joins", ()):
             owners[join] = i
-        if id(stmt) in counters:
-            owners[counters[id(stmt)]] = i
+        for name in defines.get(id(stmt), ()):
+            owners[name] = i
     return owners
 
 
@@ -238,7 +240,7 @@ def reverse_loop(
     count = Name(rev.pool.fresh("iterations")) if counting else None
     if count is not None:
         rev.kinds[count.id] = INT
-        rev.counters[id(stmt)] = count.id
+        rev.defines.setdefault(id(stmt), []).append(count.id)
 
     n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
     body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
