@@ -72,6 +72,19 @@ def edges(stmts: list[ir.Stmt]) -> Iterator[tuple[str, set[str]]]:
             yield stmt.target.id, set(ir.names_in(stmt.value))
         elif isinstance(stmt, ir.For):
             yield from _loop_targets(stmt.target, stmt.iter)
+        elif isinstance(stmt, ir.Effect) and appends(stmt.value):
+            yield stmt.value.args[0].id, set(ir.names_in(stmt.value.args[1]))
+
+
+def appends(e: Expr) -> bool:
+    """``xs.append(v)`` on a list the function holds."""
+    return (
+        isinstance(e, Call)
+        and e.op.form == "method"
+        and e.op.symbol == "append"
+        and len(e.args) == 2
+        and isinstance(e.args[0], Name)
+    )
 
 
 def _loop_targets(target: Expr, it: Expr) -> Iterator[tuple[str, set[str]]]:

@@ -131,6 +131,8 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return b
         if _num(b, 1) and (type(b.value) is int or _float_like(a, kind)):
             return a
+        if _num(a, 1) and kind(b).type in (int, bool):  # 1.0 * i  ->  float(i)
+            return Call(ir.call_op(float, "float", True, canonical=True), (b,))
         if _num(a, -1) and (type(a.value) is int or _float_like(b, kind)):
             return simplify_node(Call(NEG, (b,)), kind)
         if _num(b, -1) and (type(b.value) is int or _float_like(a, kind)):
@@ -159,6 +161,8 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return a
         if not isinstance(b, Const) and strip_minus(b) is not None:  # a + -b * c  ->  a - b * c
             return simplify_node(Call(SUB, (a, strip_minus(b))), kind)
+        if a == b and _float_like(a, kind):  # a + a  ->  2.0 * a
+            return simplify_node(Call(MUL, (Const(2.0), a)), kind)
     elif op is SUB:
         a, b = args
         if _num(b, 0) and (type(b.value) is int or _float_like(a, kind)):

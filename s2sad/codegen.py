@@ -156,6 +156,11 @@ class Printer:
             return gast.Tuple(elts=args, ctx=gast.Load())
         if form == "list":
             return gast.List(elts=args, ctx=gast.Load())
+        if form == "dict":
+            return gast.Dict(
+                keys=[gast.Constant(value=k, kind=None) for k, _ in e.kwargs],
+                values=[self.expr(v) for _, v in e.kwargs],
+            )
         if form == "slice":
             none = [isinstance(a, Const) and a.value is None for a in e.args]
             return gast.Slice(*(None if n else g for n, g in zip(none, args)))

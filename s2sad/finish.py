@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ir
+from .infer import element_kind
 from .ir import Call, Const, Expr, Name
 from .kinds import UNKNOWN, Kind
 from .lower import attr_op, method_op
@@ -38,9 +39,8 @@ _VIEWS = {
     "asarray",
     "unbroadcast",
     "expand_reduced",
-    "diagonal",
 }
-_READ_ONLY = {"broadcast_to", "unreduce"}
+_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
@@ -58,6 +58,8 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     name = getattr(op.fn, "__name__", op.symbol)
     if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
         return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
+    if op.form == "call" and name == "diag":  # a new matrix from a vector, a read-only view of a matrix
+        return bool(e.args) and expr_kind(e.args[0], kind_of).ndim == 1
     if op.form == "call" and name in _READ_ONLY or op.form == "subscript":
         return False
     if op.form == "method" and op.symbol == "pop":
@@ -69,6 +71,7 @@ class Finish:
     def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
         self.kinds = dict(kinds)
         self.adjoints = adjoints
+        self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -92,6 +95,8 @@ class Finish:
             k = expr_kind(stmt.value, self.kind_of)
             name = stmt.target.id
             known = self.kinds.get(name)
+            if k.type is None and known is not None and not stmt.accumulate:
+                k = known  # a value popped from a tape has the kind it was pushed with
             self.kinds[name] = known.join(k) if stmt.accumulate and known is not None else k
             if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
                 stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)
@@ -103,6 +108,25 @@ class Finish:
             else:
                 (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
             stmt.value = self.hand_over(stmt.value, fresh)
+            if (
+                isinstance(stmt.value, Call)
+                and stmt.value.op.form in ("list", "dict")
+                and not stmt.accumulate
+            ):
+                self.displays[name] = stmt.value
+            return [stmt]
+        if isinstance(stmt, ir.Unpack):  # the items of an array or a list: views, or NumPy scalars
+            whole = expr_kind(stmt.value, self.kind_of)
+            pullback = isinstance(stmt.value, Call) and stmt.value.op is ir.APPLY  # gradients: kinds known
+            for j, target in enumerate(stmt.targets):
+                k = (
+                    whole.items[j]
+                    if whole.items is not None and j < len(whole.items)
+                    else element_kind(whole)
+                )
+                if not pullback:
+                    self.kinds[target.id] = k
+                fresh.discard(target.id)
             return [stmt]
         if isinstance(stmt, ir.SetItem):
             prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
@@ -137,6 +161,26 @@ class Finish:
             return [ir.Def(ir.replace(f, body=self.block(f.body, set(fresh))), origin=stmt.origin)]
         return [stmt]
 
+    def hand_over_items(self, value: Call, param: Name, pk: Kind, fresh: set[str]) -> Expr:
+        """A container's gradient item by item: the tuple of the parameters' gradients."""
+        if value.op.form == "dict":
+            items = tuple(
+                (k, self.item(v, param, k, pk.items[pk.keys.index(k)], fresh)) for k, v in value.kwargs
+            )
+            return Call(ir.DICT, (), items)
+        items = tuple(
+            self.item(v, param, i, pk.items[i] if pk.items else pk.elem, fresh)
+            for i, v in enumerate(value.args)
+        )
+        return Call(ir.TUPLE if pk.type is tuple else ir.LIST, items)
+
+    def item(self, value: Expr, param: Name, key: object, kind: Kind, fresh: set[str]) -> Expr:
+        """One item of a container's gradient, as the gradient of that item of the argument."""
+        slot = Name(f"{param.id}[{key!r}]")  # a stand-in name, to give hand_over the item's kind
+        self.kinds[slot.id] = kind
+        out = self.hand_over(Call(AS_GRADIENT, (value, slot)), fresh)
+        return ir.substitute(out, {slot.id: _item(param, key)})
+
     def hand_over(self, e: Expr, fresh: set[str]) -> Expr:
         if not isinstance(e, Call):
             return e
@@ -161,7 +205,17 @@ class Finish:
                 return np_call("full", Call(attr_op("shape"), (param,)), value)
         if pk.type is not None and issubclass(pk.type, np.generic):
             return value
+        if pk.is_container and isinstance(value, Name):
+            defined = self.displays.get(value.id)
+            if defined is not None:  # c_bar = [a, b]: hand over the items
+                value = defined
+        if pk.is_container and isinstance(value, Call) and value.op.form in ("list", "dict"):
+            return self.hand_over_items(value, param, pk, fresh)
         return runtime_call("gradient_like", value, param)
+
+
+def _item(container: Expr, key: object) -> Expr:
+    return Call(ir.GETITEM, (container, Const(key)))
 
 
 def _copy_blocks(stmt: ir.For | ir.While) -> list[ir.Stmt]:

@@ -19,6 +19,7 @@ import builtins
 import numpy as np
 
 from . import ir
+from .activity import appends
 from .ir import Call, Expr, Name
 from .kinds import INT, UNKNOWN, Kind
 from .rules.core import expr_kind
@@ -56,6 +57,10 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
         elif isinstance(stmt, ir.For):
             for name, k in _targets(stmt.target, _element(stmt.iter, kind_of)):
                 _set(kinds, name, k, seen)
+        elif isinstance(stmt, ir.Effect) and appends(stmt.value):  # xs.append(v): a list of v's kind
+            xs, v = stmt.value.args
+            grown = Kind(list, None, "o", elem=kind_of(v))
+            kinds[xs.id] = kinds[xs.id].join(grown) if xs.id in kinds else grown
         for block in stmt.blocks():
             _block(block, kinds, seen)
 
@@ -65,6 +70,14 @@ def element_kind(seq: Kind) -> Kind:
     if seq.type is np.ndarray and seq.dims:
         rest = seq.dims[1:]
         return Kind(np.ndarray if rest else np.generic, rest, seq.dtype)
+    if seq.type in (list, tuple):
+        if seq.elem is not None:
+            return seq.elem
+        if seq.items:
+            out = seq.items[0]
+            for k in seq.items[1:]:
+                out = out.join(k)
+            return out
     return UNKNOWN
 
 

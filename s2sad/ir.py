@@ -97,6 +97,7 @@ ADD, SUB, MUL, DIV, POW, MATMUL = (BINARY[s] for s in ("+", "-", "*", "/", "**",
 NEG = UNARY["-"]
 GETITEM = _op("getitem", "subscript", "[]", operator.getitem)
 TUPLE = _op("tuple", "tuple", "()", lambda *xs: xs)
+DICT = _op("dict", "dict", "{}", lambda **kw: kw)  # {key: value}: the items are the keyword arguments
 LIST = _op("list", "list", "[]", lambda *xs: list(xs))
 SLICE = _op("slice", "slice", ":", slice)
 IFEXP = _op("ifexp", "ifexp", "if", lambda c, a, b: a if c else b)
@@ -205,7 +206,7 @@ class Call(Expr):
         return Call(self.op, args, kwargs, self.pos)
 
 
-STRUCTURAL = {"tuple", "list", "slice"}
+STRUCTURAL = {"tuple", "list", "slice", "dict"}
 
 
 def is_atomic(e: Expr) -> bool:

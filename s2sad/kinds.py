@@ -34,6 +34,22 @@ class Kind:
     type: type | None = None
     dims: tuple[str, ...] | None = None
     dtype: str = "?"
+    # containers: a tuple's items, a dict's values (with ``keys``), a list's element kind
+    items: tuple[Kind, ...] | None = None
+    keys: tuple[str, ...] | None = None
+    elem: Kind | None = None
+
+    @property
+    def is_container(self) -> bool:
+        return self.type in (tuple, list, dict)
+
+    @property
+    def differentiable(self) -> bool:
+        """Numbers, arrays, and containers of them."""
+        if self.is_container:
+            parts = self.items if self.items is not None else (self.elem,) if self.elem else ()
+            return all(p.differentiable for p in parts)
+        return self.is_numeric
 
     @property
     def ndim(self) -> int | None:
@@ -67,6 +83,12 @@ class Kind:
     def describe(self) -> str:
         if self.type is None:
             return "unknown"
+        if self.type is tuple and self.items is not None:
+            return f"tuple({', '.join(k.describe() for k in self.items)})"
+        if self.type is dict and self.keys is not None:
+            return "dict(" + ", ".join(f"{k}: {v.describe()}" for k, v in zip(self.keys, self.items)) + ")"
+        if self.type is list:
+            return f"list[{self.elem.describe() if self.elem else ''}]"
         if self.type is np.ndarray:
             rank = "?" if self.dims is None else f"{len(self.dims)}-D"
             ones = ""
@@ -84,6 +106,10 @@ class Kind:
         """The least kind covering both (values merged after control flow)."""
         if self == other:
             return self
+        if self.type is list and other.type is list:
+            if self.elem is None or other.elem is None:
+                return self if other.elem is None else other
+            return Kind(list, None, "o", elem=self.elem.join(other.elem))
         if self.type != other.type:
             if (
                 self.dims == () == other.dims
@@ -134,6 +160,16 @@ def kind_of(value: object) -> Kind:
         return Kind(t, (), dtype_category(value.dtype))
     if t is complex:
         return Kind(complex, (), "c")
+    if t is tuple:
+        return Kind(tuple, None, "o", items=tuple(kind_of(v) for v in value))
+    if t is list:
+        elem = None
+        for v in value:
+            k = kind_of(v)
+            elem = k if elem is None else elem.join(k)
+        return Kind(list, None, "o", elem=elem)
+    if t is dict and all(type(k) is str for k in value):
+        return Kind(dict, None, "o", items=tuple(kind_of(v) for v in value.values()), keys=tuple(value))
     return Kind(t, None, "o")
 
 
@@ -155,6 +191,24 @@ def guard(name: str, kind: Kind, type_expr) -> str:
         else:
             parts.append(f"{name}.dtype.kind == {kind.dtype!r}")
         return " and ".join(parts)
+    if t is tuple and kind.items is not None:
+        parts = [f"type({name}) is tuple", f"len({name}) == {len(kind.items)}"]
+        parts += [guard(f"{name}[{i}]", k, type_expr) for i, k in enumerate(kind.items)]
+        return " and ".join(parts)
+    if t is dict and kind.keys is not None:
+        parts = [f"type({name}) is dict", f"tuple({name}) == {kind.keys!r}"]
+        parts += [guard(f"{name}[{k!r}]", v, type_expr) for k, v in zip(kind.keys, kind.items)]
+        return " and ".join(parts)
+    if t is list:
+        # the first element stands for the others (checking every one would cost a loop a call)
+        exact = (
+            kind.elem is not None
+            and kind.elem.type is not None
+            and kind.elem.known
+            or (kind.elem is not None and kind.elem.type in PYSCALARS)
+        )
+        first = f" and (not {name} or {guard(f'{name}[0]', kind.elem, type_expr)})" if exact else ""
+        return f"type({name}) is list{first}"
     return f"type({name}) is {type_expr(t)}"
 
 

@@ -106,7 +106,23 @@ class Function:
     canonical: bool
 
 
-_IMPURE = {print, input, open, exec, eval, setattr, delattr, next, iter, id}
+_IMPURE = {
+    print,
+    input,
+    open,
+    exec,
+    eval,
+    setattr,
+    delattr,
+    next,
+    iter,
+    id,
+    reversed,
+    enumerate,
+    zip,
+    map,
+    filter,
+}
 
 
 def is_pure(fn: object, path: str) -> bool:
@@ -888,7 +904,12 @@ class Lowering(ExprBuilder):
                 kwargs = tuple((k.arg, self.atom(self.expr(k.value))) for k in node.keywords)
                 op = ir.call_op(callee.fn, callee.path, True, canonical=callee.canonical)
                 return Call(op, args, kwargs)
-        return self.atom(self.expr(node))
+        value = self.atom(self.expr(node))
+        if isinstance(value, Call):  # for v in (a, b): a sequence with a name, to index in reverse
+            name = Name(self.pool.temp())
+            self.emit(ir.Assign(name, value))
+            return name
+        return value
 
     def augassign(self, node: gast.AugAssign) -> None:
         op = ir.BINARY[_BINARY[type(node.op)]]
@@ -914,7 +935,18 @@ class Lowering(ExprBuilder):
                 f"`{base.id}` is a constant here: it cannot be assigned into",
                 "Make an array first, for example with np.zeros.",
             )
-        return array, self.flatten(self.expr(target.slice), root=False)
+        index = self.flatten(self.expr(target.slice), root=False)
+
+        def settled(e: Expr) -> Expr:
+            """A mask or computed index gets a name: the adjoint must index the same slots,
+            after the assignment may have changed what it was computed from."""
+            if isinstance(e, Call) and e.op.form == "tuple":
+                return Call(e.op, tuple(settled(a) for a in e.args))
+            if isinstance(e, Call) and e.op.form != "slice":
+                return self.atom(e)
+            return e
+
+        return array, settled(index)
 
     def assign(self, target: gast.expr, value: Expr) -> None:
         if isinstance(value, LocalFunction):
@@ -940,6 +972,41 @@ class Lowering(ExprBuilder):
             parts = [Call(ir.GETITEM, (whole, Const(i))) for i in range(len(elts))]
         for t, part in zip(elts, parts):
             self.assign(t, part)
+
+    # comprehensions: loops that append -------------------------------------------
+    def _ListComp(self, node: gast.ListComp) -> Expr:
+        return self.comprehension(node)
+
+    def _GeneratorExp(self, node: gast.GeneratorExp) -> Expr:
+        return self.comprehension(node)  # sum(x * x for x in xs) reads a list as well
+
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp) -> Expr:
+        """``[e for x in xs if c]``: ``items = []; for x in xs: if c: items.append(e)``."""
+        if any(g.is_async for g in node.generators):
+            raise self.error(node, "an asynchronous comprehension is not supported")
+        items = self.pool.fresh("items")
+        self.emit(ir.Assign(Name(items), Call(ir.LIST, ())))
+        load = gast.Name(id=items, ctx=gast.Load(), annotation=None, type_comment=None)
+        append = gast.Attribute(value=load, attr="append", ctx=gast.Load())
+        inner: gast.stmt = gast.Expr(value=gast.Call(func=append, args=[node.elt], keywords=[]))
+        for gen in reversed(node.generators):
+            for cond in reversed(gen.ifs):
+                inner = gast.If(test=cond, body=[inner], orelse=[])
+            inner = gast.For(target=gen.target, iter=gen.iter, body=[inner], orelse=[], type_comment=None)
+        for n in gast.walk(inner):
+            if not hasattr(n, "lineno") or getattr(n, "lineno", None) is None:
+                n.lineno, n.col_offset = node.lineno, node.col_offset
+                n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+        scoped = {n.id for g in node.generators for n in gast.walk(g.target) if isinstance(n, gast.Name)}
+        saved = {n: self.env[n] for n in scoped if n in self.env}
+        self.env[items] = Name(items)
+        origin = self.origin
+        self.stmt(inner)
+        self.origin = origin
+        for n in scoped:  # the loop variables of a comprehension do not leak
+            self.env.pop(n, None)
+        self.env.update(saved)
+        return Name(items)
 
     # expressions that branch ---------------------------------------------------
     def _IfExp(self, node: gast.IfExp) -> Expr:

@@ -89,7 +89,7 @@ def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> Non
         k = kinds.get(name)
         if request.mode == "vjp":
             continue  # vjp gives None for what is not a number
-        if k is not None and k.type is not None and (not k.is_numeric or k.is_array and k.dtype == "b"):
+        if k is not None and k.type is not None and (not k.differentiable or k.is_array and k.dtype == "b"):
             raise TypeError(
                 f"cannot differentiate {fn.name} with respect to `{name}`: it is a "
                 f"{k.describe()}, not a number or a float array"

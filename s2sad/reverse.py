@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import ir
+from .activity import appends
 from .errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 from .ir import Call, Const, Expr, Name
 from .kinds import FLOAT, UNKNOWN, Kind
@@ -57,9 +58,15 @@ class Request:
 
 
 def adjoint_kind(k: Kind) -> Kind:
-    """Adjoints are floats of the primal's shape."""
+    """Adjoints are floats of the primal's shape; a container's adjoint is a list (or a
+    dict) of its elements' adjoints."""
     if k.type is None:
         return k
+    if k.type in (tuple, list):
+        items = tuple(adjoint_kind(i) for i in k.items) if k.items is not None else None
+        return Kind(list, None, "o", items=items, elem=adjoint_kind(k.elem) if k.elem else None)
+    if k.type is dict:
+        return Kind(dict, None, "o", items=tuple(adjoint_kind(i) for i in k.items or ()), keys=k.keys)
     if k.type in (int, bool):
         return FLOAT
     if k.dtype in "bi?o":
@@ -109,6 +116,9 @@ class Reverse:
         self.extra_cells: dict[str, object] = {}  # vjps of recursive functions, by name
         self.temps: set[str] = set()
         self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
+        self.mutated |= {
+            s.value.args[0].id for s in ir.walk(fn.body) if isinstance(s, ir.Effect) and appends(s.value)
+        }
         from .tape import Tapes
 
         self.tapes = Tapes(self)
@@ -135,6 +145,8 @@ class Reverse:
             return np_call("zeros", Call(attr_op("shape"), (Name(name),)))
         if kind.dims == () and kind.type is not None:
             return Const(0.0)
+        if kind.is_container:
+            return runtime_call("zeros_of", Name(name))
         return runtime_call("zero_like", Name(name))
 
     # contributions --------------------------------------------------------------
@@ -197,6 +209,11 @@ class Reverse:
         if mode == "grad":
             return self.make(f"{name}_grad", forward + sweep + [ir.Return(grad)])
         if mode == "value_and_grad":
+            if set(ir.names_in(out)) & {w for s in ir.walk(sweep) for w in s.writes()}:
+                kept = Name(self.pool.fresh("value"))  # the sweep restores older values of its names
+                self.kinds[kept.id] = out_kind
+                forward.append(ir.Assign(kept, out, origin=ret.origin if ret else None))
+                out = kept
             return self.make(
                 f"{name}_value_and_grad", forward + sweep + [ir.Return(Call(ir.TUPLE, (out, grad)))]
             )
@@ -275,7 +292,19 @@ class Reverse:
             from .tape import reverse_loop
 
             return reverse_loop(self, stmt, state, loop)
+        if isinstance(stmt, ir.Effect) and appends(stmt.value):
+            return [stmt], self.append(stmt, state, loop)
         return [stmt], []  # print(...), assert, break: nothing flows back
+
+    def append(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``xs.append(v)``: the last item of ``xs_bar`` is ``v``'s adjoint (appends undo in order)."""
+        xs, v = stmt.value.args
+        if xs.id not in state or xs.id not in self.active:
+            return []
+        last = Call(method_op("pop"), (Name(self.bar[xs.id]),))
+        if isinstance(v, Name) and v.id in self.active:
+            return self.contribute(v.id, last, stmt.origin, state, loop)
+        return [ir.Effect(last, origin=ir.replace(stmt.origin, adjoint=True) if stmt.origin else None)]
 
     def assign(self, stmt: ir.Assign, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
         name = stmt.target.id
@@ -302,10 +331,8 @@ class Reverse:
             if isinstance(base, Name) and base.id in self.active:
                 return self.contribute_at(base.id, index, g, stmt.origin, state, loop)
             return []
-        if value.op.form in ("tuple", "list"):
-            raise UnsupportedSyntaxError(
-                "differentiating through a tuple or list value is not supported yet", loc
-            )
+        if value.op.form in ("tuple", "list"):  # (a, b): the adjoint's items go back to a and b
+            return self.distribute(value, g, stmt.origin, state, loop)
         rule = lookup(value.op)
         if rule is None:
             raise self.missing(value.op, loc)
@@ -319,7 +346,8 @@ class Reverse:
         out: list[ir.Stmt] = []
         for param in rule.params:
             arg = bound[param]
-            if not (isinstance(arg, Name) and arg.id in self.active):
+            display = isinstance(arg, Call) and arg.op.form in ("tuple", "list")
+            if not (isinstance(arg, Name) and arg.id in self.active or display):
                 if any(n in self.active for n in ir.names_in(arg)):
                     raise UnsupportedSyntaxError(
                         f"a differentiated value inside the `{param}` argument of "
@@ -327,6 +355,8 @@ class Reverse:
                         loc,
                         "Pass the value as an argument of its own.",
                     )
+                continue
+            if display and not any(n in self.active for n in ir.names_in(arg)):
                 continue
             if not rule.covers("vjp", param):
                 if self.kind_of(arg.id).dtype in "bi":
@@ -341,7 +371,48 @@ class Reverse:
                 continue
             contribution = instantiate(template, bindings, self.kind_of)
             _check_fail(contribution, loc)
-            out += self.contribute(arg.id, contribution, stmt.origin, state, loop)
+            if display and self.unpackable(arg, state, loop):  # x_bar, y_bar = unstack(g)
+                out.append(self.unpack(arg, contribution, stmt.origin, state))
+            elif display:  # np.array([a, b]): the list of cotangents goes back item by item
+                whole = Name(self.pool.fresh(f"{stmt.target.id}_items_bar"))
+                self.kinds[whole.id] = self.kind_of_expr(contribution)
+                self.temps.add(whole.id)
+                out.append(ir.Assign(whole, contribution, origin=ir.replace(stmt.origin, adjoint=True)))
+                out += self.distribute(arg, whole, stmt.origin, state, loop)
+            else:
+                out += self.contribute(arg.id, contribution, stmt.origin, state, loop)
+        return out
+
+    def unpackable(self, display: Call, state: set[str], loop: Loop | None) -> bool:
+        """Whether each item of a flat display is a constant or a name whose adjoint starts here."""
+        names = [e.id for e in display.args if isinstance(e, Name) and e.id in self.active]
+        return (
+            all(isinstance(e, (Name, Const)) for e in display.args)
+            and len(names) == len(set(names))
+            and not any(n in state or loop is not None and n not in loop.defs for n in names)
+        )
+
+    def unpack(self, display: Call, g: Expr, origin, state: set[str]) -> ir.Stmt:
+        targets, ignored = [], None
+        for e in display.args:
+            if isinstance(e, Name) and e.id in self.active:
+                targets.append(Name(self.adjoint(e.id)))
+                state.add(e.id)
+            else:
+                ignored = ignored or Name(self.pool.fresh("_"))
+                self.temps.add(ignored.id)
+                targets.append(ignored)
+        return ir.Unpack(tuple(targets), g, origin=ir.replace(origin, adjoint=True) if origin else None)
+
+    def distribute(self, display: Call, g: Expr, origin, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """The items of ``g`` to the adjoints of the names in a tuple or list display."""
+        out: list[ir.Stmt] = []
+        for j, e in enumerate(display.args):
+            part = Call(ir.GETITEM, (g, Const(j)))
+            if isinstance(e, Name) and e.id in self.active:
+                out += self.contribute(e.id, part, origin, state, loop)
+            elif isinstance(e, Call) and e.op.form in ("tuple", "list"):
+                out += self.distribute(e, part, origin, state, loop)
         return out
 
     def user_call(self, stmt: ir.Assign, state: set[str], loop: Loop | None) -> tuple[list, list]:
@@ -400,9 +471,9 @@ class Reverse:
             g = Name(self.bar[name])
             part = Call(ir.GETITEM, (g, index))
             if isinstance(value, Name) and value.id in self.active:
+                if not self.kind_of_expr(part).is_scalar:  # a view would change with the next line
+                    part = Call(method_op("copy"), (part,))
                 taken = instantiate(_UNBROADCAST, {"g": part, "x": value}, self.kind_of)
-                if self.kind_of_expr(taken).is_array and taken == part:
-                    taken = Call(method_op("copy"), (part,))  # a view would change with the next line
                 adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
             if not stmt.accumulate:
                 adjoint.append(ir.SetItem(g, index, Const(0.0), origin=origin))
@@ -470,7 +541,7 @@ class Reverse:
 
     def gradient(self, param: str, state: set[str]) -> Expr:
         kind = self.kinds.get(param, UNKNOWN)
-        if kind.type is not None and not kind.is_numeric or kind.is_array and kind.dtype == "b":
+        if kind.type is not None and not kind.differentiable or kind.is_array and kind.dtype == "b":
             return Const(None)  # vjp: no cotangent for what is not a number (or a mask)
         if param in state and param in self.bar:
             return Call(AS_GRADIENT, (Name(self.bar[param]), Name(param)))
@@ -478,6 +549,8 @@ class Reverse:
             return np_call("zeros", Call(attr_op("shape"), (Name(param),)))
         if kind.dims == ():
             return Const(0.0)
+        if kind.is_container:
+            return Call(AS_GRADIENT, (runtime_call("zeros_of", Name(param)), Name(param)))
         return np_call("zeros_like", Name(param), dtype=ir.Ref("float", float, canonical=True))
 
 
@@ -621,19 +694,48 @@ def reverse(
     return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
 
 
+_VIEW_FUNCTIONS = {
+    "reshape",
+    "transpose",
+    "ravel",
+    "squeeze",
+    "expand_dims",
+    "swapaxes",
+    "moveaxis",
+    "diagonal",
+}
+
+
+def _view_of(e: Expr) -> str | None:
+    """The array ``e`` may be a view of: ``y`` for ``y[1:]``, ``y.T``, ``np.reshape(y, s)``."""
+    if not (isinstance(e, Call) and e.args and isinstance(e.args[0], Name)):
+        return None
+    op = e.op
+    if op is ir.GETITEM or op.form == "attr" and op.symbol == "T":
+        return e.args[0].id
+    if op.form in ("call", "method") and getattr(op.fn, "__name__", op.symbol) in _VIEW_FUNCTIONS:
+        return e.args[0].id
+    return None
+
+
 def _drop_unneeded_restores(fn: ir.Function) -> ir.Function:
     """Saving and restoring overwritten slots only matters where adjoint code,
     or a statement the reverse sweep recomputes, reads the array."""
     arrays = {s.restore_of for s in ir.walk(fn.body) if hasattr(s, "restore_of")}
     if not arrays:
         return fn
+    owner = {a: a for a in arrays}  # views of the arrays (y[1:], y.T, ...) read their slots too
+    for _ in range(3):
+        for stmt in ir.walk(fn.body):
+            if isinstance(stmt, ir.Assign) and _view_of(stmt.value) in owner:
+                owner.setdefault(stmt.target.id, owner[_view_of(stmt.value)])
     needed = set()
     for stmt in ir.walk(fn.body):
         if hasattr(stmt, "restore_of"):
             continue
         origin = getattr(stmt, "origin", None)
         if origin is not None and origin.adjoint or getattr(stmt, "recomputed", False):
-            needed |= set(stmt.reads()) & arrays
+            needed |= {owner[n] for n in stmt.reads() if n in owner}
 
     def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         out = []

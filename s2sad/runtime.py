@@ -20,6 +20,16 @@ __all__ = [
     "matmul_vjp",
     "gradient_like",
     "zero_like",
+    "zeros_of",
+    "spread",
+    "unspread",
+    "unconcatenate",
+    "unstack",
+    "unhstack",
+    "unvstack",
+    "unrepeat",
+    "untile",
+    "undiag",
     "fail",
 ]
 
@@ -115,12 +125,40 @@ def matmul_vjp(ct, a, b, which: int):
 
 
 def gradient_like(value, like):
-    """``value`` as a gradient of ``like``: a float for a number, a fresh float array for an array."""
+    """``value`` as a gradient of ``like``: a float for a number, a fresh float array for an
+    array, the same structure for a tuple, list or dict (their adjoints are lists and dicts)."""
     if isinstance(like, np.ndarray):
         return np.array(np.broadcast_to(value, like.shape), dtype=np.result_type(value, float))
-    if isinstance(like, (int, float)):
+    if isinstance(like, (int, float)) and not isinstance(like, bool):
         return float(value)
+    if isinstance(like, dict):
+        return {k: gradient_like(value[k], v) for k, v in like.items()}
+    if isinstance(like, (tuple, list)):
+        return type(like)(gradient_like(g, x) for g, x in zip(value, like))
     return value
+
+
+def zeros_of(x):
+    """Zero adjoints for every number and array in ``x``, in a list (or dict) of its structure,
+    to be added into in place."""
+    if isinstance(x, dict):
+        return {k: zeros_of(v) for k, v in x.items()}
+    if isinstance(x, (tuple, list)):
+        return [zeros_of(v) for v in x]
+    return zero_like(x)
+
+
+def spread(value, xs):
+    """The cotangent of each element of a list that was summed: ``value``, summed down to its shape."""
+    return [unbroadcast(value, np.shape(x)) for x in xs]
+
+
+def unspread(cotangents, value):
+    """The adjoint of ``spread``: the cotangents added up, each broadcast to ``value``'s shape."""
+    total = np.zeros(np.shape(value))
+    for c in cotangents:
+        total = total + np.broadcast_to(c, np.shape(value))
+    return total if np.ndim(value) else float(total)
 
 
 def zero_like(x):
@@ -128,6 +166,65 @@ def zero_like(x):
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape)
     return 0.0
+
+
+def unconcatenate(value, arrays, axis=0):
+    """The adjoint of ``np.concatenate(arrays, axis)``: ``value`` cut back into their pieces."""
+    sizes = [np.shape(a)[axis] for a in arrays]
+    return np.split(value, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def unstack(value, axis=0):
+    """The adjoint of ``np.stack(arrays, axis)``: the slices of ``value`` along ``axis``."""
+    return list(np.moveaxis(value, axis, 0))
+
+
+def unhstack(value, arrays):
+    """The adjoint of ``np.hstack(arrays)`` (1-D pieces join along axis 0, others along axis 1)."""
+    pieces = [np.atleast_1d(a) for a in arrays]
+    axis = 0 if pieces[0].ndim == 1 else 1
+    return [np.reshape(p, np.shape(a)) for p, a in zip(unconcatenate(value, pieces, axis), arrays)]
+
+
+def unvstack(value, arrays):
+    """The adjoint of ``np.vstack(arrays)`` (1-D pieces become rows)."""
+    pieces = [np.atleast_2d(a) for a in arrays]
+    return [np.reshape(p, np.shape(a)) for p, a in zip(unconcatenate(value, pieces, 0), arrays)]
+
+
+def unrepeat(value, a, repeats, axis=None):
+    """The adjoint of ``np.repeat(a, repeats, axis)``: each group of copies summed."""
+    shape = np.shape(a)
+    if axis is None:
+        owners = np.repeat(np.arange(int(np.prod(shape))), repeats)
+        total = np.zeros(int(np.prod(shape)))
+        np.add.at(total, owners, value)
+        return np.reshape(total, shape) if shape else float(total[0])
+    owners = np.repeat(np.arange(shape[axis]), repeats)
+    total = np.zeros(shape)
+    np.add.at(np.moveaxis(total, axis, 0), owners, np.moveaxis(value, axis, 0))
+    return total
+
+
+def untile(value, a, reps):
+    """The adjoint of ``np.tile(a, reps)``: the copies summed."""
+    shape = np.shape(a)
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    ndim = max(len(shape), len(reps))
+    shape = (1,) * (ndim - len(shape)) + shape
+    reps = (1,) * (ndim - len(reps)) + reps
+    split = [d for r, n in zip(reps, shape) for d in (r, n)]
+    total = np.reshape(value, split).sum(axis=tuple(range(0, 2 * ndim, 2)))
+    total = np.reshape(total, np.shape(a))
+    return total if np.ndim(a) else float(total)
+
+
+def undiag(value, v, k=0):
+    """The adjoint of ``np.diag(v, k)`` for a matrix ``v``: the diagonal back in a zero matrix."""
+    out = np.zeros(np.shape(v))
+    rows = np.arange(len(value)) + max(-k, 0)
+    out[rows, rows + k] = value
+    return out
 
 
 def fail(message: str):

@@ -87,15 +87,17 @@ class Simplifier:
             before = _fingerprint(body)
             body = self.propagate(body)
             body = self.reroot_shapes(body)
-            body = self.dce(body, set())[0]
+            body = self.live_code(body)
             if _fingerprint(body) == before:
                 break
         self.assigned = self.counts(body)
         body = self.blocks(body, self.cse)
         body = self.blocks(body, self.fuse)
+        body = self.propagate(body)  # what common parts and fused updates simplified to
+        body = self.blocks(body, self.gather)
         body = self.blocks(body, self.inline_views)
         body = self.inline(body)
-        body = self.dce(body, set())[0]
+        body = self.live_code(body)
         for _ in range(3):  # a tape that goes may leave another unread
             body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
@@ -117,25 +119,48 @@ class Simplifier:
 
     def propagate(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         counts = self.counts(body)
+        reads = _read_counts(body)
 
         def single(e: Expr) -> bool:
             return not isinstance(e, Name) or counts[e.id] == 1
 
+        def read_before_rewritten(name: str, source: str, rest: list[ir.Stmt]) -> bool:
+            """``name = source``, and every read of ``name`` comes before ``source`` changes."""
+            for j, stmt in enumerate(rest):
+                if source in _all_writes(stmt):
+                    simple = isinstance(stmt, (ir.Assign, ir.SetItem))
+                    before = rest[: j + 1] if simple else rest[:j]
+                    later = any(isinstance(d, ir.Def) for d in ir.walk(before))  # runs after
+                    return not later and _read_counts(before)[name] == reads[name]
+            return True
+
         def block(stmts: list[ir.Stmt], mapping: dict[str, Expr]) -> list[ir.Stmt]:
             out = []
             stmts = _drop_copies_back(stmts)
+            until: dict[str, str] = {}  # a copy's source -> the copies that end when it is written
             for i, stmt in enumerate(stmts):
                 stmt = self.rewrite(stmt, mapping)
+                for written in set(_all_writes(stmt)) & set(until):
+                    for name in until.pop(written):
+                        mapping.pop(name, None)
                 if (
                     isinstance(stmt, ir.Assign)
                     and not stmt.accumulate
                     and counts[stmt.target.id] == 1
                     and isinstance(stmt.value, (Name, Const, Ref))
-                    and (single(stmt.value) or _not_written(stmt.value.id, stmts[i + 1 :]))
                     and stmt.target.id not in self.results
                 ):
-                    mapping[stmt.target.id] = stmt.value
-                    continue
+                    source = stmt.value
+                    rest = stmts[i + 1 :]
+                    if _read_counts(rest)[stmt.target.id] != reads[stmt.target.id]:
+                        pass  # read after this block too, where the mapping does not reach
+                    elif single(source) or _not_written(source.id, rest):
+                        mapping[stmt.target.id] = source
+                        continue
+                    elif read_before_rewritten(stmt.target.id, source.id, rest):
+                        mapping[stmt.target.id] = source
+                        until.setdefault(source.id, []).append(stmt.target.id)
+                        continue
                 if isinstance(stmt, ir.Assign) and stmt.value == stmt.target and not stmt.accumulate:
                     continue  # x = x
                 stmt = ir.with_blocks(stmt, lambda b: block(b, dict(mapping)))
@@ -243,11 +268,16 @@ class Simplifier:
         return self.blocks(body, lambda stmts: [self.rewrite_exprs(s, fix) for s in stmts])
 
     # dead code ------------------------------------------------------------------
+    def live_code(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        self.viewers = _viewers(body)
+        return self.dce(body, set())[0]
+
     def dce(self, stmts: list[ir.Stmt], live_out: set[str]) -> tuple[list[ir.Stmt], set[str]]:
         """Drop pure assignments nobody reads; return the block and what it reads.
 
         Liveness goes through branches (what either branch reads) and loops
-        (what the next iteration reads, until that settles)."""
+        (what the next iteration reads, until that settles). Writing into an
+        array is live while the array or a view of it (``y[1:]``) is."""
         live = set(live_out)
         out: list[ir.Stmt] = []
         for stmt in reversed(stmts):
@@ -260,7 +290,7 @@ class Simplifier:
                     live.discard(stmt.target.id)
                 live |= _reads(stmt)
             elif isinstance(stmt, ir.SetItem):
-                if stmt.target.id not in live:
+                if stmt.target.id not in live and not self.viewers.get(stmt.target.id, set()) & live:
                     continue
                 live |= _reads(stmt)
             elif isinstance(stmt, ir.If):
@@ -328,7 +358,7 @@ class Simplifier:
         def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
             return [ir.with_blocks(s, block) for s in stmts if keep(s)]
 
-        return self.dce(block(body), set())[0]
+        return self.live_code(block(body))
 
     # common subexpressions --------------------------------------------------------
     def cse(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
@@ -392,6 +422,52 @@ class Simplifier:
             i += 1
         return stmts
 
+    def gather(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``c = zeros_of(p); c[0] += a; c[1] += b; ...`` where every item is added once by
+        a constant index: ``c = [a, b]`` (a dict display for a dict)."""
+        for i, stmt in enumerate(stmts):
+            if not (isinstance(stmt, ir.Assign) and _calls_helper(stmt.value, "zeros_of")):
+                continue
+            name, like = stmt.target.id, stmt.value.args[0]
+            k = self.expr_kind(like)
+            slots = k.keys if k.type is dict else range(len(k.items)) if k.items is not None else None
+            if slots is None:
+                continue
+            adds: dict[object, Expr] = {}
+            used = []
+            for j, later in enumerate(stmts[i + 1 :], i + 1):
+                if name not in _all_reads(later) | _all_writes(later):
+                    continue
+                index = later.index if isinstance(later, ir.SetItem) else None
+                if (
+                    isinstance(later, ir.SetItem)
+                    and later.accumulate
+                    and later.target.id == name
+                    and isinstance(index, Const)
+                    and index.value in slots
+                    and index.value not in adds
+                    and name not in ir.names_in(later.value)
+                ):
+                    adds[index.value] = later.value
+                    used.append(j)
+                else:
+                    break  # read, or changed otherwise: keep the list
+            else:
+                continue
+            if len(adds) != len(list(slots)) or not used:
+                continue
+            if k.type is dict:
+                value = Call(ir.DICT, (), tuple((key, adds[key]) for key in slots))
+            else:
+                value = Call(ir.LIST, tuple(adds[j] for j in slots))
+            last = used[-1]
+            rebuilt = [s for j, s in enumerate(stmts) if j != i and j not in used]
+            position = last - len(used)  # where the last addition stood, once the others are gone
+            rebuilt.insert(position, ir.Assign(stmt.target, value, origin=stmts[last].origin))
+            self.kinds[name] = self.expr_kind(value)
+            return self.gather(rebuilt)
+        return stmts
+
     # folding temporaries back ----------------------------------------------------
     def inline(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """Fold temporaries that are read once into the statement that reads them."""
@@ -406,7 +482,17 @@ class Simplifier:
             while i < len(stmts):
                 stmt = stmts[i]
                 name = stmt.target.id if isinstance(stmt, ir.Assign) else None
-                if name in self.temps and not stmt.accumulate and counts[name] == 1 and reads[name] == 1:
+                gathered = (
+                    isinstance(stmt, ir.Assign)
+                    and isinstance(stmt.value, Call)
+                    and (stmt.value.op.form in ("list", "dict"))
+                )  # a container's gradient, item by item
+                if (
+                    (name in self.temps or gathered)
+                    and not stmt.accumulate
+                    and counts[name] == 1
+                    and (reads[name] == 1)
+                ):
                     j = next((k for k in range(i + 1, len(stmts)) if name in _reads(stmts[k])), None)
                     if j is not None and self.can_move(stmts, i, j):
                         new = self.rewrite(_replace_name(stmts[j], name, stmt.value), {})
@@ -473,7 +559,8 @@ class Simplifier:
         """Whether statement ``i``'s value may be computed at statement ``j`` instead."""
         value = stmts[i].value
         target = stmts[j]
-        if isinstance(target, (ir.Return, ir.Def)):
+        display = isinstance(value, Call) and value.op.form in ("list", "dict")
+        if isinstance(target, ir.Def) or isinstance(target, ir.Return) and not display:
             return False
         if isinstance(target, ir.Assign) and target.accumulate and target.target.id in ir.names_in(value):
             return False
@@ -535,6 +622,10 @@ def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
     return new
 
 
+def _calls_helper(e: Expr, name: str) -> bool:
+    return isinstance(e, Call) and e.op.form == "call" and getattr(e.op.fn, "__name__", "") == name
+
+
 def _pops(stmt: ir.Stmt, tapes: set[str]) -> bool:
     """``x = tape.pop()``."""
     v = getattr(stmt, "value", None)
@@ -552,25 +643,55 @@ def _touches(e: Expr, names: set[str]) -> bool:
     return bool(set(ir.names_in(e)) & names)
 
 
+def _viewers(body: list[ir.Stmt]) -> dict[str, set[str]]:
+    """For each array, the names that may be views of it (``v = y[1:]``, ``w = v.T``)."""
+    from .reverse import _view_of
+
+    base: dict[str, str] = {}
+    for stmt in ir.walk(body):
+        if isinstance(stmt, ir.Assign) and _view_of(stmt.value) is not None:
+            base[stmt.target.id] = _view_of(stmt.value)
+    out: dict[str, set[str]] = {}
+    for view in base:
+        seen, b = set(), base[view]
+        while b is not None and b not in seen:
+            seen.add(b)
+            out.setdefault(b, set()).add(view)
+            b = base.get(b)
+    return out
+
+
+def _read_counts(stmts: list[ir.Stmt]) -> Counter:
+    out: Counter = Counter()
+    for stmt in ir.walk(stmts):
+        out.update(stmt.reads())
+    return out
+
+
 def _not_written(name: str, stmts: list[ir.Stmt]) -> bool:
     return not any(name in _all_writes(s) for s in stmts)
 
 
-def _drop_copies_back(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-    """``a = b; ...; b = a`` with neither written in between: the second copy changes nothing."""
+def _drop_copies_back(stmts: list[ir.Stmt], equal: frozenset = frozenset()) -> list[ir.Stmt]:
+    """``a = b; ...; b = a`` with neither written in between: the second copy changes nothing.
+
+    ``equal`` holds the pairs of names known to be equal at the start of the
+    block; the branches of an ``if`` start with what holds before it."""
     out: list[ir.Stmt] = []
     for stmt in stmts:
         if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate:
-            a, b = stmt.value.id, stmt.target.id
-            for prev in reversed(out):
-                if isinstance(prev, ir.Assign) and prev.target.id == a and prev.value == Name(b):
-                    if not prev.accumulate:
-                        stmt = None
-                    break
-                if {a, b} & _all_writes(prev):
-                    break
-        if stmt is not None:
-            out.append(stmt)
+            pair = frozenset((stmt.value.id, stmt.target.id))
+            if pair in equal or len(pair) == 1:
+                continue
+        if isinstance(stmt, ir.If):
+            stmt = ir.replace(
+                stmt, body=_drop_copies_back(stmt.body, equal), orelse=_drop_copies_back(stmt.orelse, equal)
+            )
+        written = _all_writes(stmt)
+        equal = frozenset(p for p in equal if not p & written)
+        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate:
+            equal |= {frozenset((stmt.value.id, stmt.target.id))}
+        out.append(stmt)
     return out
 
 

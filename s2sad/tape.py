@@ -103,10 +103,11 @@ class Tapes:
         for name in carried:  # the value the adjoint of an iteration reads is the one it started with
             owners[name] = -1
         needed = {n for n in _reads(adjoint) if n in owners}
+        rotated = _rotations(stmts, loop, carried, owners, needed, self.rev) if carried else {}
         recompute: dict[str, ir.Assign] = {}
         store: list[str] = []
-        for name in sorted(needed, key=lambda n: owners[n]):
-            self._plan(name, stmts, owners, carried, recompute, store)
+        for name in sorted(needed - set(rotated), key=lambda n: owners[n]):
+            self._plan(name, stmts, owners, set(rotated), recompute, store)
         before: dict[int, list[ir.Stmt]] = {}  # pushes before part j
         pops: list[ir.Stmt] = []
         for name in store:
@@ -129,19 +130,23 @@ class Tapes:
             copy = ir.Assign(stmt.target, stmt.value, origin=_adjoint(stmt.origin))
             copy.recomputed = True  # type: ignore[attr-defined]
             again.append(copy)
-        return test, body, pops + again + adjoint
+        rotations = [
+            ir.Assign(Name(value), Name(c), origin=_adjoint(stmts[owners[value]].origin))
+            for value, c in rotated.items()
+        ]
+        return test, body, rotations + pops + again + adjoint
 
     def _plan(
         self,
         name: str,
         stmts: list[ir.Stmt],
         owners: dict[str, int],
-        carried: list[str],
+        rotated: set[str],
         recompute: dict[str, ir.Assign],
         store: list[str],
     ) -> None:
         """Recompute ``name`` if that is cheap and its inputs are there; else store it."""
-        if name in recompute or name in store:
+        if name in recompute or name in store or name in rotated:
             return
         stmt = stmts[owners[name]] if owners[name] >= 0 else None
         if (
@@ -152,10 +157,48 @@ class Tapes:
         ):
             for dep in ir.names_in(stmt.value):
                 if dep in owners and owners[dep] < owners[name]:
-                    self._plan(dep, stmts, owners, carried, recompute, store)
+                    self._plan(dep, stmts, owners, rotated, recompute, store)
             recompute[name] = stmt
             return
         store.append(name)
+
+
+def _rotations(
+    stmts: list[ir.Stmt],
+    loop: Loop,
+    carried: list[str],
+    owners: dict[str, int],
+    needed: set[str],
+    rev: Reverse,
+) -> dict[str, str]:
+    """Values an iteration hands to the next one, that its adjoint reads: ``{x_2: x_1}``.
+
+    ``x_1 = x_2`` ends the iteration, so the reversed iteration finds ``x_2`` in
+    ``x_1`` before popping ``x_1``: the value the later iteration started with,
+    or for the last iteration the value the loop ended with. Not in a loop that
+    may break (its last iteration may not end with the copy)."""
+    if _has_break(loop.stmt.body):
+        return {}
+    out: dict[str, str] = {}
+    for stmt in stmts:
+        if (
+            isinstance(stmt, ir.Assign)
+            and not stmt.accumulate
+            and stmt.target.id in carried
+            and stmt.target.id in needed
+            and isinstance(stmt.value, Name)
+        ):
+            value = stmt.value.id
+            if (
+                value in needed
+                and owners.get(value, -1) >= 0
+                and value not in carried
+                and value not in rev.mutated
+                and value not in rev.multi
+                and value not in out
+            ):
+                out[value] = stmt.target.id
+    return out
 
 
 def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:
@@ -245,6 +288,8 @@ def reverse_loop(
     n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
     body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
     active_carried = [c for c in carried if c in rev.active]
+    for name in active_carried:
+        rev.adjoint(name)  # it has an adjoint from the start of each reversed iteration
     start = set(state) | set(active_carried)
     body_state = set(start)
     test_part, forward_body, adjoint_body = rev.block_parts(body, body_state, loop, carried, n_test)
@@ -295,6 +340,20 @@ def _reversed_iteration(rev: Reverse, stmt: ir.For | ir.While, count: Name | Non
     flows = []
     index = Name(rev.pool.fresh("k"))
     rev.kinds[index.id] = INT
+    if _is(it, builtins.reversed) and isinstance(it.args[0], (Name, ir.Ref)):  # reversed again: forwards
+        seq = it.args[0]
+        bindings = _bind(target, seq, index, rev, flows)
+        length = Call(_builtin(builtins.len), (seq,))
+        first = Call(ir.SUB, (length, count)) if count is not None else None
+        if not flows:
+            part = (
+                seq
+                if first is None
+                else Call(ir.GETITEM, (seq, Call(ir.SLICE, (first, Const(None), Const(None)))))
+            )
+            return [], [], target, part
+        bounds = (length,) if first is None else (first, length)
+        return bindings, flows, index, Call(_builtin(builtins.range), bounds)
     bindings = _bind(target, it, index, rev, flows)
     if not flows:  # no adjoint goes back into the sequence: iterate it backwards
         seq = it if isinstance(it, (Name, ir.Ref)) else Call(_builtin(builtins.list), (it,))
@@ -351,4 +410,5 @@ def _is(e: Expr, fn) -> bool:
 
 
 def _builtin(fn) -> ir.Op:
-    return ir.call_op(fn, fn.__name__, True, canonical=True)
+    iterator = fn in (builtins.reversed, builtins.enumerate, builtins.zip)  # used up once iterated
+    return ir.call_op(fn, fn.__name__, not iterator, canonical=True)

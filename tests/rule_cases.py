@@ -546,3 +546,88 @@ add(
     [case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2)), error=MissingRuleError)],
 )
 add("zero_like(x)", [case("x + zero_like(x)", x=A((3,))), case("x * 2.0 + zero_like(x)", x=S())])
+
+# -------------------------------------------------- joining and rearranging arrays
+add(
+    "np.concatenate(arrays, axis=0)",
+    [
+        case("np.concatenate([x, y])", x=A((2,)), y=A((3,))),
+        case("np.concatenate((x, y, x), axis=1)", x=A((2, 2)), y=A((2, 3))),
+        case("np.concatenate([x, y], axis=-1)", x=A((2, 1)), y=A((2, 2))),
+    ],
+)
+add(
+    "np.stack(arrays, axis=0)",
+    [
+        case("np.stack([x, y])", x=A((3,)), y=A((3,))),
+        case("np.stack((x, y), axis=1)", x=A((2, 3)), y=A((2, 3))),
+        case("np.stack([x, y, 2.0 * x], axis=-1)", x=A((2,)), y=A((2,))),
+    ],
+)
+add(
+    "np.hstack(tup)",
+    [case("np.hstack([x, y])", x=A((2,)), y=A((3,))), case("np.hstack((x, y))", x=A((2, 1)), y=A((2, 3)))],
+)
+add(
+    "np.vstack(tup)",
+    [case("np.vstack([x, y])", x=A((3,)), y=A((3,))), case("np.vstack((x, y))", x=A((1, 3)), y=A((2, 3)))],
+)
+add(
+    "np.flip(m, axis=None)",
+    [
+        case("np.flip(x)", x=A((2, 3))),
+        case("np.flip(x, 1)", x=A((2, 3))),
+        case("np.flip(x, axis=0) * y", x=A((3,)), y=A((3,))),
+    ],
+)
+add(
+    "np.cumsum(a, axis=None)",
+    [
+        case("np.cumsum(x)", x=A((4,))),
+        case("np.cumsum(x)", x=A((2, 3))),
+        case("np.cumsum(x, axis=0)", x=A((3, 2))),
+    ],
+)
+add(
+    "np.repeat(a, repeats, axis=None)",
+    [
+        case("np.repeat(x, 2)", x=A((3,))),
+        case("np.repeat(x, [1, 0, 2], axis=1)", x=A((2, 3))),
+        case("np.repeat(x, 3, axis=0)", x=A((2, 2))),
+    ],
+)
+add(
+    "np.tile(A, reps)",
+    [
+        case("np.tile(x, 2)", x=A((3,))),
+        case("np.tile(x, (2, 1, 2))", x=A((2, 3))),
+        case("np.tile(x, 3)", x=S()),
+    ],
+)
+add(
+    "np.diag(v, k=0)",
+    [case("np.diag(x)", x=A((3,))), case("np.diag(x, 1)", x=A((2,))), case("np.diag(x, -1)", x=A((3, 4)))],
+)
+add("np.triu(m, k=0)", [case("np.triu(x)", x=A((3, 3))), case("np.triu(x, 1)", x=A((3, 4)))])
+add("np.tril(m, k=0)", [case("np.tril(x)", x=A((3, 3))), case("np.tril(x, -1)", x=A((4, 3)))])
+
+# -------------------------------------------------- helpers for containers
+add("zeros_of(x)", [case("sum(zeros_of([x, y])[1]) + x", x=A((2,)), y=A((3,)))])
+add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
+add("unspread(cotangents, value)", [case("unspread([x, y], z) * z", x=A((3,)), y=S(), z=A((3,)))])
+add(
+    "unconcatenate(value, arrays, axis=0)",
+    [case("unconcatenate(x, [y, z])[0] * y", x=A((5,)), y=A((2,)), z=A((3,)))],
+)
+add("unstack(value, axis=0)", [case("unstack(x, 1)[1] * 2.0", x=A((2, 3)))])
+add("unhstack(value, arrays)", [case("unhstack(x, [y, z])[1] * z", x=A((5,)), y=A((2,)), z=A((3,)))])
+add("unvstack(value, arrays)", [case("unvstack(x, [y, z])[1] * z", x=A((2, 3)), y=A((3,)), z=A((3,)))])
+add(
+    "unrepeat(value, a, repeats, axis=None)",
+    [
+        case("unrepeat(x, y, 2)", x=A((6,)), y=A((3,))),
+        case("unrepeat(x, y, [1, 0, 2], axis=1)", x=A((2, 3)), y=A((2, 3))),
+    ],
+)
+add("untile(value, a, reps)", [case("untile(x, y, (1, 2))", x=A((2, 6)), y=A((2, 3)))])
+add("undiag(value, v, k=0)", [case("undiag(x, y, 1)", x=A((2,)), y=A((3, 3)))])

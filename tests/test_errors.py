@@ -42,7 +42,7 @@ UNSUPPORTED = [
     ("import os", "`import` inside the function", 2, 5),
     ("del x", "`del` statement", 2, 5),
     ("raise ValueError()", "`raise` statement", 2, 5),
-    ("y = [v for v in x]", "list comprehension", 2, 9),
+    ("y = {v for v in x}", "set comprehension", 2, 9),
     ("y = (yield x)", "`yield`", 2, 10),
     ("y = {'a': x}", "dict display", 2, 9),
     ("y = np.sum(*x)", "starred expression", 2, 16),

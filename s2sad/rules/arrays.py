@@ -6,7 +6,7 @@ came from, the JVP does to the tangent what the function does to its input.
 
 import numpy as np
 
-from ..kinds import INT, UNKNOWN, Kind
+from ..kinds import INT, UNKNOWN, Kind, promote
 from .core import Arg, always, linear, nondiff, rule, same_as, shape_kind, table
 
 table("arrays")
@@ -82,16 +82,31 @@ linear("np.swapaxes(a, axis1, axis2)", a="np.swapaxes(g, axis1, axis2)", kind=_s
 linear("np.broadcast_to(array, shape)", array="unbroadcast(g, array)", kind=shape_kind("shape"))
 linear("np.copy(a)", a="g", kind=same_as("a"))
 linear("x.copy()", x="g", kind=same_as("x"))
-linear(
-    "np.asarray(a, dtype=None)",
-    a="unbroadcast(g, a)",
-    kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype),
-)
-linear(
-    "np.array(a, dtype=None)",
-    a="unbroadcast(g, a)",
-    kind=lambda a: Kind(np.ndarray, a["a"].kind.dims, a["a"].kind.dtype),
-)
+
+
+def _array_kind(a: dict[str, Arg]) -> Kind:
+    """An array made from a number, an array, or a (nested) list of them."""
+    k = a["a"].kind
+    return _as_array(k) or Kind(np.ndarray, None, "?")
+
+
+def _as_array(k: Kind) -> Kind | None:
+    if k.type is not None and k.is_numeric:
+        return Kind(np.ndarray, k.dims, k.dtype)
+    if k.type in (list, tuple):
+        parts = k.items if k.items is not None else (k.elem,) if k.elem else None
+        inner = [_as_array(p) for p in parts] if parts else None
+        if not inner or any(i is None or i.dims is None for i in inner) or len({i.dims for i in inner}) > 1:
+            return None
+        first = ("1" if len(k.items) == 1 else "n") if k.items is not None else "?"
+        dtype = max((i.dtype for i in inner), key="bifc?".index)
+        return Kind(np.ndarray, (first,) + inner[0].dims, dtype)
+    return None
+
+
+# np.array([a, b]): each item gets its element of the cotangent
+linear("np.asarray(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
+linear("np.array(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
 linear(
     "x.astype(dtype)",
@@ -120,8 +135,18 @@ def dtype_category(dtype: object) -> str:
 def _indexed(a: dict[str, Arg]) -> Kind:
     """Basic indexing: ints drop an axis, slices keep it, None adds one."""
     x, index = a["x"].kind, a["index"]
+    if x.type is tuple and x.items is not None:  # a tuple: its item (or a shape's length)
+        i = index.const
+        return x.items[i] if isinstance(i, int) and -len(x.items) <= i < len(x.items) else UNKNOWN
     if x.type is tuple:  # a shape
         return INT if isinstance(index.const, int) else UNKNOWN
+    if x.type is dict and x.keys is not None:
+        return x.items[x.keys.index(index.const)] if index.const in x.keys else UNKNOWN
+    if x.type is list:
+        i = index.const
+        if x.items is not None and isinstance(i, int) and -len(x.items) <= i < len(x.items):
+            return x.items[i]
+        return x.elem if x.elem is not None and index.kind.dtype == "i" else UNKNOWN
     if not x.is_array or x.dims is None:
         return UNKNOWN
     items = _index_items(index)
@@ -183,3 +208,105 @@ def _index_items(index: Arg) -> list | None:
 
 # Reading elements; the derivative (writing the cotangent back into place) comes with array updates.
 rule("x[index]", vjp={}, jvp={}, kind=_indexed)
+
+
+def _joined_length(lengths: list[str]) -> str:
+    """The length of an axis made by joining axes of these lengths end to end."""
+    if len(lengths) == 1 or "?" in lengths:
+        return lengths[0] if len(lengths) == 1 else "?"
+    ones = lengths.count("1")
+    return "n" if ones != 1 else "?"  # lengths that are not one (0, 2, 3, ...) never add up to one
+
+
+def _size(dims: tuple[str, ...]) -> str:
+    """Whether the number of elements of an array of these dims is one."""
+    if "n" in dims:
+        return "n"
+    return "?" if "?" in dims else "1"
+
+
+def _joined(a: dict[str, Arg], param: str = "arrays", how: str = "concatenate") -> Kind:
+    """Arrays joined along ``axis`` (a new one for np.stack); np.hstack and np.vstack first
+    make every piece at least 1-D or 2-D."""
+    k = a[param].kind
+    if k.type not in (list, tuple):
+        return Kind(np.ndarray, None, "?")
+    parts, count = (
+        (k.items, len(k.items)) if k.items is not None else ((k.elem,), None) if k.elem else ((), None)
+    )
+    if not parts or any(p is None or p.dims is None or not p.is_numeric for p in parts):
+        return Kind(np.ndarray, None, "?")
+    dims = [p.dims for p in parts]
+    if how == "hstack":
+        dims = [d or ("1",) for d in dims]
+    elif how == "vstack":
+        dims = [("1", "1") if not d else ("1",) + d if len(d) == 1 else d for d in dims]
+    dtype = promote(*(p.dtype for p in parts))
+    if len({len(d) for d in dims}) > 1:
+        return Kind(np.ndarray, None, dtype)
+    rank = len(dims[0])
+    axis = a["axis"].const if "axis" in a else 1 if how == "hstack" and rank > 1 else 0
+    if not isinstance(axis, int) or not -rank - (how == "stack") <= axis < rank + (how == "stack"):
+        return Kind(np.ndarray, None, dtype)
+    shared = [d[0] if len(set(d)) == 1 else "?" for d in zip(*dims)]
+    if how == "stack":
+        shared.insert(axis % (rank + 1), "?" if count is None else "1" if count == 1 else "n")
+    else:
+        axis %= rank
+        shared[axis] = "?" if count is None else _joined_length([d[axis] for d in dims])
+    return Kind(np.ndarray, tuple(shared), dtype)
+
+
+linear("np.concatenate(arrays, axis=0)", arrays="unconcatenate(g, arrays, axis)", kind=_joined)
+linear("np.stack(arrays, axis=0)", arrays="unstack(g, axis)", kind=lambda a: _joined(a, how="stack"))
+linear("np.hstack(tup)", tup="unhstack(g, tup)", kind=lambda a: _joined(a, "tup", "hstack"))
+linear("np.vstack(tup)", tup="unvstack(g, tup)", kind=lambda a: _joined(a, "tup", "vstack"))
+linear("np.flip(m, axis=None)", m="np.flip(g, axis)", kind=same_as("m"))
+
+
+def _flattened(k: Kind) -> Kind:
+    return Kind(np.ndarray, None if k.dims is None else (_size(k.dims),), k.dtype)
+
+
+linear(
+    "np.cumsum(a, axis=None)",
+    a="np.reshape(np.flip(np.cumsum(np.flip(np.ravel(g)))), np.shape(a)) if axis is None else "
+    "np.flip(np.cumsum(np.flip(g, axis), axis), axis)",
+    kind=lambda a: same_as("a")(a) if a["axis"].const is not None else _flattened(a["a"].kind),
+)
+
+
+def _repeated(a: dict[str, Arg]) -> Kind:
+    k, axis = a["a"].kind, a["axis"].const
+    if axis is None or k.dims is None or not isinstance(axis, int) or not k.dims:
+        return Kind(np.ndarray, ("?",), k.dtype)
+    dims = list(k.dims)
+    dims[axis % len(dims)] = "?"
+    return Kind(np.ndarray, tuple(dims), k.dtype)
+
+
+def _tiled(a: dict[str, Arg]) -> Kind:
+    k, reps = a["A"].kind, a["reps"].const
+    reps = (reps,) if isinstance(reps, int) else reps
+    if k.dims is None or not isinstance(reps, tuple) or not all(isinstance(r, int) for r in reps):
+        return Kind(np.ndarray, None, k.dtype)
+    rank = max(len(reps), len(k.dims))
+    dims = ("1",) * (rank - len(k.dims)) + k.dims
+    reps = (1,) * (rank - len(reps)) + reps
+    out = tuple(d if r == 1 else "n" if d != "?" and r != 1 else "?" for d, r in zip(dims, reps))
+    return Kind(np.ndarray, out, k.dtype)
+
+
+def _diag(a: dict[str, Arg]) -> Kind:
+    v, k = a["v"].kind, a["k"].const
+    if v.ndim == 1:
+        side = v.dims[0] if k == 0 else "n" if isinstance(k, int) else "?"
+        return Kind(np.ndarray, (side, side), v.dtype)
+    return Kind(np.ndarray, ("?",) if v.ndim == 2 else None, v.dtype)
+
+
+linear("np.repeat(a, repeats, axis=None)", a="unrepeat(g, a, repeats, axis)", kind=_repeated)
+linear("np.tile(A, reps)", A="untile(g, A, reps)", kind=_tiled)
+linear("np.diag(v, k=0)", v="np.diag(g, k) if v.ndim == 1 else undiag(g, v, k)", kind=_diag)
+linear("np.triu(m, k=0)", m="np.triu(g, k)", kind=same_as("m"))
+linear("np.tril(m, k=0)", m="np.tril(g, k)", kind=same_as("m"))

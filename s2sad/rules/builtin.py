@@ -38,11 +38,27 @@ scalar("max(a, b)", "a >= b", "a < b")  # a tie goes to the first, as Python's m
 scalar("min(a, b)", "a <= b", "a > b")
 scalar("pow(x, y)", "y * x ** (y - 1)", "ans * np.log(x)", python=("y * x ** (y - 1)", "ans * math.log(x)"))
 linear("float(x)", x="g", kind=always(FLOAT))
+
+
+def _sum_kind(a: dict[str, Arg]) -> Kind:
+    x = a["a"].kind
+    if x.type in (list, tuple):
+        parts = x.items if x.items is not None else (x.elem,) if x.elem else ()
+        total = a["start"].kind
+        for p in parts:
+            total = broadcast(total, p)
+        return total
+    return broadcast(reduced("a")({**a, "axis": Arg(INT, 0)}), a["start"].kind)
+
+
 rule(
     "sum(a, start=0)",
-    vjp={"a": "unreduce(g, a, 0, False)", "start": "unbroadcast(g, start)"},
+    vjp={
+        "a": "spread(g, a) if is_sequence(a) else unreduce(g, a, 0, False)",
+        "start": "unbroadcast(g, start)",
+    },
     jvp={"a": "sum(a_dot)", "start": "start_dot"},
-    kind=lambda a: broadcast(reduced("a")({**a, "axis": Arg(INT, 0)}), a["start"].kind),
+    kind=_sum_kind,
 )
 for pattern in ("int(x)", "round(x)", "len(x)", "bool(x)"):
     nondiff(pattern, kind=always(BOOL if pattern.startswith("bool") else INT))

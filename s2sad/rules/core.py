@@ -302,14 +302,14 @@ def linear(pattern: str, kind: KindRule | None = None, **vjp: str) -> Rule:
     """A function linear in each differentiable parameter separately.
 
     Its JVP in parameter ``p`` is the function applied with ``p_dot`` in
-    place of ``p``; the VJP templates are given by keyword.
+    place of ``p``; the VJP templates are given by keyword, ``ZERO`` for a
+    parameter only read for its shape.
     """
     _, params, defaults = _parse_pattern(pattern)
     node = gast.parse(pattern, mode="eval").body
     jvp = {}
-    for p in vjp:
-        swapped = _swap_name(node, p, f"{p}_dot")
-        jvp[p] = _unparse(swapped)
+    for p, template in vjp.items():
+        jvp[p] = ZERO if template == ZERO else _unparse(_swap_name(node, p, f"{p}_dot"))
     return _register(pattern, vjp=dict(vjp), jvp=jvp, kind=kind, linear=True)
 
 
@@ -398,7 +398,13 @@ def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind]) -> Kind:
         return kind_of(e.value)
     assert isinstance(e, Call)
     if e.op.form in ("tuple", "list"):
-        return Kind(tuple if e.op.form == "tuple" else list, None, "o")
+        items = tuple(expr_kind(a, kind_of_name) for a in e.args)
+        if e.op.form == "tuple":
+            return Kind(tuple, None, "o", items=items)
+        elem = None
+        for k in items:
+            elem = k if elem is None else elem.join(k)
+        return Kind(list, None, "o", items=items, elem=elem)
     if e.op.form == "slice":
         return Kind(slice, None, "o")
     rule = lookup(e.op)

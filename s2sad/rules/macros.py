@@ -194,3 +194,15 @@ def inverse_permutation(ctx: Context, axes: Expr) -> Expr:
     if isinstance(axes, Const) and isinstance(axes.value, tuple):
         return Const(tuple(int(i) for i in np.argsort(axes.value)))
     return np_call("argsort", axes)
+
+
+@macro
+def is_sequence(ctx: Context, x: Expr) -> Expr:
+    """Whether ``x`` is a list or a tuple (known from its kind)."""
+    k = ctx.kind(x)
+    if k.type is not None:
+        return Const(k.type in (list, tuple))
+    return Call(
+        ir.call_op(isinstance, "isinstance", True, canonical=True),
+        (x, Call(ir.TUPLE, (ir.Ref("list", list, canonical=True), ir.Ref("tuple", tuple, canonical=True)))),
+    )

@@ -4,6 +4,8 @@ They matter when generated code is differentiated again, and for the kinds
 of what they return.
 """
 
+import numpy as np
+
 from ..kinds import INT, Kind
 from .core import ZERO, Arg, always, linear, nondiff, rule, same_as, shape_kind, table
 
@@ -43,3 +45,64 @@ rule(
     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
 )
 nondiff("zero_like(x)", kind=lambda a: a["x"].kind if a["x"].kind.is_array else Kind(float, (), "f"))
+nondiff("zeros_of(x)", kind=lambda a: Kind(list, None, "o"))
+
+
+def _spread(a: dict[str, Arg]) -> Kind:
+    """Cotangents like each of ``xs``: arrays, and NumPy scalars for numbers."""
+
+    def like(k: Kind | None) -> Kind | None:
+        if k is None or not k.is_numeric or k.dims is None:
+            return None
+        return Kind(np.ndarray if k.dims else np.generic, k.dims, "c" if k.dtype == "c" else "f")
+
+    xs = a["xs"].kind
+    items = tuple(like(k) for k in xs.items) if xs.items is not None else None
+    return Kind(list, None, "o", items=None if items is None or None in items else items, elem=like(xs.elem))
+
+
+linear("spread(value, xs)", value="unspread(g, value)", xs=ZERO, kind=_spread)
+linear("unspread(cotangents, value)", cotangents="spread(g, cotangents)", value=ZERO, kind=same_as("value"))
+
+
+def _pieces(a: dict[str, Arg]) -> Kind:
+    """A list of cotangent arrays shaped like the pieces that were joined."""
+    k = a["arrays"].kind
+    if k.type not in (list, tuple):
+        return Kind(list, None, "o")
+
+    def piece(item: Kind | None) -> Kind | None:
+        if item is None or not item.is_numeric:
+            return None
+        return Kind(np.ndarray, item.dims, "c" if item.dtype == "c" else "f")
+
+    items = tuple(piece(i) for i in k.items) if k.items is not None else None
+    if items is not None and None in items:
+        items = None
+    return Kind(list, None, "o", items=items, elem=piece(k.elem))
+
+
+def _slices(a: dict[str, Arg]) -> Kind:
+    """The slices of an array along ``axis``."""
+    k, axis = a["value"].kind, a["axis"].const
+    if not k.is_array or k.dims is None or not isinstance(axis, int) or not k.dims:
+        return Kind(list, None, "o")
+    dims = list(k.dims)
+    del dims[axis % len(dims)]
+    return Kind(list, None, "o", elem=Kind(np.ndarray, tuple(dims), k.dtype))
+
+
+linear(
+    "unconcatenate(value, arrays, axis=0)", value="np.concatenate(g, axis=axis)", arrays=ZERO, kind=_pieces
+)
+linear("unstack(value, axis=0)", value="np.stack(g, axis=axis)", kind=_slices)
+linear("unhstack(value, arrays)", value="np.hstack(g)", arrays=ZERO, kind=_pieces)
+linear("unvstack(value, arrays)", value="np.vstack(g)", arrays=ZERO, kind=_pieces)
+linear(
+    "unrepeat(value, a, repeats, axis=None)",
+    value="np.repeat(g, repeats, axis=axis)",
+    a=ZERO,
+    kind=same_as("a"),
+)
+linear("untile(value, a, reps)", value="np.tile(g, reps)", a=ZERO, kind=same_as("a"))
+linear("undiag(value, v, k=0)", value="np.diag(g, k)", v=ZERO, kind=same_as("v"))
