@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import ir
-from .ir import ADD, DIV, MUL, NEG, POW, SUB, Call, Const, Expr
+from .ir import ADD, DIV, MUL, NEG, POW, SUB, Call, Const, Expr, Name
 from .kinds import Kind
 
 KindOf = Callable[[Expr], Kind]
@@ -125,6 +125,11 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         new = _shape_of_product(e, kind)
         if new is not e:
             return new
+    if op.form == "attr" and op.symbol == "shape" and isinstance(args[0], Call):
+        whole = kind(args[0])  # (a * 2.0).shape  ->  a.shape
+        for part in args[0].children():
+            if isinstance(part, Name) and kind(part).is_array and kind(part).same_shape(whole):
+                return Call(op, (part,))
     if op is MUL:
         a, b = args
         if _num(a, 1) and (type(a.value) is int or _float_like(b, kind)):
@@ -226,14 +231,14 @@ def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
     if rule is None or not rule.elementwise:
         return e
     before = kind(e)
-    if before.dims is None or "?" in before.dims or not before.is_array:
+    if before.dims is None or not before.is_array:
         return e
     for i, arg in enumerate(e.args):
         value = broadcast_value(arg)
         if value is not None:
             args = e.args[:i] + (value,) + e.args[i + 1 :]
             new = Call(e.op, args, e.kwargs, e.pos)
-            if kind(new).dims == before.dims:
+            if kind(new).same_shape(before):
                 return new
     return e
 

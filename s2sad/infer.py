@@ -28,10 +28,11 @@ from .rules.core import expr_kind
 def infer(fn: ir.Function, params: dict[str, Kind]) -> dict[str, Kind]:
     """Kinds of all names assigned in ``fn``, parameters included."""
     kinds = dict(params)
-    for _ in range(6):  # a loop may widen kinds a few times before they settle
-        before = dict(kinds)
-        _block(fn.body, kinds, set(params))
-        if kinds == before:
+    seen = set(params)  # every pass joins with what the last found: a loop body sees its back edges
+    for _ in range(8):  # a loop may widen kinds a few times before they settle
+        before = {n: (k, k.shape) for n, k in kinds.items()}
+        _block(fn.body, kinds, seen)
+        if {n: (k, k.shape) for n, k in kinds.items()} == before:
             break
     return kinds
 
@@ -40,6 +41,8 @@ def _set(kinds: dict[str, Kind], name: str, k: Kind, seen: set[str]) -> None:
     """Assign a kind; a name assigned again (a join) gets the join of both."""
     if name in seen and name in kinds:
         k = kinds[name].join(k)
+    if k.is_array and k.shape is None:
+        k = k.with_shape(name)  # what is computed elementwise from it has its shape
     kinds[name] = k
     seen.add(name)
 

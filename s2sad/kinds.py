@@ -21,7 +21,7 @@ fall back to run-time helpers, never to a wrong guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +38,9 @@ class Kind:
     items: tuple[Kind, ...] | None = None
     keys: tuple[str, ...] | None = None
     elem: Kind | None = None
+    # A token naming the shape: values with equal tokens have equal shapes, even where
+    # the dims say "?" (``y[1:]`` and ``np.sin(y[1:])``). Not part of a kind's identity.
+    shape: str | None = field(default=None, compare=False)
 
     @property
     def is_container(self) -> bool:
@@ -102,10 +105,19 @@ class Kind:
     def with_dims(self, dims: tuple[str, ...] | None) -> Kind:
         return Kind(self.type, dims, self.dtype)
 
+    def with_shape(self, token: str | None) -> Kind:
+        return self if token == self.shape else replace(self, shape=token)
+
+    def same_shape(self, other: Kind) -> bool:
+        """Whether values of these kinds surely have the same shape."""
+        if self.dims is None or self.dims != other.dims:
+            return False
+        return "?" not in self.dims or (self.shape is not None and self.shape == other.shape)
+
     def join(self, other: Kind) -> Kind:
         """The least kind covering both (values merged after control flow)."""
         if self == other:
-            return self
+            return self if self.shape == other.shape else self.with_shape(None)
         if self.type is list and other.type is list:
             if self.elem is None or other.elem is None:
                 return self if other.elem is None else other
@@ -255,7 +267,10 @@ def broadcast(
         dims.append("n" if "n" in present else "1" if all(d == "1" for d in present) else "?")
     if ndim == 0 and not any(k.is_array and k.ndim for k in kinds):
         return Kind(np.generic, (), cat)
-    return Kind(np.ndarray, tuple(dims), cat)
+    # the shape of the operands that are not numbers, if they all have the same one
+    shaped = [k for k in kinds if k.dims != ()]
+    token = shaped[0].shape if shaped and all(k.same_shape(shaped[0]) for k in shaped) else None
+    return Kind(np.ndarray, tuple(dims), cat, shape=token if tuple(dims) == shaped[0].dims else None)
 
 
 def normalize_axes(axis: object, ndim: int) -> tuple[int, ...] | None:

@@ -725,8 +725,15 @@ class Lowering(ExprBuilder):
         """Lower one statement; true when control cannot pass it."""
         self.origin = self.parsed.origin(node)
         if isinstance(node, gast.Assign):
-            value = self.value(node.value) if isinstance(node.value, gast.Lambda) else self.expr(node.value)
             first, *others = node.targets
+            if isinstance(node.value, (gast.ListComp, gast.GeneratorExp)) and isinstance(first, gast.Name):
+                self.env[first.id] = self.comprehension(
+                    node.value, self.pool.version(first.id)
+                )  # the list's name
+                for target in others:
+                    self.assign(target, self.env[first.id])
+                return False
+            value = self.value(node.value) if isinstance(node.value, gast.Lambda) else self.expr(node.value)
             self.assign(first, value)
             for target in others:  # a = b = value
                 self.assign(target, self.env[first.id] if isinstance(first, gast.Name) else value)
@@ -980,11 +987,11 @@ class Lowering(ExprBuilder):
     def _GeneratorExp(self, node: gast.GeneratorExp) -> Expr:
         return self.comprehension(node)  # sum(x * x for x in xs) reads a list as well
 
-    def comprehension(self, node: gast.ListComp | gast.GeneratorExp) -> Expr:
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp, items: str | None = None) -> Expr:
         """``[e for x in xs if c]``: ``items = []; for x in xs: if c: items.append(e)``."""
         if any(g.is_async for g in node.generators):
             raise self.error(node, "an asynchronous comprehension is not supported")
-        items = self.pool.fresh("items")
+        items = items or self.pool.fresh("items")
         self.emit(ir.Assign(Name(items), Call(ir.LIST, ())))
         load = gast.Name(id=items, ctx=gast.Load(), annotation=None, type_comment=None)
         append = gast.Attribute(value=load, attr="append", ctx=gast.Load())

@@ -75,7 +75,7 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind]) -> Stage
     parsed = parse(fn)
     ssa, _free = lower(parsed, Resolver(fn))
     _check_wrt(ssa, request, param_kinds)
-    kinds = infer(ssa, param_kinds)
+    kinds = infer(ssa, {p: k.with_shape(p) if k.is_array else k for p, k in param_kinds.items()})
     active = active_names(ssa, set(request.wrt))
     raw, all_kinds = reverse(ssa, kinds, active, request)
     final = finish(simplify(raw, dict(all_kinds)), all_kinds)

@@ -70,7 +70,7 @@ def adjoint_kind(k: Kind) -> Kind:
     if k.type in (int, bool):
         return FLOAT
     if k.dtype in "bi?o":
-        return Kind(k.type, k.dims, "f")
+        return Kind(k.type, k.dims, "f", shape=k.shape)
     return k
 
 
@@ -471,9 +471,11 @@ class Reverse:
             g = Name(self.bar[name])
             part = Call(ir.GETITEM, (g, index))
             if isinstance(value, Name) and value.id in self.active:
-                if not self.kind_of_expr(part).is_scalar:  # a view would change with the next line
-                    part = Call(method_op("copy"), (part,))
                 taken = instantiate(_UNBROADCAST, {"g": part, "x": value}, self.kind_of)
+                if not self.kind_of_expr(part).is_scalar and _may_be(taken, part):
+                    # a view of the slot would change with the next line
+                    copied = Call(method_op("copy"), (part,))
+                    taken = instantiate(_UNBROADCAST, {"g": copied, "x": value}, self.kind_of)
                 adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
             if not stmt.accumulate:
                 adjoint.append(ir.SetItem(g, index, Const(0.0), origin=origin))
@@ -692,6 +694,18 @@ def reverse(
     transform = Reverse(fn, dict(kinds), active, request)
     derivative = _drop_unneeded_restores(transform.run())
     return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
+
+
+def _may_be(e: Expr, part: Expr) -> bool:
+    """Whether ``e`` may be ``part`` itself (or a view of it): ``part``, or a run-time helper of it."""
+    if e == part:
+        return True
+    return (
+        isinstance(e, Call)
+        and e.op.form == "call"
+        and e.op.fn.__module__ == "s2sad.runtime"
+        and e.args[0] == part
+    )
 
 
 _VIEW_FUNCTIONS = {

@@ -31,7 +31,7 @@ moves a computation into a place where it would run more often.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -101,7 +101,45 @@ class Simplifier:
         for _ in range(3):  # a tape that goes may leave another unread
             body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
+        body = self.coalesce(body)
         return ir.replace(self.fn, body=body, temps=self.temps)
+
+    # out of SSA ---------------------------------------------------------------------
+    def coalesce(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """Versions of one variable that never live at once share a name again:
+        ``x_2 = e; x_1 = x_2`` at the end of an iteration prints as ``x_1 = e``."""
+        params = {p.name for p in self.fn.params}
+        for stmt in ir.walk(body):
+            if isinstance(stmt, ir.Def):
+                params |= {p.name for p in stmt.function.params}
+        for _ in range(20):
+            reads, writes = _read_counts(body), self.counts(body)
+            renames = self._coalescible(body, reads, writes, params)
+            if not renames:
+                return body
+            old, new = renames
+            if old in self.kinds and new in self.kinds:
+                self.kinds[new] = self.kinds[new].join(self.kinds[old])
+            body = _rename_all(body, {old: new})
+        return body
+
+    def _coalescible(self, body, reads, writes, params) -> tuple[str, str] | None:
+        """One pair ``(old, new)`` to rename, that turns a copy ``a = b`` into ``a = a``:
+        ``b`` is read only by the copy, and ``a`` is not used while ``b`` lives."""
+        for stmts in _blocks_of(body):
+            for i, stmt in enumerate(stmts):
+                if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate):
+                    continue
+                a, b = stmt.target.id, stmt.value.id
+                if not _versions_of_one(a, b) or a in params or {a, b} & self.results or reads[b] != 1:
+                    continue
+                if b in params:  # the hand-over of gradients reads the argument itself
+                    continue
+                j = next((j for j in range(i - 1, -1, -1) if b in _all_writes(stmts[j])), None)
+                if writes[b] == 1 and j is not None and isinstance(stmts[j], ir.Assign):
+                    if not _mentions(stmts[j + 1 : i], a):
+                        return (a, b) if _version(a) > _version(b) else (b, a)
+        return None
 
     def blocks(self, body: list[ir.Stmt], f: Callable[[list[ir.Stmt]], list[ir.Stmt]]) -> list[ir.Stmt]:
         """Apply a block-local pass to ``body`` and every nested block."""
@@ -661,6 +699,73 @@ def _viewers(body: list[ir.Stmt]) -> dict[str, set[str]]:
     return out
 
 
+def _version(n: str) -> int:
+    head, _, tail = n.rpartition("_")
+    return int(tail) if head and tail.isdigit() else 0
+
+
+def _mentions(stmts: list[ir.Stmt], name: str) -> bool:
+    return any(name in set(s.reads()) | _all_writes(s) for s in ir.walk(stmts))
+
+
+def _versions_of_one(a: str, b: str) -> bool:
+    """``x`` and ``x_1``, ``x_1`` and ``x_2``: SSA versions of one variable of the user's."""
+
+    def base(n: str) -> str:
+        head, _, tail = n.rpartition("_")
+        return head if head and tail.isdigit() else n
+
+    return a != b and base(a) == base(b) and not a.endswith("_bar")
+
+
+def _blocks_of(body: list[ir.Stmt]) -> Iterator[list[ir.Stmt]]:
+    yield body
+    for stmt in body:
+        for block in stmt.blocks():
+            yield from _blocks_of(block)
+
+
+def _rename_all(stmts: list[ir.Stmt], mapping: dict[str, str]) -> list[ir.Stmt]:
+    """Every read and write of the names in ``mapping`` under their new names."""
+    names = {old: Name(new) for old, new in mapping.items()}
+
+    def name(n: Name) -> Name:
+        return names.get(n.id, n)
+
+    def stmt(s: ir.Stmt) -> ir.Stmt:
+        new = _map_exprs(s, lambda e: ir.substitute(e, names))
+        changes: dict = {}
+        if isinstance(new, (ir.Assign, ir.SetItem)) and new.target.id in names:
+            changes["target"] = name(new.target)
+        if isinstance(new, ir.Unpack):
+            changes["targets"] = tuple(name(t) for t in new.targets)
+        if isinstance(new, ir.For):
+            changes["target"] = ir.substitute(new.target, names)
+        if isinstance(new, (ir.If, ir.For, ir.While)):
+            changes["joins"] = [mapping.get(j, j) for j in new.joins]
+        if changes:
+            marked = new
+            new = ir.replace(new, **changes)
+            for marker in ("recomputed", "restore_of"):
+                if hasattr(marked, marker):
+                    setattr(new, marker, getattr(marked, marker))
+        if isinstance(new, ir.Def):
+            f = new.function
+            return ir.Def(ir.replace(f, body=block(f.body)), origin=new.origin)
+        return ir.with_blocks(new, block)
+
+    def block(b: list[ir.Stmt]) -> list[ir.Stmt]:
+        out = []
+        for s in b:
+            s = stmt(s)
+            if isinstance(s, ir.Assign) and s.value == s.target and not s.accumulate:
+                continue  # the copy that joined them
+            out.append(s)
+        return out
+
+    return block(stmts)
+
+
 def _read_counts(stmts: list[ir.Stmt]) -> Counter:
     out: Counter = Counter()
     for stmt in ir.walk(stmts):
@@ -744,6 +849,8 @@ def _worth_naming(e: Expr) -> bool:
     if not isinstance(e, Call) or not _pure(e) or e.op.form in ir.STRUCTURAL or e.op.form == "attr":
         return False
     if e.op is ir.NEG and not isinstance(e.args[0], Call):
+        return False
+    if e.op.form == "call" and e.op.fn is range:  # range(len(xs)) reads best where it is used
         return False
     return ir.count_nodes(e) >= 3
 

@@ -125,11 +125,21 @@ class Tapes:
         for j in range(floor, len(parts) + 1):
             body += before.get(j, []) + (parts[j] if j < len(parts) else [])
         again = []
+        renames: dict[str, Expr] = {}  # a temporary computed again gets a name of its own
         for name in sorted(recompute, key=lambda n: owners[n]):
             stmt = recompute[name]
-            copy = ir.Assign(stmt.target, stmt.value, origin=_adjoint(stmt.origin))
+            target = stmt.target
+            if name in self.rev.fn.temps:
+                target = Name(self.rev.pool.temp() if _is_temp_name(name) else self.rev.pool.fresh(name))
+                if name in self.rev.kinds:
+                    self.rev.kinds[target.id] = self.rev.kinds[name]
+                self.rev.temps.add(target.id)
+                renames[name] = target
+            copy = ir.Assign(target, ir.substitute(stmt.value, renames), origin=_adjoint(stmt.origin))
             copy.recomputed = True  # type: ignore[attr-defined]
             again.append(copy)
+        if renames:
+            adjoint = _renamed(adjoint, renames)
         rotations = [
             ir.Assign(Name(value), Name(c), origin=_adjoint(stmts[owners[value]].origin))
             for value, c in rotated.items()
@@ -199,6 +209,28 @@ def _rotations(
             ):
                 out[value] = stmt.target.id
     return out
+
+
+def _is_temp_name(name: str) -> bool:
+    return name[:1] == "v" and name[1:].isdigit()
+
+
+def _renamed(stmts: list[ir.Stmt], mapping: dict[str, Expr]) -> list[ir.Stmt]:
+    """``stmts`` reading ``mapping``'s values for its names (nested blocks too)."""
+
+    def stmt(s: ir.Stmt) -> ir.Stmt:
+        fields = {
+            f: ir.substitute(getattr(s, f), mapping)
+            for f in ("value", "test", "msg", "index", "iter")
+            if isinstance(getattr(s, f, None), Expr)
+        }
+        new = ir.replace(s, **fields) if fields else s
+        for marker in ("recomputed", "restore_of"):
+            if hasattr(s, marker):
+                setattr(new, marker, getattr(s, marker))
+        return ir.with_blocks(new, lambda b: [stmt(x) for x in b])
+
+    return [stmt(s) for s in stmts]
 
 
 def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:

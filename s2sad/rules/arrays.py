@@ -6,7 +6,8 @@ came from, the JVP does to the tangent what the function does to its input.
 
 import numpy as np
 
-from ..kinds import INT, UNKNOWN, Kind, promote
+from ..ir import Call
+from ..kinds import INT, UNKNOWN, Kind, broadcast, promote
 from .core import Arg, always, linear, nondiff, rule, same_as, shape_kind, table
 
 table("arrays")
@@ -118,7 +119,7 @@ linear(
     ),
 )
 
-nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o"))
+nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o", shape=a["x"].kind.shape))
 nondiff("x.ndim", kind=always(INT))
 nondiff("x.size", kind=always(INT))
 nondiff("x.dtype", kind=lambda a: Kind(np.dtype, None, a["x"].kind.dtype))  # dtype: its category
@@ -151,7 +152,7 @@ def _indexed(a: dict[str, Arg]) -> Kind:
         return UNKNOWN
     items = _index_items(index)
     if items is None:
-        return Kind(np.ndarray, None, x.dtype)
+        return _advanced(x, index)
     if Ellipsis in items:
         i = items.index(Ellipsis)
         fill = len(x.dims) - sum(1 for it in items if it not in (None, Ellipsis))
@@ -169,7 +170,51 @@ def _indexed(a: dict[str, Arg]) -> Kind:
             dims.append("?")
         axis += 1
     dims += list(x.dims[axis:])
-    return Kind(np.ndarray if dims else np.generic, tuple(dims), x.dtype)
+    token = f"{x.shape}[{_index_text(index)}]" if x.shape is not None and dims else None
+    return Kind(np.ndarray if dims else np.generic, tuple(dims), x.dtype, shape=token)
+
+
+def _index_text(index: Arg) -> str:
+    """Indexing that always picks the same shape prints the same: any int index is ``#``."""
+    from .. import ir
+
+    def text(e, bound: bool = False) -> str:
+        if isinstance(e, ir.Const):
+            return "#" if type(e.value) is int and not bound else repr(e.value)
+        if isinstance(e, ir.Call) and e.op.form == "slice":
+            return ":".join(
+                "" if isinstance(a, ir.Const) and a.value is None else text(a, True) for a in e.args
+            )
+        if isinstance(e, ir.Call) and e.op.form == "tuple":
+            return ", ".join(text(a) for a in e.args)
+        if (
+            isinstance(e, ir.Name)
+            and not bound
+            and index.kind_of is not None
+            and index.kind_of(e).dtype == "i"
+        ):
+            return "#"
+        return f"<{e!r}>"  # matches only itself
+
+    return text(index.expr)
+
+
+def _advanced(x: Kind, index: Arg) -> Kind:
+    """``x[mask]`` with a mask of x's rank is 1-D; ``x[idx]`` and ``x[rows, cols]`` with
+    integer arrays take the (broadcast) shape of the index arrays, then x's other axes."""
+    e = index.expr
+    parts = list(e.args) if isinstance(e, Call) and e.op.form == "tuple" else [e]
+    kinds = [index.kind_of(p) if index.kind_of else UNKNOWN for p in parts]
+    if len(parts) == 1 and kinds[0].dtype == "b" and kinds[0].dims == x.dims:
+        return Kind(np.ndarray, ("?",), x.dtype)
+    if all(k.dtype == "i" and k.dims is not None for k in kinds) and len(parts) <= len(x.dims):
+        ints = [k for k in kinds if k.dims]
+        if ints:
+            together = broadcast(*ints)
+            rest = x.dims[len(parts) :]
+            token = f"{together.shape}+{x.shape}[{len(parts)}:]" if together.shape and x.shape else None
+            return Kind(np.ndarray, together.dims + rest, x.dtype, shape=token if rest else together.shape)
+    return Kind(np.ndarray, None, x.dtype)
 
 
 def _index_items(index: Arg) -> list | None:
@@ -265,6 +310,8 @@ linear("np.flip(m, axis=None)", m="np.flip(g, axis)", kind=same_as("m"))
 
 
 def _flattened(k: Kind) -> Kind:
+    if k.ndim == 1:
+        return Kind(np.ndarray, k.dims, k.dtype, shape=k.shape)
     return Kind(np.ndarray, None if k.dims is None else (_size(k.dims),), k.dtype)
 
 

@@ -467,7 +467,7 @@ def same_as(param: str, dtype: str | None = None) -> KindRule:
         if not dtype or k.type is None:
             return k
         cat = ("f" if k.dtype in "bi" else k.dtype) if dtype == "f+" else dtype
-        return Kind(k.type, k.dims, cat)
+        return Kind(k.type, k.dims, cat, shape=k.shape)
 
     return kind
 
@@ -506,20 +506,34 @@ def shape_kind(param: str, dtype: str = "f", like: str | None = None) -> KindRul
         if like is not None and a[like].kind.dtype in "bifc":
             cat = a[like].kind.dtype if dtype == "like" else dtype
         arg = a[param]
-        if isinstance(arg.const, int) and not isinstance(arg.const, bool):
-            return Kind(np.ndarray, ("1" if arg.const == 1 else "n",), cat)
-        if isinstance(arg.const, tuple):
-            return Kind(np.ndarray, tuple("1" if n == 1 else "?" if n == -1 else "n" for n in arg.const), cat)
-        if isinstance(arg.expr, Call) and arg.expr.op.form == "tuple":
-            dims = tuple(
-                ("1" if e.value == 1 else "?" if e.value == -1 else "n") if isinstance(e, Const) else "?"
-                for e in arg.expr.args
-            )
-            return Kind(np.ndarray, dims, cat)
-        if arg.kind.type is tuple and arg.kind.dims is not None:  # x.shape: see `shape` below
-            return Kind(np.ndarray, arg.kind.dims, cat)
-        if arg.kind.type is int:
-            return Kind(np.ndarray, ("?",), cat)
-        return Kind(np.ndarray, None, cat)
+        return shape_of(arg, cat)
 
     return kind
+
+
+def shape_of(arg: Arg, cat: str) -> Kind:
+    """An array whose shape is the value of ``arg`` (an int or a tuple).
+
+    Its shape token names where the shape came from (``(n,)``, ``(n, 3)``, or
+    the token of ``x`` for ``x.shape``), so arrays made alike match."""
+
+    def length(e: Expr) -> str:
+        return "1" if isinstance(e, Const) and e.value == 1 else "n" if isinstance(e, Const) else "?"
+
+    if isinstance(arg.const, int) and not isinstance(arg.const, bool):
+        return Kind(np.ndarray, ("1" if arg.const == 1 else "n",), cat)
+    if isinstance(arg.const, tuple):
+        return Kind(np.ndarray, tuple("1" if n == 1 else "?" if n == -1 else "n" for n in arg.const), cat)
+    e = arg.expr
+    if isinstance(e, Call) and e.op.form == "tuple":
+        dims = tuple(length(x) for x in e.args)
+        names = [
+            x.id if isinstance(x, Name) else repr(x.value) if isinstance(x, Const) else None for x in e.args
+        ]
+        token = None if None in names or "-1" in names else f"({', '.join(names)})"
+        return Kind(np.ndarray, dims, cat, shape=token)
+    if arg.kind.type is tuple and arg.kind.dims is not None:  # x.shape: see `shape` below
+        return Kind(np.ndarray, arg.kind.dims, cat, shape=arg.kind.shape)
+    if arg.kind.type is int:
+        return Kind(np.ndarray, ("?",), cat, shape=f"({e.id},)" if isinstance(e, Name) else None)
+    return Kind(np.ndarray, None, cat)

@@ -9,9 +9,11 @@ broadcasts against ``a``.
 
 import numpy as np
 
+from ..ir import Name
 from ..kinds import BOOL, INT, Kind, broadcast
 from .core import (
     ZERO,
+    Arg,
     always,
     elementwise,
     linear,
@@ -194,8 +196,48 @@ rule(
     jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
     kind=same_as("a", dtype="f"),
 )
-nondiff("np.eye(N, M=None, k=0, dtype=None)", kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))
-nondiff("np.identity(n, dtype=None)", kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"))
+
+
+def _length(arg: Arg) -> tuple[str, str | None]:
+    """An axis of length ``arg``: its dim, and a shape token for a length held by a name."""
+    if isinstance(arg.const, int) and not isinstance(arg.const, bool):
+        return ("1" if arg.const == 1 else "n"), None
+    return "?", arg.expr.id if isinstance(arg.expr, Name) else None
+
+
+def _eye(a: dict[str, Arg]) -> Kind:
+    n, token_n = _length(a["N"])
+    m, token_m = (n, token_n) if a["M"].const is None else _length(a["M"])
+    token = f"({token_n}, {token_m})" if token_n and token_m else None
+    return Kind(np.ndarray, (n, m), "f", shape=token)
+
+
+def _arange(a: dict[str, Arg]) -> Kind:
+    dtype = "f" if any(a[p].kind.dtype == "f" for p in ("start", "stop", "step")) else "i"
+    if a["stop"].const is None and a["step"].const is None:  # np.arange(n): n long
+        n, token = _length(a["start"])
+        return Kind(np.ndarray, (n,), dtype, shape=f"({token},)" if token else None)
+    consts = [a[p].const for p in ("start", "stop", "step")]
+    if all(isinstance(c, int) or c is None for c in consts):
+        n = len(range(*[c for c in consts if c is not None]))
+        return Kind(np.ndarray, ("1" if n == 1 else "n",), dtype)
+    return Kind(np.ndarray, ("?",), dtype)
+
+
+def _linspace(a: dict[str, Arg]) -> Kind:
+    n, token = _length(a["num"])
+    return Kind(np.ndarray, (n,), "f", shape=f"({token},)" if token else None)
+
+
+nondiff("np.eye(N, M=None, k=0, dtype=None)", kind=_eye)
+
+
+def _identity(a: dict[str, Arg]) -> Kind:
+    n, token = _length(a["n"])
+    return Kind(np.ndarray, (n, n), "f", shape=f"({token}, {token})" if token else None)
+
+
+nondiff("np.identity(n, dtype=None)", kind=_identity)
 rule(
     "np.linspace(start, stop, num=50, endpoint=True)",
     vjp={
@@ -206,7 +248,7 @@ rule(
         "start": "start_dot * (1 - np.linspace(0.0, 1.0, num, endpoint=endpoint))",
         "stop": "stop_dot * np.linspace(0.0, 1.0, num, endpoint=endpoint)",
     },
-    kind=lambda a: Kind(np.ndarray, ("?",), "f"),
+    kind=_linspace,
 )
 rule(
     "np.arange(start, stop=None, step=None, dtype=None)",  # stop only sets the length
@@ -216,11 +258,9 @@ rule(
         "stop": ZERO,
         "step": "step_dot * np.arange(np.size(ans))",
     },
-    kind=lambda a: Kind(
-        np.ndarray, ("?",), "f" if any(a[p].kind.dtype == "f" for p in ("start", "stop", "step")) else "i"
-    ),
+    kind=_arange,
 )
-nondiff("np.shape(a)", kind=lambda a: Kind(tuple, a["a"].kind.dims, "o"))
+nondiff("np.shape(a)", kind=lambda a: Kind(tuple, a["a"].kind.dims, "o", shape=a["a"].kind.shape))
 nondiff("np.ndim(a)", kind=always(INT))
 nondiff("np.size(a, axis=None)", kind=always(INT))
 nondiff("np.isscalar(element)", kind=always(BOOL))
