@@ -132,14 +132,40 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     return out, checked_pullback
 
 
-def _check_cotangent(ct: object, out: object, out_kind: Kind) -> None:
+def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -> None:
+    """The cotangent has the output's structure: a number or an array of its shape for each
+    number or array, a tuple or list for a tuple or list, a dict with its keys for a dict."""
+    what = f"the cotangent{where}"
+    if isinstance(out, (tuple, list)):
+        if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
+            raise TypeError(
+                f"pullback: {what} must be a tuple of {len(out)} items, like the output; got {_describe(ct)}"
+            )
+        for i, (c, o) in enumerate(zip(ct, out)):
+            _check_cotangent(c, o, kind_of(o), f"{where}[{i}]")
+        return
+    if isinstance(out, dict):
+        if not isinstance(ct, dict) or set(ct) != set(out):
+            raise TypeError(
+                f"pullback: {what} must be a dict with the keys {sorted(out)}; got {_describe(ct)}"
+            )
+        for key in out:
+            _check_cotangent(ct[key], out[key], kind_of(out[key]), f"{where}[{key!r}]")
+        return
+    if not kind_of(ct).is_numeric:
+        raise TypeError(f"pullback: {what} must be a number or an array, got {type(ct).__name__}")
     if np.shape(ct) != np.shape(out):
         raise ValueError(
-            f"pullback: the cotangent has shape {np.shape(ct)}, but the output has shape {np.shape(out)}"
+            f"pullback: {what} has shape {np.shape(ct)}, but the output{where} has shape {np.shape(out)}"
         )
-    k = kind_of(ct)
-    if not k.is_numeric:
-        raise TypeError(f"pullback: the cotangent must be a number or an array, got {type(ct).__name__}")
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a dict with the keys {sorted(value)}"
+    return type(value).__name__
 
 
 def _example_kinds(f: Callable, args: Sequence[Any] | None) -> dict[str, object]:

@@ -80,6 +80,9 @@ class Finish:
         out: list[ir.Stmt] = []
         for stmt in stmts:
             out += self.statement(stmt, fresh)
+            if stmt.blocks():  # a display assigned on one path only is not the value after it
+                for name in {w for s in ir.walk([stmt]) for w in s.writes()} & set(self.displays):
+                    del self.displays[name]
         return out
 
     def own(self, name: str, fresh: set[str], origin) -> list[ir.Stmt]:
@@ -108,6 +111,7 @@ class Finish:
             else:
                 (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
             stmt.value = self.hand_over(stmt.value, fresh)
+            self.displays.pop(name, None)
             if (
                 isinstance(stmt.value, Call)
                 and stmt.value.op.form in ("list", "dict")
@@ -130,9 +134,11 @@ class Finish:
             return [stmt]
         if isinstance(stmt, ir.SetItem):
             prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
+            self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
         if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
             target = stmt.value.args[0]
+            self.displays.pop(target.id, None)
             return self.own(target.id, fresh, stmt.origin) + [stmt]
         if isinstance(stmt, ir.Return):
             return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]

@@ -220,7 +220,6 @@ _EXPRESSIONS = {
     gast.Await: ("`await`", "Differentiate plain synchronous code."),
     gast.SetComp: ("a set comprehension", "Use array operations."),
     gast.DictComp: ("a dict comprehension", "Use array operations."),
-    gast.Dict: ("a dict display", "Pass the values as separate arguments."),
     gast.Set: ("a set display", "Use a tuple."),
     gast.Starred: ("a starred expression (`*args`)", "Pass the arguments one by one."),
 }
@@ -302,6 +301,12 @@ def _check_expr(parsed: Parsed, expr: gast.AST) -> None:
         entry = _EXPRESSIONS.get(type(node))
         if entry:
             raise _unsupported(parsed, node, *entry)
+        if isinstance(node, gast.Dict) and not all(
+            isinstance(k, gast.Constant) and isinstance(k.value, str) for k in node.keys
+        ):
+            raise _unsupported(
+                parsed, node, "a dict display with keys other than strings", 'Use string keys: {"w": w}.'
+            )
         if isinstance(node, gast.NamedExpr) and not isinstance(node.target, gast.Name):
             raise _unsupported(parsed, node, "this `:=` target", "Assign to a plain name.")
 

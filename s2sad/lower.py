@@ -315,6 +315,10 @@ class ExprBuilder:
     def _List(self, node: gast.List) -> Expr:
         return Call(ir.LIST, tuple(self.expr(e) for e in node.elts))
 
+    def _Dict(self, node: gast.Dict) -> Expr:
+        items = tuple((k.value, self.expr(v)) for k, v in zip(node.keys, node.values))
+        return Call(ir.DICT, (), items)
+
     def _Slice(self, node: gast.Slice) -> Expr:
         parts = (node.lower, node.upper, node.step)
         args = tuple(Const(None) if p is None else self.expr(p) for p in parts)

@@ -200,6 +200,14 @@ class Reverse:
             if mode != "vjp":
                 origin = ir.replace(ret.origin, adjoint=True) if ret and ret.origin else None
                 seed_stmts.append(ir.Assign(seed, Const(1.0), origin=origin))
+        elif mode == "vjp" and _is_display(out) and any(n in self.active for n in ir.names_in(out)):
+            seed = Name(self.pool.fresh("out_bar"))  # a tuple of cotangents, item by item
+            self.kinds[seed.id] = adjoint_kind(out_kind)
+            origin = ir.replace(ret.origin, adjoint=True) if ret and ret.origin else None
+            if out.op.form != "dict" and self.unpackable(out, state, None):
+                seed_stmts.append(self.unpack(out, seed, origin, state))
+            else:
+                seed_stmts += self.distribute(out, seed, origin, state, None)
         forward, sweep = self.block(primal, state, None)
         sweep = seed_stmts + sweep
         grads = tuple(self.gradient(p, state) for p in self.request.wrt)
@@ -331,7 +339,9 @@ class Reverse:
             if isinstance(base, Name) and base.id in self.active:
                 return self.contribute_at(base.id, index, g, stmt.origin, state, loop)
             return []
-        if value.op.form in ("tuple", "list"):  # (a, b): the adjoint's items go back to a and b
+        if value.op.form in ("tuple", "list") and self.unpackable(value, state, loop):
+            return [self.unpack(value, g, stmt.origin, state)]  # a_bar, b_bar = t_bar
+        if value.op.form in ("tuple", "list", "dict"):  # (a, b): the adjoint's items go back to a and b
             return self.distribute(value, g, stmt.origin, state, loop)
         rule = lookup(value.op)
         if rule is None:
@@ -407,11 +417,12 @@ class Reverse:
     def distribute(self, display: Call, g: Expr, origin, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
         """The items of ``g`` to the adjoints of the names in a tuple or list display."""
         out: list[ir.Stmt] = []
-        for j, e in enumerate(display.args):
-            part = Call(ir.GETITEM, (g, Const(j)))
+        items = display.kwargs if display.op.form == "dict" else enumerate(display.args)
+        for key, e in items:
+            part = Call(ir.GETITEM, (g, Const(key)))
             if isinstance(e, Name) and e.id in self.active:
                 out += self.contribute(e.id, part, origin, state, loop)
-            elif isinstance(e, Call) and e.op.form in ("tuple", "list"):
+            elif _is_display(e):
                 out += self.distribute(e, part, origin, state, loop)
         return out
 
@@ -694,6 +705,10 @@ def reverse(
     transform = Reverse(fn, dict(kinds), active, request)
     derivative = _drop_unneeded_restores(transform.run())
     return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
+
+
+def _is_display(e: Expr) -> bool:
+    return isinstance(e, Call) and e.op.form in ("tuple", "list", "dict")
 
 
 def _may_be(e: Expr, part: Expr) -> bool:

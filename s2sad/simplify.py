@@ -40,7 +40,7 @@ from .algebra import broadcast_value, simplify_expr
 from .ir import Call, Const, Expr, Name, Ref
 from .kinds import UNKNOWN, Kind
 from .lower import NamePool
-from .rules.core import REQUIRED, BindError, expr_kind, lookup
+from .rules.core import REQUIRED, BindError, expr_kind, lookup, runtime_call
 
 MAX_NODES = 24  # no expression grows past this many operations and leaves
 
@@ -86,6 +86,7 @@ class Simplifier:
         for _ in range(8):
             before = _fingerprint(body)
             body = self.propagate(body)
+            body = self.read_displays(body)
             body = self.reroot_shapes(body)
             body = self.live_code(body)
             if _fingerprint(body) == before:
@@ -95,12 +96,14 @@ class Simplifier:
         body = self.blocks(body, self.fuse)
         body = self.propagate(body)  # what common parts and fused updates simplified to
         body = self.blocks(body, self.gather)
+        body = self.live_code(self.read_displays(body))
         body = self.blocks(body, self.inline_views)
         body = self.inline(body)
         body = self.live_code(body)
         for _ in range(3):  # a tape that goes may leave another unread
             body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
+        body = self.blocks(body, _hoist_common)
         body = self.coalesce(body)
         return ir.replace(self.fn, body=body, temps=self.temps)
 
@@ -112,6 +115,7 @@ class Simplifier:
         for stmt in ir.walk(body):
             if isinstance(stmt, ir.Def):
                 params |= {p.name for p in stmt.function.params}
+        body = self.blocks(body, _forward_copies)
         for _ in range(20):
             reads, writes = _read_counts(body), self.counts(body)
             renames = self._coalescible(body, reads, writes, params)
@@ -120,7 +124,11 @@ class Simplifier:
             old, new = renames
             if old in self.kinds and new in self.kinds:
                 self.kinds[new] = self.kinds[new].join(self.kinds[old])
-            body = _rename_all(body, {old: new})
+            mapping = {old: new}
+            names = {n for st in ir.walk(body) for n in set(st.reads()) | _all_writes(st)}
+            if f"{old}_bar" in names and f"{new}_bar" not in names and f"{old}_bar" not in self.results:
+                mapping[f"{old}_bar"] = f"{new}_bar"  # the adjoint follows its variable's name
+            body = _rename_all(body, mapping)
         return body
 
     def _coalescible(self, body, reads, writes, params) -> tuple[str, str] | None:
@@ -131,14 +139,20 @@ class Simplifier:
                 if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate):
                     continue
                 a, b = stmt.target.id, stmt.value.id
-                if not _versions_of_one(a, b) or a in params or {a, b} & self.results or reads[b] != 1:
+                if not _versions_of_one(a, b) or a in params or {a, b} & self.results:
                     continue
                 if b in params:  # the hand-over of gradients reads the argument itself
                     continue
-                j = next((j for j in range(i - 1, -1, -1) if b in _all_writes(stmts[j])), None)
-                if writes[b] == 1 and j is not None and isinstance(stmts[j], ir.Assign):
-                    if not _mentions(stmts[j + 1 : i], a):
-                        return (a, b) if _version(a) > _version(b) else (b, a)
+                # b lives from its first write in this block to the copy, and a is unused meanwhile
+                j = next((j for j in range(i) if b in _deep_writes(stmts[j])), None)
+                if j is None or _mentions(stmts[j + 1 : i], a):
+                    continue
+                if not isinstance(stmts[j], ir.Assign) and _mentions(stmts[j : j + 1], a):
+                    continue
+                span = stmts[j : i + 1]
+                if _read_counts(span)[b] != reads[b] or self.counts(span)[b] - (b in params) != writes[b]:
+                    continue
+                return (a, b) if _version(a) > _version(b) else (b, a)
         return None
 
     def blocks(self, body: list[ir.Stmt], f: Callable[[list[ir.Stmt]], list[ir.Stmt]]) -> list[ir.Stmt]:
@@ -206,6 +220,44 @@ class Simplifier:
             return out
 
         return block(body, {})
+
+    def read_displays(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``d = {"a": x, "b": y}; ... d["a"]``  ->  ``x``: an item read by its constant key is
+        the item itself, where that is a constant or a name assigned once."""
+        counts = self.counts(body)
+        displays: dict[str, dict] = {}
+        for stmt in ir.walk(body):
+            if (
+                isinstance(stmt, ir.Assign)
+                and not stmt.accumulate
+                and counts[stmt.target.id] == 1
+                and isinstance(stmt.value, Call)
+                and stmt.value.op.form in ("tuple", "list", "dict")
+            ):
+                v = stmt.value
+                items = dict(v.kwargs) if v.op.form == "dict" else dict(enumerate(v.args))
+                displays[stmt.target.id] = {
+                    k: e
+                    for k, e in items.items()
+                    if isinstance(e, Const) or isinstance(e, Name) and counts[e.id] == 1
+                }
+        if not displays:
+            return body
+
+        def sub(e: Expr) -> Expr:
+            if isinstance(e, Call):
+                e = e.map(sub)
+                if e.op is ir.GETITEM and isinstance(e.args[0], Name) and isinstance(e.args[1], Const):
+                    items = displays.get(e.args[0].id, {})
+                    key = e.args[1].value
+                    if isinstance(key, (int, str)) and not isinstance(key, bool) and key in items:
+                        return items[key]
+            return e
+
+        def stmt(s: ir.Stmt) -> ir.Stmt:
+            return ir.with_blocks(_map_exprs(s, sub), lambda b: [stmt(x) for x in b])
+
+        return [stmt(s) for s in body]
 
     def rename_into_results(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """``v1_bar = ...; x_bar = v1_bar``  ->  ``x_bar = ...``: a gradient keeps its name."""
@@ -483,17 +535,21 @@ class Simplifier:
                     and later.target.id == name
                     and isinstance(index, Const)
                     and index.value in slots
-                    and index.value not in adds
                     and name not in ir.names_in(later.value)
                 ):
-                    adds[index.value] = later.value
+                    key = index.value
+                    adds[key] = simplify_expr(Call(ir.ADD, (adds[key], later.value)), self.expr_kind) \
+                        if key in adds else later.value  # fmt: skip
                     used.append(j)
                 else:
                     break  # read, or changed otherwise: keep the list
             else:
                 continue
-            if len(adds) != len(list(slots)) or not used:
+            if not used:
                 continue
+            for key in slots:  # an item nothing was added to: its zero
+                if key not in adds:
+                    adds[key] = runtime_call("zeros_of", Call(ir.GETITEM, (like, Const(key))))
             if k.type is dict:
                 value = Call(ir.DICT, (), tuple((key, adds[key]) for key in slots))
             else:
@@ -696,6 +752,62 @@ def _viewers(body: list[ir.Stmt]) -> dict[str, set[str]]:
             seen.add(b)
             out.setdefault(b, set()).add(view)
             b = base.get(b)
+    return out
+
+
+def _deep_writes(stmt: ir.Stmt) -> set[str]:
+    return {w for s in ir.walk([stmt]) for w in _all_writes(s)}
+
+
+def _forward_copies(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """After ``x_1 = x_2``, read ``x_1`` for ``x_2`` (versions of one variable), until either
+    changes: ``x_2`` is then read only by the copy, and the two can share a name."""
+    out = list(stmts)
+    for i, stmt in enumerate(out):
+        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate):
+            continue
+        a, b = stmt.target.id, stmt.value.id
+        if not _versions_of_one(a, b):
+            continue
+        mapping = {b: Name(a)}
+        for j in range(i + 1, len(out)):
+            later = out[j]
+            if {a, b} & {w for s in ir.walk([later]) for w in _all_writes(s)}:
+                if isinstance(later, (ir.Assign, ir.SetItem)):  # read before it writes
+                    out[j] = _map_exprs(later, lambda e, m=mapping: ir.substitute(e, m))
+                break
+            out[j] = _renamed_reads(later, mapping)
+    return out
+
+
+def _renamed_reads(stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
+    new = _map_exprs(stmt, lambda e: ir.substitute(e, mapping))
+    return ir.with_blocks(new, lambda b: [_renamed_reads(x, mapping) for x in b])
+
+
+def _hoist_common(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``if c: a = b; ... else: a = b; ...``  ->  ``a = b; if c: ...``: what both branches
+    start with happens before the ``if`` (when the test does not read what it writes)."""
+    out: list[ir.Stmt] = []
+    for stmt in stmts:
+        lead: list[ir.Stmt] = []
+        while (
+            isinstance(stmt, ir.If)
+            and stmt.body
+            and stmt.orelse
+            and isinstance(stmt.body[0], ir.Assign)
+            and _same_code(stmt.body[:1], stmt.orelse[:1])
+            and not _all_writes(stmt.body[0]) & set(ir.names_in(stmt.test))
+            and _pure(stmt.body[0].value)
+        ):
+            lead.append(stmt.body[0])
+            stmt = ir.replace(stmt, body=stmt.body[1:], orelse=stmt.orelse[1:])
+        out += lead
+        if isinstance(stmt, ir.If) and not stmt.body and not stmt.orelse and _pure(stmt.test):
+            continue
+        if isinstance(stmt, ir.If) and not stmt.body and stmt.orelse:
+            stmt = ir.replace(stmt, test=Call(ir.UNARY["not"], (stmt.test,)), body=stmt.orelse, orelse=[])
+        out.append(stmt)
     return out
 
 

@@ -106,7 +106,7 @@ class Tapes:
         rotated = _rotations(stmts, loop, carried, owners, needed, self.rev) if carried else {}
         recompute: dict[str, ir.Assign] = {}
         store: list[str] = []
-        for name in sorted(needed - set(rotated), key=lambda n: owners[n]):
+        for name in sorted(needed - set(rotated), key=lambda n: (owners[n], n)):
             self._plan(name, stmts, owners, set(rotated), recompute, store)
         before: dict[int, list[ir.Stmt]] = {}  # pushes before part j
         pops: list[ir.Stmt] = []
@@ -126,7 +126,7 @@ class Tapes:
             body += before.get(j, []) + (parts[j] if j < len(parts) else [])
         again = []
         renames: dict[str, Expr] = {}  # a temporary computed again gets a name of its own
-        for name in sorted(recompute, key=lambda n: owners[n]):
+        for name in sorted(recompute, key=lambda n: (owners[n], n)):
             stmt = recompute[name]
             target = stmt.target
             if name in self.rev.fn.temps:

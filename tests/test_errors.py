@@ -44,11 +44,15 @@ UNSUPPORTED = [
     ("raise ValueError()", "`raise` statement", 2, 5),
     ("y = {v for v in x}", "set comprehension", 2, 9),
     ("y = (yield x)", "`yield`", 2, 10),
-    ("y = {'a': x}", "dict display", 2, 9),
+    ("y = {1: x}", "dict display with keys other than strings", 2, 9),
     ("y = np.sum(*x)", "starred expression", 2, 16),
     ("x[0] = 1.0", "changes an argument in place", 2, 5),
     ("x.a = 1.0", "assignment to an attribute", 2, 5),
     ("y = 0.0 < x < 1.0", "chained comparison", 2, 9),
+    ("match x:\n        case 1.0:\n            pass", "`match` statement", 2, 5),
+    ("for i in range(3):\n        pass\n    else:\n        pass", "`else` clause on a loop", 2, 5),
+    ("y = {v: v for v in x}", "dict comprehension", 2, 9),
+    ("y = lambda: (yield)", "`yield`", 2, 18),
 ]
 
 

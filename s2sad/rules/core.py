@@ -405,6 +405,9 @@ def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind]) -> Kind:
         for k in items:
             elem = k if elem is None else elem.join(k)
         return Kind(list, None, "o", items=items, elem=elem)
+    if e.op.form == "dict":
+        keys = tuple(k for k, _ in e.kwargs)
+        return Kind(dict, None, "o", items=tuple(expr_kind(v, kind_of_name) for _, v in e.kwargs), keys=keys)
     if e.op.form == "slice":
         return Kind(slice, None, "o")
     rule = lookup(e.op)
