@@ -929,7 +929,15 @@ class Lowering(ExprBuilder):
             array, index = self.subscript_target(target)
             self.emit(ir.SetItem(array, index, self.atom(self.expr(node.value)), accumulate=True))
             return
+        before = self.env.get(target.id) if isinstance(target, gast.Name) else None
         self.assign(target, fold(Call(op, (self.expr(target), self.expr(node.value)))))
+        last = self.body[-1] if self.body else None
+        if (
+            isinstance(before, Name)
+            and isinstance(last, ir.Assign)
+            and self.env.get(target.id) == last.target
+        ):
+            last.in_place = before.id  # type: ignore[attr-defined]  # an array changes in place
 
     def subscript_target(self, target: gast.Subscript) -> tuple[Name, Expr]:
         base = target.value

@@ -702,6 +702,7 @@ def reverse(
     global _UNBROADCAST
     if _UNBROADCAST is None:
         _UNBROADCAST = _unbroadcast_template()
+    _check_aliases(fn, kinds)
     transform = Reverse(fn, dict(kinds), active, request)
     derivative = _drop_unneeded_restores(transform.run())
     return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
@@ -745,6 +746,70 @@ def _view_of(e: Expr) -> str | None:
     if op.form in ("call", "method") and getattr(op.fn, "__name__", op.symbol) in _VIEW_FUNCTIONS:
         return e.args[0].id
     return None
+
+
+def _check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
+    """An array changed in place (``y[i] = v``, or ``y += v`` on an array) must not be read
+    afterwards through another name that shares its memory (``z = y``, ``v = y[1:]``):
+    that name would see the change, which the adjoint cannot follow."""
+    order: dict[int, int] = {}
+    loops: dict[int, tuple[int, ...]] = {}  # statement -> the loops around it
+
+    def visit(stmts: list[ir.Stmt], around: tuple[int, ...]) -> None:
+        for stmt in stmts:
+            order[id(stmt)] = len(order)
+            loops[id(stmt)] = around
+            inner = around + (id(stmt),) if isinstance(stmt, (ir.For, ir.While)) else around
+            for block in stmt.blocks():
+                visit(block, inner)
+
+    visit(fn.body, ())
+    shares: dict[str, set[str]] = {}  # name -> names that may share its memory
+    defs: dict[str, ir.Stmt] = {}
+    for stmt in ir.walk(fn.body):
+        if isinstance(stmt, ir.Assign) and not stmt.accumulate:
+            defs.setdefault(stmt.target.id, stmt)
+            base = stmt.value.id if isinstance(stmt.value, Name) else _view_of(stmt.value)
+            scalar = kinds.get(stmt.target.id, UNKNOWN).is_scalar  # y[0] is a number: a copy
+            if base is not None and base != stmt.target.id and not scalar:
+                shares.setdefault(base, set()).add(stmt.target.id)
+                shares.setdefault(stmt.target.id, set()).add(base)
+    changes = [(s, s.target.id) for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)]
+    for s in ir.walk(fn.body):
+        before = getattr(s, "in_place", None)  # y += v: the array before
+        if before is not None and not kinds.get(before, UNKNOWN).is_scalar:
+            changes.append((s, before))
+    for stmt, name in changes:
+        group, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n not in group:
+                group.add(n)
+                todo += shares.get(n, ())
+        for other in sorted(group - {name}):
+            made = defs.get(other)
+            if made is not None and order[id(made)] > order[id(stmt)] and not loops[id(stmt)]:
+                continue  # made after the change: it sees the changed array, as it should
+            for use in ir.walk(fn.body):
+                if other not in set(use.reads()) or use is made:
+                    continue
+                later = order[id(use)] > order[id(stmt)] and (
+                    made is None or order[id(made)] < order[id(stmt)]
+                )
+                # loops the change repeats in, that the other name was made outside of
+                repeating = set(loops[id(stmt)]) - set(loops[id(made)]) if made is not None else set()
+                if later or repeating & set(loops[id(use)]):
+                    from .codegen import expr_source
+
+                    temp = other in fn.temps and made is not None
+                    what = f"`{expr_source(made.value)}`" if temp else f"`{other}`"
+                    fix = f"{expr_source(made.value)}.copy()" if made is not None else f"{other}.copy()"
+                    raise UnsupportedSyntaxError(
+                        f"{what} shares memory with `{name}`, which is changed in place, "
+                        "and it is read after the change",
+                        location(fn, use.origin),
+                        f"Copy it where it is made ({fix}), or change a copy of `{name}`.",
+                    )
 
 
 def _drop_unneeded_restores(fn: ir.Function) -> ir.Function:

@@ -124,3 +124,46 @@ def test_library_function_without_rule():
     f = make_function("def f(c, x):\n    return np.polyval(c, x)\n")
     with pytest.raises(MissingRuleError, match="np.polyval"):
         s2sad.grad(f, wrt=1)(np.array([1.0, 2.0]), 3.0)
+
+
+SHARED_MEMORY = {
+    "copy": (
+        "y = x.copy()\n    z = y\n    y[0] = 5.0\n    return np.sum(z * x)",
+        "`z` shares memory with `y`",
+    ),
+    "view": (
+        "y = x.copy()\n    v = y[1:]\n    y[1] = 5.0\n    return np.sum(v)",
+        "`v` shares memory with `y`",
+    ),
+    "view in a loop": (
+        "y = x + 0.0\n    v = y[0:2]\n    s = 0.0\n    for i in range(3):\n        s = s + v[0]\n"
+        "        y[0] = s\n    return s",
+        "`v` shares memory with `y`",
+    ),
+    "augmented": ("y = x\n    x += 1.0\n    return np.sum(y * x)", "`y` shares memory with `x`"),
+}
+
+
+@pytest.mark.parametrize("name", SHARED_MEMORY)
+def test_read_through_another_name_after_a_change_in_place(name):
+    """Python would show the change through the other name; the adjoint cannot follow it."""
+    body, message = SHARED_MEMORY[name]
+    f = make_function(f"def f(x):\n    {body}\n")
+    with pytest.raises(UnsupportedSyntaxError, match=re.escape(message)) as info:
+        s2sad.grad(f)(np.array([0.5, 1.5, 2.0]))
+    assert "copy()" in str(info.value).splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = x.copy()\n    y[0] = 5.0\n    v = y[1:]\n    return np.sum(v * y[0])",  # made after the change
+        "y = x.copy()\n    a = y[0]\n    y[0] = 5.0\n    return a * y[1]",  # a number is a copy
+        "y = x.copy()\n    s = np.sum(y[1:] * 2.0)\n    y[1] = 5.0\n    return s + np.sum(y)",  # read before
+        "y = np.zeros(3)\n    y += x\n    y += x * x\n    return np.sum(y ** 2)",
+    ],
+)
+def test_changes_in_place_that_are_fine(body):
+    f = make_function(f"def f(x):\n    {body}\n")
+    x = np.array([0.5, 1.5, 2.0])
+    s2sad.check_grad(f, x)
