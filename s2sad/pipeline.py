@@ -262,7 +262,7 @@ def choose_aliases(fns: list[ir.Function]) -> dict[str, str]:
 def cells_needed(stages: Stages) -> dict[str, object]:
     """Values for the closure variables of generated code: our names under their aliases."""
     heads: set[str] = set()
-    for fn in (stages.final, stages.raw):
+    for fn in (stages.final, stages.raw_ir):
         for e in _walk_exprs(fn):
             if isinstance(e, Call) and e.op.form == "call" and e.op.canonical:
                 heads.add(e.op.symbol.split(".")[0])
