@@ -146,7 +146,8 @@ class Finish:
             then_fresh, else_fresh = set(fresh), set(fresh)
             body = self.block(stmt.body, then_fresh)
             orelse = self.block(stmt.orelse, else_fresh)
-            fresh.intersection_update(then_fresh & else_fresh)
+            fresh.clear()
+            fresh.update(then_fresh & else_fresh)  # fresh after the `if` if fresh after both branches
             return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]
         if isinstance(stmt, (ir.For, ir.While)):
             start = set(fresh)

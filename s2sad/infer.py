@@ -21,7 +21,7 @@ import numpy as np
 from . import ir
 from .activity import appends
 from .ir import Call, Expr, Name
-from .kinds import INT, UNKNOWN, Kind
+from .kinds import FLOAT, INT, NP_FLOAT, UNKNOWN, Kind
 from .rules.core import expr_kind
 
 
@@ -54,6 +54,8 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
     for stmt in stmts:
         if isinstance(stmt, ir.Assign):
             k = kind_of(stmt.value)
+            if k.type is None and _calls_user_function(stmt.value):
+                k = _user_call_kind(stmt.value, kind_of)
             if stmt.accumulate:
                 k = kinds.get(stmt.target.id, k).join(k)
             _set(kinds, stmt.target.id, k, seen)
@@ -106,3 +108,76 @@ def _targets(target: Expr, k: Kind | tuple):
     parts = k if isinstance(k, tuple) else (UNKNOWN,) * len(target.args)
     for t, part in zip(target.args, parts):
         yield from _targets(t, part)
+
+
+# ------------------------------------------------------------------ recursive calls
+
+
+def _calls_user_function(value: Expr) -> bool:
+    from .lower import _inlinable
+
+    return isinstance(value, Call) and value.op.form == "call" and _inlinable(value.op.fn)
+
+
+def _user_call_kind(call: Call, kind_of) -> Kind:
+    """What a call to the user's function returns (a call left as a call: recursion)."""
+    from .reverse import _bind_user_call
+
+    fn = call.op.fn
+    try:
+        positional, keyword, bound = _bind_user_call(fn, call, "")
+    except TypeError:
+        return UNKNOWN
+    return call_kind(fn, {p: kind_of(e) for p, e in bound.items()})
+
+
+_CALL_KINDS: dict[tuple, Kind] = {}  # settled results, by code and argument kinds
+_GUESSES: dict[tuple, Kind] = {}  # results assumed while a recursive function is inferred
+
+
+def call_kind(fn, kinds: dict[str, Kind]) -> Kind:
+    """The kind ``fn`` returns for arguments of ``kinds``.
+
+    A recursive function's result depends on itself: start from a guess (a
+    float, then each argument's kind), infer the body with the recursive calls
+    returning the guess, and widen the guess by what comes out until the
+    result fits in it. That is a fixed point, so the kind covers every depth of
+    recursion; if none settles, the result is unknown."""
+    from .dispatch import _params
+    from .frontend import Resolver, parse
+    from .lower import lower
+
+    positional, keyword, _ = _params(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    if key in _CALL_KINDS:
+        return _CALL_KINDS[key]
+    if key in _GUESSES:
+        return _GUESSES[key]
+    try:
+        ssa, _ = lower(parse(fn), Resolver(fn))
+    except Exception:
+        return UNKNOWN
+    ret = ssa.body[-1] if ssa.body and isinstance(ssa.body[-1], ir.Return) else None
+    if ret is None:
+        return UNKNOWN
+    starts = [FLOAT, NP_FLOAT] + [k for k in kinds.values() if k.is_array]
+    result = UNKNOWN
+    try:
+        for start in starts:
+            guess = start
+            for _ in range(4):
+                _GUESSES[key] = guess
+                found = infer(ssa, dict(kinds))
+                out = expr_kind(ret.value, lambda n: found.get(n, UNKNOWN))
+                if out.join(guess) == guess:
+                    result = guess
+                    break
+                guess = guess.join(out)
+                if guess.type is None:
+                    break
+            if result.type is not None:
+                break
+    finally:
+        del _GUESSES[key]
+    _CALL_KINDS[key] = result
+    return result

@@ -397,7 +397,8 @@ class Reverse:
         """Whether each item of a flat display is a constant or a name whose adjoint starts here."""
         names = [e.id for e in display.args if isinstance(e, Name) and e.id in self.active]
         return (
-            all(isinstance(e, (Name, Const)) for e in display.args)
+            bool(names)
+            and all(isinstance(e, (Name, Const)) for e in display.args)
             and len(names) == len(set(names))
             and not any(n in state or loop is not None and n not in loop.defs for n in names)
         )
@@ -440,8 +441,10 @@ class Reverse:
         positional, keyword, bound = _bind_user_call(fn, call, loc)
         kinds = {p: self.kind_of_expr(e) for p, e in bound.items()}
         cell, out_kind = vjp_cell(fn, kinds)
-        head = self.pool.fresh(f"{fn.__name__}_vjp")
-        self.extra_cells[head] = cell
+        head = next((h for h, c in self.extra_cells.items() if c is cell), None)
+        if head is None:  # one name per vjp, however many calls
+            head = self.pool.fresh(f"{fn.__name__}_vjp")
+            self.extra_cells[head] = cell
         y = stmt.target
         pullback = Name(self.pool.fresh(f"{y.id}_pullback"))
         self.kinds[pullback.id] = UNKNOWN

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from . import ir
-from .algebra import broadcast_value, simplify_expr
+from .algebra import broadcast_value, fold_constant, simplify_expr
 from .ir import Call, Const, Expr, Name, Ref
 from .kinds import UNKNOWN, Kind
 from .lower import NamePool
@@ -96,9 +96,12 @@ class Simplifier:
         body = self.blocks(body, self.fuse)
         body = self.propagate(body)  # what common parts and fused updates simplified to
         body = self.blocks(body, self.gather)
-        body = self.live_code(self.read_displays(body))
+        body = self.blocks(body, _split_unpacks)
+        body = self.live_code(self.propagate(self.read_displays(body)))
         body = self.blocks(body, self.inline_views)
         body = self.inline(body)
+        if any(isinstance(st, ir.Unpack) for st in ir.walk(body)):  # a, b = [e1, e2] after inlining
+            body = self.inline(self.propagate(self.blocks(body, _split_unpacks)))
         body = self.live_code(body)
         for _ in range(3):  # a tape that goes may leave another unread
             body = self.dead_tapes(body)
@@ -226,6 +229,7 @@ class Simplifier:
         the item itself, where that is a constant or a name assigned once."""
         counts = self.counts(body)
         displays: dict[str, dict] = {}
+        sizes: dict[str, int] = {}
         for stmt in ir.walk(body):
             if (
                 isinstance(stmt, ir.Assign)
@@ -241,6 +245,8 @@ class Simplifier:
                     for k, e in items.items()
                     if isinstance(e, Const) or isinstance(e, Name) and counts[e.id] == 1
                 }
+                if v.op.form != "dict":
+                    sizes[stmt.target.id] = len(v.args)
         if not displays:
             return body
 
@@ -250,6 +256,9 @@ class Simplifier:
                 if e.op is ir.GETITEM and isinstance(e.args[0], Name) and isinstance(e.args[1], Const):
                     items = displays.get(e.args[0].id, {})
                     key = e.args[1].value
+                    size = sizes.get(e.args[0].id)
+                    if type(key) is int and size is not None and -size <= key < 0:
+                        key += size  # xs[-1] of a list of three is xs[2]
                     if isinstance(key, (int, str)) and not isinstance(key, bool) and key in items:
                         return items[key]
             return e
@@ -384,6 +393,10 @@ class Simplifier:
                     continue
                 live |= _reads(stmt)
             elif isinstance(stmt, ir.If):
+                if isinstance(stmt.test, Const):  # a branch decided when the code was made
+                    taken, live = self.dce(stmt.body if stmt.test.value else stmt.orelse, live)
+                    out.extend(reversed(taken))
+                    continue
                 body, live_then = self.dce(stmt.body, live)
                 orelse, live_else = self.dce(stmt.orelse, live)
                 if not body and not orelse and _pure(stmt.test):
@@ -529,6 +542,9 @@ class Simplifier:
                 if name not in _all_reads(later) | _all_writes(later):
                     continue
                 index = later.index if isinstance(later, ir.SetItem) else None
+                if isinstance(index, Const) and type(index.value) is int and k.type is not dict:
+                    n = len(list(slots))
+                    index = Const(index.value + n) if -n <= index.value < 0 else index  # xs[-1]
                 if (
                     isinstance(later, ir.SetItem)
                     and later.accumulate
@@ -785,6 +801,23 @@ def _renamed_reads(stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
     return ir.with_blocks(new, lambda b: [_renamed_reads(x, mapping) for x in b])
 
 
+def _split_unpacks(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``a, b = [e1, e2]``  ->  ``a = e1; b = e2`` (when no item reads a target)."""
+    out: list[ir.Stmt] = []
+    for stmt in stmts:
+        v = stmt.value if isinstance(stmt, ir.Unpack) else None
+        if (
+            isinstance(v, Call)
+            and v.op.form in ("tuple", "list")
+            and len(v.args) == len(stmt.targets)
+            and not {t.id for t in stmt.targets} & {n for a in v.args for n in ir.names_in(a)}
+        ):
+            out += [ir.Assign(t, e, origin=stmt.origin) for t, e in zip(stmt.targets, v.args)]
+        else:
+            out.append(stmt)
+    return out
+
+
 def _hoist_common(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     """``if c: a = b; ... else: a = b; ...``  ->  ``a = b; if c: ...``: what both branches
     start with happens before the ``if`` (when the test does not read what it writes)."""
@@ -806,7 +839,8 @@ def _hoist_common(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         if isinstance(stmt, ir.If) and not stmt.body and not stmt.orelse and _pure(stmt.test):
             continue
         if isinstance(stmt, ir.If) and not stmt.body and stmt.orelse:
-            stmt = ir.replace(stmt, test=Call(ir.UNARY["not"], (stmt.test,)), body=stmt.orelse, orelse=[])
+            test = fold_constant(Call(ir.UNARY["not"], (stmt.test,)))
+            stmt = ir.replace(stmt, test=test, body=stmt.orelse, orelse=[])
         out.append(stmt)
     return out
 
