@@ -168,7 +168,7 @@ def call_kind(fn, kinds: dict[str, Kind]) -> Kind:
             for _ in range(4):
                 _GUESSES[key] = guess
                 found = infer(ssa, dict(kinds))
-                out = expr_kind(ret.value, lambda n: found.get(n, UNKNOWN))
+                out = expr_kind(ret.value, lambda n, found=found: found.get(n, UNKNOWN))
                 if out.join(guess) == guess:
                     result = guess
                     break
