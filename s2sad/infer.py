@@ -179,5 +179,6 @@ def call_kind(fn, kinds: dict[str, Kind]) -> Kind:
                 break
     finally:
         del _GUESSES[key]
-    _CALL_KINDS[key] = result
+    if not _GUESSES:  # not settled while an outer recursive function's result is still a guess
+        _CALL_KINDS[key] = result
     return result
