@@ -8,7 +8,7 @@
 46.0
 """
 
-from .api import check_grad, grad, source, value_and_grad, vjp
+from .api import check_grad, derivative, grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp
 from .errors import (
     DifferentiationError,
     MissingRuleError,
@@ -23,7 +23,12 @@ __all__ = [
     "NonScalarOutputError",
     "UnsupportedSyntaxError",
     "check_grad",
+    "derivative",
     "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "source",
     "value_and_grad",
     "vjp",

@@ -152,6 +152,18 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             c = fold_constant(Call(MUL, (a, b.args[0])))  # 3.0 * (2 * x)  ->  6.0 * x
             if isinstance(c, Const):
                 return simplify_node(Call(MUL, (c, b.args[1])), kind)
+        factors = _factors(e)
+        numbers = [f for f in factors if isinstance(f, Const) and type(f.value) in (int, float)]
+        if len(numbers) >= 2 and len(factors) > len(numbers):  # 3 * x ** 2 * 4  ->  12 * x ** 2
+            c = numbers[0]
+            for n in numbers[1:]:
+                c = fold_constant(Call(MUL, (c, n)))
+            rest = [f for f in factors if not any(f is n for n in numbers)]
+            out = rest[0]
+            for f in rest[1:]:
+                out = Call(MUL, (out, f))
+            if isinstance(c, Const):
+                return simplify_node(Call(MUL, (c, out)), kind)
     elif op is DIV:
         a, b = args
         if _num(b, 1) and _float_like(a, kind):
@@ -168,6 +180,10 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return simplify_node(Call(SUB, (a, strip_minus(b))), kind)
         if a == b and _float_like(a, kind):  # a + a  ->  2.0 * a
             return simplify_node(Call(MUL, (Const(2.0), a)), kind)
+        common = _common_tangent(a, b)
+        if common is not None:  # x_dot * a + x_dot * b  ->  x_dot * (a + b)
+            rest_a, rest_b = _without(a, common), _without(b, common)
+            return Call(MUL, (common, simplify_node(Call(ADD, (rest_a, rest_b)), kind)))
     elif op is SUB:
         a, b = args
         if _num(b, 0) and (type(b.value) is int or _float_like(a, kind)):
@@ -189,6 +205,34 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         if _num(b, 1) and (type(b.value) is int or _float_like(a, kind)):
             return a
     return e
+
+
+def _factors(e: Expr) -> list[Expr]:
+    if isinstance(e, Call) and e.op is MUL:
+        return _factors(e.args[0]) + _factors(e.args[1])
+    return [e]
+
+
+def _common_tangent(a: Expr, b: Expr) -> Name | None:
+    """A tangent (``x_dot``) that is a factor of both products."""
+    fa = _factors(a)
+    fb = _factors(b)
+    for f in fa:
+        if isinstance(f, Name) and f.id.endswith("_dot") and f in fb and len(fa) + len(fb) > 2:
+            return f
+    return None
+
+
+def _without(e: Expr, factor: Name) -> Expr:
+    """The product ``e`` with one ``factor`` taken out (``1.0`` if nothing is left)."""
+    rest = _factors(e)
+    rest.remove(factor)
+    if not rest:
+        return Const(1.0)
+    out = rest[0]
+    for f in rest[1:]:
+        out = Call(MUL, (out, f))
+    return out
 
 
 def broadcast_value(e: Expr) -> Expr | None:

@@ -66,14 +66,60 @@ def _wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
 
 def _transform(f: Callable, wrt: Wrt, mode: str, api: str) -> dispatch.Transform:
     _check_function(f, api)
-    if isinstance(f, dispatch.types.FunctionType) and hasattr(f, "__s2sad__"):
-        raise UnsupportedSyntaxError(
-            f"{api} of a function s2sad generated is not supported yet",
-            hint="Higher-order derivatives come with forward mode (s2sad.hessian).",
-        )
     parse(f)  # unsupported constructs are reported now, not at the first call
     names, single = _wrt_names(f, wrt, api)
     return dispatch.transform(f, Request(mode, names, single))
+
+
+def _generated(f: Callable) -> dispatch.Transform | None:
+    """The transform behind a function ``grad`` (or another transform) returned."""
+    t = getattr(f, "__s2sad__", None)
+    return t if isinstance(t, dispatch.Transform) else None
+
+
+def _concrete(f: Callable, args: Sequence[Any], kwargs: dict | None = None) -> Callable:
+    """``f`` itself, or for a function s2sad returned, the generated code it runs for ``args``:
+    plain Python, which can be differentiated again."""
+    hook = getattr(f, "__s2sad_concrete__", None)
+    if hook is not None:
+        return hook(args, kwargs or {})
+    t = _generated(f)
+    if t is None:
+        return f
+    values = dict(zip(t.positional, args))
+    values.update(kwargs or {})
+    for name, default in zip(
+        t.positional[len(t.positional) - len(f.__defaults__ or ()) :], f.__defaults__ or ()
+    ):
+        values.setdefault(name, default)
+    values.update({k: v for k, v in (f.__kwdefaults__ or {}).items() if k not in values})
+    return t.specialise(values)
+
+
+def _per_call(f: Callable, make: Callable[[Callable], Callable], name: str) -> Callable:
+    """A transform of a function s2sad returned: applied, call by call, to the code it runs."""
+
+    def outer(*args: Any, **kwargs: Any) -> Any:
+        return make(_concrete(f, args, kwargs))(*args, **kwargs)
+
+    outer.__name__ = outer.__qualname__ = f"{f.__name__}_{name}"
+    outer.__doc__ = f"{name} of {f.__name__}, by differentiating the code it runs."
+    outer.__s2sad_concrete__ = lambda args, kwargs: _concrete(make(_concrete(f, args, kwargs)), args, kwargs)
+    outer.__s2sad_params__ = _positional(f)
+    return outer
+
+
+def _positional(f: Callable) -> list[str]:
+    """The positional parameters of ``f`` (of the function it transforms, for s2sad's own)."""
+    if hasattr(f, "__s2sad_params__"):
+        return f.__s2sad_params__
+    t = _generated(f)
+    return list(t.positional) if t is not None else dispatch._params(f)[0]
+
+
+def _ours(f: Callable) -> bool:
+    """Whether ``f`` was returned by s2sad (its code is generated for each kind of argument)."""
+    return _generated(f) is not None or hasattr(f, "__s2sad_concrete__")
 
 
 def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -91,6 +137,8 @@ def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     """
     if f is None:
         return lambda g: grad(g, wrt)
+    if _ours(f):  # grad(grad(f))
+        return _per_call(f, lambda g: grad(g, wrt), "grad")
     return _transform(f, wrt, "grad", "grad").dispatcher
 
 
@@ -102,6 +150,8 @@ def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     """
     if f is None:
         return lambda g: value_and_grad(g, wrt)
+    if _ours(f):
+        return _per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
     return _transform(f, wrt, "value_and_grad", "value_and_grad").dispatcher
 
 
@@ -113,6 +163,7 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     (6.0, (3.0, 2.0))
     """
     _check_function(f, "vjp")
+    f = _concrete(f, primals)
     positional, keyword, _ = dispatch._params(f)
     if len(primals) != len(positional):
         raise TypeError(
@@ -130,6 +181,274 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     checked_pullback.__name__ = pullback.__name__
     checked_pullback.__wrapped__ = pullback
     return out, checked_pullback
+
+
+def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    """``(f(*primals), tangent_out)``: forward mode, the derivative of ``f`` along ``tangents``.
+
+    A tangent for an argument that is not differentiated (an int used as a count or
+    flag, an integer array) is ignored, whatever it is.
+
+    >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    (6.0, 3.0)
+    """
+    _check_function(f, "jvp")
+    primals, tangents = _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents")
+    f = _concrete(f, primals)
+    positional, keyword, _ = dispatch._params(f)
+    if len(primals) != len(positional):
+        raise ValueError(
+            f"jvp: {f.__name__} takes {len(positional)} positional arguments, got {len(primals)} primals"
+        )
+    if len(tangents) != len(primals):
+        raise ValueError(
+            f"jvp: {len(primals)} primals but {len(tangents)} tangents; pass one tangent per primal"
+        )
+    tangents = tuple(_tangent(t, x, f"tangents[{i}]") for i, (t, x) in enumerate(zip(tangents, primals)))
+    t = _transform(f, tuple(range(len(positional))), "jvp", "jvp")
+    function = t.specialise(dict(zip(positional, primals)))
+    return function(*primals, *tangents)
+
+
+def _as_tuple(values: Any, what: str) -> tuple:
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(
+            f"jvp: `{what}` must be a tuple (one item per positional argument), got {type(values).__name__}"
+        )
+    return tuple(values)
+
+
+def _tangent(t: Any, x: Any, what: str) -> Any:
+    """A tangent for the primal ``x``: of its structure and shape, as floats; ``0.0`` for an
+    argument that has none (an int, a bool, an integer array)."""
+    k = kind_of(x)
+    if isinstance(x, dict):
+        if not isinstance(t, dict) or set(t) != set(x):
+            raise ValueError(f"jvp: {what} must be a dict with the keys {sorted(x)}, like its primal")
+        return {key: _tangent(t[key], x[key], f"{what}[{key!r}]") for key in x}
+    if isinstance(x, (tuple, list)):
+        if not isinstance(t, (tuple, list)) or len(t) != len(x):
+            raise ValueError(f"jvp: {what} must be a {type(x).__name__} of {len(x)} items, like its primal")
+        return type(x)(_tangent(a, b, f"{what}[{i}]") for i, (a, b) in enumerate(zip(t, x)))
+    if not k.is_numeric or k.dtype in "bi":
+        return 0.0  # ignored: the argument is not differentiated
+    if t is None:
+        raise ValueError(
+            f"jvp: {what} is None; pass a tangent for each float argument (zeros to hold it still)"
+        )
+    if np.shape(t) != np.shape(x):
+        raise ValueError(f"jvp: {what} has shape {np.shape(t)}, but its primal has shape {np.shape(x)}")
+    if isinstance(x, np.ndarray):
+        return np.asarray(t, dtype=complex if k.dtype == "c" else float)
+    return complex(t) if k.dtype == "c" else float(t)
+
+
+def derivative(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+    """The derivative of ``f`` with respect to the number ``wrt``, by forward mode: the
+    output may be a number, an array or a container of them.
+
+    >>> derivative(lambda x: [x ** 2, 3.0 * x])(2.0)
+    [4.0, 3.0]
+    """
+    if f is None:
+        return lambda g: derivative(g, wrt)
+    if isinstance(wrt, (tuple, list)):
+        raise ValueError("derivative: `wrt` must be one parameter (a number); use s2sad.jacobian for several")
+    if _ours(f):
+        return _per_call(f, lambda g: derivative(g, wrt), "derivative")
+    return _transform(f, wrt, "derivative", "derivative").dispatcher
+
+
+def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
+    """The Jacobian of ``f`` with respect to ``wrt``, of shape ``out.shape + arg.shape``.
+
+    ``mode="forward"`` builds it column by column with JVPs, ``"reverse"`` row by
+    row with VJPs, ``"auto"`` picks forward when the argument has fewer entries
+    than the output. A tuple ``wrt`` gives a tuple of Jacobians.
+
+    >>> import numpy as np
+    >>> jacobian(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+    if mode not in ("auto", "forward", "reverse"):
+        raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
+    _check_function(f, "jacobian")
+    names, single = _wrt_names(f, wrt, "jacobian")
+    positional, _, _ = dispatch._params(f)
+
+    def jac(*args: Any) -> Any:
+        if len(args) != len(positional):
+            raise TypeError(
+                f"jacobian: {f.__name__} takes {len(positional)} positional arguments, got {len(args)}"
+            )
+        for name in names:
+            _check_array_like(args[positional.index(name)], f"jacobian: `{name}`")
+        out = None
+        if mode == "auto":
+            out = f(*args)
+        results = []
+        for name in names:
+            i = positional.index(name)
+            x = args[i]
+            chosen = mode
+            if mode == "auto":
+                _check_array_like(out, "jacobian: the output")
+                chosen = "forward" if np.size(x) <= np.size(out) else "reverse"
+            results.append(
+                _jacobian_forward(f, args, i) if chosen == "forward" else _jacobian_reverse(f, args, i)
+            )
+        return results[0] if single else tuple(results)
+
+    jac.__name__ = f"{getattr(f, '__name__', 'f')}_jacobian"
+    jac.__doc__ = f"Jacobian of {getattr(f, '__name__', 'f')} with respect to {', '.join(names)}."
+    return jac
+
+
+def _check_array_like(x: Any, what: str) -> None:
+    if not kind_of(x).is_numeric or isinstance(x, (tuple, list, dict)):
+        raise TypeError(f"{what} must be a number or an array, got {type(x).__name__}")
+
+
+def _basis(x: Any):
+    """Unit tangents of the shape of ``x``, one per entry, in C order."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        yield 1.0
+        return
+    for j in range(np.size(x)):
+        e = np.zeros(np.shape(x))
+        e.flat[j] = 1.0
+        yield e
+
+
+def _zero_tangents(args: Sequence[Any]) -> list[Any]:
+    out = []
+    for x in args:
+        if isinstance(x, (tuple, list, dict)) or not kind_of(x).is_numeric:
+            out.append(_zeros_like_tree(x))
+        else:
+            out.append(np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0)
+    return out
+
+
+def _zeros_like_tree(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _zeros_like_tree(v) for k, v in x.items()}
+    if isinstance(x, (tuple, list)):
+        return type(x)(_zeros_like_tree(v) for v in x)
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape)
+    return 0.0
+
+
+def _assemble(parts: list[Any], out_shape: tuple, x: Any) -> Any:
+    """Columns (or rows) of a Jacobian into an array of shape ``out.shape + x.shape``."""
+    x_shape = np.shape(x)
+    if not out_shape and not x_shape and not isinstance(x, np.ndarray):
+        return float(parts[0])
+    return np.reshape(np.stack([np.asarray(p, dtype=float) for p in parts], axis=-1), out_shape + x_shape)
+
+
+def _jacobian_forward(f: Callable, args: Sequence[Any], i: int) -> Any:
+    tangents = _zero_tangents(args)
+    columns, out = [], None
+    for e in _basis(args[i]):
+        tangents[i] = e
+        out, column = jvp(f, tuple(args), tuple(tangents))
+        columns.append(column)
+    _check_array_like(out, "jacobian: the output")
+    return _assemble(columns, np.shape(out), args[i])
+
+
+def _jacobian_reverse(f: Callable, args: Sequence[Any], i: int) -> Any:
+    out, pullback = vjp(f, *args)
+    _check_array_like(out, "jacobian: the output")
+    rows = [pullback(e)[i] for e in _basis(out)]
+    x = args[i]
+    if not rows:
+        return np.zeros(np.shape(out) + np.shape(x))
+    stacked = np.stack([np.asarray(r, dtype=float) for r in rows])  # (out.size,) + x.shape
+    result = np.reshape(stacked, np.shape(out) + np.shape(x))
+    if result.shape == () and not isinstance(x, np.ndarray) and not isinstance(out, np.ndarray):
+        return float(result)
+    return result
+
+
+def _gradient_function(f: Callable, names: tuple[str, ...], args: Sequence[Any], api: str) -> Callable:
+    """The gradient program of ``f`` for these arguments: generated code, which the forward
+    transform differentiates again (forward over reverse)."""
+    _check_function(f, api)
+    f = _concrete(f, args)
+    positional, _, _ = dispatch._params(f)
+    t = dispatch.transform(f, Request("grad", names, False))
+    parse(f)
+    return t.specialise(dict(zip(positional, args)))
+
+
+def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
+    """The Hessian of a scalar ``f``, by forward mode over the generated gradient.
+
+    A float for a number argument; an array of shape ``s + s`` for an array of shape
+    ``s``; for a tuple ``wrt``, a tuple of tuples of blocks.
+
+    >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
+    54.0
+    """
+    _check_function(f, "hessian")
+    names, single = _wrt_names(f, wrt, "hessian")
+    positional, _, _ = dispatch._params(f)
+
+    def hess(*args: Any) -> Any:
+        g = _gradient_function(f, names, args, "hessian")
+        blocks = []
+        for a in names:
+            row = []
+            for b in names:
+                j = positional.index(b)
+                tangents = _zero_tangents(args)
+                columns = []
+                for e in _basis(args[j]):
+                    tangents[j] = e
+                    _, dgrads = jvp(g, tuple(args), tuple(tangents))
+                    columns.append(dgrads[names.index(a)])
+                row.append(_assemble(columns, np.shape(args[positional.index(a)]), args[j]))
+            blocks.append(tuple(row))
+        return blocks[0][0] if single else tuple(blocks)
+
+    hess.__name__ = f"{getattr(f, '__name__', 'f')}_hessian"
+    return hess
+
+
+def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
+    """``hvp(f, wrt)(*args, v)``: the Hessian of scalar ``f`` times ``v``, without forming the
+    Hessian (one forward sweep over the gradient program). ``v`` has the shape of the
+    ``wrt`` argument (a tuple of them for a tuple ``wrt``).
+
+    >>> hvp(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0, 1.0)
+    54.0
+    """
+    _check_function(f, "hvp")
+    names, single = _wrt_names(f, wrt, "hvp")
+    positional, _, _ = dispatch._params(f)
+
+    def product(*args_and_v: Any) -> Any:
+        if len(args_and_v) != len(positional) + 1:
+            raise TypeError(
+                f"hvp: call it with {f.__name__}'s {len(positional)} positional arguments and then v"
+            )
+        *args, v = args_and_v
+        vs = (v,) if single else tuple(v)
+        if len(vs) != len(names):
+            raise ValueError(f"hvp: v must be a tuple of {len(names)} directions, one per wrt parameter")
+        g = _gradient_function(f, names, args, "hvp")
+        tangents = _zero_tangents(args)
+        for name, direction in zip(names, vs):
+            tangents[positional.index(name)] = direction
+        _, dgrads = jvp(g, tuple(args), tuple(tangents))
+        return dgrads[0] if single else tuple(dgrads)
+
+    product.__name__ = f"{getattr(f, '__name__', 'f')}_hvp"
+    return product
 
 
 def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -> None:
@@ -194,7 +513,7 @@ def source(
     wrt: Wrt = 0,
     stage: str = "final",
     args: Sequence[Any] | None = None,
-    kind: str = "grad",
+    kind: str | None = None,
 ) -> str:
     """The generated source of ``f``'s derivative, as a string.
 
@@ -202,7 +521,10 @@ def source(
     ``"ssa"`` (the lowered three-address form of ``f`` itself). Generated code
     is specialised on the kinds of the arguments: pass example ``args`` to see
     the code for arrays; by default every parameter is taken as a float.
-    ``kind`` is ``"grad"``, ``"value_and_grad"`` or ``"vjp"``.
+    In reverse mode ``kind`` is ``"grad"`` (the default), ``"value_and_grad"`` or
+    ``"vjp"``; in forward mode (``mode="forward"``) it is ``"jvp"`` (the default:
+    the tangent program, with a tangent parameter ``x_dot`` per ``wrt``
+    parameter) or ``"derivative"``.
 
     >>> print(source(lambda x: x * x))  # doctest: +ELLIPSIS
     def lambda_grad(x):
@@ -210,12 +532,19 @@ def source(
         return x + x
     <BLANKLINE>
     """
-    if mode != "reverse":
-        raise ValueError(f"source: mode={mode!r} is not available; mode='reverse' is")
+    kinds = {"reverse": ("grad", "value_and_grad", "vjp"), "forward": ("jvp", "derivative")}
+    if mode not in kinds:
+        raise ValueError(f"source: mode must be 'reverse' or 'forward', got {mode!r}")
     if stage not in ("final", "raw", "ssa"):
         raise ValueError(f"source: stage must be 'final', 'raw' or 'ssa', got {stage!r}")
-    if kind not in ("grad", "value_and_grad", "vjp"):
-        raise ValueError(f"source: kind must be 'grad', 'value_and_grad' or 'vjp', got {kind!r}")
+    kind = kind or kinds[mode][0]
+    if kind not in kinds[mode]:
+        allowed = ", ".join(repr(k) for k in kinds[mode])
+        raise ValueError(f"source: kind must be one of {allowed} in {mode} mode, got {kind!r}")
+    if _ours(f):  # the code a function s2sad returned runs for these arguments
+        positional = _positional(f)
+        example = list(args) if args is not None else [1.0] * len(positional)
+        f = _concrete(f, example)
     t = _transform(f, tuple(range(len(dispatch._params(f)[0]))) if kind == "vjp" else wrt, kind, "source")
     return t.stages(_example_kinds(f, args)).source(stage)
 
@@ -276,4 +605,15 @@ def _compare(what: str, ad: np.ndarray, fd: np.ndarray, rtol: float, atol: float
         )
 
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "check_grad"]
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "derivative",
+    "jacobian",
+    "hessian",
+    "hvp",
+    "source",
+    "check_grad",
+]

@@ -59,6 +59,7 @@ class Compiled:
             user_cells[n] if n in user_cells else codegen._cell(self.cells[n]) for n in self.code.co_freevars
         )
         out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
+        out.__qualname__ = self.code.co_name
         out.__kwdefaults__ = fn.__kwdefaults__
         out.__doc__ = self.stages.final.doc
         out.__module__ = fn.__module__
@@ -248,6 +249,9 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
     text = stages.source("final")
     cells = cells_needed(stages)
     user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for name in set(cells) & set(user_cells):  # generated code read again: np is np
+        if _cell_value(user_cells[name]) is cells[name]:
+            del cells[name]
     clash = set(cells) & set(user_cells)
     if clash:  # cannot happen: aliases avoid the user's names
         raise UnsupportedSyntaxError(f"internal name clash on {sorted(clash)}")
@@ -256,6 +260,13 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
     )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
     return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn))
+
+
+def _cell_value(cell: types.CellType) -> object:
+    try:
+        return cell.cell_contents
+    except ValueError:  # empty
+        return None
 
 
 def _callees(fn: Callable) -> tuple[tuple[str, object], ...]:
@@ -311,3 +322,21 @@ def vjp_cell(fn: Callable, kinds: dict[str, Kind]) -> tuple[types.CellType, Kind
         out = expr_kind(ret.value, lambda n: compiled.stages.kinds.get(n, UNKNOWN))
         _vjp_cells[key] = (cell, out)
         return cell, out
+
+
+_jvp_cells: dict[tuple, types.CellType] = {}
+
+
+def jvp_cell(fn: Callable, kinds: dict[str, Kind]) -> types.CellType:
+    """A cell holding ``fn``'s jvp for these argument kinds (filled once compiled; a
+    recursive function's jvp calls itself through it)."""
+    positional, keyword, _ = _params(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    with _lock:
+        if key in _jvp_cells:
+            return _jvp_cells[key]
+        cell = _jvp_cells[key] = types.CellType()
+        request = Request("jvp", tuple(positional), False)
+        compiled = lookup_or_build(fn, request, {p: kinds[p] for p in positional + keyword})
+        cell.cell_contents = compiled.instantiate(fn)
+        return cell

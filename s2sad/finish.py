@@ -194,7 +194,8 @@ class Finish:
         if e.op is not AS_GRADIENT:
             return e.map(lambda a: self.hand_over(a, fresh))
         value, param = e.args
-        pk, vk = self.kind_of(param.id), expr_kind(value, self.kind_of)
+        pk = self.kind_of(param.id) if isinstance(param, Name) else expr_kind(param, self.kind_of)
+        vk = expr_kind(value, self.kind_of)
         if pk.is_pyscalar:
             if vk.type is float or isinstance(value, Const) and isinstance(value.value, float):
                 return value

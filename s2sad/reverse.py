@@ -339,6 +339,24 @@ class Reverse:
             if isinstance(base, Name) and base.id in self.active:
                 return self.contribute_at(base.id, index, g, stmt.origin, state, loop)
             return []
+        if value.op.form == "method" and value.op.symbol == "pop" and len(value.args) == 1:
+            xs = value.args[0]  # x = xs.pop(): x's adjoint goes back on the end of xs's
+            if not isinstance(xs, Name) and any(n in self.active for n in ir.names_in(xs)):
+                raise UnsupportedSyntaxError(
+                    "`.pop()` of a list display is not supported", loc, "Name the list first."
+                )
+            if not (isinstance(xs, Name) and xs.id in self.active):
+                return []
+            out: list[ir.Stmt] = []
+            if xs.id not in state and (loop is None or xs.id in loop.defs):
+                out.append(
+                    ir.Assign(Name(self.adjoint(xs.id)), self.zero(xs.id), origin=_adjoint(stmt.origin))
+                )
+            elif loop is not None and xs.id not in loop.defs:
+                loop.outer.add(xs.id)  # made (empty: every item popped) before the loop
+            state.add(xs.id)
+            push = Call(method_op("append"), (Name(self.adjoint(xs.id)), g))
+            return out + [ir.Effect(push, origin=_adjoint(stmt.origin))]
         if value.op.form in ("tuple", "list") and self.unpackable(value, state, loop):
             return [self.unpack(value, g, stmt.origin, state)]  # a_bar, b_bar = t_bar
         if value.op.form in ("tuple", "list", "dict"):  # (a, b): the adjoint's items go back to a and b
@@ -709,6 +727,10 @@ def reverse(
     transform = Reverse(fn, dict(kinds), active, request)
     derivative = _drop_unneeded_restores(transform.run())
     return derivative, {**kinds, **transform.kinds, **transform.adjoint_kinds}
+
+
+def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:
+    return ir.replace(origin, adjoint=True) if origin else None
 
 
 def _is_display(e: Expr) -> bool:

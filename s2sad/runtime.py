@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "broadcast_like",
     "unbroadcast",
     "unreduce",
     "expand_reduced",
@@ -136,6 +137,13 @@ def gradient_like(value, like):
     if isinstance(like, (tuple, list)):
         return type(like)(gradient_like(g, x) for g, x in zip(value, like))
     return value
+
+
+def broadcast_like(value, like):
+    """A tangent spread to ``like``'s shape (a number stays a number when ``like`` is one)."""
+    if np.ndim(like) == 0 and not isinstance(like, np.ndarray):
+        return value
+    return np.broadcast_to(value, np.shape(like))
 
 
 def zeros_of(x):

@@ -107,6 +107,7 @@ class Simplifier:
             body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
         body = self.blocks(body, _hoist_common)
+        body = self.blocks(body, _tangent_first)
         body = self.coalesce(body)
         return ir.replace(self.fn, body=body, temps=self.temps)
 
@@ -142,7 +143,7 @@ class Simplifier:
                 if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate):
                     continue
                 a, b = stmt.target.id, stmt.value.id
-                if not _versions_of_one(a, b) or a in params or {a, b} & self.results:
+                if not _versions_of_one(a, b) or a in params or {a, b} <= self.results:
                     continue
                 if b in params:  # the hand-over of gradients reads the argument itself
                     continue
@@ -155,7 +156,8 @@ class Simplifier:
                 span = stmts[j : i + 1]
                 if _read_counts(span)[b] != reads[b] or self.counts(span)[b] - (b in params) != writes[b]:
                     continue
-                return (a, b) if _version(a) > _version(b) else (b, a)
+                old, new = (a, b) if _version(a) > _version(b) else (b, a)
+                return (new, old) if old in self.results else (old, new)  # a result keeps its name
         return None
 
     def blocks(self, body: list[ir.Stmt], f: Callable[[list[ir.Stmt]], list[ir.Stmt]]) -> list[ir.Stmt]:
@@ -801,6 +803,25 @@ def _renamed_reads(stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
     return ir.with_blocks(new, lambda b: [_renamed_reads(x, mapping) for x in b])
 
 
+def _tangent_first(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``x_2 = e; x_2_dot = t``  ->  ``x_2_dot = t; x_2 = e`` when ``t`` does not read ``x_2``:
+    the tangent is updated before the value it reads from is overwritten, as by hand."""
+    out = list(stmts)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (
+            isinstance(a, ir.Assign)
+            and isinstance(b, ir.Assign)
+            and not a.accumulate
+            and not b.accumulate
+            and b.target.id == f"{a.target.id}_dot"
+            and a.target.id not in ir.names_in(b.value)
+            and b.target.id not in ir.names_in(a.value)
+        ):
+            out[i], out[i + 1] = b, a
+    return out
+
+
 def _split_unpacks(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     """``a, b = [e1, e2]``  ->  ``a = e1; b = e2`` (when no item reads a target)."""
     out: list[ir.Stmt] = []
@@ -846,6 +867,7 @@ def _hoist_common(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
 
 
 def _version(n: str) -> int:
+    n = n.removesuffix("_dot")
     head, _, tail = n.rpartition("_")
     return int(tail) if head and tail.isdigit() else 0
 
@@ -858,8 +880,10 @@ def _versions_of_one(a: str, b: str) -> bool:
     """``x`` and ``x_1``, ``x_1`` and ``x_2``: SSA versions of one variable of the user's."""
 
     def base(n: str) -> str:
+        suffix = "_dot" if n.endswith("_dot") else ""  # tangents: x_1_dot and x_2_dot
+        n = n.removesuffix(suffix)
         head, _, tail = n.rpartition("_")
-        return head if head and tail.isdigit() else n
+        return (head if head and tail.isdigit() else n) + suffix
 
     return a != b and base(a) == base(b) and not a.endswith("_bar")
 

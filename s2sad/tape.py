@@ -364,6 +364,8 @@ def _reversed_iteration(rev: Reverse, stmt: ir.For | ir.While, count: Name | Non
     if isinstance(stmt, ir.While):
         return [], [], Name(rev.pool.fresh("_")), Call(_builtin(builtins.range), (count,))
     it, target = stmt.iter, stmt.target
+    if _is(it, builtins.reversed) and _is(it.args[0], builtins.range) and count is None:
+        return [], [], target, it.args[0]  # the reverse of reversed(range(n)) is range(n)
     if _is(it, builtins.range):
         rng = Call(it.op, it.args, it.kwargs)
         if count is not None:

@@ -70,3 +70,23 @@ def check_reverse(f, args, wrt, tol=1e-5, rng=None):
             fd = central_difference(f, args, i)
             assert_close(g, fd, tol, f"grad wrt argument {i}")
             assert_gradient_type(g, args[i], f"grad wrt argument {i}")
+
+
+def check_forward(f, args, wrt, tol=1e-5, rng=None):
+    """jvp of f along a random tangent of each argument in ``wrt``, against central differences."""
+    rng = rng or np.random.default_rng(0)
+    expected_out = f(*args)
+    zeros = [np.zeros(np.shape(a)) if isinstance(a, np.ndarray) else 0.0 for a in args]
+    for i in wrt:
+        direction = (
+            rng.normal(size=np.shape(args[i])) if isinstance(args[i], np.ndarray) else float(rng.normal())
+        )
+        tangents = list(zeros)
+        tangents[i] = direction
+        out, tangent = s2sad.jvp(f, tuple(args), tuple(tangents))
+        assert_close(out, expected_out, 1e-12, "primal output of jvp")
+        fd = central_difference(f, args, i, direction=direction)
+        assert_close(tangent, fd, tol, f"jvp along argument {i}")
+        assert np.shape(tangent) == np.shape(expected_out), f"tangent shape {np.shape(tangent)}"
+        if type(expected_out) is float:
+            assert type(tangent) is float, f"tangent of a float output is {type(tangent).__name__}"

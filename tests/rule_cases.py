@@ -631,3 +631,8 @@ add(
 )
 add("untile(value, a, reps)", [case("untile(x, y, (1, 2))", x=A((2, 6)), y=A((2, 3)))])
 add("undiag(value, v, k=0)", [case("undiag(x, y, 1)", x=A((2,)), y=A((3, 3)))])
+add(
+    "broadcast_like(value, like)",
+    [case("broadcast_like(x, y) * y", x=S(), y=A((3,))), case("broadcast_like(x, y) * 2.0", x=S(), y=S())],
+)
+add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])

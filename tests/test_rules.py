@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from checks import check_reverse
+from checks import check_forward, check_reverse
 from conftest import make_function
 from rule_cases import CASES, A, S
 
@@ -27,6 +27,12 @@ def _rules():
 def test_every_rule_has_cases():
     missing = [r.pattern for r in _rules() if r.pattern not in CASES]
     assert not missing, f"rules without test cases: {missing}"
+
+
+def test_every_rule_has_both_directions():
+    """A derivative in one mode only is a gap in the other."""
+    one_way = [r.pattern for r in _rules() if set(r.vjp) != set(r.jvp)]
+    assert not one_way, f"rules with a VJP or a JVP missing for some parameter: {one_way}"
 
 
 def test_no_cases_for_unknown_rules():
@@ -55,6 +61,19 @@ def test_reverse(pattern, i, case):
             check_reverse(f, args, wrt, case.tol, rng)
         return
     check_reverse(f, args, wrt, case.tol, rng)
+
+
+@pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
+def test_forward(pattern, i, case):
+    rng = np.random.default_rng(i)
+    f = _function(case)
+    args = [spec.draw(rng) for spec in case.args.values()]
+    wrt = [j for j, spec in enumerate(case.args.values()) if isinstance(spec, (S, A))]
+    if case.error:
+        with pytest.raises(case.error):
+            check_forward(f, args, wrt, case.tol, rng)
+        return
+    check_forward(f, args, wrt, case.tol, rng)
 
 
 @pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])

@@ -85,6 +85,16 @@ linear("np.copy(a)", a="g", kind=same_as("a"))
 linear("x.copy()", x="g", kind=same_as("x"))
 
 
+def _popped(a: dict[str, Arg]) -> Kind:
+    from ..infer import element_kind
+
+    return element_kind(a["x"].kind)
+
+
+# A list's last item (a tape's): both modes handle it before the rule tables; this gives its kind.
+rule("x.pop()", vjp={}, jvp={}, kind=_popped)
+
+
 def _array_kind(a: dict[str, Arg]) -> Kind:
     """An array made from a number, an array, or a (nested) list of them."""
     k = a["a"].kind

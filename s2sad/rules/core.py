@@ -173,6 +173,7 @@ def _template_names(macros: bool = True) -> dict[str, object]:
     names: dict[str, object] = dict(vars(builtins))
     names.update(np=np, math=math)
     names.update({name: getattr(runtime, name) for name in runtime.__all__})
+    names["rt"] = runtime  # rt.unbroadcast: the run-time helper itself, where a macro has its name
     if macros:
         names.update(MACROS)
     return names
@@ -198,7 +199,17 @@ class TemplateBuilder(ExprBuilder):
 def parse_template(text: str, params: tuple[str, ...]) -> Expr:
     placeholders = {"g", "ans", *params, *(f"{p}_dot" for p in params)}
     node = gast.parse(text.strip(), mode="eval").body
-    return TemplateBuilder(placeholders).expr(node)
+    return _helpers_by_name(TemplateBuilder(placeholders).expr(node))
+
+
+def _helpers_by_name(e: Expr) -> Expr:
+    """``rt.unbroadcast(...)`` in a template is the run-time helper, printed ``unbroadcast(...)``."""
+    if not isinstance(e, Call):
+        return e
+    e = e.map(_helpers_by_name)
+    if e.op.form == "call" and e.op.symbol.startswith("rt."):
+        return Call(ir.call_op(e.op.fn, e.op.symbol[3:], True, canonical=True), e.args, e.kwargs)
+    return e
 
 
 def _parse_pattern(pattern: str) -> tuple[object, tuple[str, ...], dict[str, object]]:

@@ -19,10 +19,20 @@ def _expanded(a: dict[str, Arg]) -> Kind:
     return Kind(k.type, None, k.dtype) if k.type is not None else k
 
 
-linear("unbroadcast(value, shape)", value="np.broadcast_to(g, np.shape(value))", kind=shape_kind("shape"))
 linear(
+    "broadcast_like(value, like)", value="unbroadcast(g, value)", like=ZERO, kind=same_as("like", dtype="f+")
+)
+# The macros of the same names take a value to match, not a shape: the JVPs call the helpers.
+rule(
+    "unbroadcast(value, shape)",
+    vjp={"value": "np.broadcast_to(g, np.shape(value))"},
+    jvp={"value": "rt.unbroadcast(value_dot, shape)"},
+    kind=shape_kind("shape"),
+)
+rule(
     "unreduce(value, shape, axis=None, keepdims=False)",
-    value="np.sum(g, axis=axis, keepdims=keepdims)",
+    vjp={"value": "np.sum(g, axis=axis, keepdims=keepdims)"},
+    jvp={"value": "rt.unreduce(value_dot, shape, axis, keepdims)"},
     kind=shape_kind("shape"),
 )
 linear(
