@@ -74,6 +74,8 @@ def edges(stmts: list[ir.Stmt]) -> Iterator[tuple[str, set[str]]]:
             yield from _loop_targets(stmt.target, stmt.iter)
         elif isinstance(stmt, ir.Effect) and appends(stmt.value):
             yield stmt.value.args[0].id, set(ir.names_in(stmt.value.args[1]))
+        elif isinstance(stmt, ir.Effect) and adds_at(stmt.value):
+            yield stmt.value.args[0].id, set(ir.names_in(stmt.value.args[2]))
 
 
 def appends(e: Expr) -> bool:
@@ -83,6 +85,17 @@ def appends(e: Expr) -> bool:
         and e.op.form == "method"
         and e.op.symbol == "append"
         and len(e.args) == 2
+        and isinstance(e.args[0], Name)
+    )
+
+
+def adds_at(e: Expr) -> bool:
+    """``np.add.at(y, index, v)`` on an array the function holds."""
+    return (
+        isinstance(e, Call)
+        and e.op.form == "call"
+        and e.op.symbol == "np.add.at"
+        and len(e.args) == 3
         and isinstance(e.args[0], Name)
     )
 

@@ -385,6 +385,51 @@ def _gradient_function(f: Callable, names: tuple[str, ...], args: Sequence[Any],
     return t.specialise(dict(zip(positional, args)))
 
 
+_OVER_FORWARD: set[tuple] = set()  # functions whose gradient program calls itself (recursion)
+
+
+def _second_derivatives(f: Callable, names: tuple[str, ...], args: Sequence[Any], api: str) -> Callable:
+    """``directional(v, k)``: the derivative along the tangents ``v`` of the gradient with
+    respect to ``names[k]`` (a column of the Hessian, or a Hessian-vector product).
+
+    Forward mode over the generated gradient, as a rule. A gradient program of a
+    recursive function passes pullbacks around, which the forward transform does not
+    follow: there the second derivatives come from forward mode over forward mode, one
+    entry at a time."""
+    positional = _positional(f)
+    key = (getattr(_concrete(f, args), "__code__", None), names, tuple(kind_of(a) for a in args))
+    if key not in _OVER_FORWARD:
+        try:
+            g = _gradient_function(f, names, args, api)
+            jvp(g, tuple(args), tuple(_zero_tangents(args)))  # built now: may raise
+        except UnsupportedSyntaxError:
+            _OVER_FORWARD.add(key)
+        else:
+
+            def over_reverse(tangents: list, k: int) -> Any:
+                return jvp(g, tuple(args), tuple(tangents))[1][k]
+
+            return over_reverse
+    concrete = _concrete(f, args)
+    n = len(positional)
+    tangent_program = _transform(concrete, tuple(range(n)), "jvp", api).specialise(
+        dict(zip(positional, args))
+    )
+
+    def over_forward(tangents: list, k: int) -> Any:
+        i = positional.index(names[k])
+        columns = []
+        for e in _basis(args[i]):
+            unit = _zero_tangents(args)
+            unit[i] = e
+            # d/ds of (d/dt f(x + t e)) at x + s v: the mixed second derivative e' H v
+            _, (_, second) = jvp(tangent_program, (*args, *unit), (*tangents, *_zero_tangents(unit)))
+            columns.append(second)
+        return _assemble(columns, (), args[i]) if isinstance(args[i], np.ndarray) else float(columns[0])
+
+    return over_forward
+
+
 def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     """The Hessian of a scalar ``f``, by forward mode over the generated gradient.
 
@@ -399,7 +444,9 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     positional, _, _ = dispatch._params(f)
 
     def hess(*args: Any) -> Any:
-        g = _gradient_function(f, names, args, "hessian")
+        for name in names:
+            _check_array_like(args[positional.index(name)], f"hessian: `{name}`")
+        directional = _second_derivatives(f, names, args, "hessian")
         blocks = []
         for a in names:
             row = []
@@ -409,8 +456,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
                 columns = []
                 for e in _basis(args[j]):
                     tangents[j] = e
-                    _, dgrads = jvp(g, tuple(args), tuple(tangents))
-                    columns.append(dgrads[names.index(a)])
+                    columns.append(directional(tangents, names.index(a)))
                 row.append(_assemble(columns, np.shape(args[positional.index(a)]), args[j]))
             blocks.append(tuple(row))
         return blocks[0][0] if single else tuple(blocks)
@@ -440,12 +486,14 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
         vs = (v,) if single else tuple(v)
         if len(vs) != len(names):
             raise ValueError(f"hvp: v must be a tuple of {len(names)} directions, one per wrt parameter")
-        g = _gradient_function(f, names, args, "hvp")
+        for name in names:
+            _check_array_like(args[positional.index(name)], f"hvp: `{name}`")
+        directional = _second_derivatives(f, names, args, "hvp")
         tangents = _zero_tangents(args)
         for name, direction in zip(names, vs):
             tangents[positional.index(name)] = direction
-        _, dgrads = jvp(g, tuple(args), tuple(tangents))
-        return dgrads[0] if single else tuple(dgrads)
+        products = tuple(directional(tangents, k) for k in range(len(names)))
+        return products[0] if single else products
 
     product.__name__ = f"{getattr(f, '__name__', 'f')}_hvp"
     return product

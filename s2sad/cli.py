@@ -20,6 +20,8 @@ examples:
   s2sad examples/quickstart.py:f                 the gradient of f, as it runs
   s2sad examples/quickstart.py:baydin --wrt x1,x2 --stage raw
                                                  before simplification
+  s2sad examples/quickstart.py:baydin --wrt x1,x2 --mode forward
+                                                 the tangent program (forward mode)
   s2sad model.py:loss --args "np.ones((3, 4))" 2.0
                                                  specialised for an array and a float
 """
@@ -33,7 +35,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("target", metavar="FILE.py:FUNC", help="the file and the name of the function in it")
-    p.add_argument("--mode", default="reverse", choices=["reverse"], help="reverse mode (the default)")
+    p.add_argument(
+        "--mode",
+        default="reverse",
+        choices=["reverse", "forward"],
+        help="reverse mode: the gradient (the default); forward mode: the tangent program",
+    )
     p.add_argument("--wrt", default=None, help="parameters to differentiate, by name or position: x,y or 0,1")
     p.add_argument(
         "--stage",

@@ -375,7 +375,7 @@ def _builtin(fn) -> ir.Op:
 
 
 def _is_add_at(e: Expr) -> bool:
-    return isinstance(e, Call) and e.op.form == "call" and e.op.fn is np.add.at
+    return isinstance(e, Call) and e.op.form == "call" and e.op.symbol == "np.add.at"
 
 
 def _missing(op: ir.Op, loc: Location | None) -> MissingRuleError:

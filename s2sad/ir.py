@@ -105,12 +105,13 @@ APPLY = Op("apply", "apply", "()", lambda f, *a: f(*a), pure=False)  # f(*args) 
 AND = _op("and_then", "boolop", "and", lambda a, b: a and b)  # evaluates b only if a is true
 OR = _op("or_else", "boolop", "or", lambda a, b: a or b)
 
-_CALL_OPS: dict[tuple[int, str], Op] = {}
+_CALL_OPS: dict[tuple[int, str, bool, bool], Op] = {}
 
 
 def call_op(fn: Callable | None, path: str, pure: bool = True, canonical: bool = False) -> Op:
-    """The op that calls ``fn``, printed as ``path(...)``; one op per pair."""
-    key = (id(fn), path)
+    """The op that calls ``fn``, printed as ``path(...)``; one op per function, spelling,
+    purity and canonicity."""
+    key = (id(fn), path, pure, canonical)
     op = _CALL_OPS.get(key)
     if op is None:
         op = _CALL_OPS[key] = Op(path, "call", path, fn, pure, canonical)

@@ -127,7 +127,7 @@ _IMPURE = {
 
 def is_pure(fn: object, path: str) -> bool:
     """Whether a call may be reordered or dropped when its result is unused."""
-    if path.startswith("np.random") or fn in _IMPURE:
+    if path.startswith("np.random") or fn in _IMPURE or path.endswith(".at"):  # np.add.at changes its array
         return False
     return canonical_path(fn) is not None or path.startswith(("np.", "math."))
 
@@ -335,6 +335,8 @@ class ExprBuilder:
             except AttributeError:
                 raise self.error(node, f"module `{base.path}` has no attribute `{node.attr}`") from None
             return self.wrap(obj, f"{base.path}.{node.attr}", base.canonical)
+        if isinstance(base, Function) and isinstance(base.fn, np.ufunc) and node.attr == "at":
+            return Function(getattr(base.fn, node.attr), f"{base.path}.at", base.canonical)  # np.add.at
         if isinstance(base, Function):
             raise self.error(node, f"the attribute `{_text(node)}` of a function is not supported")
         return Call(attr_op(node.attr), (base,))
@@ -913,7 +915,8 @@ class Lowering(ExprBuilder):
                     for a in node.args
                 )
                 kwargs = tuple((k.arg, self.atom(self.expr(k.value))) for k in node.keywords)
-                op = ir.call_op(callee.fn, callee.path, True, canonical=callee.canonical)
+                pure = callee.fn is builtins.range  # zip, enumerate, reversed: used up once iterated
+                op = ir.call_op(callee.fn, callee.path, pure, canonical=callee.canonical)
                 return Call(op, args, kwargs)
         value = self.atom(self.expr(node))
         if isinstance(value, Call):  # for v in (a, b): a sequence with a name, to index in reverse

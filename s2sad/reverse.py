@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import ir
-from .activity import appends
+from .activity import adds_at, appends
 from .errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 from .ir import Call, Const, Expr, Name
 from .kinds import FLOAT, UNKNOWN, Kind
@@ -116,6 +116,9 @@ class Reverse:
         self.extra_cells: dict[str, object] = {}  # vjps of recursive functions, by name
         self.temps: set[str] = set()
         self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
+        self.mutated |= {
+            s.value.args[0].id for s in ir.walk(fn.body) if isinstance(s, ir.Effect) and adds_at(s.value)
+        }
         self.mutated |= {
             s.value.args[0].id for s in ir.walk(fn.body) if isinstance(s, ir.Effect) and appends(s.value)
         }
@@ -302,7 +305,20 @@ class Reverse:
             return reverse_loop(self, stmt, state, loop)
         if isinstance(stmt, ir.Effect) and appends(stmt.value):
             return [stmt], self.append(stmt, state, loop)
+        if isinstance(stmt, ir.Effect) and adds_at(stmt.value):
+            return [stmt], self.add_at(stmt, state, loop)
         return [stmt], []  # print(...), assert, break: nothing flows back
+
+    def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``np.add.at(y, index, v)``: v's adjoint is ``y_bar[index]`` (each slot as often as it
+        was added to); y's adjoint passes through unchanged."""
+        y, index, v = stmt.value.args
+        self.check_owned(ir.SetItem(y, index, v, accumulate=True, origin=stmt.origin))
+        if not (y.id in state and y.id in self.active and isinstance(v, Name) and v.id in self.active):
+            return []
+        part = Call(ir.GETITEM, (Name(self.bar[y.id]), index))
+        taken = instantiate(_UNBROADCAST, {"g": part, "x": v}, self.kind_of)
+        return self.contribute(v.id, taken, stmt.origin, state, loop)
 
     def append(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
         """``xs.append(v)``: the last item of ``xs_bar`` is ``v``'s adjoint (appends undo in order)."""
@@ -800,6 +816,9 @@ def _check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
                 shares.setdefault(base, set()).add(stmt.target.id)
                 shares.setdefault(stmt.target.id, set()).add(base)
     changes = [(s, s.target.id) for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)]
+    changes += [
+        (s, s.value.args[0].id) for s in ir.walk(fn.body) if isinstance(s, ir.Effect) and adds_at(s.value)
+    ]
     for s in ir.walk(fn.body):
         before = getattr(s, "in_place", None)  # y += v: the array before
         if before is not None and not kinds.get(before, UNKNOWN).is_scalar:

@@ -109,6 +109,7 @@ class Simplifier:
         body = self.blocks(body, _hoist_common)
         body = self.blocks(body, _tangent_first)
         body = self.coalesce(body)
+        body = self.blocks(body, _tangent_first)  # pairs that coalescing brought together
         return ir.replace(self.fn, body=body, temps=self.temps)
 
     # out of SSA ---------------------------------------------------------------------
@@ -130,7 +131,11 @@ class Simplifier:
                 self.kinds[new] = self.kinds[new].join(self.kinds[old])
             mapping = {old: new}
             names = {n for st in ir.walk(body) for n in set(st.reads()) | _all_writes(st)}
-            if f"{old}_bar" in names and f"{new}_bar" not in names and f"{old}_bar" not in self.results:
+            if (
+                f"{old}_bar" in names
+                and f"{new}_bar" not in names | params
+                and f"{old}_bar" not in self.results
+            ):
                 mapping[f"{old}_bar"] = f"{new}_bar"  # the adjoint follows its variable's name
             body = _rename_all(body, mapping)
         return body
@@ -583,6 +588,7 @@ class Simplifier:
     # folding temporaries back ----------------------------------------------------
     def inline(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """Fold temporaries that are read once into the statement that reads them."""
+        self.viewers = _viewers(body)
         counts = self.counts(body)
         reads: Counter = Counter()
         for stmt in ir.walk(body):
@@ -678,6 +684,8 @@ class Simplifier:
             return False
         between = stmts[i + 1 : j]
         written = {w for s in between for w in _all_writes(s)}
+        for w in list(written):  # y[1:] = ... changes what the views of y read
+            written |= self.viewers.get(w, set())
         if written & set(ir.names_in(value)):
             return False
         if not _pure(value) and any(not _pure(v) for s in between for v in _values(s)):
@@ -921,7 +929,8 @@ def _rename_all(stmts: list[ir.Stmt], mapping: dict[str, str]) -> list[ir.Stmt]:
                     setattr(new, marker, getattr(marked, marker))
         if isinstance(new, ir.Def):
             f = new.function
-            return ir.Def(ir.replace(f, body=block(f.body)), origin=new.origin)
+            fparams = [ir.replace(p, name=mapping.get(p.name, p.name)) for p in f.params]
+            return ir.Def(ir.replace(f, params=fparams, body=block(f.body)), origin=new.origin)
         return ir.with_blocks(new, block)
 
     def block(b: list[ir.Stmt]) -> list[ir.Stmt]:
@@ -1022,6 +1031,12 @@ def _worth_naming(e: Expr) -> bool:
         return False
     if e.op.form == "call" and e.op.fn is range:  # range(len(xs)) reads best where it is used
         return False
+    if (
+        e.op.form == "binary"
+        and all(isinstance(a, (Name, Const)) for a in e.args)
+        and any(isinstance(a, Const) for a in e.args)
+    ):
+        return False  # 2 * x: as cheap to write twice as to name
     return ir.count_nodes(e) >= 3
 
 

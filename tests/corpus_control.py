@@ -658,6 +658,12 @@ def masked_update(x):
     return np.sum(y * x)
 
 
+def scatter_add(v, w):
+    y = np.zeros(4)
+    np.add.at(y, np.array([0, 2, 2, 3]), v * w)
+    return np.sum(np.sin(y) * y)
+
+
 def column_loop(X):
     total = 0.0
     for j in range(X.shape[1]):
@@ -776,4 +782,5 @@ CASES = {
     integer_labels: ((rng.normal(size=(3, 3)), X6x3, np.array([0, 2, 1, 1, 0, 2])), (0, 1), AG),
     masked_update: ((rng.normal(size=5),), (0,), FD),
     column_loop: ((rng.normal(size=(3, 4)),), (0,), AG),
+    scatter_add: ((rng.normal(size=4), 1.5), (0, 1), FD),
 }

@@ -44,3 +44,10 @@ def test_python_dash_m(in_root):
         [sys.executable, "-m", "s2sad", "examples/quickstart.py:f"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "x_bar = 2.0 + 6.0 * x + 4 * x ** 3" in out.stdout
+
+
+def test_forward_mode(in_root, capsys):
+    assert main(["examples/quickstart.py:baydin", "--wrt", "x1,x2", "--mode", "forward"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("def baydin_jvp(x1, x2, x1_dot, x2_dot):")
+    assert "Forward mode" in out and "x1_dot / x1" in out
