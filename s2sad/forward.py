@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import builtins
 
-import numpy as np
-
 from . import ir
 from .activity import appends
 from .errors import Location, MissingRuleError, UnsupportedSyntaxError
