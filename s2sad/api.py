@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -580,21 +581,39 @@ def source(
         return x + x
     <BLANKLINE>
     """
-    kinds = {"reverse": ("grad", "value_and_grad", "vjp"), "forward": ("jvp", "derivative")}
-    if mode not in kinds:
-        raise ValueError(f"source: mode must be 'reverse' or 'forward', got {mode!r}")
     if stage not in ("final", "raw", "ssa"):
         raise ValueError(f"source: stage must be 'final', 'raw' or 'ssa', got {stage!r}")
+    return program(f, mode, wrt, args, kind, "source").stages.source(stage)
+
+
+@dataclass
+class Program:
+    """What ``source`` prints, with what it came from: the function transformed (generated
+    code itself for a function s2sad returned), its stages, and the compiled derivative."""
+
+    fn: Callable
+    stages: Any
+    compiled: Callable
+    values: dict[str, Any]
+
+
+def program(
+    f: Callable, mode: str, wrt: Wrt, args: Sequence[Any] | None, kind: str | None, api: str
+) -> Program:
+    kinds = {"reverse": ("grad", "value_and_grad", "vjp"), "forward": ("jvp", "derivative")}
+    if mode not in kinds:
+        raise ValueError(f"{api}: mode must be 'reverse' or 'forward', got {mode!r}")
     kind = kind or kinds[mode][0]
     if kind not in kinds[mode]:
         allowed = ", ".join(repr(k) for k in kinds[mode])
-        raise ValueError(f"source: kind must be one of {allowed} in {mode} mode, got {kind!r}")
+        raise ValueError(f"{api}: kind must be one of {allowed} in {mode} mode, got {kind!r}")
     if _ours(f):  # the code a function s2sad returned runs for these arguments
         positional = _positional(f)
         example = list(args) if args is not None else [1.0] * len(positional)
         f = _concrete(f, example)
-    t = _transform(f, tuple(range(len(dispatch._params(f)[0]))) if kind == "vjp" else wrt, kind, "source")
-    return t.stages(_example_kinds(f, args)).source(stage)
+    t = _transform(f, tuple(range(len(dispatch._params(f)[0]))) if kind == "vjp" else wrt, kind, api)
+    values = _example_kinds(f, args)
+    return Program(f, t.stages(values), t.specialise(values), values)
 
 
 def check_grad(f: Callable, *args: Any, wrt: Wrt = 0, rtol: float = 1e-5, atol: float = 1e-7) -> None:
