@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
         "--wrt",
         default=None,
         metavar="NAMES",
-        help="parameters to differentiate, by name or position: --wrt x1,x2 or --wrt 0,1 (default: the first)",
+        help="parameters to differentiate, by name or position: --wrt x1,x2 or --wrt 0,1 "
+        "(default: the first)",
     )
     p.add_argument(
         "--stage",

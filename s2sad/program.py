@@ -22,8 +22,8 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import math
 import linecache
+import math
 import types
 from collections.abc import Callable
 
