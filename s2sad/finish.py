@@ -100,6 +100,8 @@ class Finish:
             known = self.kinds.get(name)
             if k.type is None and known is not None and not stmt.accumulate:
                 k = known  # a value popped from a tape has the kind it was pushed with
+            if k.type is list and k.elem is None and not k.items and known is not None and known.type is list:
+                k = known  # a list that appends fill: inference saw what goes in
             self.kinds[name] = known.join(k) if stmt.accumulate and known is not None else k
             if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
                 stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)

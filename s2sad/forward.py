@@ -86,6 +86,8 @@ class Forward:
                     return None
                 items = tuple((k, p if p is not None else self.zero(v)) for (k, v), p in zip(e.kwargs, parts))
                 return Call(e.op, (), items)
+            if not e.args:
+                return Call(e.op, ())  # xs = []: its tangents start as an empty list too
             parts = [self.tangent_of(a) for a in e.args]
             if all(p is None for p in parts):
                 return None

@@ -155,6 +155,9 @@ def dtype_category(dtype: np.dtype) -> str:
     return k if k in _DTYPES else "o"
 
 
+_LIST_ITEMS = 32  # longer lists are data: one kind for every element
+
+
 def kind_of(value: object) -> Kind:
     """The kind of a run-time value."""
     t = type(value)
@@ -175,10 +178,13 @@ def kind_of(value: object) -> Kind:
     if t is tuple:
         return Kind(tuple, None, "o", items=tuple(kind_of(v) for v in value))
     if t is list:
+        kinds = [kind_of(v) for v in value]
         elem = None
-        for v in value:
-            k = kind_of(v)
+        for k in kinds:
             elem = k if elem is None else elem.join(k)
+        if len(kinds) <= _LIST_ITEMS and any(k != kinds[0] for k in kinds):
+            # a short list of different things (a network's parameters): item by item
+            return Kind(list, None, "o", items=tuple(kinds), elem=elem)
         return Kind(list, None, "o", elem=elem)
     if t is dict and all(type(k) is str for k in value):
         return Kind(dict, None, "o", items=tuple(kind_of(v) for v in value.values()), keys=tuple(value))
@@ -210,6 +216,10 @@ def guard(name: str, kind: Kind, type_expr) -> str:
     if t is dict and kind.keys is not None:
         parts = [f"type({name}) is dict", f"tuple({name}) == {kind.keys!r}"]
         parts += [guard(f"{name}[{k!r}]", v, type_expr) for k, v in zip(kind.keys, kind.items)]
+        return " and ".join(parts)
+    if t is list and kind.items is not None:
+        parts = [f"type({name}) is list", f"len({name}) == {len(kind.items)}"]
+        parts += [guard(f"{name}[{i}]", k, type_expr) for i, k in enumerate(kind.items)]
         return " and ".join(parts)
     if t is list:
         # the first element stands for the others (checking every one would cost a loop a call)

@@ -117,7 +117,11 @@ def _as_array(k: Kind) -> Kind | None:
 
 # np.array([a, b]): each item gets its element of the cotangent
 linear("np.asarray(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
-linear("np.array(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
+linear(
+    "np.array(a, dtype=None)",
+    a="list(g) if is_list_variable(a) else g if is_sequence(a) else unbroadcast(g, a)",
+    kind=_array_kind,
+)
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
 linear(
     "x.astype(dtype)",

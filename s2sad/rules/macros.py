@@ -206,3 +206,15 @@ def is_sequence(ctx: Context, x: Expr) -> Expr:
         ir.call_op(isinstance, "isinstance", True, canonical=True),
         (x, Call(ir.TUPLE, (ir.Ref("list", list, canonical=True), ir.Ref("tuple", tuple, canonical=True)))),
     )
+
+
+@macro
+def is_list_variable(ctx: Context, x: Expr) -> Expr:
+    """Whether ``x`` is a list held by a name (not a display): its adjoint is a list too,
+    which the adjoints of its ``append`` calls pop from."""
+    k = ctx.kind(x)
+    if isinstance(x, Call):
+        return Const(False)
+    if k.type is not None:
+        return Const(k.type is list)
+    return Call(ir.call_op(isinstance, "isinstance", True, canonical=True), (x, ir.Ref("list", list, canonical=True)))
