@@ -217,4 +217,5 @@ def is_list_variable(ctx: Context, x: Expr) -> Expr:
         return Const(False)
     if k.type is not None:
         return Const(k.type is list)
-    return Call(ir.call_op(isinstance, "isinstance", True, canonical=True), (x, ir.Ref("list", list, canonical=True)))
+    test = ir.call_op(isinstance, "isinstance", True, canonical=True)
+    return Call(test, (x, ir.Ref("list", list, canonical=True)))
