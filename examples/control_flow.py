@@ -55,6 +55,31 @@ def rnn(W, U, h, xs):
     return np.sum(h**2)
 
 
+def power(x, n):
+    """A recursive helper: s2sad calls its generated vjp, which calls itself."""
+    if n == 0:
+        return 1.0
+    return x * power(x, n - 1)
+
+
+def polynomial(x):
+    return power(x, 3) + 2.0 * power(x, 2)
+
+
+def dense(params, x):
+    """Parameters in a dict: the gradient is a dict with the same keys."""
+    return np.sum(np.tanh(x @ params["W"] + params["b"]) ** 2)
+
+
+def running_sum(x):
+    """Assignment into an array the function makes."""
+    out = np.zeros(x.shape[0])
+    out[0] = x[0]
+    for i in range(1, x.shape[0]):
+        out[i] = out[i - 1] + x[i]
+    return np.sum(out**2)
+
+
 if __name__ == "__main__":
     print(s2sad.source(logistic, wrt=(0, 1), args=(0.2, 3.5, 10)))
     print(s2sad.source(piecewise))

@@ -5,6 +5,8 @@ Run it with ``python examples/quickstart.py``.
 
 import math
 
+import numpy as np
+
 import s2sad
 
 
@@ -16,6 +18,11 @@ def baydin(x1, x2):
     """The running example of Baydin et al. (2018), "Automatic differentiation
     in machine learning: a survey"."""
     return math.log(x1) + x1 * x2 - math.sin(x2)
+
+
+def least_squares(w, X, y):
+    """The mean squared error of a linear model."""
+    return np.mean((X @ w - y) ** 2)
 
 
 if __name__ == "__main__":

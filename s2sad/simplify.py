@@ -375,7 +375,7 @@ class Simplifier:
 
     # dead code ------------------------------------------------------------------
     def live_code(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
-        self.viewers = _viewers(body)
+        self.viewers = _viewers(body, self.kinds)
         return self.dce(body, set())[0]
 
     def dce(self, stmts: list[ir.Stmt], live_out: set[str]) -> tuple[list[ir.Stmt], set[str]]:
@@ -588,7 +588,7 @@ class Simplifier:
     # folding temporaries back ----------------------------------------------------
     def inline(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """Fold temporaries that are read once into the statement that reads them."""
-        self.viewers = _viewers(body)
+        self.viewers = _viewers(body, self.kinds)
         counts = self.counts(body)
         reads: Counter = Counter()
         for stmt in ir.walk(body):
@@ -763,13 +763,16 @@ def _touches(e: Expr, names: set[str]) -> bool:
     return bool(set(ir.names_in(e)) & names)
 
 
-def _viewers(body: list[ir.Stmt]) -> dict[str, set[str]]:
-    """For each array, the names that may be views of it (``v = y[1:]``, ``w = v.T``)."""
+def _viewers(body: list[ir.Stmt], kinds: dict[str, Kind] | None = None) -> dict[str, set[str]]:
+    """For each array, the names that may be views of it (``v = y[1:]``, ``w = v.T``);
+    a number read from an array (``y[0]``) is a copy."""
     from .reverse import _view_of
 
     base: dict[str, str] = {}
     for stmt in ir.walk(body):
         if isinstance(stmt, ir.Assign) and _view_of(stmt.value) is not None:
+            if kinds is not None and kinds.get(stmt.target.id, UNKNOWN).is_scalar:
+                continue
             base[stmt.target.id] = _view_of(stmt.value)
     out: dict[str, set[str]] = {}
     for view in base:

@@ -219,9 +219,3 @@ def test_dict_display_inside():
         (2.0 + 2.0 * math.cos(1.0), 1.0 + math.sin(1.0))
     )
     assert "d_bar" not in s2sad.source(f, args=(1.0, 2.0))  # the items are read directly
-
-
-def test_readme_shows_the_generated_loop(in_root):
-    readme = open("README.md").read()
-    block = readme.split("## Loops, and the tape", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    assert block in s2sad.source(cf.logistic, wrt=(0, 1), args=(0.2, 3.5, 10))

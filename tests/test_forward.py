@@ -271,9 +271,3 @@ def test_derivative_source_has_no_tangent_parameters():
     text = s2sad.source(f, mode="forward", kind="derivative")
     assert text.startswith("def f_derivative(x):")
     assert "x_dot" not in text.split("\n", 1)[1].split('"""', 2)[2]  # the seed folds away
-
-
-def test_readme_shows_the_forward_program(in_root):
-    readme = open("README.md").read()
-    block = readme.split("## Forward mode and second derivatives", 1)[1].split("```python\n", 1)[1]
-    assert block.split("```", 1)[0] in s2sad.source(f, mode="forward")
