@@ -1,5 +1,7 @@
 """What s2sad says about code it does not handle."""
 
+import os
+
 import s2sad
 
 
@@ -13,4 +15,4 @@ def clipped(x):
 try:
     s2sad.grad(clipped)(2.0)
 except s2sad.UnsupportedSyntaxError as error:
-    print(error)
+    print(str(error).replace(os.getcwd() + os.sep, ""))  # the path relative to where you are
