@@ -1,0 +1,483 @@
+"""Time s2sad's gradients against gradients written by hand, autograd, JAX and PyTorch.
+
+    python benchmarks/run.py            # every benchmark, about ten minutes
+    python benchmarks/run.py --quick    # a smoke test in under a minute: short rounds, no JAX
+    python benchmarks/run.py --only scalar,rnn --systems hand,s2sad
+
+Each benchmark runs in its own process with one thread for every library (BLAS,
+XLA, PyTorch). In that process every system's gradient is first checked against
+the hand-written one, then all systems are timed round-robin: each round times a
+batch of calls of each system in turn, so a slow spell of the machine hits them
+all alike; a system's time is the median over rounds. Peers that are not
+installed (``pip install -e ".[bench]"``) are skipped with a note.
+
+Writes ``results.json``, ``results.md`` and ``results.png`` to ``--out``
+(default ``benchmarks/results``); ``--docs`` also puts the table and the plot
+into ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "JAX_PLATFORMS": "cpu",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+}
+SYSTEMS = [
+    "primal",
+    "hand",
+    "s2sad",
+    "s2sad (no dispatch)",
+    "s2sad forward",
+    "autograd",
+    "jax",
+    "jax.jit",
+    "torch",
+]
+PEERS = ["autograd", "jax", "jax.jit", "torch"]
+
+
+# ======================================================================================
+# The worker: one benchmark, in a process of its own
+# ======================================================================================
+
+
+def leaves(value) -> np.ndarray:  # noqa: F821 - numpy is imported in the worker
+    """Every number in a (nested tuple of) float, array, JAX array or tensor, as one vector."""
+    import numpy as np
+
+    if isinstance(value, (tuple, list)):
+        return np.concatenate([leaves(v) for v in value]) if value else np.zeros(0)
+    if hasattr(value, "detach"):
+        value = value.detach().numpy()
+    return np.ravel(np.asarray(value, dtype=float))
+
+
+class Peer:
+    """How one system computes the benchmark's derivative: ``setup`` returns the
+    function to time and the arguments to call it with."""
+
+    def __init__(self, case, args):
+        self.case, self.args = case, args
+        self.single = len(case.wrt) == 1
+
+    @property
+    def wrt(self):
+        return self.case.wrt[0] if self.single else self.case.wrt
+
+
+def setup_s2sad(case, args):
+    import math
+
+    import numpy as np
+
+    import s2sad
+
+    f = case.make(np, math)
+    if case.kind == "hessian":
+        return s2sad.hessian(f, wrt=Peer(case, args).wrt), args
+    return s2sad.grad(f, wrt=Peer(case, args).wrt), args
+
+
+def setup_autograd(case, args):
+    import autograd
+    import autograd.numpy as anp
+
+    f = case.make(anp, anp)
+    p = Peer(case, args)
+    if case.kind == "hessian":
+        if p.single:
+            return autograd.hessian(f, p.wrt), args
+        # autograd's Hessian takes one argument: pack the numbers into a vector
+        packed = autograd.hessian(lambda v: f(*v))
+        import numpy as np
+
+        return (lambda *xs: packed(np.array(xs))), args
+    return autograd.grad(f, p.wrt), args
+
+
+def setup_jax(case, args, jit: bool):
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    f = case.make(jnp, jnp)
+    p = Peer(case, args)
+    g = (jax.hessian if case.kind == "hessian" else jax.grad)(f, argnums=p.wrt)
+    if jit:
+        g = jax.jit(g)
+    converted = tuple(jnp.asarray(a) if hasattr(a, "shape") else a for a in args)
+
+    def blocking(*xs):
+        return jax.block_until_ready(g(*xs))
+
+    return blocking, converted
+
+
+def setup_torch(case, args):
+    import torch
+
+    torch.set_num_threads(1)
+    f = case.make(torch, torch)
+    p = Peer(case, args)
+    converted = tuple(
+        torch.tensor(a, dtype=torch.float64, requires_grad=i in case.wrt and case.kind == "grad")
+        if hasattr(a, "shape") or i in case.wrt
+        else a
+        for i, a in enumerate(args)
+    )
+    if case.kind == "hessian":
+        from torch.autograd.functional import hessian
+
+        def torch_hessian(*xs):
+            return hessian(f, xs[0] if p.single else tuple(xs[i] for i in case.wrt))
+
+        return torch_hessian, converted
+
+    def torch_grad(*xs):
+        out = torch.autograd.grad(f(*xs), [xs[i] for i in case.wrt])
+        return out[0] if p.single else out
+
+    return torch_grad, converted
+
+
+def worker(name: str, quick: bool, systems: list[str]) -> dict:
+    import math
+
+    import numpy as np
+
+    sys.path.insert(0, str(HERE))
+    from cases import BY_NAME
+
+    case = BY_NAME[name]
+    result: dict = {
+        "name": name,
+        "title": case.title,
+        "kind": case.kind,
+        "target": case.target,
+        "systems": {},
+    }
+    out = result["systems"]
+
+    # s2sad's one-time start-up (the first transform in a process), measured on another function
+    t0 = time.perf_counter()
+    import s2sad
+
+    result["s2sad_import_ms"] = (time.perf_counter() - t0) * 1e3
+    t0 = time.perf_counter()
+    s2sad.grad(lambda u: u * u + 1.0)(2.0)
+    result["s2sad_startup_ms"] = (time.perf_counter() - t0) * 1e3
+
+    args = case.inputs(np.random.default_rng(0))
+    reference = leaves(case.hand(*args))
+    timed: dict[str, tuple] = {}
+
+    def add(system, make):
+        if system not in systems:
+            return
+        try:
+            t0 = time.perf_counter()
+            fn, xs = make()
+            t1 = time.perf_counter()
+            value = fn(*xs)
+            t2 = time.perf_counter()
+        except ImportError as e:
+            out[system] = {"skipped": f"not installed ({e.name})"}
+            return
+        except Exception as e:  # a peer that cannot run this benchmark is reported, not fatal
+            out[system] = {"skipped": f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"}
+            return
+        entry = {"first_call_ms": (t2 - t0) * 1e3, "setup_ms": (t1 - t0) * 1e3}
+        if system != "primal":
+            got = leaves(value)
+            error = float(np.max(np.abs(got - reference)) / max(1.0, float(np.max(np.abs(reference)))))
+            entry["max_error"] = error
+            if got.shape != reference.shape or not error < 1e-8:
+                entry["skipped"] = f"wrong result (relative error {error:.2e})"
+                out[system] = entry
+                return
+        out[system] = entry
+        timed[system] = (fn, xs)
+
+    f = case.make(np, math)
+    add("primal", lambda: (f, args))
+    add("hand", lambda: (case.hand, args))
+    add("s2sad", lambda: setup_s2sad(case, args))
+    if "s2sad" in timed and case.kind == "grad":
+        dispatcher = timed["s2sad"][0]
+        (_, direct), *_ = dispatcher.__s2sad__.slots
+        add("s2sad (no dispatch)", lambda: (direct, args))
+    if case.kind == "grad" and len(case.wrt) == 1 and isinstance(args[case.wrt[0]], float):
+        # one float in: forward mode (``derivative``) needs no tape, like the hand-written code
+        add("s2sad forward", lambda: (s2sad.derivative(f, wrt=case.wrt[0]), args))
+    add("autograd", lambda: setup_autograd(case, args))
+    add("jax", lambda: setup_jax(case, args, jit=False))
+    add("jax.jit", lambda: setup_jax(case, args, jit=True))
+    add("torch", lambda: setup_torch(case, args))
+
+    # round-robin timing
+    batch_s = 0.002 if quick else 0.02
+    rounds = 5 if quick else 21
+    budget_s = 0.5 if quick else 6.0  # per system: a slow peer gets fewer rounds, never fewer than 3
+    timers, numbers, samples, plan = {}, {}, {}, {}
+    for system, (fn, xs) in timed.items():
+        names = [f"a{i}" for i in range(len(xs))]
+        scope = {"fn": fn, **dict(zip(names, xs))}
+        timers[system] = timeit.Timer(f"fn({', '.join(names)})", globals=scope)
+        n, t = 1, timers[system].timeit(1)
+        while t < batch_s / 4:  # calibrate on a quarter of a batch at least
+            n *= 4
+            t = timers[system].timeit(n)
+        once = t / n
+        numbers[system] = max(1, round(batch_s / once))
+        plan[system] = max(3, min(rounds, int(budget_s / max(once * numbers[system], 1e-9))))
+        samples[system] = []
+    for r in range(rounds):
+        for system in timed:
+            if r < plan[system]:
+                samples[system].append(timers[system].timeit(numbers[system]) / numbers[system])
+    for system in timed:
+        out[system]["us"] = statistics.median(samples[system]) * 1e6
+        out[system]["rounds"] = len(samples[system])
+    return result
+
+
+# ======================================================================================
+# The driver: one process per benchmark, then the report
+# ======================================================================================
+
+
+def versions() -> dict:
+    from importlib import metadata
+
+    found = {"python": platform.python_version()}
+    for package in ["s2sad", "numpy", "autograd", "jax", "jaxlib", "torch"]:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
+
+
+def run_one(name: str, quick: bool, systems: list[str]) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        cmd = [sys.executable, __file__, "--worker", name, "--systems", ",".join(systems), "--json", tmp.name]
+        if quick:
+            cmd.append("--quick")
+        env = {**os.environ, **ONE_THREAD}
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark {name} failed:\n{done.stderr}")
+        return json.loads(Path(tmp.name).read_text())
+
+
+def fmt_us(us: float) -> str:
+    if us >= 1e5:
+        return f"{us / 1e3:,.0f} ms"
+    if us >= 100:
+        return f"{us:,.0f}"
+    if us >= 10:
+        return f"{us:.1f}"
+    return f"{us:.2f}"
+
+
+def fmt_ratio(r: float) -> str:
+    return f"{r:,.0f}" if r >= 100 else f"{r:.1f}" if r >= 10 else f"{r:.2f}"
+
+
+def table(results: list[dict]) -> str:
+    """The report, as Markdown."""
+    lines = [
+        "| benchmark | hand-written µs | s2sad µs | s2sad / hand | target | met | s2sad / primal "
+        "| first call ms | dispatch µs |",
+        "|---|---:|---:|---:|---:|:-:|---:|---:|---:|",
+    ]
+    for res in results:
+        s = res["systems"]
+        hand, ours = s.get("hand", {}), s.get("s2sad", {})
+        if "us" not in hand or "us" not in ours:
+            lines.append(f"| {res['title']} | | | | | | | | {ours.get('skipped', '')} |")
+            continue
+        ratio = ours["us"] / hand["us"]
+        primal = f"{ours['us'] / s['primal']['us']:.1f}" if "us" in s.get("primal", {}) else ""
+        direct = s.get("s2sad (no dispatch)", {})
+        dispatch = f"{ours['us'] - direct['us']:+.2f}" if "us" in direct else "n/a"
+        lines.append(
+            f"| {res['title']} | {fmt_us(hand['us'])} | {fmt_us(ours['us'])} | **{ratio:.2f}** "
+            f"| {res['target']:g} | {'yes' if ratio <= res['target'] else 'no'} | {primal} "
+            f"| {ours['first_call_ms']:.1f} | {dispatch} |"
+        )
+    lines += [
+        "",
+        "Peers, as time per call over the hand-written gradient's (µs per call in brackets):",
+        "",
+        "| benchmark | s2sad | s2sad forward | autograd | JAX | jax.jit | jax.jit compile ms | PyTorch |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    notes: dict[str, str] = {}
+    for res in results:
+        s = res["systems"]
+        hand = s.get("hand", {}).get("us")
+        cells = []
+        for system in ["s2sad", "s2sad forward", *PEERS]:
+            entry = s.get(system)
+            if entry is None:
+                cells.append("")
+            elif "us" not in entry:
+                mark = notes.setdefault(entry["skipped"], f"[{len(notes) + 1}]")
+                cells.append(f"skipped {mark}")
+            else:
+                ratio = fmt_ratio(entry["us"] / hand) if hand else "?"
+                cells.append(f"{ratio} ({fmt_us(entry['us'])})")
+            if system == "jax.jit":
+                cells.append(f"{entry['first_call_ms']:,.0f}" if entry and "us" in entry else "")
+        lines.append(f"| {res['title']} | " + " | ".join(cells) + " |")
+    if notes:
+        lines.append("")
+        lines += [f"{mark} {why}  " for why, mark in notes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    systems = ["s2sad", *PEERS]
+    colours = {
+        "s2sad": "#1f77b4",
+        "autograd": "#ff7f0e",
+        "jax": "#2ca02c",
+        "jax.jit": "#98df8a",
+        "torch": "#d62728",
+    }
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(results) + 1.5))
+    height = 0.8 / len(systems)
+    for k, system in enumerate(systems):
+        ys, xs = [], []
+        for i, res in enumerate(results):
+            entry, hand = res["systems"].get(system, {}), res["systems"].get("hand", {})
+            if "us" in entry and "us" in hand:
+                ys.append(i + (k - (len(systems) - 1) / 2) * height)
+                xs.append(entry["us"] / hand["us"])
+        ax.barh(ys, xs, height=height, color=colours[system], label=system)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(results)), [res["title"] for res in results])
+    ax.invert_yaxis()
+    ax.set_xlabel("time per call / hand-written gradient (log scale; lower is better)")
+    ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_docs(report: str, png: Path) -> None:
+    page = ROOT / "docs" / "benchmarks.md"
+    text = page.read_text()
+    begin, end = "<!-- results: begin -->", "<!-- results: end -->"
+    head, rest = text.split(begin)
+    _, tail = rest.split(end)
+    page.write_text(f"{head}{begin}\n{report}{end}{tail}")
+    target = ROOT / "docs" / "img" / "benchmarks.png"
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(png.read_bytes())
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.path.insert(0, str(HERE))
+    from cases import CASES
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="short rounds: a smoke test in under a minute")
+    parser.add_argument("--only", help="comma-separated benchmark names: " + ", ".join(c.name for c in CASES))
+    parser.add_argument(
+        "--systems",
+        help="comma-separated, from: " + ", ".join(SYSTEMS) + " (default: all; with --quick, all but JAX, "
+        "whose compile and eager times on the loop benchmarks alone take minutes)",
+    )
+    parser.add_argument("--out", default=str(HERE / "results"), help="where the JSON, Markdown and PNG go")
+    parser.add_argument("--docs", action="store_true", help="also update docs/benchmarks.md and its plot")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    opts = parser.parse_args(argv)
+    if opts.systems:
+        systems = opts.systems.split(",")
+        unknown = set(systems) - set(SYSTEMS)
+        if unknown:
+            parser.error(f"unknown system(s): {', '.join(sorted(unknown))}")
+    else:
+        systems = [s for s in SYSTEMS if not (opts.quick and s.startswith("jax"))]
+    if opts.worker:
+        Path(opts.json).write_text(json.dumps(worker(opts.worker, opts.quick, systems)))
+        return
+
+    names = opts.only.split(",") if opts.only else [c.name for c in CASES]
+    unknown = set(names) - {c.name for c in CASES}
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    results = []
+    for name in names:
+        t0 = time.perf_counter()
+        results.append(run_one(name, opts.quick, systems))
+        print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = table(results)
+    context = {"machine": machine(), "versions": versions(), "quick": opts.quick, "threads": 1}
+    (out / "results.json").write_text(json.dumps({**context, "results": results}, indent=1) + "\n")
+    header = (
+        f"Machine: {context['machine']}.  \n"
+        + "Versions: "
+        + ", ".join(f"{k} {v}" for k, v in context["versions"].items() if v)
+        + ".  \nOne thread for every system; medians over rounds"
+        + (" (quick mode: few, short rounds)." if opts.quick else ".")
+        + "\n\n"
+    )
+    (out / "results.md").write_text(header + report)
+    print(header + report)
+    try:
+        plot(results, out / "results.png")
+    except ImportError:
+        print("matplotlib is not installed: no plot", file=sys.stderr)
+        return
+    if opts.docs:
+        write_docs(header + report, out / "results.png")
+
+
+if __name__ == "__main__":
+    main()
