@@ -437,12 +437,101 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     A float for a number argument; an array of shape ``s + s`` for an array of shape
     ``s``; for a tuple ``wrt``, a tuple of tuples of blocks.
 
+    Like ``grad``, the result is a dispatcher: for each new kind of arguments it builds
+    a Hessian program once (the gradient program, differentiated in forward mode once
+    per number argument and with one tangent per entry of an array argument), and
+    later calls run that program.
+
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0
     """
     _check_function(f, "hessian")
     names, single = _wrt_names(f, wrt, "hessian")
-    positional, _, _ = dispatch._params(f)
+    if _ours(f):
+        return _slow_hessian(f, names, single)
+    parse(f)
+    return _HessianTransform(f, names, single).dispatcher
+
+
+class _HessianTransform(dispatch.Transform):
+    """``hessian(f)``: specialised, cached and guarded like the gradient it is built on.
+
+    For each kind of arguments the function called is::
+
+        def f_hessian(x1, x2):
+            d_x1 = __d0(x1, x2)  # the gradient's derivative along x1 (forward over reverse)
+            d_x2 = __d1(x1, x2)
+            return ((d_x1[0], d_x2[0]), (d_x1[1], d_x2[1]))
+
+    where an array argument's column block comes from one Jacobian-vector product of
+    the gradient program per entry. A gradient program the forward transform cannot
+    follow (a recursive function's) falls back to forward over forward."""
+
+    suffix = "hessian"
+
+    def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
+        self.names, self.single = names, single
+        super().__init__(fn, Request("grad", names, False))
+
+    def specialise(self, values: dict[str, object]) -> Callable:
+        for name in self.names:
+            _check_array_like(values[name], f"hessian: `{name}`")
+        return super().specialise(values)
+
+    def finish(self, compiled: dispatch.Compiled, values: dict[str, object]) -> Callable:
+        gradient = compiled.instantiate(self.fn)
+        try:
+            columns = [self._column(gradient, name, values) for name in self.names]
+        except UnsupportedSyntaxError:  # recursion: pullbacks the forward transform does not follow
+            return _slow_hessian(self.fn, self.names, self.single)
+        call = self._forward()
+        lines = [f"def {self.name}({', '.join(self.all_params)}):"]
+        cells = {}
+        for k, (name, column) in enumerate(zip(self.names, columns)):
+            cells[f"__d{k}"] = column
+            lines.append(f"    d_{name} = __d{k}({call})")
+        if self.single:
+            lines.append(f"    return d_{self.names[0]}[0]")
+        else:
+            rows = [f"({', '.join(f'd_{b}[{i}]' for b in self.names)},)" for i in range(len(self.names))]
+            lines.append(f"    return ({', '.join(rows)},)")
+        text = "\n".join(lines) + "\n"
+        from . import codegen
+
+        where = f"{self.name} of {self.fn.__qualname__}"
+        return codegen.compile_function(text, where, self.fn.__globals__, cells)
+
+    def _column(self, gradient: Callable, name: str, values: dict[str, object]) -> Callable:
+        """``column(*args)``: the derivative of every block of the gradient along ``name``."""
+        if not isinstance(values[name], np.ndarray):
+            t = dispatch.transform(gradient, Request("derivative", (name,), True))
+            return t.specialise(values)
+        t = dispatch.transform(gradient, Request("jvp", (name,), True))
+        jvp_program = t.specialise(values)
+        positional, keyword, _ = dispatch._params(jvp_program)
+        (tangent,) = [p for p in positional + keyword if p not in self.all_params]
+        where = self.all_params.index(name)
+
+        def columns(*args: Any, **kwargs: Any) -> tuple:
+            x = args[where] if where < len(args) else kwargs[name]
+            outs = [jvp_program(*args, **kwargs, **{tangent: e})[1] for e in _unit_tangents(x)]
+            return tuple(
+                np.stack([o[i] for o in outs], axis=-1).reshape(np.shape(outs[0][i]) + x.shape)
+                for i in range(len(self.names))
+            )
+
+        return columns
+
+
+def _unit_tangents(x: np.ndarray) -> np.ndarray:
+    """The unit tangents of the shape of ``x``, one per entry in C order, stacked."""
+    return np.eye(x.size).reshape((x.size,) + x.shape)
+
+
+def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable:
+    """The Hessian one directional derivative at a time, through the public ``jvp``: for
+    functions s2sad returned (a Hessian of a gradient) and for recursive functions."""
+    positional = _positional(f)
 
     def hess(*args: Any) -> Any:
         for name in names:

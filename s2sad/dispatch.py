@@ -159,7 +159,9 @@ class Transform:
     @property
     def name(self) -> str:
         base = self.fn.__name__ if self.fn.__name__.isidentifier() else "lambda"
-        return f"{base}_{'grad' if self.request.mode == 'grad' else self.request.mode}"
+        return f"{base}_{self.suffix or self.request.mode}"
+
+    suffix = ""  # the dispatcher's name is the function's, then this (or the request's mode)
 
     @property
     def shadowed(self) -> set[str]:
@@ -185,7 +187,8 @@ class Transform:
     def _new_dispatcher(self) -> Callable:
         f = self._compile_dispatcher()
         f.__s2sad__ = self
-        f.__qualname__ = f"{getattr(self.fn, '__qualname__', self.fn.__name__)}_{self.request.mode}"
+        qualname = getattr(self.fn, "__qualname__", self.fn.__name__)
+        f.__qualname__ = f"{qualname}_{self.suffix or self.request.mode}"
         f.__module__ = self.fn.__module__
         return f
 
@@ -211,9 +214,13 @@ class Transform:
                 if compiled.param_kinds == kinds and _fits(self.fn, compiled):
                     return function
             compiled = lookup_or_build(self.fn, self.request, dict(zip(self.all_params, kinds)))
-            function = compiled.instantiate(self.fn)
+            function = self.finish(compiled, values)
             self._install(compiled, function)
             return function
+
+    def finish(self, compiled: Compiled, values: dict[str, object]) -> Callable:
+        """The function the dispatcher calls for these kinds (a subclass may build on it)."""
+        return compiled.instantiate(self.fn)
 
     def stages(self, values: dict[str, object]) -> Stages:
         kinds = {p: kind_of(values[p]) for p in self.all_params if p in values}

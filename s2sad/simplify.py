@@ -37,7 +37,7 @@ import numpy as np
 
 from . import ir
 from .algebra import broadcast_value, fold_constant, simplify_expr
-from .ir import Call, Const, Expr, Name, Ref
+from .ir import MUL, NEG, Call, Const, Expr, Name, Ref
 from .kinds import UNKNOWN, Kind
 from .lower import NamePool
 from .rules.core import REQUIRED, BindError, expr_kind, lookup, runtime_call
@@ -88,18 +88,19 @@ class Simplifier:
             body = self.propagate(body)
             body = self.read_displays(body)
             body = self.reroot_shapes(body)
+            body = self.fold_ones(body)
             body = self.live_code(body)
             if _fingerprint(body) == before:
                 break
         self.assigned = self.counts(body)
         body = self.blocks(body, self.cse)
         body = self.blocks(body, self.fuse)
-        body = self.propagate(body)  # what common parts and fused updates simplified to
+        body = self.fold_ones(self.propagate(body))  # what common parts and fused updates simplified to
         body = self.blocks(body, self.gather)
         body = self.blocks(body, _split_unpacks)
         body = self.live_code(self.propagate(self.read_displays(body)))
         body = self.blocks(body, self.inline_views)
-        body = self.inline(body)
+        body = self.fold_ones(self.inline(body))
         if any(isinstance(st, ir.Unpack) for st in ir.walk(body)):  # a, b = [e1, e2] after inlining
             body = self.inline(self.propagate(self.blocks(body, _split_unpacks)))
         body = self.live_code(body)
@@ -346,13 +347,13 @@ class Simplifier:
                 return name  # a variable of the user's lives anyway
             k = self.kind_of(name)
             value = defs.get(name)
-            if not (isinstance(value, Call) and k.is_array and k.dims is not None and "?" not in k.dims):
+            if not (isinstance(value, Call) and k.is_array and k.same_shape(k)):
                 return name
             rule = lookup(value.op)
             if rule is None or not rule.elementwise:
                 return name
             for arg in value.args:
-                if isinstance(arg, Name) and self.kind_of(arg.id) == k:
+                if isinstance(arg, Name) and self.kind_of(arg.id).same_shape(k):
                     return root(arg.id)
             return name
 
@@ -369,6 +370,37 @@ class Simplifier:
                 new = root(e.args[0].id)
                 if new != e.args[0].id:
                     return Call(e.op, (Name(new), *e.args[1:]), e.kwargs, e.pos)
+            return e
+
+        return self.blocks(body, lambda stmts: [self.rewrite_exprs(s, fix) for s in stmts])
+
+    def fold_ones(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
+        """``g * y`` is ``y`` where ``g = np.ones(s)`` and ``y`` surely has the shape ``s``.
+
+        The cotangent of ``np.sum(e)`` spread over ``e`` is an array of ones; where it
+        only scales values of its own shape, it goes.
+        """
+        counts = self.counts(body)
+        ones = {
+            s.target.id
+            for s in ir.walk(body)
+            if isinstance(s, ir.Assign) and counts[s.target.id] == 1 and _is_ones(s.value)
+        }
+
+        def one(e: Expr, other: Expr) -> Expr:
+            inner = e.args[0] if isinstance(e, Call) and e.op == NEG else e
+            if not (isinstance(inner, Name) and inner.id in ones or _is_ones(inner)):
+                return e
+            if not self.expr_kind(other).same_shape(self.expr_kind(inner)):
+                return e
+            return Call(NEG, (Const(1.0),)) if inner is not e else Const(1.0)
+
+        def fix(e: Expr) -> Expr:
+            if isinstance(e, Call) and e.op == MUL and len(e.args) == 2:
+                a, b = e.args
+                new = Call(MUL, (one(a, b), one(b, a)), e.kwargs, e.pos)
+                if new.args != e.args:
+                    return simplify_expr(new, self.expr_kind)
             return e
 
         return self.blocks(body, lambda stmts: [self.rewrite_exprs(s, fix) for s in stmts])
@@ -782,6 +814,17 @@ def _viewers(body: list[ir.Stmt], kinds: dict[str, Kind] | None = None) -> dict[
             out.setdefault(b, set()).add(view)
             b = base.get(b)
     return out
+
+
+def _is_ones(e: Expr) -> bool:
+    """``np.ones(shape)``: an array of float ones."""
+    return (
+        isinstance(e, Call)
+        and e.op.form == "call"
+        and e.op.fn is np.ones
+        and len(e.args) == 1
+        and not e.kwargs
+    )
 
 
 def _deep_writes(stmt: ir.Stmt) -> set[str]:

@@ -193,9 +193,16 @@ def _index_text(index: Arg) -> str:
     from .. import ir
 
     def text(e, bound: bool = False) -> str:
+        if isinstance(e, ir.Const) and isinstance(e.value, slice):
+            v = e.value
+            dropped = _slice_drops([ir.Const(v.start), ir.Const(v.stop), ir.Const(v.step)])
+            return repr(v) if dropped is None else f"~{dropped}"
         if isinstance(e, ir.Const):
             return "#" if type(e.value) is int and not bound else repr(e.value)
         if isinstance(e, ir.Call) and e.op.form == "slice":
+            dropped = _slice_drops(e.args)
+            if dropped is not None:  # x[1:] and x[:-1] have the same length
+                return f"~{dropped}"
             return ":".join(
                 "" if isinstance(a, ir.Const) and a.value is None else text(a, True) for a in e.args
             )
@@ -211,6 +218,20 @@ def _index_text(index: Arg) -> str:
         return f"<{e!r}>"  # matches only itself
 
     return text(index.expr)
+
+
+def _slice_drops(bounds) -> int | None:
+    """How many items the slice ``start:stop`` drops from any axis, when that does not
+    depend on the axis' length: ``1:`` and ``:-1`` drop one; None otherwise."""
+    from .. import ir
+
+    values = [b.value if isinstance(b, ir.Const) else "?" for b in bounds]
+    start, stop, step = (values + [None, None, None])[:3]
+    if step not in (None, 1) or not (start is None or type(start) is int and start >= 0):
+        return None
+    if not (stop is None or type(stop) is int and stop < 0):
+        return None
+    return (start or 0) - (stop or 0)
 
 
 def _advanced(x: Kind, index: Arg) -> Kind:

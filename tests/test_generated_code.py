@@ -1,0 +1,100 @@
+"""What generated code leaves out: work a person writing the derivative by hand would not do.
+
+Each case also checks the derivative against central differences, so a rewrite that
+drops too much shows up here.
+"""
+
+import numpy as np
+import pytest
+from checks import assert_close, central_difference
+
+import s2sad
+
+
+def rosenbrock(x):
+    return np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def shifted(x):
+    return np.sum(x[2:] * x[:-2]) + np.sum(x[1:-1] * x[:-2])
+
+
+def mismatched(x):
+    return np.sum(x[1:] * x[:3])  # x[:3] has the same length only when len(x) == 4
+
+
+def broadcast_sum(x, b):
+    return np.sum(np.sin(x) * b)
+
+
+def test_slices_that_drop_as_many_items_have_one_shape():
+    text = s2sad.source(rosenbrock, args=(np.ones(5),))
+    assert "unbroadcast" not in text
+    text = s2sad.source(shifted, args=(np.ones(5),))
+    assert "unbroadcast" not in text
+
+
+def test_the_ones_of_a_sum_go_where_they_only_scale():
+    text = s2sad.source(rosenbrock, args=(np.ones(5),))
+    assert "np.ones" not in text
+    assert "v6_bar = 200 * (v1 - v2 ** 2)" in text
+
+
+@pytest.mark.parametrize(
+    "f,args",
+    [
+        (rosenbrock, (np.array([0.3, -0.7, 1.2, 0.4, 0.9]),)),
+        (shifted, (np.array([0.3, -0.7, 1.2, 0.4, 0.9, 2.0]),)),
+        (mismatched, (np.array([0.3, -0.7, 1.2, 0.4]),)),
+        (broadcast_sum, (np.array([0.3, -0.7, 1.2]), 0.5)),
+        (broadcast_sum, (np.array([0.3, -0.7, 1.2]), np.array([[1.0], [2.0]]))),
+    ],
+)
+def test_still_the_derivative(f, args):
+    for i in range(len(args)):
+        got = s2sad.grad(f, wrt=i)(*args)
+        assert_close(got, central_difference(f, list(args), i), 1e-6, f.__name__)
+
+
+def scalar(x1, x2):
+    return np.sum(np.sin(x1) * np.exp(x2) + x1**3 / np.sqrt(x1**2 + x2**2))
+
+
+def test_hessian_is_a_cached_program_per_kind():
+    h = s2sad.hessian(scalar, wrt=(0, 1))
+    first = h(0.7, 1.3)
+    t = h.__s2sad__
+    assert len(t.all) == 1
+    assert h(0.7, 1.3) == first and len(t.all) == 1  # the same program, not built again
+    h(np.array([0.7, 0.2]), 1.3)  # a new kind: a second program
+    assert len(t.all) == 2
+    (_, program), _ = t.all
+    assert program.__name__ == "scalar_hessian"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (0.7, 1.3),
+        (np.array(0.7), 1.3),
+        (np.array([0.7, -0.2]), 1.3),
+        (np.array([[0.7], [0.2]]), np.array([1.3])),
+    ],
+)
+def test_hessian_blocks_against_differences(args):
+    h = s2sad.hessian(scalar, wrt=(0, 1))(*args)
+    grad = s2sad.grad(scalar, wrt=(0, 1))
+    for a in range(2):
+        for b in range(2):
+            expected = central_difference(lambda *xs, a=a: grad(*xs)[a], list(args), b)
+            assert np.shape(h[a][b]) == np.shape(args[a]) + np.shape(args[b])
+            assert_close(h[a][b], expected, 1e-5, f"H[{a}][{b}]")
+
+
+def test_hessian_with_keyword_only_arguments():
+    def f(x, *, k=2.0):
+        return np.sum(x**3) * k
+
+    x = np.array([1.0, 2.0])
+    assert_close(s2sad.hessian(f)(x), np.diag(6 * x * 2.0))
+    assert_close(s2sad.hessian(f)(x, k=1.0), np.diag(6 * x))
