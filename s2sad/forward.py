@@ -144,6 +144,8 @@ class Forward:
             return Call(out.op, (), tuple((k, self.output_tangent(v)) for k, v in out.kwargs))
         if isinstance(out, Name):
             t = self.tangent_of(out)
+            if t is not None and self.kind_of(out.id).type is float and self.kind_of_expr(t).type is float:
+                return t  # already what is handed back: no need to keep the primal alive for its kind
             return Call(AS_GRADIENT, (t if t is not None else self.zero(out), out))
         return self.zero(out)
 

@@ -98,3 +98,13 @@ def test_hessian_with_keyword_only_arguments():
     x = np.array([1.0, 2.0])
     assert_close(s2sad.hessian(f)(x), np.diag(6 * x * 2.0))
     assert_close(s2sad.hessian(f)(x, k=1.0), np.diag(6 * x))
+
+
+def test_forward_over_reverse_does_not_recompute_the_gradient_it_does_not_return():
+    def f(x1, x2):
+        return np.sin(x1) * x2
+
+    g = s2sad.grad(f, wrt=(0, 1))
+    text = s2sad.source(g, mode="forward", kind="derivative", wrt=0)
+    assert "x1_bar =" not in text and "x2_bar =" not in text
+    assert "return x1_bar_dot, x2_bar_dot" in text
