@@ -106,5 +106,6 @@ def test_forward_over_reverse_does_not_recompute_the_gradient_it_does_not_return
 
     g = s2sad.grad(f, wrt=(0, 1))
     text = s2sad.source(g, mode="forward", kind="derivative", wrt=0)
-    assert "x1_bar =" not in text and "x2_bar =" not in text
-    assert "return x1_bar_dot, x2_bar_dot" in text
+    code = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
+    assert not [line for line in code if line.startswith(("x1_bar =", "x2_bar ="))]
+    assert "x1_bar_dot = -np.sin(x1) * x2" in code
