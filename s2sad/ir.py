@@ -204,6 +204,10 @@ class Call(Expr):
         """The same call with ``f`` applied to every argument."""
         args = tuple(f(a) for a in self.args)
         kwargs = tuple((k, f(v)) for k, v in self.kwargs)
+        if all(a is b for a, b in zip(args, self.args)) and all(
+            a is b for (_, a), (_, b) in zip(kwargs, self.kwargs)
+        ):
+            return self  # unchanged: the same object (calls are immutable)
         return Call(self.op, args, kwargs, self.pos)
 
 
@@ -228,6 +232,8 @@ def names_in(e: Expr) -> Iterator[str]:
 
 def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
     """Replace names by expressions."""
+    if not mapping:
+        return e
     if isinstance(e, Name):
         return mapping.get(e.id, e)
     if isinstance(e, Call):

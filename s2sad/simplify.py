@@ -72,6 +72,7 @@ class Simplifier:
             names.update(stmt.writes())
         self.pool = NamePool(names)
         self.pool.temps = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()), default=0)
+        self.simplified: dict[int, tuple[Expr, Expr]] = {}  # expressions already simplified
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -325,7 +326,14 @@ class Simplifier:
         """``stmt`` with names replaced and its expressions simplified (not its nested blocks)."""
 
         def fix(e: Expr) -> Expr:
-            return simplify_expr(ir.substitute(e, mapping), self.expr_kind)
+            e = ir.substitute(e, mapping)
+            done = self.simplified.get(id(e))
+            if done is not None and done[0] is e:
+                return done[1]
+            out = simplify_expr(e, self.expr_kind)
+            self.simplified[id(e)] = (e, out)  # holding e keeps its id from being reused
+            self.simplified[id(out)] = (out, out)
+            return out
 
         return _map_exprs(stmt, fix)
 
@@ -335,6 +343,8 @@ class Simplifier:
         ``v5 = v4 ** 2`` kept only for ``v5.size`` is dead once that reads
         ``v4.size``.
         """
+        if not _any_call(body, _reads_shape):
+            return body
         counts = self.counts(body)
         defs = {
             s.target.id: s.value
@@ -361,12 +371,7 @@ class Simplifier:
             if not isinstance(e, Call):
                 return e
             e = e.map(fix)
-            reads_shape = (
-                e.op.form == "attr"
-                and e.op.symbol in ("shape", "size", "ndim")
-                or (e.op.form == "call" and e.op.fn in (np.shape, np.size, np.ndim))
-            )
-            if reads_shape and e.args and isinstance(e.args[0], Name):
+            if _reads_shape(e) and e.args and isinstance(e.args[0], Name):
                 new = root(e.args[0].id)
                 if new != e.args[0].id:
                     return Call(e.op, (Name(new), *e.args[1:]), e.kwargs, e.pos)
@@ -380,6 +385,8 @@ class Simplifier:
         The cotangent of ``np.sum(e)`` spread over ``e`` is an array of ones; where it
         only scales values of its own shape, it goes.
         """
+        if not _any_call(body, _is_ones):
+            return body
         counts = self.counts(body)
         ones = {
             s.target.id
@@ -814,6 +821,25 @@ def _viewers(body: list[ir.Stmt], kinds: dict[str, Kind] | None = None) -> dict[
             out.setdefault(b, set()).add(view)
             b = base.get(b)
     return out
+
+
+def _any_call(body: list[ir.Stmt], test: Callable[[Expr], bool]) -> bool:
+    """Whether some expression in ``body`` (nested blocks included) passes ``test``."""
+    return any(
+        isinstance(e, Call) and test(e)
+        for stmt in ir.walk(body)
+        for value in _values(stmt)
+        for e in _all_subexpressions(value)
+    )
+
+
+def _reads_shape(e: Call) -> bool:
+    """``x.shape``, ``x.size``, ``x.ndim`` or ``np.shape(x)`` and the like."""
+    return (
+        e.op.form == "attr"
+        and e.op.symbol in ("shape", "size", "ndim")
+        or (e.op.form == "call" and e.op.fn in (np.shape, np.size, np.ndim))
+    )
 
 
 def _is_ones(e: Expr) -> bool:
