@@ -73,12 +73,13 @@ class Simplifier:
         self.pool = NamePool(names)
         self.pool.temps = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()), default=0)
         self.simplified: dict[int, tuple[Expr, Expr]] = {}  # expressions already simplified
+        self.kind_memo: dict = {}  # kinds of expressions, while the kinds of names hold
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
 
     def expr_kind(self, e: Expr) -> Kind:
-        return expr_kind(e, self.kind_of)
+        return expr_kind(e, self.kind_of, self.kind_memo)
 
     def run(self) -> ir.Function:
         body = self.fn.body
@@ -131,6 +132,8 @@ class Simplifier:
             old, new = renames
             if old in self.kinds and new in self.kinds:
                 self.kinds[new] = self.kinds[new].join(self.kinds[old])
+                self.kind_memo.clear()
+                self.simplified.clear()
             mapping = {old: new}
             names = {n for st in ir.walk(body) for n in set(st.reads()) | _all_writes(st)}
             if (

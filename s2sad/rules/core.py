@@ -399,17 +399,32 @@ class Context:
         return expr_kind(e, self.kind_of_name)
 
 
-def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind]) -> Kind:
-    """The kind of an expression, from the kinds of the names in it."""
+def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind], memo: dict | None = None) -> Kind:
+    """The kind of an expression, from the kinds of the names in it.
+
+    ``memo`` (by identity: expressions are immutable) saves working out the kinds of
+    subexpressions again, while the kinds of names stay the same."""
     if isinstance(e, Name):
         return kind_of_name(e.id)
+    if memo is not None and isinstance(e, Call):
+        hit = memo.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        k = _expr_kind(e, lambda x: expr_kind(x, kind_of_name, memo))
+        memo[id(e)] = (e, k)  # holding e keeps its id from being reused
+        return k
+    return _expr_kind(e, lambda x: expr_kind(x, kind_of_name))
+
+
+def _expr_kind(e: Expr, sub: Callable[[Expr], Kind]) -> Kind:
+    """``expr_kind`` of ``e`` (not a name), with ``sub`` for the kinds of its parts."""
     if isinstance(e, Const):
         return kind_of(e.value)
     if isinstance(e, Ref):
         return kind_of(e.value)
     assert isinstance(e, Call)
     if e.op.form in ("tuple", "list"):
-        items = tuple(expr_kind(a, kind_of_name) for a in e.args)
+        items = tuple(sub(a) for a in e.args)
         if e.op.form == "tuple":
             return Kind(tuple, None, "o", items=items)
         elem = None
@@ -418,7 +433,7 @@ def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind]) -> Kind:
         return Kind(list, None, "o", items=items, elem=elem)
     if e.op.form == "dict":
         keys = tuple(k for k, _ in e.kwargs)
-        return Kind(dict, None, "o", items=tuple(expr_kind(v, kind_of_name) for _, v in e.kwargs), keys=keys)
+        return Kind(dict, None, "o", items=tuple(sub(v) for _, v in e.kwargs), keys=keys)
     if e.op.form == "slice":
         return Kind(slice, None, "o")
     rule = lookup(e.op)
@@ -428,7 +443,7 @@ def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind]) -> Kind:
         bound = rule.bind(e)
     except BindError:
         return UNKNOWN
-    return rule.result_kind(bound, lambda x: expr_kind(x, kind_of_name))
+    return rule.result_kind(bound, sub)
 
 
 def instantiate(template: Expr, bindings: dict[str, Expr], kind_of_name: Callable[[str], Kind]) -> Expr:
