@@ -394,9 +394,10 @@ class Context:
 
     def __init__(self, kind_of_name: Callable[[str], Kind]):
         self.kind_of_name = kind_of_name
+        self.memo: dict = {}
 
     def kind(self, e: Expr) -> Kind:
-        return expr_kind(e, self.kind_of_name)
+        return expr_kind(e, self.kind_of_name, self.memo)
 
 
 def expr_kind(e: Expr, kind_of_name: Callable[[str], Kind], memo: dict | None = None) -> Kind:
