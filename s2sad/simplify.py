@@ -109,6 +109,7 @@ class Simplifier:
         for _ in range(3):  # a tape that goes may leave another unread
             body = self.dead_tapes(body)
         body = self.blocks(body, self.cleanup)
+        body = self.blocks(body, _first_writes)
         body = self.blocks(body, _hoist_common)
         body = self.blocks(body, _tangent_first)
         body = self.coalesce(body)
@@ -824,6 +825,83 @@ def _viewers(body: list[ir.Stmt], kinds: dict[str, Kind] | None = None) -> dict[
             out.setdefault(b, set()).add(view)
             b = base.get(b)
     return out
+
+
+def _first_writes(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    """``a[i] += e`` is ``a[i] = e`` in a loop over distinct ``i`` into fresh zeros.
+
+    The adjoint of ``c[i]`` read once per iteration of ``for i in range(...)``::
+
+        c_bar = np.zeros(c.shape)
+        for i in reversed(range(1, n)):
+            c_bar[i] += p_bar        ->    c_bar[i] = p_bar
+
+    Each iteration writes an element no other iteration writes (the indices of a range
+    that starts at zero or above are distinct, and not negative), into an array of
+    zeros that nothing else touches in between."""
+    out = list(stmts)
+    for k, stmt in enumerate(out):
+        if not (isinstance(stmt, ir.Assign) and not stmt.accumulate and _is_zeros(stmt.value)):
+            continue
+        name = stmt.target.id
+        for j in range(k + 1, len(out)):
+            loop = out[j]
+            if isinstance(loop, ir.For) and _distinct_indices(loop):
+                writes = [
+                    i
+                    for i, st in enumerate(loop.body)
+                    if isinstance(st, ir.SetItem)
+                    and st.target.id == name
+                    and st.accumulate
+                    and st.index == loop.target
+                    and name not in ir.names_in(st.value)
+                ]
+                others = [st for i, st in enumerate(loop.body) if i not in writes[:1]]
+                if len(writes) == 1 and not any(_mentions([st], name) for st in others):
+                    body = list(loop.body)
+                    body[writes[0]] = ir.replace(body[writes[0]], accumulate=False)
+                    out[j] = ir.replace(loop, body=body)
+            if _mentions([loop], name):
+                break
+    return out
+
+
+def _distinct_indices(loop: ir.For) -> bool:
+    """``for i in range(...)`` (or its reverse) over indices that are all at least zero, with
+    ``i`` not changed in the body."""
+    import builtins
+
+    if not isinstance(loop.target, Name) or loop.target.id in {
+        w for s in ir.walk(loop.body) for w in s.writes()
+    }:
+        return False
+    it = loop.iter
+    if isinstance(it, Call) and it.op.form == "call" and it.op.fn is builtins.reversed:
+        it = it.args[0]
+    if not (isinstance(it, Call) and it.op.form == "call" and it.op.fn is builtins.range and not it.kwargs):
+        return False
+    bounds = [a.value if isinstance(a, Const) else None for a in it.args]
+    if len(bounds) == 1:
+        return True
+    start, *rest = bounds
+    step = rest[1] if len(rest) > 1 else 1
+    if type(step) is not int or step == 0:
+        return False
+    if step > 0:
+        return type(start) is int and start >= 0
+    stop = rest[0]
+    return type(stop) is int and stop >= -1
+
+
+def _is_zeros(e: Expr) -> bool:
+    """``np.zeros(shape)``: a new array of float zeros."""
+    return (
+        isinstance(e, Call)
+        and e.op.form == "call"
+        and e.op.fn is np.zeros
+        and len(e.args) == 1
+        and not e.kwargs
+    )
 
 
 def _any_call(body: list[ir.Stmt], test: Callable[[Expr], bool]) -> bool:

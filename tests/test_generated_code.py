@@ -109,3 +109,51 @@ def test_forward_over_reverse_does_not_recompute_the_gradient_it_does_not_return
     code = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
     assert not [line for line in code if line.startswith(("x1_bar =", "x2_bar ="))]
     assert "x1_bar_dot = -np.sin(x1) * x2" in code
+
+
+def horner(c, x):
+    p = c[0]
+    for i in range(1, len(c)):
+        p = p * x + c[i]
+    return p
+
+
+def twice_per_step(c):
+    s = 0.0
+    for i in range(len(c)):
+        s = s + c[i] * c[i] + np.sin(c[i])
+    return s
+
+
+def negative_indices(c):
+    s = 0.0
+    for i in range(-2, 2):  # c[-2] and c[2] are one element when len(c) == 4
+        s = s + c[i] ** 2
+    return s
+
+
+def stepping_down(c):
+    s = 0.0
+    for i in range(len(c) - 1, -1, -2):
+        s = s * 0.5 + c[i]
+    return s
+
+
+def test_a_loop_over_distinct_indices_writes_into_fresh_zeros():
+    text = s2sad.source(horner, args=(np.ones(5), 0.5))
+    assert "c_bar[i] = p_1_bar" in text and "c_bar[i] +=" not in text
+    assert "c_bar[i] +=" in s2sad.source(negative_indices, args=(np.ones(4),))
+
+
+@pytest.mark.parametrize(
+    "f,args",
+    [
+        (horner, (np.array([0.3, -0.7, 1.2, 0.4]), 0.9)),
+        (twice_per_step, (np.array([0.3, -0.7, 1.2]),)),
+        (negative_indices, (np.array([0.3, -0.7, 1.2, 0.4]),)),
+        (stepping_down, (np.array([0.3, -0.7, 1.2, 0.4, 2.0]),)),
+    ],
+)
+def test_loops_writing_adjoints_by_index(f, args):
+    got = s2sad.grad(f)(*args)
+    assert_close(got, central_difference(f, list(args), 0), 1e-6, f.__name__)
