@@ -776,8 +776,8 @@ def _values(stmt: ir.Stmt) -> list[Expr]:
 def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
     """``stmt`` with ``f`` applied to each of its own expressions."""
     changes = {a: f(getattr(stmt, a)) for a in _EXPR_FIELDS if isinstance(getattr(stmt, a, None), Expr)}
-    if not changes:
-        return stmt
+    if all(e is getattr(stmt, a) for a, e in changes.items()):
+        return stmt  # nothing changed (statements are not changed in place after this)
     new = ir.replace(stmt, **changes)
     for marker in ("recomputed", "restore_of"):
         if hasattr(stmt, marker):
