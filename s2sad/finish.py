@@ -229,10 +229,15 @@ def _item(container: Expr, key: object) -> Expr:
 
 
 def _copy_blocks(stmt: ir.For | ir.While) -> list[ir.Stmt]:
-    """A loop's statements, to follow freshness through without keeping the result."""
+    """A loop's statements, to follow freshness through without keeping the result
+    (statements are copied; expressions, which never change, are shared)."""
+    return _copy_stmts((stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body)
+
+
+def _copy_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     import copy
 
-    return copy.deepcopy((stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body)
+    return [ir.with_blocks(copy.copy(s), _copy_stmts) for s in stmts]
 
 
 def _adds_to(stmt: ir.Assign) -> bool:

@@ -29,8 +29,6 @@ The pass works on the gast tree, before lowering, and keeps line numbers.
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 _EXITS = (gast.Return, gast.Break, gast.Continue)
@@ -171,6 +169,18 @@ def _at(node: gast.AST, where: gast.AST) -> gast.AST:
 
 def restructured(fn: gast.FunctionDef, taken: set[str]) -> gast.FunctionDef:
     """A restructured copy of ``fn``."""
-    fn = copy.deepcopy(fn)
+    fn = _copy_tree(fn)
     restructure(fn, taken)
     return fn
+
+
+def _copy_tree(node):
+    """A copy of a syntax tree whose nodes can be changed in place (the leaves, strings and
+    numbers, are shared): what ``copy.deepcopy`` gives, several times faster."""
+    if isinstance(node, list):
+        return [_copy_tree(n) for n in node]
+    if isinstance(node, gast.AST):
+        new = node.__class__.__new__(node.__class__)
+        new.__dict__.update({k: _copy_tree(v) for k, v in node.__dict__.items()})
+        return new
+    return node
