@@ -356,25 +356,28 @@ def compile_function(
     # inner code object gets them as closure variables. The wrapper is only
     # compiled, never run: the inner code object is taken from its constants.
     names = list(cells)
+    params = [ast.arg(arg=n) for n in names]
+    result = ast.Name(id=fdef.name, ctx=ast.Load())
     outer = ast.FunctionDef(
         name="__s2sad_closure__",
         args=ast.arguments(
             posonlyargs=[],
-            args=[ast.arg(arg=n) for n in names],
+            args=params,
             vararg=None,
             kwonlyargs=[],
             kw_defaults=[],
             kwarg=None,
             defaults=[],
         ),
-        body=[fdef, ast.Return(value=ast.Name(id=fdef.name, ctx=ast.Load()))],
+        body=[fdef, ast.Return(value=result)],
         decorator_list=[],
         returns=None,
         type_params=[],
     )
     if sys.version_info < (3, 12):
         del outer.type_params
-    ast.fix_missing_locations(ast.copy_location(outer, fdef))
+    for node in [outer, *params, outer.body[1], result]:  # the new nodes: the rest has its places
+        ast.copy_location(node, fdef)
     module_code = compile(ast.Module(body=[outer], type_ignores=[]), filename, "exec")
     outer_code = _const_code(module_code, outer.name)
     inner_code = _const_code(outer_code, fdef.name)
