@@ -206,7 +206,9 @@ class Simplifier:
             out = []
             stmts = _drop_copies_back(stmts)
             until: dict[str, str] = {}  # a copy's source -> the copies that end when it is written
+            later = _read_counts(stmts)  # reads in the statements after the current one
             for i, stmt in enumerate(stmts):
+                later.subtract(_read_counts([stmt]))
                 stmt = self.rewrite(stmt, mapping)
                 for written in set(_all_writes(stmt)) & set(until):
                     for name in until.pop(written):
@@ -220,7 +222,7 @@ class Simplifier:
                 ):
                     source = stmt.value
                     rest = stmts[i + 1 :]
-                    if _read_counts(rest)[stmt.target.id] != reads[stmt.target.id]:
+                    if later[stmt.target.id] != reads[stmt.target.id]:
                         pass  # read after this block too, where the mapping does not reach
                     elif single(source) or _not_written(source.id, rest):
                         mapping[stmt.target.id] = source
