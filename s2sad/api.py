@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable, Sequence
@@ -511,21 +512,82 @@ class _HessianTransform(dispatch.Transform):
         positional, keyword, _ = dispatch._params(jvp_program)
         (tangent,) = [p for p in positional + keyword if p not in self.all_params]
         where = self.all_params.index(name)
+        n = len(self.names)
 
         def columns(*args: Any, **kwargs: Any) -> tuple:
+            """One sweep of the tangent program per entry of ``x``."""
             x = args[where] if where < len(args) else kwargs[name]
             outs = [jvp_program(*args, **kwargs, **{tangent: e})[1] for e in _unit_tangents(x)]
             return tuple(
                 np.stack([o[i] for o in outs], axis=-1).reshape(np.shape(outs[0][i]) + x.shape)
-                for i in range(len(self.names))
+                for i in range(n)
             )
 
-        return columns
+        program = self._batched(t, jvp_program, gradient, tangent)
+        if program is None:
+            return columns
+
+        places = [self.all_params.index(a) for a in self.names]
+
+        def batched_columns(*args: Any, **kwargs: Any) -> tuple:
+            """One sweep of the tangent program for every entry of ``x`` at once."""
+            x = args[where] if where < len(args) else kwargs[name]
+            outs = program(*args, **kwargs, **{tangent: _unit_tangents(x)})
+            shapes = [np.shape(args[j] if j < len(args) else kwargs[a]) for j, a in zip(places, self.names)]
+            return tuple(
+                np.moveaxis(outs[i], 0, -1).reshape(shapes[i] + x.shape)
+                if np.ndim(outs[i]) > 0
+                else np.zeros(shapes[i] + x.shape)
+                for i in range(n)
+            )
+
+        args = [values[p] for p in self.positional if p in values]
+        kwargs = {k: values[k] for k in self.keyword if k in values}
+        try:  # the batched program is checked against the sweeps it replaces, once
+            same = all(
+                np.allclose(a, b, rtol=1e-9, atol=1e-12)
+                for a, b in zip(batched_columns(*args, **kwargs), columns(*args, **kwargs))
+            )
+        except Exception:
+            same = False
+        return batched_columns if same else columns
+
+    @staticmethod
+    def _batched(
+        t: dispatch.Transform, jvp_program: Callable, gradient: Callable, tangent: str
+    ) -> Callable | None:
+        """The tangent program with a leading axis of directions on its tangents, compiled."""
+        from . import batch, codegen
+
+        compiled = next(c for c, f in t.all if f is jvp_program)
+        stages = compiled.stages
+        program = batch.batched(stages.final, [tangent], stages.kinds)
+        if program is None:
+            return None
+        text = codegen.function_source(program, stages.aliases)
+        user_cells = dict(zip(gradient.__code__.co_freevars, gradient.__closure__ or ()))
+        return codegen.compile_function(
+            text,
+            f"{program.name} for many tangents",
+            gradient.__globals__,
+            {**compiled.cells, **user_cells},
+            jvp_program.__defaults__,
+            jvp_program.__kwdefaults__,
+        )
 
 
 def _unit_tangents(x: np.ndarray) -> np.ndarray:
-    """The unit tangents of the shape of ``x``, one per entry in C order, stacked."""
-    return np.eye(x.size).reshape((x.size,) + x.shape)
+    """The unit tangents of the shape of ``x``, one per entry in C order, stacked (read-only,
+    and made once per shape)."""
+    return _units(x.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _units(shape: tuple[int, ...]) -> np.ndarray:
+    n = math.prod(shape)
+    units = np.eye(n).reshape((n,) + shape)
+    units.flags.writeable = False
+    return units
 
 
 def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable:

@@ -157,3 +157,42 @@ def test_a_loop_over_distinct_indices_writes_into_fresh_zeros():
 def test_loops_writing_adjoints_by_index(f, args):
     got = s2sad.grad(f)(*args)
     assert_close(got, central_difference(f, list(args), 0), 1e-6, f.__name__)
+
+
+def _column_program(hessian_dispatcher):
+    """How the Hessian program a dispatcher last built gets its first column block."""
+    (_, program) = hessian_dispatcher.__s2sad__.all[-1]
+    cells = dict(zip(program.__code__.co_freevars, program.__closure__))
+    return cells["__d0"].cell_contents.__name__
+
+
+def rosenbrock_2d(X):
+    return np.sum(100 * (X[:, 1:] - X[:, :-1] ** 2) ** 2) + np.mean((1 - X) ** 2)
+
+
+def quadratic_form(A, x):
+    return x @ A @ x + np.sum(np.sin(x))
+
+
+def column_sums(X):
+    return np.sum(np.sum(X**2, axis=0) ** 2) + np.sum(np.exp(X[0]))
+
+
+@pytest.mark.parametrize(
+    "f,args,batched",
+    [
+        (rosenbrock, (np.array([0.3, -0.7, 1.2, 0.4, 0.9]),), True),
+        (rosenbrock_2d, (np.array([[0.3, -0.7, 1.2], [0.4, 0.9, -0.1]]),), True),
+        (column_sums, (np.array([[0.3, -0.7, 1.2], [0.4, 0.9, -0.1]]),), True),
+        (quadratic_form, (np.array([[2.0, 0.5], [0.1, 1.0]]), np.array([0.3, -0.7])), False),
+    ],
+)
+def test_hessian_of_an_array_in_one_batched_sweep(f, args, batched):
+    wrt = len(args) - 1
+    hessian = s2sad.hessian(f, wrt=wrt)
+    h = hessian(*args)
+    assert _column_program(hessian) == ("batched_columns" if batched else "columns")
+    grad = s2sad.grad(f, wrt=wrt)
+    expected = central_difference(lambda *xs: grad(*xs), list(args), wrt)
+    assert h.shape == args[wrt].shape * 2
+    assert_close(h, expected, 1e-5, f.__name__)

@@ -197,6 +197,8 @@ def _index_text(index: Arg) -> str:
             v = e.value
             dropped = _slice_drops([ir.Const(v.start), ir.Const(v.stop), ir.Const(v.step)])
             return repr(v) if dropped is None else f"~{dropped}"
+        if isinstance(e, ir.Const) and isinstance(e.value, tuple) and not bound:  # x[:, 1:]
+            return ", ".join(text(ir.Const(v)) for v in e.value)
         if isinstance(e, ir.Const):
             return "#" if type(e.value) is int and not bound else repr(e.value)
         if isinstance(e, ir.Call) and e.op.form == "slice":
