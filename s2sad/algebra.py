@@ -271,6 +271,8 @@ def _rule(e: Call):
 def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
     """``np.full(s, c) * y``  ->  ``c * y`` when the result keeps its shape:
     an elementwise operation broadcasts by itself."""
+    if all(broadcast_value(arg) is None for arg in e.args):
+        return e
     rule = _rule(e)
     if rule is None or not rule.elementwise:
         return e

@@ -208,7 +208,9 @@ class Simplifier:
             until: dict[str, str] = {}  # a copy's source -> the copies that end when it is written
             later = _read_counts(stmts)  # reads in the statements after the current one
             for i, stmt in enumerate(stmts):
-                later.subtract(_read_counts([stmt]))
+                for inner in ir.walk([stmt]):
+                    for n in inner.reads():
+                        later[n] -= 1
                 stmt = self.rewrite(stmt, mapping)
                 for written in set(_all_writes(stmt)) & set(until):
                     for name in until.pop(written):
