@@ -196,3 +196,37 @@ def test_hessian_of_an_array_in_one_batched_sweep(f, args, batched):
     expected = central_difference(lambda *xs: grad(*xs), list(args), wrt)
     assert h.shape == args[wrt].shape * 2
     assert_close(h, expected, 1e-5, f.__name__)
+
+
+def two_floats(x, y):
+    return np.sin(x) * np.exp(y) + x**3 / np.sqrt(x**2 + y**2)
+
+
+def float_loop(x, y):
+    for _ in range(3):
+        x = x * y + np.sin(x)
+    return x
+
+
+def float_branch(x, y):
+    if x > 0:
+        return x**2 * y
+    return np.cos(x * y)
+
+
+@pytest.mark.parametrize(
+    "f,args,together",
+    [(two_floats, (0.7, 1.3), True), (float_loop, (0.7, 0.4), False), (float_branch, (0.7, 1.3), False)],
+)
+def test_hessian_of_numbers_in_one_program(f, args, together):
+    hessian = s2sad.hessian(f, wrt=(0, 1))
+    h = hessian(*args)
+    (_, program) = hessian.__s2sad__.all[-1]
+    assert ("__d0" not in program.__code__.co_freevars) == together
+    grad = s2sad.grad(f, wrt=(0, 1))
+    for a in range(2):
+        for b in range(2):
+            expected = central_difference(lambda *xs, a=a: grad(*xs)[a], list(args), b)
+            assert_close(h[a][b], expected, 1e-5, f"{f.__name__}: H[{a}][{b}]")
+    one = s2sad.hessian(f, wrt=1)(*args)
+    assert_close(one, h[1][1], 1e-12, "one number")
