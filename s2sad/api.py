@@ -482,15 +482,14 @@ class _HessianTransform(dispatch.Transform):
     def finish(self, compiled: dispatch.Compiled, values: dict[str, object]) -> Callable:
         gradient = compiled.instantiate(self.fn)
         try:
+            if all(type(values[name]) is float for name in self.names):
+                together = self._unrolled(gradient, values)
+                if together is not None:
+                    return together
             columns = [self._column(gradient, name, values) for name in self.names]
         except UnsupportedSyntaxError:  # recursion: pullbacks the forward transform does not follow
             return _slow_hessian(self.fn, self.names, self.single)
-        by_columns = self._assemble(columns)
-        if all(type(values[name]) is float for name in self.names):
-            together = self._unrolled(gradient, values)
-            if together is not None and _agree(together, by_columns, values, self):
-                return together
-        return by_columns
+        return self._assemble(columns)
 
     def _assemble(self, columns: list[Callable]) -> Callable:
         """The Hessian program that calls one column program per ``wrt`` parameter."""
@@ -525,6 +524,18 @@ class _HessianTransform(dispatch.Transform):
         program = batch.unrolled(stages.final, tangents, dict(stages.kinds), self.single)
         if program is None:
             return None
+        n, single = len(self.names), self.single
+
+        def one_direction_at_a_time(*args: Any, **kwargs: Any) -> Any:
+            """What the program replaces: the tangent program once along each argument."""
+            rows: list[list[Any]] = [[None] * n for _ in range(n)]
+            for j in range(n):
+                seeds = {t: 1.0 if i == j else 0.0 for i, t in enumerate(tangents)}
+                _, out = jvp_program(*args, **kwargs, **seeds)
+                for i in range(n):
+                    rows[i][j] = out[i]
+            return rows[0][0] if single else tuple(tuple(row) for row in rows)
+
         wrt = " and ".join(self.names)
         doc = (
             f"Hessian of {self.fn.__name__} with respect to {wrt}: the derivative of its gradient along "
@@ -533,7 +544,7 @@ class _HessianTransform(dispatch.Transform):
         program = ir.replace(program, name=self.name, doc=doc)
         text = codegen.function_source(program, stages.aliases)
         user_cells = dict(zip(gradient.__code__.co_freevars, gradient.__closure__ or ()))
-        return codegen.compile_function(
+        together = codegen.compile_function(
             text,
             f"{self.name} of {self.fn.__qualname__}",
             gradient.__globals__,
@@ -541,6 +552,7 @@ class _HessianTransform(dispatch.Transform):
             gradient.__defaults__,
             gradient.__kwdefaults__,
         )
+        return together if _agree(together, one_direction_at_a_time, values, self) else None
 
     def _column(self, gradient: Callable, name: str, values: dict[str, object]) -> Callable:
         """``column(*args)``: the derivative of every block of the gradient along ``name``."""
@@ -568,18 +580,25 @@ class _HessianTransform(dispatch.Transform):
             return columns
 
         places = [self.all_params.index(a) for a in self.names]
+        # the directions' axis goes last: block (a, x) has the axes of a, then those of x
+        last = [(*range(1, np.ndim(values[a]) + 1), 0) for a in self.names]
+        flat = np.ndim(values[name]) == 1
 
         def batched_columns(*args: Any, **kwargs: Any) -> tuple:
             """One sweep of the tangent program for every entry of ``x`` at once."""
             x = args[where] if where < len(args) else kwargs[name]
             outs = program(*args, **kwargs, **{tangent: _unit_tangents(x)})
-            shapes = [np.shape(args[j] if j < len(args) else kwargs[a]) for j, a in zip(places, self.names)]
-            return tuple(
-                np.moveaxis(outs[i], 0, -1).reshape(shapes[i] + x.shape)
-                if np.ndim(outs[i]) > 0
-                else np.zeros(shapes[i] + x.shape)
-                for i in range(n)
-            )
+            blocks = []
+            for i in range(n):
+                if flat and np.ndim(outs[i]) == len(last[i]):
+                    blocks.append(outs[i].transpose(last[i]))
+                    continue
+                shape = np.shape(args[places[i]] if places[i] < len(args) else kwargs[self.names[i]])
+                if np.ndim(outs[i]) == 0:
+                    blocks.append(np.zeros(shape + x.shape))
+                else:
+                    blocks.append(np.moveaxis(outs[i], 0, -1).reshape(shape + x.shape))
+            return tuple(blocks)
 
         args = [values[p] for p in self.positional if p in values]
         kwargs = {k: values[k] for k in self.keyword if k in values}
