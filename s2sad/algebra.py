@@ -140,6 +140,8 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
             return Call(ir.call_op(float, "float", True, canonical=True), (b,))
         if _num(a, -1) and (type(a.value) is int or _float_like(b, kind)):
             return simplify_node(Call(NEG, (b,)), kind)
+        if _neg(a) is not None and isinstance(b, Const) and type(b.value) in (int, float) and b.value < 0:
+            return simplify_node(Call(MUL, (Const(-b.value), _neg(a))), kind)  # -x * -2  ->  2 * x
         if _num(b, -1) and (type(b.value) is int or _float_like(a, kind)):
             return simplify_node(Call(NEG, (a,)), kind)
         if not isinstance(b, Const) and strip_minus(b) is not None:  # a * -b  ->  -(a * b)

@@ -84,15 +84,14 @@ class _Batcher:
     def run(self) -> ir.Function:
         """The batched program, returning the tangents only (the primal part that only the
         value needed goes)."""
-        from .simplify import Simplifier
+        from .simplify import simplify
 
         body = self.block(self.fn.body)
         ret = body[-1]
         if not (isinstance(ret, ir.Return) and isinstance(ret.value, Call) and ret.value.op is ir.TUPLE):
             raise NotBatchable("a program that does not return (value, tangent)")
         body[-1] = ir.replace(ret, value=ret.value.args[1])
-        fn = ir.replace(self.fn, body=body)
-        return ir.replace(fn, body=Simplifier(fn, dict(self.kinds)).live_code(fn.body))
+        return simplify(ir.replace(self.fn, body=body), dict(self.kinds))
 
     def block(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         return [self.statement(s) for s in stmts]
@@ -236,7 +235,6 @@ class _Unroller(_Batcher):
 
     def run(self) -> ir.Function:
         from .algebra import simplify_expr
-        from .simplify import Simplifier
 
         body: list[ir.Stmt] = []
         for stmt in self.fn.body:
@@ -260,9 +258,9 @@ class _Unroller(_Batcher):
             body.append(stmt)
         keep = [p for p in self.fn.params if p.name not in self.params]
         fn = ir.replace(self.fn, params=keep, body=body)
-        tidy = Simplifier(fn, self.kinds)
-        tidy.results = set()
-        return ir.replace(fn, body=tidy.live_code(tidy.propagate(fn.body)))
+        from .simplify import simplify
+
+        return simplify(fn, self.kinds)
 
     def fresh(self, name: str) -> str:
         while name in self.taken:
