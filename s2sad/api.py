@@ -469,6 +469,7 @@ class _HessianTransform(dispatch.Transform):
     follow (a recursive function's) falls back to forward over forward."""
 
     suffix = "hessian"
+    inline = False  # what the dispatcher calls is the Hessian program, not the compiled gradient
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single

@@ -11,7 +11,10 @@ compiled for them. After a first call with two floats it reads::
 
 ``__miss`` builds (or finds in the cache) the derivative for new kinds and
 rewrites the dispatcher's code in place, so the object users hold stays the
-same and a call costs one check per argument on top of the derivative.
+same and a call costs one check per argument on top of the derivative. The
+first specialisation's body is written into the dispatcher under its guard
+(saving a call); the names it reads from its closure, such as ``math``, are
+read from spare cells ``__k0``, ``__k1``, ... of the dispatcher's own.
 Guards also cover values the function reads from its globals and closure
 (their kinds), and the functions it calls through those names (identity).
 
@@ -39,6 +42,7 @@ from .pipeline import Stages, build, cells_needed
 from .reverse import Request
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
+SPARE = 8  # cells the dispatcher keeps for the names its inlined first specialisation reads
 _lock = threading.RLock()
 
 
@@ -98,6 +102,9 @@ class Transform:
         self.cells = {f"__s{i}": types.CellType(None) for i in range(SLOTS)}
         self.cells["__T"] = types.CellType(())
         self.cells["__miss"] = types.CellType(self.miss)
+        if self.inline:
+            self.cells.update({f"__k{i}": types.CellType(None) for i in range(SPARE)})
+        self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
         self.dispatcher = self._new_dispatcher()
 
     # the dispatcher ---------------------------------------------------------
@@ -147,7 +154,10 @@ class Transform:
                     types_seen.append(obj)
                 checks.append(f"{path} is __T[{types_seen.index(obj)}]")
             lines.append(f"    if {' and '.join(checks) or 'True'}:")
-            lines.append(f"        return __s{i}({call})")
+            if i == 0 and self.inlined:
+                lines += self.inlined
+            else:
+                lines.append(f"        return __s{i}({call})")
         lines.append(f"    return __miss({call})")
         self.cells["__T"].cell_contents = tuple(types_seen)
         return "\n".join(lines) + "\n"
@@ -192,12 +202,50 @@ class Transform:
         f.__module__ = self.fn.__module__
         return f
 
+    # The first specialisation runs inside the dispatcher, saving a call: its body goes
+    # under its guard, with the names it reads from its closure (np, math, helpers) read
+    # from spare cells of the dispatcher's (a function's closure cannot grow).
+    inline = True
+
+    def _inline_first(self, compiled: Compiled) -> None:
+        import ast
+
+        mine = set(self.fn.__code__.co_freevars)
+        ours = [n for n in compiled.code.co_freevars if n not in mine]
+        if len(ours) > SPARE:
+            return
+        spare = {n: f"__k{i}" for i, n in enumerate(ours)}
+        fdef = ast.parse(compiled.stages.source("final")).body[0]
+        body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
+        if not isinstance(body[-1], ast.Return):  # it must not fall through to the next guard
+            body = body + [ast.Return(value=None)]
+        tree = ast.Module(body=body, type_ignores=[])
+        assigned = {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        }
+        if assigned & (set(self.cells) | mine | set(ours)) or any(
+            isinstance(n, (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom)) for n in ast.walk(tree)
+        ):
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in spare:
+                node.id = spare[node.id]
+        self.inlined = ["        " + line for line in ast.unparse(tree).splitlines()]
+        for name, cell_name in spare.items():
+            value = compiled.cells[name]
+            self.cells[cell_name].cell_contents = _cell_value(value) if isinstance(value, types.CellType) else value
+
     def _install(self, compiled: Compiled, function: Callable) -> None:
         self.all.append((compiled, function))
         if len(self.slots) < SLOTS:
             self.slots.append((compiled, function))
             self.cells[f"__s{len(self.slots) - 1}"].cell_contents = function
+            if len(self.slots) == 1 and self.inline:
+                self._inline_first(compiled)
             new = self._compile_dispatcher()
+            if new.__code__.co_freevars != self.dispatcher.__code__.co_freevars and self.inlined:
+                self.inlined = None  # the body changed which names are local: call it instead
+                new = self._compile_dispatcher()
             self.dispatcher.__code__ = new.__code__
 
     # specialising ------------------------------------------------------------

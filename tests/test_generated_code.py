@@ -230,3 +230,19 @@ def test_hessian_of_numbers_in_one_program(f, args, together):
             assert_close(h[a][b], expected, 1e-5, f"{f.__name__}: H[{a}][{b}]")
     one = s2sad.hessian(f, wrt=1)(*args)
     assert_close(one, h[1][1], 1e-12, "one number")
+
+
+def test_the_first_specialisation_runs_inside_the_dispatcher():
+    import inspect
+    import math
+
+    def f(x, y):
+        return math.sin(x) * y
+
+    g = s2sad.grad(f, wrt=(0, 1))
+    assert g(0.5, 2.0) == (math.cos(0.5) * 2.0, math.sin(0.5))
+    text = inspect.getsource(g)
+    assert "__s0(" not in text and "__k0.cos(x)" in text
+    assert g(np.float64(0.5), 2.0) == g(0.5, 2.0)  # a second kind is called, not inlined
+    assert "return __s1(x, y)" in inspect.getsource(g)
+    assert g(0.25, 1.0) == (math.cos(0.25), math.sin(0.25))
