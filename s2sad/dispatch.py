@@ -233,7 +233,9 @@ class Transform:
         self.inlined = ["        " + line for line in ast.unparse(tree).splitlines()]
         for name, cell_name in spare.items():
             value = compiled.cells[name]
-            self.cells[cell_name].cell_contents = _cell_value(value) if isinstance(value, types.CellType) else value
+            if isinstance(value, types.CellType):
+                value = _cell_value(value)
+            self.cells[cell_name].cell_contents = value
 
     def _install(self, compiled: Compiled, function: Callable) -> None:
         self.all.append((compiled, function))
