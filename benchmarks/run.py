@@ -240,7 +240,7 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
 
     # round-robin timing
     batch_s = 0.002 if quick else 0.02
-    rounds = 5 if quick else 21
+    rounds = 5 if quick else 31
     budget_s = 0.5 if quick else 6.0  # per system: a slow peer gets fewer rounds, never fewer than 3
     timers, numbers, samples, plan = {}, {}, {}, {}
     for system, (fn, xs) in timed.items():
