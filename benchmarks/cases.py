@@ -210,6 +210,10 @@ def _mlp_inputs(rng):
     )
 
 
+def _horner_inputs(rng):
+    return rng.standard_normal(201) / 200, 0.99
+
+
 def _rnn_inputs(rng):
     hidden, inputs, steps = 32, 8, 50
     Wh = rng.standard_normal((hidden, hidden)) / math.sqrt(hidden)
@@ -238,19 +242,13 @@ CASES = [
         target=1.5,
     ),
     Case(
-        "horner_x",
-        "Horner, degree 200 (d/dx)",
-        make_horner,
-        lambda rng: (rng.standard_normal(201) / 200, 0.99),
-        (1,),
-        horner_grad_x,
-        target=1.5,
+        "horner_x", "Horner, degree 200 (d/dx)", make_horner, _horner_inputs, (1,), horner_grad_x, target=1.5
     ),
     Case(
         "horner_c",
         "Horner, degree 200 (d/dcoefficients)",
         make_horner,
-        lambda rng: (rng.standard_normal(201) / 200, 0.99),
+        _horner_inputs,
         (0,),
         horner_grad_c,
         target=1.5,

@@ -35,6 +35,7 @@ from . import ir
 from .ir import Call, Const, Expr, Name
 from .kinds import UNKNOWN, Kind
 from .rules.core import expr_kind, lookup, np_call
+from .simplify import filled
 
 _ARITHMETIC = {ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.NEG, ir.UNARY["+"]}
 _REDUCTIONS = {np.sum, np.mean}
@@ -126,7 +127,7 @@ class _Batcher:
             return self.expr(e)
         if isinstance(e, Const) and e.value in (0, 0.0):
             return e  # a zero broadcasts against any number of directions
-        if isinstance(e, Call) and e.op.form == "call" and e.op.fn is np.zeros and len(e.args) == 1:
+        if filled(e, np.zeros):
             directions = Call(ir.GETITEM, (_shape(Name(self.first)), Const(slice(None, 1))))
             return Call(e.op, (Call(ir.ADD, (directions, _as_tuple(e.args[0]))),), e.kwargs, e.pos)
         raise NotBatchable(f"a tangent that starts as {e!r}")

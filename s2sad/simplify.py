@@ -899,13 +899,7 @@ def _distinct_indices(loop: ir.For) -> bool:
 
 def _is_zeros(e: Expr) -> bool:
     """``np.zeros(shape)``: a new array of float zeros."""
-    return (
-        isinstance(e, Call)
-        and e.op.form == "call"
-        and e.op.fn is np.zeros
-        and len(e.args) == 1
-        and not e.kwargs
-    )
+    return filled(e, np.zeros)
 
 
 def _any_call(body: list[ir.Stmt], test: Callable[[Expr], bool]) -> bool:
@@ -929,12 +923,13 @@ def _reads_shape(e: Call) -> bool:
 
 def _is_ones(e: Expr) -> bool:
     """``np.ones(shape)``: an array of float ones."""
+    return filled(e, np.ones)
+
+
+def filled(e: Expr, maker: Callable) -> bool:
+    """``maker(shape)`` with nothing else: ``np.zeros(s)``, ``np.ones(s)``."""
     return (
-        isinstance(e, Call)
-        and e.op.form == "call"
-        and e.op.fn is np.ones
-        and len(e.args) == 1
-        and not e.kwargs
+        isinstance(e, Call) and e.op.form == "call" and e.op.fn is maker and len(e.args) == 1 and not e.kwargs
     )
 
 
