@@ -56,6 +56,7 @@ class Compiled:
     param_kinds: tuple[Kind, ...]
     ref_kinds: tuple[tuple[str, Kind], ...]  # globals and closure data read, and their kinds
     callees: tuple[tuple[str, object], ...]  # functions reached through a free name
+    text: str = ""  # the source it was compiled from
 
     def instantiate(self, fn: Callable) -> Callable:
         user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
@@ -215,7 +216,7 @@ class Transform:
         if len(ours) > SPARE:
             return
         spare = {n: f"__k{i}" for i, n in enumerate(ours)}
-        fdef = ast.parse(compiled.stages.source("final")).body[0]
+        fdef = ast.parse(compiled.text or compiled.stages.source("final")).body[0]
         body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
         if not isinstance(body[-1], ast.Return):  # it must not fall through to the next guard
             body = body + [ast.Return(value=None)]
@@ -316,7 +317,7 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
         text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
     )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
-    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn))
+    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn), text)
 
 
 def _cell_value(cell: types.CellType) -> object:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import sys
 import types
 
 import numpy as np
@@ -19,21 +20,21 @@ MODULES = {"np": np, "math": math}
 FALLBACKS = {"np": ("numpy", "np_"), "math": ("math_", "pymath")}
 
 _index: dict[int, str] | None = None
+_LAZY = {"numpy.random": "np.random."}  # indexed once imported (importing it costs ~20 ms)
+
+
+def _add(index: dict[int, str], module: types.ModuleType, prefix: str) -> None:
+    for name, obj in vars(module).items():
+        if not name.startswith("_") and not isinstance(obj, (types.ModuleType, int, float, str)):
+            index.setdefault(id(obj), f"{prefix}{name}")
 
 
 def _build_index() -> dict[int, str]:
     index: dict[int, str] = {}
-
-    def add(module: types.ModuleType, prefix: str) -> None:
-        for name, obj in vars(module).items():
-            if not name.startswith("_") and not isinstance(obj, (types.ModuleType, int, float, str)):
-                index.setdefault(id(obj), f"{prefix}{name}")
-
-    add(builtins, "")
-    add(math, "math.")
-    add(np, "np.")
-    add(np.linalg, "np.linalg.")
-    add(np.random, "np.random.")
+    _add(index, builtins, "")
+    _add(index, math, "math.")
+    _add(index, np, "np.")
+    _add(index, np.linalg, "np.linalg.")
     return index
 
 
@@ -42,7 +43,14 @@ def canonical_path(obj: object) -> str | None:
     global _index
     if _index is None:
         _index = _build_index()
-    return _index.get(id(obj))
+    found = _index.get(id(obj))
+    if found is None and _LAZY:
+        for module_name, prefix in list(_LAZY.items()):
+            if module_name in sys.modules:  # the user's code has it, so it may be calling it
+                _add(_index, sys.modules[module_name], prefix)
+                del _LAZY[module_name]
+                found = _index.get(id(obj))
+    return found
 
 
 def module_path(module: types.ModuleType) -> str | None:

@@ -261,3 +261,11 @@ def test_names_of_our_own_come_from_spare_cells():
     assert np.allclose(g(x), expected)
     text = inspect.getsource(g)
     assert "return __s0(" not in text and "__k" in text
+
+
+def test_numpy_random_is_named_as_such():
+    def noisy(x):
+        return x * np.random.uniform(1.0, 1.0)
+
+    assert s2sad.grad(noisy)(2.0) == 1.0
+    assert "np.random.uniform(1.0, 1.0)" in s2sad.source(noisy)
