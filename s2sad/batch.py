@@ -85,14 +85,16 @@ class _Batcher:
     def run(self) -> ir.Function:
         """The batched program, returning the tangents only (the primal part that only the
         value needed goes)."""
-        from .simplify import simplify
+        from .simplify import Simplifier
 
         body = self.block(self.fn.body)
         ret = body[-1]
         if not (isinstance(ret, ir.Return) and isinstance(ret.value, Call) and ret.value.op is ir.TUPLE):
             raise NotBatchable("a program that does not return (value, tangent)")
         body[-1] = ir.replace(ret, value=ret.value.args[1])
-        return simplify(ir.replace(self.fn, body=body), dict(self.kinds))
+        fn = ir.replace(self.fn, body=body)
+        # only dead code goes: the simplifier would undo the regrouping (-t * v, not t * -v)
+        return ir.replace(fn, body=Simplifier(fn, dict(self.kinds)).live_code(fn.body))
 
     def block(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         return [self.statement(s) for s in stmts]
@@ -139,6 +141,8 @@ class _Batcher:
         op = e.op
         if op.form in ("tuple", "list"):
             return e.map(self.expr)
+        if op is ir.MUL or op is ir.NEG:
+            e = self.regroup(e)
         if op in _ARITHMETIC or op is ir.POW and not self.reads_tangent(e.args[1]):
             return self.elementwise(e)
         if op is ir.GETITEM:
@@ -164,6 +168,38 @@ class _Batcher:
         if rule is not None and rule.elementwise and op.form == "call" and not e.kwargs:
             return self.elementwise(e)
         raise NotBatchable(f"{e!r} on a tangent")
+
+    def regroup(self, e: Call) -> Call:
+        """A product with one tangent factor as ``tangent * (the rest)``: the numbers and
+        primals are multiplied first, so the stack of tangents is touched once.
+        ``-t * (2 * v)`` becomes ``t * (-2 * v)``."""
+        from .algebra import simplify_expr
+
+        factors: list[Expr] = []
+        negative = False
+
+        def collect(x: Expr) -> None:
+            nonlocal negative
+            if isinstance(x, Call) and x.op is ir.MUL:
+                collect(x.args[0])
+                collect(x.args[1])
+            elif isinstance(x, Call) and x.op is ir.NEG:
+                negative = not negative
+                collect(x.args[0])
+            else:
+                factors.append(x)
+
+        collect(e)
+        tangents = [f for f in factors if self.reads_tangent(f)]
+        rest = [f for f in factors if not self.reads_tangent(f)]
+        if len(tangents) != 1 or not rest and not negative:
+            return e
+        others = rest[0] if rest else Const(1.0)
+        for f in rest[1:]:
+            others = Call(ir.MUL, (others, f))
+        if negative:
+            others = Call(ir.NEG, (others,))
+        return Call(ir.MUL, (tangents[0], simplify_expr(others, self.kind)), e.kwargs, e.pos)
 
     def elementwise(self, e: Call) -> Expr:
         """Operands line up from the right, after the directions' axis: a tangent of fewer
