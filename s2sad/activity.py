@@ -80,22 +80,21 @@ def edges(stmts: list[ir.Stmt]) -> Iterator[tuple[str, set[str]]]:
 
 def appends(e: Expr) -> bool:
     """``xs.append(v)`` on a list the function holds."""
-    return (
-        isinstance(e, Call)
-        and e.op.form == "method"
-        and e.op.symbol == "append"
-        and len(e.args) == 2
-        and isinstance(e.args[0], Name)
-    )
+    return _updates(e, "method", "append", 2)
 
 
 def adds_at(e: Expr) -> bool:
     """``np.add.at(y, index, v)`` on an array the function holds."""
+    return _updates(e, "call", "np.add.at", 3)
+
+
+def _updates(e: Expr, form: str, symbol: str, arity: int) -> bool:
+    """A call that changes its first argument, a name, in place."""
     return (
         isinstance(e, Call)
-        and e.op.form == "call"
-        and e.op.symbol == "np.add.at"
-        and len(e.args) == 3
+        and e.op.form == form
+        and e.op.symbol == symbol
+        and len(e.args) == arity
         and isinstance(e.args[0], Name)
     )
 

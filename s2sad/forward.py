@@ -22,44 +22,27 @@ import builtins
 
 from . import ir
 from .activity import appends
-from .errors import Location, MissingRuleError, UnsupportedSyntaxError
+from .errors import UnsupportedSyntaxError
 from .ir import Call, Const, Expr, Name
-from .kinds import UNKNOWN, Kind
-from .lower import NamePool, attr_op, method_op
-from .reverse import AS_GRADIENT, Request, _bind_user_call, _calls_user_function, adjoint_kind, location
-from .rules.core import BindError, expr_kind, instantiate, lookup, np_call, runtime_call
+from .kinds import Kind
+from .lower import attr_op, method_op
+from .reverse import AS_GRADIENT, Request, _calls_user_function
+from .rules.core import instantiate, np_call, runtime_call
+from .sweep import Sweep, location
 
 
-class Forward:
+class Forward(Sweep):
+    suffix = "_dot"
+    direction = "jvp"
+
     def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request):
-        self.fn = fn
-        self.kinds = kinds
-        self.active = active
-        self.request = request
-        reserved = {p.name for p in fn.params} | set(kinds)
-        for stmt in ir.walk(fn.body):
-            reserved.update(stmt.reads())
-            reserved.update(stmt.writes())
-        self.pool = NamePool(reserved)
-        self.dots: dict[str, str] = {}  # primal name -> tangent name
-        self.tangent_kinds: dict[str, Kind] = {}
-        self.extra_cells: dict[str, object] = {}  # jvps of recursive functions, by name
-        self.temps: set[str] = set()
+        super().__init__(fn, kinds, active, request)
+        self.dots = self.derived  # primal name -> tangent name
+        self.tangent_kinds = self.derived_kinds
 
     # names and kinds -------------------------------------------------------------
     def dot(self, name: str) -> str:
-        if name not in self.dots:
-            self.dots[name] = self.pool.fresh(f"{name}_dot")
-            self.tangent_kinds[self.dots[name]] = adjoint_kind(self.kinds.get(name, UNKNOWN))
-        return self.dots[name]
-
-    def kind_of(self, name: str) -> Kind:
-        if name in self.tangent_kinds:
-            return self.tangent_kinds[name]
-        return self.kinds.get(name, UNKNOWN)
-
-    def kind_of_expr(self, e: Expr) -> Kind:
-        return expr_kind(e, self.kind_of)
+        return self.derived_name(name)
 
     def zero(self, like: Expr) -> Expr:
         """A zero tangent for the value ``like``."""
@@ -226,15 +209,7 @@ class Forward:
     def rule_tangent(self, stmt: ir.Assign) -> Expr | None:
         value = stmt.value
         loc = location(self.fn, stmt.origin)
-        rule = lookup(value.op)
-        if rule is None:
-            raise _missing(value.op, loc)
-        try:
-            bound = rule.bind(value)
-        except BindError as exc:
-            raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
-        numeric = [self.kind_of_expr(e) for e in bound.values()]
-        python = all(k.is_pyscalar for k in numeric if k.is_numeric)
+        rule, bound, python = self.bound_rule(value, loc)
         bindings: dict[str, Expr] = {**bound, "ans": stmt.target}
         terms: list[Expr] = []
         for param in rule.params:
@@ -242,13 +217,8 @@ class Forward:
             if t is None:
                 continue
             if not rule.covers("jvp", param):
-                if self.kind_of_expr(bound[param]).dtype in "bi":
-                    continue  # an integer (an index, a count) has no derivative there
-                raise MissingRuleError(
-                    f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",
-                    loc,
-                    f"Pass a constant as `{param}`, or register a rule with s2sad.defjvp.",
-                )
+                self.uncovered(rule, param, self.kind_of_expr(bound[param]), loc)
+                continue
             template = rule.template("jvp", param, python)
             if template is None:
                 continue
@@ -331,24 +301,7 @@ class Forward:
         """``y, y_dot = f_jvp(x, n, x_dot, n_dot)``: a recursive call goes through ``f``'s jvp."""
         from .dispatch import jvp_cell
 
-        call = stmt.value
-        fn = call.op.fn
-        loc = location(self.fn, stmt.origin)
-        positional, keyword, bound = _bind_user_call(fn, call, loc)
-        kinds = {p: self.kind_of_expr(e) for p, e in bound.items()}
-        for p in keyword:
-            if any(n in self.active for n in ir.names_in(bound[p])):
-                raise UnsupportedSyntaxError(
-                    f"a differentiated value for the keyword-only parameter `{p}` of `{fn.__name__}` "
-                    "is not supported in a recursive call",
-                    loc,
-                    "Pass it as a positional parameter.",
-                )
-        cell = jvp_cell(fn, kinds)
-        head = next((h for h, c in self.extra_cells.items() if c is cell), None)
-        if head is None:
-            head = self.pool.fresh(f"{fn.__name__}_jvp")
-            self.extra_cells[head] = cell
+        _, positional, keyword, bound, _, _, head = self.recursive_call(stmt, jvp_cell)
         tangents = []
         for p in positional:
             t = self.tangent_of(bound[p])
@@ -378,14 +331,6 @@ def _builtin(fn) -> ir.Op:
 
 def _is_add_at(e: Expr) -> bool:
     return isinstance(e, Call) and e.op.form == "call" and e.op.symbol == "np.add.at"
-
-
-def _missing(op: ir.Op, loc: Location | None) -> MissingRuleError:
-    from .rules.core import missing_rule
-
-    err = missing_rule(op)
-    hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
-    return MissingRuleError(err.message, loc, hint)
 
 
 def forward(

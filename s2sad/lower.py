@@ -637,6 +637,22 @@ class Lowering(ExprBuilder):
             self.origin = self.parsed.origin(node.body)
             return self.atom(self.expr(node.body))
         body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+        for stmt in self.restructured(node, body):
+            if self.stmt(stmt):
+                break
+        if self.result is not None:
+            return Name(self.result)
+        return self.final if self.final is not None else Const(None)
+
+    def named(self, node: gast.NamedExpr) -> Expr:
+        value = self.atom(self.expr(node.value), node.target.id)
+        self.env[node.target.id] = value
+        return value
+
+    # statements ----------------------------------------------------------------
+    def restructured(self, node: gast.FunctionDef, body: list[gast.stmt]) -> list[gast.stmt]:
+        """``body`` of ``node`` restructured (one exit, no ``break`` out of a branch), with the
+        names that introduces taken from the pool."""
         fn = restructured(
             gast.FunctionDef(
                 name=node.name,
@@ -650,19 +666,8 @@ class Lowering(ExprBuilder):
             self.pool.used,
         )
         self.pool.used |= identifiers(fn)
-        for stmt in fn.body:
-            if self.stmt(stmt):
-                break
-        if self.result is not None:
-            return Name(self.result)
-        return self.final if self.final is not None else Const(None)
+        return fn.body
 
-    def named(self, node: gast.NamedExpr) -> Expr:
-        value = self.atom(self.expr(node.value), node.target.id)
-        self.env[node.target.id] = value
-        return value
-
-    # statements ----------------------------------------------------------------
     def function(self) -> ir.Function:
         node = self.parsed.node
         params = self.params(node.args)
@@ -678,21 +683,8 @@ class Lowering(ExprBuilder):
             if body and _is_docstring(body[0]):
                 doc = body[0].value.value
                 body = body[1:]
-            fn = restructured(
-                gast.FunctionDef(
-                    name=node.name,
-                    args=node.args,
-                    body=body,
-                    decorator_list=[],
-                    returns=None,
-                    type_comment=None,
-                    type_params=[],
-                ),
-                self.pool.used,
-            )
-            self.pool.used |= identifiers(fn)
             exited = False
-            for stmt in fn.body:
+            for stmt in self.restructured(node, body):
                 if self.stmt(stmt):
                     exited = True
                     break

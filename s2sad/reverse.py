@@ -40,9 +40,10 @@ from . import ir
 from .activity import adds_at, appends
 from .errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 from .ir import Call, Const, Expr, Name
-from .kinds import FLOAT, UNKNOWN, Kind
-from .lower import NamePool, attr_op, method_op
-from .rules.core import BindError, expr_kind, instantiate, lookup, np_call, runtime_call
+from .kinds import UNKNOWN, Kind
+from .lower import attr_op, method_op
+from .rules.core import instantiate, np_call, runtime_call
+from .sweep import Sweep, adjoint_kind, location
 
 # Marks a returned adjoint until ``finish`` knows how to hand it over.
 AS_GRADIENT = ir.Op("as_gradient", "call", "as_gradient", None)
@@ -57,32 +58,6 @@ class Request:
     single: bool = True  # grad(f, wrt=0) returns one gradient, wrt=(0,) a 1-tuple
 
 
-def adjoint_kind(k: Kind) -> Kind:
-    """Adjoints are floats of the primal's shape; a container's adjoint is a list (or a
-    dict) of its elements' adjoints."""
-    if k.type is None:
-        return k
-    if k.type in (tuple, list):
-        items = tuple(adjoint_kind(i) for i in k.items) if k.items is not None else None
-        return Kind(list, None, "o", items=items, elem=adjoint_kind(k.elem) if k.elem else None)
-    if k.type is dict:
-        return Kind(dict, None, "o", items=tuple(adjoint_kind(i) for i in k.items or ()), keys=k.keys)
-    if k.type in (int, bool):
-        return FLOAT
-    if k.dtype in "bi?o":
-        return Kind(k.type, k.dims, "f", shape=k.shape)
-    return k
-
-
-def location(fn: ir.Function, origin: ir.Origin | None) -> Location | None:
-    source = origin.source if origin is not None and origin.source is not None else fn.source
-    if origin is None or source is None:
-        return None
-    line, col = origin.at if origin.at else (origin.line, origin.col)
-    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
-    return Location(source.path, line, col, text)
-
-
 @dataclass
 class Loop:
     """What reversing a loop needs to know while its body is reversed."""
@@ -94,27 +69,17 @@ class Loop:
     parent: Loop | None = None
 
 
-class Reverse:
+class Reverse(Sweep):
+    suffix = "_bar"
+    direction = "vjp"
+
     def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request):
-        self.fn = fn
-        self.kinds = kinds
-        self.active = active
-        self.request = request
-        reserved = {p.name for p in fn.params} | set(kinds)
-        for stmt in ir.walk(fn.body):
-            reserved.update(stmt.reads())
-            reserved.update(stmt.writes())
-            for e in _values(stmt):
-                reserved.update(_ref_heads(e))
-        self.pool = NamePool(reserved)
-        self.bar: dict[str, str] = {}  # primal name -> adjoint name
-        self.adjoint_kinds: dict[str, Kind] = {}
+        heads = {h for stmt in ir.walk(fn.body) for e in _values(stmt) for h in _ref_heads(e)}
+        super().__init__(fn, kinds, active, request, heads)
+        self.bar = self.derived  # primal name -> adjoint name
+        self.adjoint_kinds = self.derived_kinds
         self.multi = _assigned_more_than_once(fn)
-        self.defines: dict[
-            int, list[str]
-        ] = {}  # names a statement defines once reversed (counters, pullbacks)
-        self.extra_cells: dict[str, object] = {}  # vjps of recursive functions, by name
-        self.temps: set[str] = set()
+        self.defines: dict[int, list[str]] = {}  # what a statement defines reversed: counters, pullbacks
         self.mutated = {s.target.id for s in ir.walk(fn.body) if isinstance(s, ir.SetItem)}
         self.mutated |= {
             s.value.args[0].id for s in ir.walk(fn.body) if isinstance(s, ir.Effect) and adds_at(s.value)
@@ -128,18 +93,7 @@ class Reverse:
 
     # names and kinds -----------------------------------------------------------
     def adjoint(self, name: str) -> str:
-        if name not in self.bar:
-            self.bar[name] = self.pool.fresh(f"{name}_bar")
-            self.adjoint_kinds[self.bar[name]] = adjoint_kind(self.kinds.get(name, UNKNOWN))
-        return self.bar[name]
-
-    def kind_of(self, name: str) -> Kind:
-        if name in self.adjoint_kinds:
-            return self.adjoint_kinds[name]
-        return self.kinds.get(name, UNKNOWN)
-
-    def kind_of_expr(self, e: Expr) -> Kind:
-        return expr_kind(e, self.kind_of)
+        return self.derived_name(name)
 
     def zero(self, name: str) -> Expr:
         """A zero adjoint for primal ``name``."""
@@ -377,15 +331,7 @@ class Reverse:
             return [self.unpack(value, g, stmt.origin, state)]  # a_bar, b_bar = t_bar
         if value.op.form in ("tuple", "list", "dict"):  # (a, b): the adjoint's items go back to a and b
             return self.distribute(value, g, stmt.origin, state, loop)
-        rule = lookup(value.op)
-        if rule is None:
-            raise self.missing(value.op, loc)
-        try:
-            bound = rule.bind(value)
-        except BindError as exc:
-            raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
-        numeric = [self.kind_of_expr(e) for e in bound.values()]
-        python = all(k.is_pyscalar for k in numeric if k.is_numeric)
+        rule, bound, python = self.bound_rule(value, loc)
         bindings = {**bound, "g": g, "ans": stmt.target}
         out: list[ir.Stmt] = []
         for param in rule.params:
@@ -403,13 +349,8 @@ class Reverse:
             if display and not any(n in self.active for n in ir.names_in(arg)):
                 continue
             if not rule.covers("vjp", param):
-                if self.kind_of(arg.id).dtype in "bi":
-                    continue  # an integer (an index, a count) has no derivative there
-                raise MissingRuleError(
-                    f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",
-                    loc,
-                    f"Pass a constant as `{param}`, or register a rule with s2sad.defvjp.",
-                )
+                self.uncovered(rule, param, self.kind_of_expr(arg), loc)
+                continue
             template = rule.template("vjp", param, python)
             if template is None:
                 continue
@@ -470,15 +411,7 @@ class Reverse:
         from .dispatch import vjp_cell
 
         call = stmt.value
-        fn = call.op.fn
-        loc = location(self.fn, stmt.origin)
-        positional, keyword, bound = _bind_user_call(fn, call, loc)
-        kinds = {p: self.kind_of_expr(e) for p, e in bound.items()}
-        cell, out_kind = vjp_cell(fn, kinds)
-        head = next((h for h, c in self.extra_cells.items() if c is cell), None)
-        if head is None:  # one name per vjp, however many calls
-            head = self.pool.fresh(f"{fn.__name__}_vjp")
-            self.extra_cells[head] = cell
+        _, positional, _, bound, kinds, _, head = self.recursive_call(stmt, vjp_cell)
         y = stmt.target
         pullback = Name(self.pool.fresh(f"{y.id}_pullback"))
         self.kinds[pullback.id] = UNKNOWN
@@ -491,14 +424,6 @@ class Reverse:
         adjoint: list[ir.Stmt] = [
             ir.Unpack(cts, Call(ir.APPLY, (pullback, Name(self.bar[y.id]))), origin=origin)
         ]
-        for p in keyword:
-            if any(n in self.active for n in ir.names_in(bound[p])):
-                raise UnsupportedSyntaxError(
-                    f"a differentiated value for the keyword-only parameter `{p}` of `{fn.__name__}` "
-                    "is not supported in a recursive call",
-                    loc,
-                    "Pass it as a positional parameter.",
-                )
         for ct, p in zip(cts, positional):
             arg = bound[p]
             if isinstance(arg, Name) and arg.id in self.active:
@@ -576,18 +501,6 @@ class Reverse:
         forward = [ir.If(stmt.test, f_then, f_else, stmt.joins, origin=stmt.origin)]
         adjoint = [ir.If(stmt.test, a_then, a_else, origin=origin)] if a_then or a_else else []
         return forward, adjoint
-
-    def missing(self, op: ir.Op, loc: Location | None) -> Exception:
-        from .rules.core import missing_rule
-
-        err = missing_rule(op)
-        hint = (
-            "Register a rule for it, for example:\n"
-            f"    s2sad.defvjp({op.symbol}, lambda g, ans, x: g * <d{op.symbol}/dx>)"
-        )
-        if op.form != "call":
-            hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
-        return MissingRuleError(err.message, loc, hint)
 
     def gradient(self, param: str, state: set[str]) -> Expr:
         kind = self.kinds.get(param, UNKNOWN)

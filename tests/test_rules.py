@@ -50,30 +50,27 @@ def _function(case):
     )
 
 
-@pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
-def test_reverse(pattern, i, case):
+def _check_case(check, i, case):
+    """``check`` (reverse or forward mode against central differences) on one rule case."""
     rng = np.random.default_rng(i)
     f = _function(case)
     args = [spec.draw(rng) for spec in case.args.values()]
     wrt = [j for j, spec in enumerate(case.args.values()) if isinstance(spec, (S, A))]
     if case.error:
         with pytest.raises(case.error):
-            check_reverse(f, args, wrt, case.tol, rng)
+            check(f, args, wrt, case.tol, rng)
         return
-    check_reverse(f, args, wrt, case.tol, rng)
+    check(f, args, wrt, case.tol, rng)
+
+
+@pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
+def test_reverse(pattern, i, case):
+    _check_case(check_reverse, i, case)
 
 
 @pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
 def test_forward(pattern, i, case):
-    rng = np.random.default_rng(i)
-    f = _function(case)
-    args = [spec.draw(rng) for spec in case.args.values()]
-    wrt = [j for j, spec in enumerate(case.args.values()) if isinstance(spec, (S, A))]
-    if case.error:
-        with pytest.raises(case.error):
-            check_forward(f, args, wrt, case.tol, rng)
-        return
-    check_forward(f, args, wrt, case.tol, rng)
+    _check_case(check_forward, i, case)
 
 
 @pytest.mark.parametrize("pattern,i,case", ALL, ids=[f"{c.expr}-{i}" for _, i, c in ALL])
