@@ -8,13 +8,19 @@
 46.0
 """
 
-from .api import check_grad, derivative, grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp
-from .errors import (
-    DifferentiationError,
-    MissingRuleError,
-    NonScalarOutputError,
-    UnsupportedSyntaxError,
+from .api.transforms import (
+    check_grad,
+    derivative,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    source,
+    value_and_grad,
+    vjp,
 )
+from .errors import DifferentiationError, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 
 __version__ = "0.1.0"
 __all__ = [

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import MissingRuleError
+
 __all__ = [
     "broadcast_like",
     "unbroadcast",
@@ -237,6 +239,5 @@ def undiag(value, v, k=0):
 
 def fail(message: str):
     """Raise the error a rule met at run time (a case it does not cover)."""
-    from .errors import MissingRuleError
 
     raise MissingRuleError(message)

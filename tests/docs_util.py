@@ -46,7 +46,7 @@ def produce(kind: str, command: str) -> str:
         if out.returncode != 0:
             raise RuntimeError(f"`python {command}` failed:\n{out.stderr}")
         return out.stdout
-    from s2sad.cli import main
+    from s2sad.tools.cli import main
 
     buffer = io.StringIO()
     with _in_root(), contextlib.redirect_stdout(buffer):

@@ -6,7 +6,7 @@ import ast
 import os
 from pathlib import Path
 
-from s2sad import codegen
+from s2sad.ir import printer as codegen
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

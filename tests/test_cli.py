@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from s2sad.cli import main
+from s2sad.tools.cli import main
 
 
 def test_prints_the_gradient(in_root, capsys):
@@ -163,7 +163,7 @@ def test_help_shows_an_example_for_every_option(capsys):
 
 
 def test_colour_only_on_a_terminal():
-    from s2sad.cli import _colour
+    from s2sad.tools.cli import _colour
 
     class Terminal:
         def isatty(self):

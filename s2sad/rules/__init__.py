@@ -9,6 +9,6 @@ reductions), ``arrays`` (shapes and axes), ``linalg`` (products and
 
 # The tables register their rules when imported; macros before any template is used.
 from . import arrays, builtin, linalg, macros, math, numpy, runtime  # noqa: F401
-from .core import RULES, Rule, lookup
+from .registry import RULES, Rule, lookup
 
 __all__ = ["RULES", "Rule", "lookup"]

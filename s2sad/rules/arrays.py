@@ -6,9 +6,11 @@ came from, the JVP does to the tangent what the function does to its input.
 
 import numpy as np
 
+from .. import ir
 from ..ir import Call
-from ..kinds import INT, UNKNOWN, Kind, broadcast, promote
-from .core import Arg, always, linear, nondiff, rule, same_as, shape_kind, table
+from ..ir.kinds import INT, UNKNOWN, Kind, broadcast, element_kind, promote
+from .kindrules import Arg, always, same_as, shape_kind
+from .registry import linear, nondiff, rule, table
 
 table("arrays")
 
@@ -86,8 +88,6 @@ linear("x.copy()", x="g", kind=same_as("x"))
 
 
 def _popped(a: dict[str, Arg]) -> Kind:
-    from ..infer import element_kind
-
     return element_kind(a["x"].kind)
 
 
@@ -190,7 +190,6 @@ def _indexed(a: dict[str, Arg]) -> Kind:
 
 def _index_text(index: Arg) -> str:
     """Indexing that always picks the same shape prints the same: any int index is ``#``."""
-    from .. import ir
 
     def text(e, bound: bool = False) -> str:
         if isinstance(e, ir.Const) and isinstance(e.value, slice):
@@ -225,7 +224,6 @@ def _index_text(index: Arg) -> str:
 def _slice_drops(bounds) -> int | None:
     """How many items the slice ``start:stop`` drops from any axis, when that does not
     depend on the axis' length: ``1:`` and ``:-1`` drop one; None otherwise."""
-    from .. import ir
 
     values = [b.value if isinstance(b, ir.Const) else "?" for b in bounds]
     start, stop, step = (values + [None, None, None])[:3]
@@ -256,7 +254,6 @@ def _advanced(x: Kind, index: Arg) -> Kind:
 
 def _index_items(index: Arg) -> list | None:
     """``"int"``, ``"slice"``, ``"full"`` (``:``), ``None`` or ``Ellipsis`` per item; None if advanced."""
-    from .. import ir
 
     def item(e) -> object:
         if isinstance(e, ir.Const):

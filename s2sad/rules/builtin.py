@@ -6,8 +6,9 @@ derivative in each argument, ``ans`` being the result. Python numbers get
 arrays broadcast; the VJP sums the cotangent back to each operand's shape.
 """
 
-from ..kinds import BOOL, FLOAT, INT, Kind, broadcast
-from .core import Arg, always, linear, nondiff, reduced, rule, scalar, table
+from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast
+from .kindrules import Arg, always, reduced
+from .registry import linear, nondiff, rule, scalar, table
 
 table("operator")
 

@@ -8,8 +8,10 @@ run-time helper, or fail with a message naming the case.
 
 import numpy as np
 
-from ..kinds import Kind, broadcast, promote
-from .core import Arg, linear, rule, same_as, table
+from ..ir.kinds import Kind, broadcast, promote
+from .kindrules import Arg, reduced, same_as
+from .macros import einsum_spec
+from .registry import linear, rule, table
 
 table("linalg")
 
@@ -159,14 +161,10 @@ rule(
 
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:
-    from .core import reduced
-
     return reduced("x", dtype="f+")(a)
 
 
 def einsum_kind(a: dict[str, Arg]) -> Kind:
-    from .macros import einsum_spec
-
     spec = einsum_spec(a["subscripts"].const)
     cat = promote(a["a"].kind.dtype, a["b"].kind.dtype)
     if spec is None:

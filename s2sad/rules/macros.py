@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from .. import ir
 from ..ir import Call, Const, Expr
-from ..kinds import normalize_axes
-from .core import Context, macro, np_call, runtime_call
+from ..ir.kinds import normalize_axes
+from ..ir.nodes import attr_op
+from .instantiate import Context, np_call, runtime_call
+from .templates import macro
 
 
 def _shape(ctx: Context, x: Expr) -> Expr:
@@ -27,8 +29,6 @@ def _shape(ctx: Context, x: Expr) -> Expr:
 
 
 def _attr(name: str) -> ir.Op:
-    from ..lower import attr_op
-
     return attr_op(name)
 
 

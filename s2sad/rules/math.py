@@ -3,8 +3,9 @@
 ``ans`` is the result, so ``exp``, ``sqrt`` and ``tanh`` reuse it.
 """
 
-from ..kinds import BOOL, INT
-from .core import ZERO, always, nondiff, scalar, table
+from ..ir.kinds import BOOL, INT
+from .kindrules import always
+from .registry import ZERO, nondiff, scalar, table
 
 table("math")
 

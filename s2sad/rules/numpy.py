@@ -10,21 +10,9 @@ broadcasts against ``a``.
 import numpy as np
 
 from ..ir import Name
-from ..kinds import BOOL, INT, Kind, broadcast
-from .core import (
-    ZERO,
-    Arg,
-    always,
-    elementwise,
-    linear,
-    nondiff,
-    reduced,
-    rule,
-    same_as,
-    scalar,
-    shape_kind,
-    table,
-)
+from ..ir.kinds import BOOL, INT, Kind, broadcast
+from .kindrules import Arg, always, elementwise, reduced, same_as, shape_kind
+from .registry import ZERO, linear, nondiff, rule, scalar, table
 
 table("numpy")
 

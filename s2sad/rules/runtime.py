@@ -6,8 +6,9 @@ of what they return.
 
 import numpy as np
 
-from ..kinds import INT, Kind
-from .core import ZERO, Arg, always, linear, nondiff, rule, same_as, shape_kind, table
+from ..ir.kinds import INT, Kind
+from .kindrules import Arg, always, same_as, shape_kind
+from .registry import ZERO, linear, nondiff, rule, table
 
 table("runtime")
 

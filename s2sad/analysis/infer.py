@@ -1,0 +1,166 @@
+"""Kind inference: the kind of every value, from the kinds of the arguments.
+
+A forward pass over the SSA form; each operation's rule says what kind it
+returns (``np.sum(x, axis=0)`` of a ``2-D`` array is ``1-D``). A name
+assigned on several paths (a join) gets the join of their kinds, and loops
+run until the kinds stop changing. Values no rule describes are ``UNKNOWN``,
+which makes generated code use run-time helpers rather than guess::
+
+    def f(W, x):            # W: ndarray[2-D], x: ndarray[1-D]
+        v1 = W @ x          # v1: ndarray[1-D]
+        v2 = np.sum(v1)     # v2: numpy float
+        return v2
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from .. import ir
+from ..frontend.parse import parse
+from ..frontend.resolve import Resolver, parameters
+from ..ir import Call, Expr, Name
+from ..ir.kinds import FLOAT, INT, NP_FLOAT, UNKNOWN, Kind, element_kind
+from ..lower.calls import bind_call
+from ..lower.lowering import lower
+from ..rules.instantiate import expr_kind
+from ..rules.registry import inlinable
+from .activity import appends
+
+
+def infer(fn: ir.Function, params: dict[str, Kind]) -> dict[str, Kind]:
+    """Kinds of all names assigned in ``fn``, parameters included."""
+    kinds = dict(params)
+    seen = set(params)  # every pass joins with what the last found: a loop body sees its back edges
+    for _ in range(8):  # a loop may widen kinds a few times before they settle
+        before = {n: (k, k.shape) for n, k in kinds.items()}
+        _block(fn.body, kinds, seen)
+        if {n: (k, k.shape) for n, k in kinds.items()} == before:
+            break
+    return kinds
+
+
+def _set(kinds: dict[str, Kind], name: str, k: Kind, seen: set[str]) -> None:
+    """Assign a kind; a name assigned again (a join) gets the join of both."""
+    if name in seen and name in kinds:
+        k = kinds[name].join(k)
+    if k.is_array and k.shape is None:
+        k = k.with_shape(name)  # what is computed elementwise from it has its shape
+    kinds[name] = k
+    seen.add(name)
+
+
+def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None:
+    def kind_of(e: Expr) -> Kind:
+        return expr_kind(e, lambda n: kinds.get(n, UNKNOWN))
+
+    for stmt in stmts:
+        if isinstance(stmt, ir.Assign):
+            k = kind_of(stmt.value)
+            if k.type is None and _calls_user_function(stmt.value):
+                k = _user_call_kind(stmt.value, kind_of)
+            if stmt.accumulate:
+                k = kinds.get(stmt.target.id, k).join(k)
+            _set(kinds, stmt.target.id, k, seen)
+        elif isinstance(stmt, ir.For):
+            for name, k in _targets(stmt.target, _element(stmt.iter, kind_of)):
+                _set(kinds, name, k, seen)
+        elif isinstance(stmt, ir.Effect) and appends(stmt.value):  # xs.append(v): a list of v's kind
+            xs, v = stmt.value.args
+            grown = Kind(list, None, "o", elem=kind_of(v))
+            kinds[xs.id] = kinds[xs.id].join(grown) if xs.id in kinds else grown
+        for block in stmt.blocks():
+            _block(block, kinds, seen)
+
+
+def _element(it: Expr, kind_of) -> Kind | tuple:
+    """The kind of what each iteration binds: a kind, or a tuple of them."""
+    if isinstance(it, Call) and it.op.form == "call":
+        fn = it.op.fn
+        if fn is builtins.range:
+            return INT
+        if fn is builtins.enumerate:
+            return (INT, _element(it.args[0], kind_of))
+        if fn is builtins.zip:
+            return tuple(_element(a, kind_of) for a in it.args)
+        if fn is builtins.reversed:
+            return _element(it.args[0], kind_of)
+    return element_kind(kind_of(it))
+
+
+def _targets(target: Expr, k: Kind | tuple):
+    if isinstance(target, Name):
+        yield target.id, k if isinstance(k, Kind) else UNKNOWN
+        return
+    parts = k if isinstance(k, tuple) else (UNKNOWN,) * len(target.args)
+    for t, part in zip(target.args, parts):
+        yield from _targets(t, part)
+
+
+# ------------------------------------------------------------------ recursive calls
+
+
+def _calls_user_function(value: Expr) -> bool:
+
+    return isinstance(value, Call) and value.op.form == "call" and inlinable(value.op.fn)
+
+
+def _user_call_kind(call: Call, kind_of) -> Kind:
+    """What a call to the user's function returns (a call left as a call: recursion)."""
+
+    fn = call.op.fn
+    try:
+        positional, keyword, bound = bind_call(fn, call, "")
+    except TypeError:
+        return UNKNOWN
+    return call_kind(fn, {p: kind_of(e) for p, e in bound.items()})
+
+
+_CALL_KINDS: dict[tuple, Kind] = {}  # settled results, by code and argument kinds
+_GUESSES: dict[tuple, Kind] = {}  # results assumed while a recursive function is inferred
+
+
+def call_kind(fn, kinds: dict[str, Kind]) -> Kind:
+    """The kind ``fn`` returns for arguments of ``kinds``.
+
+    A recursive function's result depends on itself: start from a guess (a
+    float, then each argument's kind), infer the body with the recursive calls
+    returning the guess, and widen the guess by what comes out until the
+    result fits in it. That is a fixed point, so the kind covers every depth of
+    recursion; if none settles, the result is unknown."""
+
+    positional, keyword, _ = parameters(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    if key in _CALL_KINDS:
+        return _CALL_KINDS[key]
+    if key in _GUESSES:
+        return _GUESSES[key]
+    try:
+        ssa, _ = lower(parse(fn), Resolver(fn), inlinable)
+    except Exception:
+        return UNKNOWN
+    ret = ssa.body[-1] if ssa.body and isinstance(ssa.body[-1], ir.Return) else None
+    if ret is None:
+        return UNKNOWN
+    starts = [FLOAT, NP_FLOAT] + [k for k in kinds.values() if k.is_array]
+    result = UNKNOWN
+    try:
+        for start in starts:
+            guess = start
+            for _ in range(4):
+                _GUESSES[key] = guess
+                found = infer(ssa, dict(kinds))
+                out = expr_kind(ret.value, lambda n, found=found: found.get(n, UNKNOWN))
+                if out.join(guess) == guess:
+                    result = guess
+                    break
+                guess = guess.join(out)
+                if guess.type is None:
+                    break
+            if result.type is not None:
+                break
+    finally:
+        del _GUESSES[key]
+    if not _GUESSES:  # not settled while an outer recursive function's result is still a guess
+        _CALL_KINDS[key] = result
+    return result

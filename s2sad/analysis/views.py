@@ -1,0 +1,29 @@
+"""Which array an expression may be a view of."""
+
+from __future__ import annotations
+
+from .. import ir
+from ..ir import Call, Expr, Name
+
+_VIEW_FUNCTIONS = {
+    "reshape",
+    "transpose",
+    "ravel",
+    "squeeze",
+    "expand_dims",
+    "swapaxes",
+    "moveaxis",
+    "diagonal",
+}
+
+
+def view_of(e: Expr) -> str | None:
+    """The array ``e`` may be a view of: ``y`` for ``y[1:]``, ``y.T``, ``np.reshape(y, s)``."""
+    if not (isinstance(e, Call) and e.args and isinstance(e.args[0], Name)):
+        return None
+    op = e.op
+    if op is ir.GETITEM or op.form == "attr" and op.symbol == "T":
+        return e.args[0].id
+    if op.form in ("call", "method") and getattr(op.fn, "__name__", op.symbol) in _VIEW_FUNCTIONS:
+        return e.args[0].id
+    return None

@@ -1,0 +1,156 @@
+"""What forward and reverse mode share.
+
+Both walk an SSA function and give each active value a derived name (``x_dot``
+for its tangent, ``x_bar`` for its adjoint) whose kind is the primal's, made
+float; both look up a statement's derivative rule and bind the call to it; both
+send a recursive call through a generated function (a jvp or a vjp) held in a
+cell. ``Forward`` and ``Reverse`` add what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import ir
+from ..errors import Location, MissingRuleError, UnsupportedSyntaxError
+from ..ir import Call, Expr
+from ..ir.kinds import FLOAT, UNKNOWN, Kind
+from ..ir.names import NamePool
+from ..lower.calls import bind_call
+from ..rules.instantiate import expr_kind
+from ..rules.registry import BindError, Rule, inlinable, lookup, missing_rule
+from .request import Callees
+
+
+def adjoint_kind(k: Kind) -> Kind:
+    """Adjoints (and tangents) are floats of the primal's shape; a container's is a list (or
+    a dict) of its elements'."""
+    if k.type is None:
+        return k
+    if k.type in (tuple, list):
+        items = tuple(adjoint_kind(i) for i in k.items) if k.items is not None else None
+        return Kind(list, None, "o", items=items, elem=adjoint_kind(k.elem) if k.elem else None)
+    if k.type is dict:
+        return Kind(dict, None, "o", items=tuple(adjoint_kind(i) for i in k.items or ()), keys=k.keys)
+    if k.type in (int, bool):
+        return FLOAT
+    if k.dtype in "bi?o":
+        return Kind(k.type, k.dims, "f", shape=k.shape)
+    return k
+
+
+def location(fn: ir.Function, origin: ir.Origin | None) -> Location | None:
+    source = origin.source if origin is not None and origin.source is not None else fn.source
+    if origin is None or source is None:
+        return None
+    line, col = origin.at if origin.at else (origin.line, origin.col)
+    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    return Location(source.path, line, col, text)
+
+
+class Sweep:
+    suffix = ""  # of derived names: "_dot" or "_bar"
+    direction = ""  # of the rule templates used: "jvp" or "vjp"
+
+    def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request, reserved=()):
+        self.fn = fn
+        self.kinds = kinds
+        self.active = active
+        self.request = request
+        self.callees: Callees | None = None  # set by forward() and reverse()
+        names = {p.name for p in fn.params} | set(kinds) | set(reserved)
+        for stmt in ir.walk(fn.body):
+            names.update(stmt.reads())
+            names.update(stmt.writes())
+        self.pool = NamePool(names)
+        self.derived: dict[str, str] = {}  # primal name -> tangent or adjoint name
+        self.derived_kinds: dict[str, Kind] = {}
+        self.extra_cells: dict[str, object] = {}  # jvps or vjps of recursive functions, by name
+        self.temps: set[str] = set()
+
+    # names and kinds -------------------------------------------------------------
+    def derived_name(self, name: str) -> str:
+        if name not in self.derived:
+            self.derived[name] = self.pool.fresh(f"{name}{self.suffix}")
+            self.derived_kinds[self.derived[name]] = adjoint_kind(self.kinds.get(name, UNKNOWN))
+        return self.derived[name]
+
+    def kind_of(self, name: str) -> Kind:
+        if name in self.derived_kinds:
+            return self.derived_kinds[name]
+        return self.kinds.get(name, UNKNOWN)
+
+    def kind_of_expr(self, e: Expr) -> Kind:
+        return expr_kind(e, self.kind_of)
+
+    # rules -----------------------------------------------------------------------
+    def bound_rule(self, value: Call, loc: Location | None) -> tuple[Rule, dict[str, Expr], bool]:
+        """The rule for a call, its arguments by parameter, and whether they are all Python
+        numbers (some rules have templates for those: ``math.cos`` for ``np.cos``)."""
+        rule = lookup(value.op)
+        if rule is None:
+            raise self.missing(value.op, loc)
+        try:
+            bound = rule.bind(value)
+        except BindError as exc:
+            raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
+        numeric = [self.kind_of_expr(e) for e in bound.values()]
+        return rule, bound, all(k.is_pyscalar for k in numeric if k.is_numeric)
+
+    def uncovered(self, rule: Rule, param: str, kind: Kind, loc: Location | None) -> None:
+        """A differentiated argument the rule has no derivative for: fine for an integer (an
+        index, a count), an error otherwise."""
+        if kind.dtype in "bi":
+            return
+        raise MissingRuleError(
+            f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",
+            loc,
+            f"Pass a constant as `{param}`, or register a rule with s2sad.def{self.direction}.",
+        )
+
+    def missing(self, op: ir.Op, loc: Location | None) -> MissingRuleError:
+        err = missing_rule(op)
+        if op.form != "call":
+            hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
+        elif self.direction == "vjp":
+            hint = (
+                "Register a rule for it, for example:\n"
+                f"    s2sad.defvjp({op.symbol}, lambda g, ans, x: g * <d{op.symbol}/dx>)"
+            )
+        else:
+            hint = (
+                "Register a rule for it, for example:\n"
+                f"    s2sad.defjvp({op.symbol}, lambda x_dot, ans, x: x_dot * <d{op.symbol}/dx>)"
+            )
+        return MissingRuleError(err.message, loc, hint)
+
+    # recursive calls ---------------------------------------------------------------
+    def recursive_call(self, stmt: ir.Assign, cell_of: Callable) -> tuple:
+        """A call to the user's function that was not inlined (recursion): the function, its
+        positional parameters and what the call binds to each parameter, what ``cell_of``
+        returned for the kinds of the arguments, and the name generated code calls it by."""
+
+        call = stmt.value
+        fn = call.op.fn
+        loc = location(self.fn, stmt.origin)
+        positional, keyword, bound = bind_call(fn, call, loc)
+        for p in keyword:
+            if any(n in self.active for n in ir.names_in(bound[p])):
+                raise UnsupportedSyntaxError(
+                    f"a differentiated value for the keyword-only parameter `{p}` of `{fn.__name__}` "
+                    "is not supported in a recursive call",
+                    loc,
+                    "Pass it as a positional parameter.",
+                )
+        kinds = {p: self.kind_of_expr(e) for p, e in bound.items()}
+        found = cell_of(fn, kinds)
+        cell = found[0] if isinstance(found, tuple) else found
+        head = next((h for h, c in self.extra_cells.items() if c is cell), None)
+        if head is None:  # one name per generated function, however many calls
+            head = self.pool.fresh(f"{fn.__name__}_{self.direction}")
+            self.extra_cells[head] = cell
+        return fn, positional, keyword, bound, kinds, found, head
+
+
+def calls_user_function(value: Expr) -> bool:
+    return isinstance(value, Call) and value.op.form == "call" and inlinable(value.op.fn)

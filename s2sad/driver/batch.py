@@ -1,0 +1,352 @@
+"""Many tangents at once: a forward program along every direction in one sweep.
+
+A Hessian of a function of an array of n numbers needs the derivative of the
+gradient along each of the n unit directions. Rather than run the tangent
+program n times, ``batched`` rewrites it so that every tangent carries the
+directions on a new first axis: ``x_dot`` of shape ``(n,) + x.shape`` gives
+every column in one sweep. Elementwise operations need no change (NumPy lines
+shapes up from the right, so a primal of shape ``s`` meets a tangent of shape
+``(n,) + s``); what looks at axes does::
+
+    v1_dot = x_dot[1:]                     v1_dot = x_dot[:, 1:]
+    t_dot = np.sum(v_dot)                  t_dot = np.sum(v_dot, axis=(1,))
+    x_bar_dot = np.zeros(x_bar.shape)      x_bar_dot = np.zeros(x_dot.shape[:1] + x_bar.shape)
+    x_bar_dot[:-1] += e                    x_bar_dot[:, :-1] += e
+
+A program that does anything else to a tangent (a matrix product, a reshape, a
+conversion to float) is not batched: ``batched`` returns None and the caller
+runs the tangent program once per direction.
+
+For arguments that are numbers, ``unrolled`` writes the directions out instead:
+the primal statements once, then each tangent statement once per direction, with
+the tangents that are zero along a direction left out (``x1_dot`` is 1 along
+``x1`` and 0 along ``x2``)::
+
+    r_dot = (x1_dot * (2 * x1) + x2_dot * (2 * x2)) * (0.5 / r)
+                    ->  r_dot_0 = 2 * x1 * (0.5 / r)
+                        r_dot_1 = 2 * x2 * (0.5 / r)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ir
+from ..ir import Call, Const, Expr, Name
+from ..ir.kinds import UNKNOWN, Kind
+from ..ir.nodes import attr_op
+from ..rules.algebra import simplify_expr
+from ..rules.instantiate import expr_kind, np_call
+from ..rules.registry import lookup
+from ..simplify.simplifier import Simplifier, filled, simplify
+
+_ARITHMETIC = {ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.NEG, ir.UNARY["+"]}
+_REDUCTIONS = {np.sum, np.mean}
+_ALL = Const(slice(None))
+
+
+class NotBatchable(Exception):
+    """An operation on a tangent that ``batched`` does not know how to batch."""
+
+
+def batched(fn: ir.Function, tangents: list[str], kinds: dict[str, Kind]) -> ir.Function | None:
+    """``fn`` (a forward program) with a leading axis of directions on every tangent, the
+    parameters ``tangents`` first among them; None if it cannot be batched."""
+    try:
+        return _Batcher(fn, tangents, kinds).run()
+    except NotBatchable:
+        return None
+
+
+class _Batcher:
+    def __init__(self, fn: ir.Function, tangents: list[str], kinds: dict[str, Kind]):
+        self.fn = fn
+        self.kinds = kinds
+        self.first = tangents[0]
+        self.tangent = set(tangents)
+        self._spread(fn.body)
+
+    def _spread(self, body: list[ir.Stmt]) -> None:
+        """Every name that holds a tangent: what is computed from one, or updated with one."""
+        while True:
+            before = len(self.tangent)
+            for stmt in ir.walk(body):
+                if isinstance(stmt, (ir.Assign, ir.SetItem)) and self.reads_tangent(stmt.value):
+                    self.tangent.add(stmt.target.id)
+                elif isinstance(stmt, ir.Unpack) and self.reads_tangent(stmt.value):
+                    raise NotBatchable("unpacking a tangent")
+            if len(self.tangent) == before:
+                return
+
+    def reads_tangent(self, e: Expr) -> bool:
+        return any(n in self.tangent for n in ir.names_in(e))
+
+    def kind(self, e: Expr) -> Kind:
+        return expr_kind(e, lambda n: self.kinds.get(n, UNKNOWN))
+
+    # statements ----------------------------------------------------------------------
+    def run(self) -> ir.Function:
+        """The batched program, returning the tangents only (the primal part that only the
+        value needed goes)."""
+
+        body = self.block(self.fn.body)
+        ret = body[-1]
+        if not (isinstance(ret, ir.Return) and isinstance(ret.value, Call) and ret.value.op is ir.TUPLE):
+            raise NotBatchable("a program that does not return (value, tangent)")
+        body[-1] = ir.replace(ret, value=ret.value.args[1])
+        fn = ir.replace(self.fn, body=body)
+        # only dead code goes: the simplifier would undo the regrouping (-t * v, not t * -v)
+        return ir.replace(fn, body=Simplifier(fn, dict(self.kinds)).live_code(fn.body))
+
+    def block(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        return [self.statement(s) for s in stmts]
+
+    def statement(self, stmt: ir.Stmt) -> ir.Stmt:
+        if isinstance(stmt, ir.Assign):
+            if stmt.target.id in self.tangent:
+                return ir.replace(stmt, value=self.start(stmt.value))
+            return stmt
+        if isinstance(stmt, ir.SetItem):
+            if stmt.target.id not in self.tangent:
+                if self.reads_tangent(stmt.value):
+                    raise NotBatchable("a tangent stored into a primal")
+                return stmt
+            if self.reads_tangent(stmt.index):
+                raise NotBatchable("a tangent as an index")
+            return ir.replace(stmt, index=_with_directions(stmt.index), value=self.expr(stmt.value))
+        if isinstance(stmt, ir.Return):
+            return ir.replace(stmt, value=self.expr(stmt.value))
+        if isinstance(stmt, (ir.If, ir.For, ir.While)):
+            tests = [getattr(stmt, f) for f in ("test", "iter") if isinstance(getattr(stmt, f, None), Expr)]
+            if any(self.reads_tangent(t) for t in tests):
+                raise NotBatchable("control flow on a tangent")
+            return ir.with_blocks(stmt, self.block)
+        if any(n in self.tangent for n in stmt.reads()):
+            raise NotBatchable(f"{type(stmt).__name__} of a tangent")
+        return stmt
+
+    def start(self, e: Expr) -> Expr:
+        """The value a tangent name is assigned: batched, or zeros with the directions' axis."""
+        if self.reads_tangent(e):
+            return self.expr(e)
+        if isinstance(e, Const) and e.value in (0, 0.0):
+            return e  # a zero broadcasts against any number of directions
+        if filled(e, np.zeros):
+            directions = Call(ir.GETITEM, (_shape(Name(self.first)), Const(slice(None, 1))))
+            return Call(e.op, (Call(ir.ADD, (directions, _as_tuple(e.args[0]))),), e.kwargs, e.pos)
+        raise NotBatchable(f"a tangent that starts as {e!r}")
+
+    # expressions ---------------------------------------------------------------------
+    def expr(self, e: Expr) -> Expr:
+        if not isinstance(e, Call) or not self.reads_tangent(e):
+            return e
+        op = e.op
+        if op.form in ("tuple", "list"):
+            return e.map(self.expr)
+        if op is ir.MUL or op is ir.NEG:
+            e = self.regroup(e)
+        if op in _ARITHMETIC or op is ir.POW and not self.reads_tangent(e.args[1]):
+            return self.elementwise(e)
+        if op is ir.GETITEM:
+            obj, index = e.args
+            if self.reads_tangent(index):
+                raise NotBatchable("a tangent as an index")
+            return Call(op, (self.expr(obj), _with_directions(index)), e.kwargs, e.pos)
+        if op.form == "method" and op.symbol == "copy" and len(e.args) == 1:
+            return e.map(self.expr)
+        if op.form == "call" and op.fn in _REDUCTIONS and len(e.args) == 1:
+            kwargs = dict(e.kwargs)
+            if set(kwargs) - {"axis"}:
+                raise NotBatchable("a reduction with options")
+            ndim = self.kind(e.args[0]).ndim
+            axis = kwargs.get("axis", Const(None))
+            if ndim is None or not isinstance(axis, Const):
+                raise NotBatchable("a reduction over unknown axes")
+            axes = tuple(range(ndim)) if axis.value is None else axis.value
+            axes = (axes,) if isinstance(axes, int) else tuple(axes)
+            shifted = tuple(a + 1 if a >= 0 else a for a in axes)
+            return np_call(op.symbol.split(".", 1)[1], self.expr(e.args[0]), axis=Const(shifted))
+        rule = lookup(op)
+        if rule is not None and rule.elementwise and op.form == "call" and not e.kwargs:
+            return self.elementwise(e)
+        raise NotBatchable(f"{e!r} on a tangent")
+
+    def regroup(self, e: Call) -> Call:
+        """A product with one tangent factor as ``tangent * (the rest)``: the numbers and
+        primals are multiplied first, so the stack of tangents is touched once.
+        ``-t * (2 * v)`` becomes ``t * (-2 * v)``."""
+
+        factors: list[Expr] = []
+        negative = False
+
+        def collect(x: Expr) -> None:
+            nonlocal negative
+            if isinstance(x, Call) and x.op is ir.MUL:
+                collect(x.args[0])
+                collect(x.args[1])
+            elif isinstance(x, Call) and x.op is ir.NEG:
+                negative = not negative
+                collect(x.args[0])
+            else:
+                factors.append(x)
+
+        collect(e)
+        tangents = [f for f in factors if self.reads_tangent(f)]
+        rest = [f for f in factors if not self.reads_tangent(f)]
+        if len(tangents) != 1 or not rest and not negative:
+            return e
+        others = rest[0] if rest else Const(1.0)
+        for f in rest[1:]:
+            others = Call(ir.MUL, (others, f))
+        if negative:
+            others = Call(ir.NEG, (others,))
+        return Call(ir.MUL, (tangents[0], simplify_expr(others, self.kind)), e.kwargs, e.pos)
+
+    def elementwise(self, e: Call) -> Expr:
+        """Operands line up from the right, after the directions' axis: a tangent of fewer
+        axes than the result gets length-one axes after its first (``t[:, None]``)."""
+        rank = self.kind(e).ndim
+        if rank is None:
+            raise NotBatchable(f"{e!r}: unknown rank")
+        args = []
+        for a in e.args:
+            b = self.expr(a)
+            if self.reads_tangent(a):
+                r = self.kind(a).ndim
+                if r is None or r > rank:
+                    raise NotBatchable(f"{a!r}: unknown rank")
+                if r < rank:
+                    b = Call(ir.GETITEM, (b, Const((slice(None),) + (None,) * (rank - r))))
+            args.append(b)
+        return Call(e.op, tuple(args), e.kwargs, e.pos)
+
+
+def _with_directions(index: Expr) -> Expr:
+    """``[i]`` of one tangent is ``[:, i]`` of the stack of them."""
+    if isinstance(index, Call) and index.op is ir.TUPLE:
+        return Call(ir.TUPLE, (_ALL, *index.args))
+    if isinstance(index, Const) and isinstance(index.value, tuple):
+        return Const((slice(None), *index.value))
+    return Call(ir.TUPLE, (_ALL, index))
+
+
+def _shape(e: Expr) -> Expr:
+    return Call(attr_op("shape"), (e,))
+
+
+def _as_tuple(shape: Expr) -> Expr:
+    """A shape as a tuple (``n`` -> ``(n,)``) to put the directions in front of."""
+    if isinstance(shape, Call) and shape.op.form == "attr" and shape.op.symbol == "shape":
+        return shape
+    if isinstance(shape, Call) and shape.op is ir.TUPLE:
+        return shape
+    return Call(ir.TUPLE, (shape,))
+
+
+def unrolled(
+    fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool
+) -> ir.Function | None:
+    """``fn`` (a tangent program of numbers) along every unit direction of its tangent
+    parameters ``tangents``, in one function: the primal part once, the tangent part once
+    per direction, with the tangents that are zero along a direction left out. It returns
+    the rows of the Jacobian of ``fn``'s tuple of outputs (the element itself if
+    ``single``); None if the program is not straight-line code on numbers."""
+    try:
+        return _Unroller(fn, tangents, kinds, single).run()
+    except NotBatchable:
+        return None
+
+
+class _Unroller(_Batcher):
+    def __init__(self, fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool):
+        super().__init__(fn, tangents, kinds)
+        self.params = tangents
+        self.single = single
+        self.taken = ir.names_in_function(fn) | {p.name for p in fn.params}
+        self.taken |= {w for s in ir.walk(fn.body) for w in s.writes()}
+        # per direction: a tangent's name there, or None where it is zero along it
+        self.along: list[dict[str, Expr | None]] = [
+            {t: Const(1.0) if i == j else None for i, t in enumerate(tangents)} for j in range(len(tangents))
+        ]
+
+    def run(self) -> ir.Function:
+        body: list[ir.Stmt] = []
+        for stmt in self.fn.body:
+            if isinstance(stmt, ir.Return):
+                body.append(ir.replace(stmt, value=self.result(stmt.value)))
+                break
+            if isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id in self.tangent:
+                for j, along in enumerate(self.along):
+                    value = self.fold(stmt.value, along)
+                    if value is None or isinstance(value, Const):
+                        along[stmt.target.id] = value
+                        continue
+                    name = self.fresh(f"{stmt.target.id}_{j}")
+                    self.kinds[name] = self.kinds.get(stmt.target.id, UNKNOWN)
+                    value = simplify_expr(value, self.kind)
+                    body.append(ir.replace(stmt, target=Name(name), value=value))
+                    along[stmt.target.id] = Name(name)
+                continue
+            if any(n in self.tangent for s in ir.walk([stmt]) for n in set(s.reads()) | set(s.writes())):
+                raise NotBatchable(f"{type(stmt).__name__} with a tangent")
+            body.append(stmt)
+        keep = [p for p in self.fn.params if p.name not in self.params]
+        fn = ir.replace(self.fn, params=keep, body=body)
+
+        return simplify(fn, self.kinds)
+
+    def fresh(self, name: str) -> str:
+        while name in self.taken:
+            name += "_"
+        self.taken.add(name)
+        return name
+
+    def result(self, value: Expr) -> Expr:
+        """``(value, tangents)`` becomes the rows ``((d0 t0, d1 t0, ...), (d0 t1, ...))``."""
+
+        if not (isinstance(value, Call) and value.op is ir.TUPLE and len(value.args) == 2):
+            raise NotBatchable("a program that does not return (value, tangent)")
+        outs = value.args[1]
+        if not (isinstance(outs, Call) and outs.op is ir.TUPLE):
+            raise NotBatchable("a tangent that is not a tuple")
+        rows = []
+        for out in outs.args:
+            row = []
+            for along in self.along:
+                entry = self.fold(out, along)
+                row.append(Const(0.0) if entry is None else simplify_expr(entry, self.kind))
+            rows.append(Call(ir.TUPLE, tuple(row)))
+        return rows[0].args[0] if self.single else Call(ir.TUPLE, tuple(rows))
+
+    def fold(self, e: Expr, along: dict[str, Expr | None]) -> Expr | None:
+        """``e`` along one direction: its tangents replaced, None if it is zero there (a
+        tangent expression is linear in the tangents, so a zero factor makes it zero)."""
+        if isinstance(e, Name):
+            if e.id in self.tangent and e.id not in along:
+                raise NotBatchable(f"{e.id} read before it is set")
+            return along[e.id] if e.id in along else e
+        if not isinstance(e, Call) or not self.reads_tangent(e):
+            return e
+        if any(self.reads_tangent(v) for _, v in e.kwargs):
+            raise NotBatchable(f"{e!r}: a tangent as a keyword argument")
+        args = [self.fold(a, along) for a in e.args]
+        op = e.op
+        if op is ir.MUL:
+            return None if None in args else Call(op, tuple(args), e.kwargs, e.pos)
+        if op is ir.DIV:
+            if args[1] is None:
+                raise NotBatchable("division by a tangent")
+            return None if args[0] is None else Call(op, tuple(args), e.kwargs, e.pos)
+        if op is ir.ADD:
+            a, b = args
+            return b if a is None else a if b is None else Call(op, (a, b), e.kwargs, e.pos)
+        if op is ir.SUB:
+            a, b = args
+            if b is None:
+                return a
+            return Call(ir.NEG, (b,)) if a is None else Call(op, (a, b), e.kwargs, e.pos)
+        if op in (ir.NEG, ir.UNARY["+"]) or op.form == "call" and op.fn is float and len(args) == 1:
+            return None if args[0] is None else Call(op, tuple(args), e.kwargs, e.pos)
+        if None in args:
+            raise NotBatchable(f"{e!r} of a tangent")
+        return Call(op, tuple(args), e.kwargs, e.pos)

@@ -1,0 +1,395 @@
+"""Specialise on the kinds of the arguments, cache, and dispatch.
+
+``grad(f)`` returns a *dispatcher*: a generated function with ``f``'s
+signature that checks the kinds of its arguments and calls the derivative
+compiled for them. After a first call with two floats it reads::
+
+    def f_grad(x1, x2):
+        if type(x1) is float and type(x2) is float:
+            return __s0(x1, x2)
+        return __miss(x1, x2)
+
+``__miss`` builds (or finds in the cache) the derivative for new kinds and
+rewrites the dispatcher's code in place, so the object users hold stays the
+same and a call costs one check per argument on top of the derivative. The
+first specialisation's body is written into the dispatcher under its guard
+(saving a call); the names it reads from its closure, such as ``math``, are
+read from spare cells ``__k0``, ``__k1``, ... of the dispatcher's own.
+Guards also cover values the function reads from its globals and closure
+(their kinds), and the functions it calls through those names (identity).
+
+The cache is keyed by the function's code object, the request and the kinds;
+a redefined function has a new code object and is transformed again. Compiled
+code is shared between closures of the same code: each gets its own cells.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+import types
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..backend.compiler import as_cell, compile_function
+from ..derive.request import Callees, Request
+from ..errors import UnsupportedSyntaxError
+from ..frontend.resolve import Resolver, parameters
+from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
+from ..rules.instantiate import expr_kind
+from .pipeline import Stages, build, cells_needed
+
+SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
+SPARE = 8  # cells the dispatcher keeps for the names its inlined first specialisation reads
+_lock = threading.RLock()
+
+
+@dataclass
+class Compiled:
+    """A compiled specialisation, shareable by every function with the same code."""
+
+    stages: Stages
+    code: types.CodeType
+    cells: dict[str, object]  # our closure variables (np, math, helpers) and their values
+    param_kinds: tuple[Kind, ...]
+    ref_kinds: tuple[tuple[str, Kind], ...]  # globals and closure data read, and their kinds
+    callees: tuple[tuple[str, object], ...]  # functions reached through a free name
+    text: str = ""  # the source it was compiled from
+
+    def instantiate(self, fn: Callable) -> Callable:
+        user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+        closure = tuple(
+            user_cells[n] if n in user_cells else as_cell(self.cells[n]) for n in self.code.co_freevars
+        )
+        out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
+        out.__qualname__ = self.code.co_name
+        out.__kwdefaults__ = fn.__kwdefaults__
+        out.__doc__ = self.stages.final.doc
+        out.__module__ = fn.__module__
+        return out
+
+
+_cache: dict[tuple, list[Compiled]] = {}
+
+
+def _value_at(fn: Callable, path: str) -> object:
+    head, *rest = path.split(".")
+    where, value = Resolver(fn).lookup(head)
+    for attr in rest:
+        value = getattr(value, attr)
+    return value
+
+
+class Transform:
+    """One transformation of one function (``grad(f, wrt="x")``): its dispatcher
+    and the specialisations it has seen."""
+
+    def __init__(self, fn: Callable, request: Request):
+        self.fn = fn
+        self.request = request
+        self.positional, self.keyword, self.posonly = parameters(fn)
+        self.slots: list[tuple[Compiled, Callable]] = []
+        self.all: list[tuple[Compiled, Callable]] = []
+        self.cells = {f"__s{i}": types.CellType(None) for i in range(SLOTS)}
+        self.cells["__T"] = types.CellType(())
+        self.cells["__miss"] = types.CellType(self.miss)
+        if self.inline:
+            self.cells.update({f"__k{i}": types.CellType(None) for i in range(SPARE)})
+        self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
+        self.dispatcher = self._new_dispatcher()
+
+    # the dispatcher ---------------------------------------------------------
+    def _forward(self) -> str:
+        """How the dispatcher passes its arguments on."""
+        return ", ".join(self.positional + [f"{k}={k}" for k in self.keyword])
+
+    def _source(self) -> str:
+        name = self.name
+        params = list(self.positional)
+        if self.posonly:
+            params.insert(self.posonly, "/")
+        if self.keyword:
+            params += ["*"] + self.keyword
+        fn = self.fn
+        defaults = fn.__defaults__ or ()
+        shown = []
+        first_default = len(self.positional) - len(defaults)
+        for p in params:
+            i = self.positional.index(p) if p in self.positional else -1
+            kw = fn.__kwdefaults__ or {}
+            has_default = i >= first_default or (p in self.keyword and p in kw)
+            shown.append(f"{p}=..." if has_default and p not in ("/", "*") else p)
+        free = list(self.cells) + list(fn.__code__.co_freevars)
+        lines = [f"def {name}({', '.join(shown)}):"]
+        if self.dispatcher_doc:
+            lines.append(f"    {self.dispatcher_doc!r}")
+        lines += [
+            "    if 0:  # every closure variable, so the code can be swapped in place",
+            f"        ({', '.join(free)},)",
+        ]
+        types_seen: list[type] = []
+
+        def type_expr(t: type) -> str:
+            if t in PYSCALARS and t.__name__ not in self.shadowed:
+                return t.__name__
+            if t not in types_seen:
+                types_seen.append(t)
+            return f"__T[{types_seen.index(t)}]"
+
+        call = self._forward()
+        for i, (compiled, _) in enumerate(self.slots):
+            checks = [guard(p, k, type_expr) for p, k in zip(self.all_params, compiled.param_kinds)]
+            checks += [guard(path, k, type_expr) for path, k in compiled.ref_kinds]
+            for path, obj in compiled.callees:
+                if obj not in types_seen:
+                    types_seen.append(obj)
+                checks.append(f"{path} is __T[{types_seen.index(obj)}]")
+            lines.append(f"    if {' and '.join(checks) or 'True'}:")
+            if i == 0 and self.inlined:
+                lines += self.inlined
+            else:
+                lines.append(f"        return __s{i}({call})")
+        lines.append(f"    return __miss({call})")
+        self.cells["__T"].cell_contents = tuple(types_seen)
+        return "\n".join(lines) + "\n"
+
+    @property
+    def all_params(self) -> list[str]:
+        return self.positional + self.keyword
+
+    @property
+    def name(self) -> str:
+        base = self.fn.__name__ if self.fn.__name__.isidentifier() else "lambda"
+        return f"{base}_{self.suffix or self.request.mode}"
+
+    suffix = ""  # the dispatcher's name is the function's, then this (or the request's mode)
+
+    @property
+    def shadowed(self) -> set[str]:
+        return set(self.all_params) | set(self.fn.__code__.co_names) | set(self.fn.__code__.co_freevars)
+
+    dispatcher_doc = ""
+
+    def _compile_dispatcher(self) -> types.CodeType:
+        text = self._source()
+        cells = dict(self.cells)
+        user_cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
+        cells.update(user_cells)
+        f = compile_function(
+            text,
+            f"dispatcher {self.name}",
+            self.fn.__globals__,
+            cells,
+            self.fn.__defaults__,
+            self.fn.__kwdefaults__,
+        )
+        return f
+
+    def _new_dispatcher(self) -> Callable:
+        f = self._compile_dispatcher()
+        f.__s2sad__ = self
+        qualname = getattr(self.fn, "__qualname__", self.fn.__name__)
+        f.__qualname__ = f"{qualname}_{self.suffix or self.request.mode}"
+        f.__module__ = self.fn.__module__
+        return f
+
+    # The first specialisation runs inside the dispatcher, saving a call: its body goes
+    # under its guard, with the names it reads from its closure (np, math, helpers) read
+    # from spare cells of the dispatcher's (a function's closure cannot grow).
+    inline = True
+
+    def _inline_first(self, compiled: Compiled) -> None:
+        import ast
+
+        mine = set(self.fn.__code__.co_freevars)
+        ours = [n for n in compiled.code.co_freevars if n not in mine]
+        if len(ours) > SPARE:
+            return
+        spare = {n: f"__k{i}" for i, n in enumerate(ours)}
+        fdef = ast.parse(compiled.text or compiled.stages.source("final")).body[0]
+        body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
+        if not isinstance(body[-1], ast.Return):  # it must not fall through to the next guard
+            body = body + [ast.Return(value=None)]
+        tree = ast.Module(body=body, type_ignores=[])
+        assigned = {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        }
+        if assigned & (set(self.cells) | mine | set(ours)) or any(
+            isinstance(n, (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom)) for n in ast.walk(tree)
+        ):
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in spare:
+                node.id = spare[node.id]
+        self.inlined = ["        " + line for line in ast.unparse(tree).splitlines()]
+        for name, cell_name in spare.items():
+            value = compiled.cells[name]
+            if isinstance(value, types.CellType):
+                value = _cell_value(value)
+            self.cells[cell_name].cell_contents = value
+
+    def _install(self, compiled: Compiled, function: Callable) -> None:
+        self.all.append((compiled, function))
+        if len(self.slots) < SLOTS:
+            self.slots.append((compiled, function))
+            self.cells[f"__s{len(self.slots) - 1}"].cell_contents = function
+            if len(self.slots) == 1 and self.inline:
+                self._inline_first(compiled)
+            new = self._compile_dispatcher()
+            if new.__code__.co_freevars != self.dispatcher.__code__.co_freevars and self.inlined:
+                self.inlined = None  # the body changed which names are local: call it instead
+                new = self._compile_dispatcher()
+            self.dispatcher.__code__ = new.__code__
+
+    # specialising ------------------------------------------------------------
+    def miss(self, *args, **kwargs):
+        values = dict(zip(self.positional, args))
+        values.update(kwargs)
+        function = self.specialise(values)
+        return function(*args, **kwargs)
+
+    def specialise(self, values: dict[str, object]) -> Callable:
+        kinds = tuple(kind_of(values[p]) for p in self.all_params)
+        with _lock:
+            for compiled, function in self.all:
+                if compiled.param_kinds == kinds and _fits(self.fn, compiled):
+                    return function
+            compiled = lookup_or_build(self.fn, self.request, dict(zip(self.all_params, kinds)))
+            function = self.finish(compiled, values)
+            self._install(compiled, function)
+            return function
+
+    def finish(self, compiled: Compiled, values: dict[str, object]) -> Callable:
+        """The function the dispatcher calls for these kinds (a subclass may build on it)."""
+        return compiled.instantiate(self.fn)
+
+    def stages(self, values: dict[str, object]) -> Stages:
+        kinds = {p: kind_of(values[p]) for p in self.all_params if p in values}
+        return lookup_or_build(self.fn, self.request, kinds).stages
+
+
+def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
+    key = (fn.__code__, request, tuple(kinds.values()))
+    with _lock:
+        for compiled in _cache.get(key, ()):
+            if _fits(fn, compiled):
+                return compiled
+        compiled = _build(fn, request, kinds)
+        entries = _cache.setdefault(key, [])
+        entries.append(compiled)
+        if len(_cache) > 2048:  # bound the memory a long session can use
+            _cache.pop(next(iter(_cache)))
+        return compiled
+
+
+def _fits(fn: Callable, compiled: Compiled) -> bool:
+    """Whether what ``fn`` reads from outside still has the kinds (and callees) ``compiled`` assumed."""
+    try:
+        return all(kind_of(_value_at(fn, p)) == k for p, k in compiled.ref_kinds) and all(
+            _value_at(fn, p) is obj for p, obj in compiled.callees
+        )
+    except Exception:
+        return False
+
+
+def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
+    stages = build(fn, request, kinds, CALLEES)
+    text = stages.source("final")
+    cells = cells_needed(stages)
+    user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for name in set(cells) & set(user_cells):  # generated code read again: np is np
+        if _cell_value(user_cells[name]) is cells[name]:
+            del cells[name]
+    clash = set(cells) & set(user_cells)
+    if clash:  # cannot happen: aliases avoid the user's names
+        raise UnsupportedSyntaxError(f"internal name clash on {sorted(clash)}")
+    function = compile_function(
+        text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
+    )
+    refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
+    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn), text)
+
+
+def _cell_value(cell: types.CellType) -> object:
+    try:
+        return cell.cell_contents
+    except ValueError:  # empty
+        return None
+
+
+def _callees(fn: Callable) -> tuple[tuple[str, object], ...]:
+    """Functions ``fn`` reaches through closure cells or non-module globals."""
+    out = []
+    resolver = Resolver(fn)
+    for name in sorted(set(fn.__code__.co_names) | set(fn.__code__.co_freevars)):
+        where, value = resolver.lookup(name)
+        if where in ("closure", "global") and callable(value) and not isinstance(value, (type, np.ufunc)):
+            if not isinstance(value, types.ModuleType) and value is not getattr(builtins, name, None):
+                out.append((name, value))
+    return tuple(out)
+
+
+_transforms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def transform(fn: Callable, request: Request) -> Transform:
+    """The transform of ``fn`` for ``request``, made once per function object."""
+    with _lock:
+        try:
+            per_fn = _transforms.setdefault(fn, {})
+        except TypeError:  # not weakly referenceable
+            return Transform(fn, request)
+        t = per_fn.get(request)
+        if t is None:
+            t = per_fn[request] = Transform(fn, request)
+        return t
+
+
+_vjp_cells: dict[tuple, tuple[types.CellType, Kind]] = {}
+
+
+def vjp_cell(fn: Callable, kinds: dict[str, Kind]) -> tuple[types.CellType, Kind]:
+    """A cell holding ``fn``'s vjp for these argument kinds, and the kind of what ``fn`` returns.
+
+    Generated code calls a recursive function's vjp through the cell; while the
+    vjp is being built (``fn`` calls itself) the cell is empty, and filled when
+    it is compiled."""
+
+    positional, keyword, _ = parameters(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    with _lock:
+        if key in _vjp_cells:
+            return _vjp_cells[key]
+        cell = types.CellType()
+        _vjp_cells[key] = (cell, UNKNOWN)
+        request = Request("vjp", tuple(positional), False)
+        compiled = lookup_or_build(fn, request, {p: kinds[p] for p in positional + keyword})
+        cell.cell_contents = compiled.instantiate(fn)
+        ret = compiled.stages.ssa_ir.body[-1]
+        out = expr_kind(ret.value, lambda n: compiled.stages.kinds.get(n, UNKNOWN))
+        _vjp_cells[key] = (cell, out)
+        return cell, out
+
+
+_jvp_cells: dict[tuple, types.CellType] = {}
+
+
+def jvp_cell(fn: Callable, kinds: dict[str, Kind]) -> types.CellType:
+    """A cell holding ``fn``'s jvp for these argument kinds (filled once compiled; a
+    recursive function's jvp calls itself through it)."""
+    positional, keyword, _ = parameters(fn)
+    key = (fn.__code__, tuple(kinds.get(p) for p in positional + keyword))
+    with _lock:
+        if key in _jvp_cells:
+            return _jvp_cells[key]
+        cell = _jvp_cells[key] = types.CellType()
+        request = Request("jvp", tuple(positional), False)
+        compiled = lookup_or_build(fn, request, {p: kinds[p] for p in positional + keyword})
+        cell.cell_contents = compiled.instantiate(fn)
+        return cell
+
+
+CALLEES = Callees(vjp_cell, jvp_cell)  # what the derivation passes call for recursive functions

@@ -1,0 +1,84 @@
+"""Canonical names for the modules generated code uses.
+
+Whatever the import style in user code (``import numpy``, ``import numpy as
+np``, ``from numpy import sin``), generated code says ``np.sin``: it gets
+``np`` and ``math`` as closure cells of its own, so these names never depend
+on the user's globals. A user name that would clash takes a fallback.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import sys
+import types
+
+import numpy as np
+
+from .. import runtime
+
+#: module -> the name generated code uses for it, and the names to fall back on
+MODULES = {"np": np, "math": math}
+FALLBACKS = {"np": ("numpy", "np_"), "math": ("math_", "pymath")}
+
+_index: dict[int, str] | None = None
+_LAZY = {"numpy.random": "np.random."}  # indexed once imported (importing it costs ~20 ms)
+
+
+def _add(index: dict[int, str], module: types.ModuleType, prefix: str) -> None:
+    for name, obj in vars(module).items():
+        if not name.startswith("_") and not isinstance(obj, (types.ModuleType, int, float, str)):
+            index.setdefault(id(obj), f"{prefix}{name}")
+
+
+def _build_index() -> dict[int, str]:
+    index: dict[int, str] = {}
+    _add(index, builtins, "")
+    _add(index, math, "math.")
+    _add(index, np, "np.")
+    _add(index, np.linalg, "np.linalg.")
+    return index
+
+
+def canonical_path(obj: object) -> str | None:
+    """``np.sin`` for numpy.sin, ``abs`` for the builtin, ``None`` if unknown."""
+    global _index
+    if _index is None:
+        _index = _build_index()
+    found = _index.get(id(obj))
+    if found is None and _LAZY:
+        for module_name, prefix in list(_LAZY.items()):
+            if module_name in sys.modules:  # the user's code has it, so it may be calling it
+                _add(_index, sys.modules[module_name], prefix)
+                del _LAZY[module_name]
+                found = _index.get(id(obj))
+    return found
+
+
+def module_path(module: types.ModuleType) -> str | None:
+    """``np`` for numpy, ``np.linalg`` for numpy.linalg, ``math`` for math."""
+    name = module.__name__
+    if name == "math":
+        return "math"
+    if name == "numpy" or name.startswith("numpy."):
+        return "np" + name[len("numpy") :]
+    return None
+
+
+def head_object(head: str) -> object:
+    """What a first name in a canonical path stands for (``np``, ``math``, ``abs``, a helper)."""
+    if head in MODULES:
+        return MODULES[head]
+    if hasattr(builtins, head):
+        return getattr(builtins, head)
+
+    return getattr(runtime, head)
+
+
+def fallback_names(head: str):
+    """Names to try for one of our names when the user's code already uses it."""
+    yield from FALLBACKS.get(head, ())
+    k = 1
+    while True:
+        yield f"{head}_{k}" if k > 1 else f"{head}_"
+        k += 1

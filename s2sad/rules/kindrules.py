@@ -1,0 +1,115 @@
+"""Kind functions: what a rule says of the kind of its result, from the kinds of its arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ir import Call, Const, Expr, Name
+from ..ir.kinds import FLOAT, Kind, broadcast, reduction
+
+NOT_CONST = object()
+
+
+@dataclass(frozen=True)
+class Arg:
+    """What a kind function knows of an argument: its kind, its value if
+    constant, and the expression (to see inside a tuple display)."""
+
+    kind: Kind
+    const: object = NOT_CONST
+    expr: Expr | None = None
+    kind_of: Callable[[Expr], Kind] | None = None  # kinds of the parts of `expr`
+
+
+KindRule = Callable[[dict[str, Arg]], Kind]
+
+
+def default_kind(pattern: str, params: tuple[str, ...]) -> KindRule:
+    """Elementwise kinds: NumPy functions give NumPy values, math gives floats."""
+    if pattern.startswith("math."):
+        return always(FLOAT)  # math functions return floats or raise
+    if pattern.startswith("np."):
+        return lambda a: broadcast(*(a[p].kind for p in params), numpy=True, dtype="f+")
+    return lambda a: broadcast(*(a[p].kind for p in params))
+
+
+def same_as(param: str, dtype: str | None = None) -> KindRule:
+    """The kind of parameter ``param`` (with another dtype category)."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        k = a[param].kind
+        if not dtype or k.type is None:
+            return k
+        cat = ("f" if k.dtype in "bi" else k.dtype) if dtype == "f+" else dtype
+        return Kind(k.type, k.dims, cat, shape=k.shape)
+
+    return kind
+
+
+def always(k: Kind) -> KindRule:
+    return lambda a: k
+
+
+def reduced(param: str = "a", dtype: str | None = None) -> KindRule:
+    """A reduction of ``param`` over ``axis`` (with ``keepdims``)."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        axis = a["axis"].const if "axis" in a else None
+        keepdims = a["keepdims"].const if "keepdims" in a else False
+        x = a[param].kind
+        cat = dtype
+        if dtype == "f+":
+            cat = "f" if x.dtype in "bi" else x.dtype
+        return reduction(
+            x, None if axis is NOT_CONST else axis, keepdims, cat, known_axis=axis is not NOT_CONST
+        )
+
+    return kind
+
+
+def elementwise(*params: str, dtype: str | None = None, numpy: bool = True) -> KindRule:
+    return lambda a: broadcast(*(a[p].kind for p in params), dtype=dtype, numpy=numpy)
+
+
+def shape_kind(param: str, dtype: str = "f", like: str | None = None) -> KindRule:
+    """An array whose shape is the value of ``param`` (an int or a tuple)."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        cat = dtype
+        if like is not None and a[like].kind.dtype in "bifc":
+            cat = a[like].kind.dtype if dtype == "like" else dtype
+        arg = a[param]
+        return shape_of(arg, cat)
+
+    return kind
+
+
+def shape_of(arg: Arg, cat: str) -> Kind:
+    """An array whose shape is the value of ``arg`` (an int or a tuple).
+
+    Its shape token names where the shape came from (``(n,)``, ``(n, 3)``, or
+    the token of ``x`` for ``x.shape``), so arrays made alike match."""
+
+    def length(e: Expr) -> str:
+        return "1" if isinstance(e, Const) and e.value == 1 else "n" if isinstance(e, Const) else "?"
+
+    if isinstance(arg.const, int) and not isinstance(arg.const, bool):
+        return Kind(np.ndarray, ("1" if arg.const == 1 else "n",), cat)
+    if isinstance(arg.const, tuple):
+        return Kind(np.ndarray, tuple("1" if n == 1 else "?" if n == -1 else "n" for n in arg.const), cat)
+    e = arg.expr
+    if isinstance(e, Call) and e.op.form == "tuple":
+        dims = tuple(length(x) for x in e.args)
+        names = [
+            x.id if isinstance(x, Name) else repr(x.value) if isinstance(x, Const) else None for x in e.args
+        ]
+        token = None if None in names or "-1" in names else f"({', '.join(names)})"
+        return Kind(np.ndarray, dims, cat, shape=token)
+    if arg.kind.type is tuple and arg.kind.dims is not None:  # x.shape: see `shape` below
+        return Kind(np.ndarray, arg.kind.dims, cat, shape=arg.kind.shape)
+    if arg.kind.type is int:
+        return Kind(np.ndarray, ("?",), cat, shape=f"({e.id},)" if isinstance(e, Name) else None)
+    return Kind(np.ndarray, None, cat)

@@ -1,0 +1,284 @@
+"""How derivative rules are written, looked up and instantiated.
+
+A rule is the call it differentiates, spelled with parameter names, and one
+Python template per parameter::
+
+    scalar("np.sin(x)", "np.cos(x)")          # the partial derivative
+    scalar("x / y", "1.0 / y", "-ans / y")
+    linear("np.sum(a, axis=None, keepdims=False)", a="unreduce(g, a, axis, keepdims)")
+    rule("np.linalg.inv(a)", vjp={"a": "-ans.T @ g @ ans.T"}, jvp={"a": "-ans @ a_dot @ ans"})
+
+In a template, ``g`` is the cotangent of the result, ``ans`` the result and
+``x_dot`` the tangent of parameter ``x``. ``scalar`` rules (elementwise
+functions) give partial derivatives, from which the VJP ``unbroadcast(g *
+partial, x)`` and the JVP ``x_dot * partial`` follow; ``linear`` rules get
+their JVP by applying the function to the tangent. Other names are NumPy
+(``np``), ``math``, builtins, and *macros*: template functions that expand
+when the rule is used, once the kinds of the arguments are known. So
+``unbroadcast(g * y, x)`` is ``g * y`` for floats, ``np.sum(g * y, axis=0)``
+when ``x`` lost a leading axis, and a run-time helper only when nothing is
+known.
+
+Rules are looked up by the function object (``numpy.sin``), or by the op for
+operators, attributes and methods. Users register rules with the same
+functions (``s2sad.custom_vjp`` builds on ``rule``).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import gast
+
+from .. import ir
+from ..errors import DifferentiationError, MissingRuleError
+from ..ir import Call, Const, Expr, Ref
+from ..ir.kinds import UNKNOWN, Kind
+from ..ir.printer import gast_text
+from .kindrules import NOT_CONST, Arg, KindRule, default_kind
+from .templates import parse_pattern, parse_template
+
+REQUIRED = object()
+
+
+@dataclass
+class Rule:
+    key: object
+    pattern: str
+    table: str
+    params: tuple[str, ...]
+    defaults: dict[str, object]
+    vjp: dict[str, str] = field(default_factory=dict)
+    jvp: dict[str, str] = field(default_factory=dict)
+    python_vjp: dict[str, str] = field(default_factory=dict)  # when all args are Python numbers
+    python_jvp: dict[str, str] = field(default_factory=dict)
+    kind: KindRule | None = None
+    differentiable: bool = True
+    elementwise: bool = False  # the result has the broadcast shape of the arguments
+    linear: bool = False  # linear in each differentiable parameter (f(-x) == -f(x))
+    _parsed: dict[tuple[str, str, bool], Expr] = field(default_factory=dict, repr=False)
+
+    def covers(self, direction: str, param: str) -> bool:
+        """Whether the rule says what happens to a derivative through ``param``."""
+        return param in (self.vjp if direction == "vjp" else self.jvp)
+
+    def template(self, direction: str, param: str, python: bool = False) -> Expr | None:
+        """The parsed template for ``param`` (``None``: nothing flows through it)."""
+        table = {
+            "vjp": self.python_vjp if python else self.vjp,
+            "jvp": self.python_jvp if python else self.jvp,
+        }[direction]
+        if python and param not in table:
+            return self.template(direction, param, python=False)
+        text = table.get(param)
+        if text is None or text == ZERO:
+            return None
+        key = (direction, param, python)
+        if key not in self._parsed:
+            self._parsed[key] = parse_template(text, self.params)
+        return self._parsed[key]
+
+    def bind(self, call: Call) -> dict[str, Expr]:
+        """Match a call's arguments to the rule's parameters."""
+        if len(call.args) > len(self.params):
+            raise BindError(f"takes at most {len(self.params)} positional arguments")
+        bound: dict[str, Expr] = dict(zip(self.params, call.args))
+        for name, value in call.kwargs:
+            if name not in self.params:
+                raise BindError(f"argument `{name}` is not supported")
+            if name in bound:
+                raise BindError(f"argument `{name}` given twice")
+            bound[name] = value
+        for p in self.params:
+            if p not in bound:
+                default = self.defaults.get(p, REQUIRED)
+                if default is REQUIRED:
+                    raise BindError(f"argument `{p}` is missing")
+                bound[p] = Const(default)
+        out = bound.get("out")
+        if out is not None and not (isinstance(out, Const) and out.value is None):
+            raise BindError("writing into `out=` is not supported; assign the result instead")
+        return bound
+
+    def result_kind(self, bound: dict[str, Expr], kind_of_expr: Callable[[Expr], Kind]) -> Kind:
+        if self.kind is None:
+            return UNKNOWN
+        args = {p: Arg(kind_of_expr(e), _constant(e), e, kind_of_expr) for p, e in bound.items()}
+        try:
+            return self.kind(args)
+        except Exception:
+            return UNKNOWN
+
+
+class BindError(Exception):
+    pass
+
+
+def _constant(e: Expr) -> object:
+    """The value of a constant argument: a literal, or one of our names (``float``, ``np.pi``)."""
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Ref) and e.canonical:
+        return e.value
+    return NOT_CONST
+
+
+RULES: dict[object, Rule] = {}
+
+
+def lookup(op: ir.Op) -> Rule | None:
+    """The rule for an op, if any."""
+    if op.form == "call":
+        try:
+            return RULES.get(op.fn)
+        except TypeError:  # an unhashable callable
+            return None
+    return RULES.get(op)
+
+
+# --------------------------------------------------------------------- parsing
+
+
+# ---------------------------------------------------------------- registration
+
+_TABLE = ["builtin"]
+
+
+def table(name: str) -> None:
+    """Name the table the following rules belong to (for tests and docs)."""
+    _TABLE[0] = name
+
+
+def _register(pattern: str, **fields: object) -> Rule:
+    key, params, defaults = parse_pattern(pattern)
+    rule = Rule(key, pattern, _TABLE[0], params, defaults, **fields)
+    RULES[key] = rule
+    return rule
+
+
+ZERO = "0"  # a template for a parameter the result does not vary with (almost everywhere)
+
+
+def _partials(params: tuple[str, ...], partials: tuple[str | None, ...]) -> tuple[dict, dict]:
+    vjp, jvp = {}, {}
+    for p, d in zip(params, partials):
+        if d == ZERO:
+            vjp[p] = jvp[p] = ZERO
+        elif d is not None:
+            vjp[p] = f"unbroadcast(g * ({d}), {p})"
+            jvp[p] = f"{p}_dot * ({d})"
+    return vjp, jvp
+
+
+def scalar(
+    pattern: str, *partials: str | None, python: tuple | str | None = None, kind: KindRule | None = None
+) -> Rule:
+    """An elementwise function, given by its partial derivatives.
+
+    One partial per parameter, in order: ``ZERO`` where the result does not
+    vary with it (almost everywhere), ``None`` where it takes no float.
+    ``python`` gives partials to use instead when every argument is a Python
+    number, so scalar code gets ``math`` rather than NumPy.
+    """
+    _, params, _ = parse_pattern(pattern)
+    vjp, jvp = _partials(params, partials)
+    py_vjp, py_jvp = {}, {}
+    if python is not None:
+        py_vjp, py_jvp = _partials(params, (python,) if isinstance(python, str) else python)
+    return _register(
+        pattern,
+        vjp=vjp,
+        jvp=jvp,
+        python_vjp=py_vjp,
+        python_jvp=py_jvp,
+        kind=kind or default_kind(pattern, params),
+        elementwise=True,
+    )
+
+
+def linear(pattern: str, kind: KindRule | None = None, **vjp: str) -> Rule:
+    """A function linear in each differentiable parameter separately.
+
+    Its JVP in parameter ``p`` is the function applied with ``p_dot`` in
+    place of ``p``; the VJP templates are given by keyword, ``ZERO`` for a
+    parameter only read for its shape.
+    """
+    _, params, defaults = parse_pattern(pattern)
+    node = gast.parse(pattern, mode="eval").body
+    jvp = {}
+    for p, template in vjp.items():
+        jvp[p] = ZERO if template == ZERO else gast_text(_swap_name(node, p, f"{p}_dot"))
+    return _register(pattern, vjp=dict(vjp), jvp=jvp, kind=kind, linear=True)
+
+
+def rule(
+    pattern: str,
+    vjp: dict[str, str],
+    jvp: dict[str, str],
+    kind: KindRule | None = None,
+    python_vjp: dict[str, str] | None = None,
+    python_jvp: dict[str, str] | None = None,
+    elementwise: bool = False,
+) -> Rule:
+    """A rule with VJP and JVP templates given per parameter."""
+    assert set(vjp) == set(jvp), f"{pattern}: VJP and JVP must cover the same parameters"
+    return _register(
+        pattern,
+        vjp=vjp,
+        jvp=jvp,
+        kind=kind,
+        python_vjp=python_vjp or {},
+        python_jvp=python_jvp or {},
+        elementwise=elementwise,
+    )
+
+
+def nondiff(pattern: str, kind: KindRule | None = None) -> Rule:
+    """A function whose result carries no derivative (comparisons, shapes, ...)."""
+    return _register(pattern, kind=kind, differentiable=False)
+
+
+def _swap_name(node: gast.AST, old: str, new: str) -> gast.AST:
+    import copy
+
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id == old:
+            n.id = new
+    for n in gast.walk(node):  # drop `=default` markers: a keyword keeps its name
+        if isinstance(n, gast.Call):
+            n.keywords = [
+                gast.keyword(
+                    arg=k.arg, value=gast.Name(id=k.arg, ctx=gast.Load(), annotation=None, type_comment=None)
+                )
+                for k in n.keywords
+            ]
+    return node
+
+
+# --------------------------------------------------------------- instantiation
+
+
+def missing_rule(op: ir.Op, why: str = "") -> DifferentiationError:
+    what = f".{op.symbol}" if op.form in ("attr", "method") else op.symbol
+    return MissingRuleError(f"no derivative rule for `{what}`{why}")
+
+
+# ---------------------------------------------------------------- kind helpers
+# Small functions tables pass as ``kind=``: each maps the bound arguments to
+# the kind of the result.
+
+
+LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad", "autograd", "jax", "torch")
+
+
+def inlinable(fn: object) -> bool:
+    """The user's own Python functions are inlined; library functions need rules."""
+    if not isinstance(fn, types.FunctionType) or hasattr(fn, "__s2sad__"):
+        return False
+    if lookup(ir.call_op(fn, getattr(fn, "__name__", "f"))) is not None:
+        return False
+    module = (getattr(fn, "__module__", None) or "").split(".")[0]
+    return module not in LIBRARIES

@@ -1,0 +1,254 @@
+"""The last pass: hand adjoints over as gradients, and make in-place updates safe.
+
+After simplification an adjoint may be a NumPy scalar where a Python float
+was passed, an argument itself (``x_bar = y``), or a read-only broadcast view.
+``finish`` tracks which names hold a value nobody else holds (a *fresh*
+value: a number, or a new writable array) and
+
+- turns each returned adjoint into a gradient of its argument's type:
+  ``float(x_bar)`` for a Python number, ``x_bar.copy()`` for an array that is
+  not fresh, ``x_bar.astype(float)`` for an integer array;
+- keeps ``x_bar += e`` only where ``x_bar`` is a number or a fresh float
+  array, and writes ``x_bar = x_bar + e`` elsewhere;
+- copies an adjoint array before it is updated in place (``x_bar[i] += g``)
+  if it may be shared.
+
+Freshness is followed through branches (fresh after an ``if`` if fresh after
+both branches) and loops (until it settles).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ir
+from ..derive.request import AS_GRADIENT
+from ..ir import Call, Const, Expr, Name
+from ..ir.kinds import UNKNOWN, Kind, element_kind
+from ..ir.nodes import attr_op, method_op
+from ..rules.instantiate import expr_kind, np_call, runtime_call
+
+_VIEWS = {
+    "reshape",
+    "transpose",
+    "expand_dims",
+    "squeeze",
+    "ravel",
+    "swapaxes",
+    "asarray",
+    "unbroadcast",
+    "expand_reduced",
+}
+_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
+
+
+def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
+    """Whether ``e`` is a value no one else holds: a number, or a new writable array."""
+    k = expr_kind(e, kind_of)
+    if k.is_scalar or isinstance(e, Const):
+        return True
+    if isinstance(e, Name):
+        return e.id in fresh
+    if not isinstance(e, Call):
+        return False
+    op = e.op
+    if op.form in ("binary", "unary"):
+        return True
+    name = getattr(op.fn, "__name__", op.symbol)
+    if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
+        return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
+    if op.form == "call" and name == "diag":  # a new matrix from a vector, a read-only view of a matrix
+        return bool(e.args) and expr_kind(e.args[0], kind_of).ndim == 1
+    if op.form == "call" and name in _READ_ONLY or op.form == "subscript":
+        return False
+    if op.form == "method" and op.symbol == "pop":
+        return False  # a value from a tape: the primal's own, not ours to change
+    return op.form in ("call", "method") and op is not AS_GRADIENT
+
+
+class Finish:
+    def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
+        self.kinds = dict(kinds)
+        self.adjoints = adjoints
+        self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
+
+    def kind_of(self, name: str) -> Kind:
+        return self.kinds.get(name, UNKNOWN)
+
+    def block(self, stmts: list[ir.Stmt], fresh: set[str]) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        for stmt in stmts:
+            out += self.statement(stmt, fresh)
+            if stmt.blocks():  # a display assigned on one path only is not the value after it
+                for name in {w for s in ir.walk([stmt]) for w in s.writes()} & set(self.displays):
+                    del self.displays[name]
+        return out
+
+    def own(self, name: str, fresh: set[str], origin) -> list[ir.Stmt]:
+        """Copy ``name`` before it is changed in place, unless it is ours already."""
+        if name in fresh:
+            return []
+        fresh.add(name)
+        return [ir.Assign(Name(name), Call(method_op("copy"), (Name(name),)), origin=origin)]
+
+    def statement(self, stmt: ir.Stmt, fresh: set[str]) -> list[ir.Stmt]:
+        if isinstance(stmt, ir.Assign):
+            # the kind the value really has: an adjoint of a float may be a NumPy scalar
+            k = expr_kind(stmt.value, self.kind_of)
+            name = stmt.target.id
+            known = self.kinds.get(name)
+            if k.type is None and known is not None and not stmt.accumulate:
+                k = known  # a value popped from a tape has the kind it was pushed with
+            if k.type is list and k.elem is None and not k.items and known is not None and known.type is list:
+                k = known  # a list that appends fill: inference saw what goes in
+            self.kinds[name] = known.join(k) if stmt.accumulate and known is not None else k
+            if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
+                stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)
+            if stmt.accumulate:
+                safe = self.kinds[name].is_scalar or (name in fresh and self.kinds[name].is_float)
+                if not safe:
+                    stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin)
+                fresh.add(name)
+            else:
+                (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
+            stmt.value = self.hand_over(stmt.value, fresh)
+            self.displays.pop(name, None)
+            if (
+                isinstance(stmt.value, Call)
+                and stmt.value.op.form in ("list", "dict")
+                and not stmt.accumulate
+            ):
+                self.displays[name] = stmt.value
+            return [stmt]
+        if isinstance(stmt, ir.Unpack):  # the items of an array or a list: views, or NumPy scalars
+            whole = expr_kind(stmt.value, self.kind_of)
+            pullback = isinstance(stmt.value, Call) and stmt.value.op is ir.APPLY  # gradients: kinds known
+            for j, target in enumerate(stmt.targets):
+                k = (
+                    whole.items[j]
+                    if whole.items is not None and j < len(whole.items)
+                    else element_kind(whole)
+                )
+                if not pullback:
+                    self.kinds[target.id] = k
+                fresh.discard(target.id)
+            return [stmt]
+        if isinstance(stmt, ir.SetItem):
+            prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
+            self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
+            return prefix + [stmt]
+        if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
+            target = stmt.value.args[0]
+            self.displays.pop(target.id, None)
+            return self.own(target.id, fresh, stmt.origin) + [stmt]
+        if isinstance(stmt, ir.Return):
+            return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]
+        if isinstance(stmt, ir.If):
+            then_fresh, else_fresh = set(fresh), set(fresh)
+            body = self.block(stmt.body, then_fresh)
+            orelse = self.block(stmt.orelse, else_fresh)
+            fresh.clear()
+            fresh.update(then_fresh & else_fresh)  # fresh after the `if` if fresh after both branches
+            return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]
+        if isinstance(stmt, (ir.For, ir.While)):
+            start = set(fresh)
+            for _ in range(3):  # what is fresh at the top of every iteration
+                end = set(start)
+                self.block(_copy_blocks(stmt), end)
+                if start <= end:
+                    break
+                start &= end
+            test_body = self.block(stmt.test_body, set(start)) if isinstance(stmt, ir.While) else None
+            body = self.block(stmt.body, set(start))
+            fresh.intersection_update(start)
+            if isinstance(stmt, ir.While):
+                return [ir.While(test_body, stmt.test, body, stmt.joins, origin=stmt.origin)]
+            return [ir.For(stmt.target, stmt.iter, body, stmt.joins, origin=stmt.origin)]
+        if isinstance(stmt, ir.Def):
+            f = stmt.function
+            return [ir.Def(ir.replace(f, body=self.block(f.body, set(fresh))), origin=stmt.origin)]
+        return [stmt]
+
+    def hand_over_items(self, value: Call, param: Name, pk: Kind, fresh: set[str]) -> Expr:
+        """A container's gradient item by item: the tuple of the parameters' gradients."""
+        if value.op.form == "dict":
+            items = tuple(
+                (k, self.item(v, param, k, pk.items[pk.keys.index(k)], fresh)) for k, v in value.kwargs
+            )
+            return Call(ir.DICT, (), items)
+        items = tuple(
+            self.item(v, param, i, pk.items[i] if pk.items else pk.elem, fresh)
+            for i, v in enumerate(value.args)
+        )
+        return Call(ir.TUPLE if pk.type is tuple else ir.LIST, items)
+
+    def item(self, value: Expr, param: Name, key: object, kind: Kind, fresh: set[str]) -> Expr:
+        """One item of a container's gradient, as the gradient of that item of the argument."""
+        slot = Name(f"{param.id}[{key!r}]")  # a stand-in name, to give hand_over the item's kind
+        self.kinds[slot.id] = kind
+        out = self.hand_over(Call(AS_GRADIENT, (value, slot)), fresh)
+        return ir.substitute(out, {slot.id: _item(param, key)})
+
+    def hand_over(self, e: Expr, fresh: set[str]) -> Expr:
+        if not isinstance(e, Call):
+            return e
+        if e.op is not AS_GRADIENT:
+            return e.map(lambda a: self.hand_over(a, fresh))
+        value, param = e.args
+        pk = self.kind_of(param.id) if isinstance(param, Name) else expr_kind(param, self.kind_of)
+        vk = expr_kind(value, self.kind_of)
+        if pk.is_pyscalar:
+            if vk.type is float or isinstance(value, Const) and isinstance(value.value, float):
+                return value
+            if isinstance(value, Const):
+                return Const(float(value.value))
+            return ir.Call(ir.call_op(float, "float", True, canonical=True), (value,))
+        if pk.is_array:
+            if vk.is_array and vk.ndim == pk.ndim:
+                if vk.dtype not in "fc":
+                    return ir.Call(method_op("astype"), (value, ir.Ref("float", float, canonical=True)))
+                if _fresh(value, fresh, self.kind_of):
+                    return value
+                return ir.Call(method_op("copy"), (value,))
+            if vk.is_scalar:
+                return np_call("full", Call(attr_op("shape"), (param,)), value)
+        if pk.type is not None and issubclass(pk.type, np.generic):
+            return value
+        if pk.is_container and isinstance(value, Name):
+            defined = self.displays.get(value.id)
+            if defined is not None:  # c_bar = [a, b]: hand over the items
+                value = defined
+        if pk.is_container and isinstance(value, Call) and value.op.form in ("list", "dict"):
+            return self.hand_over_items(value, param, pk, fresh)
+        return runtime_call("gradient_like", value, param)
+
+
+def _item(container: Expr, key: object) -> Expr:
+    return Call(ir.GETITEM, (container, Const(key)))
+
+
+def _copy_blocks(stmt: ir.For | ir.While) -> list[ir.Stmt]:
+    """A loop's statements, to follow freshness through without keeping the result
+    (statements are copied; expressions, which never change, are shared)."""
+    return _copy_stmts((stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body)
+
+
+def _copy_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    import copy
+
+    return [ir.with_blocks(copy.copy(s), _copy_stmts) for s in stmts]
+
+
+def _adds_to(stmt: ir.Assign) -> bool:
+    """``n = n + e``, which reads as ``n += e`` for a number."""
+    v = stmt.value
+    return isinstance(v, Call) and v.op is ir.ADD and v.args[0] == stmt.target
+
+
+def _is_add_at(e: Expr) -> bool:
+    return isinstance(e, Call) and e.op.form == "call" and e.op.symbol == "np.add.at"
+
+
+def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
+    """Hand adjoints over as gradients and make every in-place update safe."""
+    return ir.replace(fn, body=Finish(kinds, fn.adjoints).block(fn.body, set()))
