@@ -23,9 +23,8 @@ import builtins
 from .. import ir
 from ..analysis.activity import appends
 from ..errors import UnsupportedSyntaxError
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import Kind
-from ..ir.nodes import attr_op, method_op
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from .request import AS_GRADIENT, Callees, Request
 from .sweep import Sweep, calls_user_function, location

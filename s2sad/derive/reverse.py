@@ -38,9 +38,8 @@ from .. import ir
 from ..analysis.activity import adds_at, appends
 from ..analysis.views import view_of
 from ..errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind
-from ..ir.nodes import attr_op, method_op
 from ..ir.printer import expr_source
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from ..rules.templates import parse_template
@@ -54,7 +53,7 @@ class Reverse(Sweep):
     direction = "vjp"
 
     def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request):
-        heads = {h for stmt in ir.walk(fn.body) for e in _values(stmt) for h in _ref_heads(e)}
+        heads = {h for stmt in ir.walk(fn.body) for e in stmt.exprs() for h in _ref_heads(e)}
         super().__init__(fn, kinds, active, request, heads)
         self.bar = self.derived  # primal name -> adjoint name
         self.adjoint_kinds = self.derived_kinds
@@ -498,10 +497,6 @@ _UNBROADCAST = None  # set below, once templates can be parsed
 def _unbroadcast_template() -> Expr:
     return parse_template("unbroadcast(g, x)", ("x",))
 
-
-def _values(stmt: ir.Stmt) -> list[Expr]:
-    out = [getattr(stmt, a) for a in ("value", "test", "msg", "index", "iter") if getattr(stmt, a, None)]
-    return [e for e in out if isinstance(e, Expr)]
 
 
 def _ref_heads(e: Expr) -> set[str]:

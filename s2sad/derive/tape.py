@@ -32,9 +32,8 @@ import builtins
 from dataclasses import dataclass, field
 
 from .. import ir
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, method_op
 from ..ir.kinds import INT
-from ..ir.nodes import method_op
 from ..rules.registry import lookup
 from .sweep import Sweep
 

@@ -32,9 +32,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op
 from ..ir.kinds import UNKNOWN, Kind
-from ..ir.nodes import attr_op
 from ..rules.algebra import simplify_expr
 from ..rules.instantiate import expr_kind, np_call
 from ..rules.registry import lookup

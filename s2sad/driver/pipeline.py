@@ -228,29 +228,10 @@ def _dedent(text: str) -> str:
 # -------------------------------------------------------------- free names
 
 
-def _walk_exprs(fn: ir.Function):
-    for stmt in ir.walk(fn.body):
-        for attr in ("value", "test", "msg"):
-            e = getattr(stmt, attr, None)
-            if isinstance(e, ir.Expr):
-                yield from _subexprs(e)
-        if isinstance(stmt, ir.Def):
-            for p in stmt.function.params:
-                if p.default is not None:
-                    yield from _subexprs(p.default)
-
-
-def _subexprs(e: ir.Expr):
-    yield e
-    if isinstance(e, Call):
-        for c in e.children():
-            yield from _subexprs(c)
-
-
 def data_refs(fn: ir.Function) -> dict[str, Ref]:
     """Values read from globals or closures (not modules, not functions), by path."""
     refs = {}
-    for e in _walk_exprs(fn):
+    for e in ir.walk_exprs(fn.body):
         if isinstance(e, Ref) and not e.canonical and e.path.replace(".", "").isidentifier():
             if not isinstance(e.value, types.ModuleType) and not callable(e.value):
                 refs[e.path] = e
@@ -271,7 +252,7 @@ def choose_aliases(fns: list[ir.Function]) -> dict[str, str]:
                 user[stmt.function.name] = None
                 for p in stmt.function.params:
                     user[p.name] = None
-        for e in _walk_exprs(fn):
+        for e in ir.walk_exprs(fn.body):
             if isinstance(e, Call) and e.op.form == "call":
                 head = e.op.symbol.split(".")[0]
                 (ours.add(head) if e.op.canonical else user.setdefault(head, e.op.fn))
@@ -294,7 +275,7 @@ def cells_needed(stages: Stages) -> dict[str, object]:
     """Values for the closure variables of generated code: our names under their aliases."""
     heads: set[str] = set()
     for fn in (stages.final, stages.raw_ir):
-        for e in _walk_exprs(fn):
+        for e in ir.walk_exprs(fn.body):
             if isinstance(e, Call) and e.op.form == "call" and e.op.canonical:
                 heads.add(e.op.symbol.split(".")[0])
             elif isinstance(e, Ref) and e.canonical:

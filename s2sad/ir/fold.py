@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .nodes import DIV, MUL, NEG, Call, Const, Expr
+from .expr import Call, Const, Expr
+from .ops import DIV, MUL, NEG
 
 _FOLD = {
     "add",

@@ -24,9 +24,9 @@ import warnings
 
 import gast
 
-from . import nodes as ir
+from . import stmt as ir
+from .expr import Call, Const, Expr, Name, Ref
 from .fold import strip_minus
-from .nodes import Call, Const, Expr, Name, Ref
 from .syntax import BINARY_NODES, COMPARE_NODES, UNARY_NODES
 
 try:  # astor cannot run on Python 3.14+, where ast.Num and friends are gone

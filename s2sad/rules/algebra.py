@@ -20,10 +20,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import ir
-from ..ir import ADD, DIV, MUL, NEG, POW, SUB, Call, Const, Expr, Name
+from ..ir import ADD, DIV, MUL, NEG, POW, SUB, Call, Const, Expr, Name, attr_op
 from ..ir.fold import fold_constant, strip_minus
 from ..ir.kinds import Kind
-from ..ir.nodes import attr_op
 from .registry import lookup
 
 KindOf = Callable[[Expr], Kind]

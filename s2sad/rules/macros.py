@@ -14,9 +14,8 @@ out as plain NumPy; what they leave open becomes a call to a helper in
 from __future__ import annotations
 
 from .. import ir
-from ..ir import Call, Const, Expr
+from ..ir import Call, Const, Expr, attr_op
 from ..ir.kinds import normalize_axes
-from ..ir.nodes import attr_op
 from .instantiate import Context, np_call, runtime_call
 from .templates import macro
 

@@ -23,9 +23,8 @@ import numpy as np
 
 from .. import ir
 from ..derive.request import AS_GRADIENT
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
-from ..ir.nodes import attr_op, method_op
 from ..rules.instantiate import expr_kind, np_call, runtime_call
 
 _VIEWS = {

@@ -284,7 +284,7 @@ class Simplifier:
             return e
 
         def stmt(s: ir.Stmt) -> ir.Stmt:
-            return ir.with_blocks(_map_exprs(s, sub), lambda b: [stmt(x) for x in b])
+            return ir.with_blocks(s.map_exprs(sub), lambda b: [stmt(x) for x in b])
 
         return [stmt(s) for s in body]
 
@@ -346,7 +346,7 @@ class Simplifier:
             self.simplified[id(out)] = (out, out)
             return out
 
-        return _map_exprs(stmt, fix)
+        return stmt.map_exprs(fix)
 
     def reroot_shapes(self, body: list[ir.Stmt]) -> list[ir.Stmt]:
         """Read ``x.shape`` off an operand of the same shape when ``x`` is elementwise.
@@ -526,7 +526,7 @@ class Simplifier:
         while True:
             seen: Counter = Counter()
             for stmt in stmts:
-                for e in _values(stmt):
+                for e in stmt.exprs():
                     for sub in _eager_subexpressions(e):
                         if _worth_naming(sub) and all(counts[n] <= 1 for n in ir.names_in(sub)):
                             seen[sub] += 1
@@ -535,7 +535,7 @@ class Simplifier:
                 return stmts
             target = max(repeated, key=ir.count_nodes)
             first = next(
-                i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v) for v in _values(s))
+                i for i, s in enumerate(stmts) if any(target in _all_subexpressions(v) for v in s.exprs())
             )
             holder = stmts[first]
             if (
@@ -664,7 +664,7 @@ class Simplifier:
                     j = next((k for k in range(i + 1, len(stmts)) if name in _reads(stmts[k])), None)
                     if j is not None and self.can_move(stmts, i, j):
                         new = self.rewrite(_replace_name(stmts[j], name, stmt.value), {})
-                        if all(ir.count_nodes(v) <= MAX_NODES for v in _values(new)):
+                        if all(ir.count_nodes(v) <= MAX_NODES for v in new.exprs()):
                             stmts[j] = new
                             del stmts[i]
                             continue
@@ -718,7 +718,7 @@ class Simplifier:
             return True
 
         every = list(ir.walk(stmts))
-        return all(uses(v, None) for s in every for v in _values(s)) and not any(
+        return all(uses(v, None) for s in every for v in s.exprs()) and not any(
             isinstance(s, (ir.Assign, ir.SetItem)) and s.target.id == name and s is not every[0]
             for s in every
         )
@@ -738,7 +738,7 @@ class Simplifier:
             written |= self.viewers.get(w, set())
         if written & set(ir.names_in(value)):
             return False
-        if not _pure(value) and any(not _pure(v) for s in between for v in _values(s)):
+        if not _pure(value) and any(not _pure(v) for s in between for v in s.exprs()):
             return False
         return not any(isinstance(s, ir.Def) for s in between)
 
@@ -750,7 +750,7 @@ class Simplifier:
         def walk(e: Expr) -> Expr:
             return f(e.map(walk)) if isinstance(e, Call) else e
 
-        return _map_exprs(stmt, walk)
+        return stmt.map_exprs(walk)
 
 
 def _gradient_names(body: list[ir.Stmt]) -> set[str]:
@@ -772,24 +772,6 @@ def _fingerprint(body: list[ir.Stmt]) -> tuple:
     return tuple(out)
 
 
-_EXPR_FIELDS = ("value", "test", "msg", "index", "iter")
-
-
-def _values(stmt: ir.Stmt) -> list[Expr]:
-    """The expressions a statement evaluates itself (not those of its nested blocks)."""
-    return [getattr(stmt, f) for f in _EXPR_FIELDS if isinstance(getattr(stmt, f, None), Expr)]
-
-
-def _map_exprs(stmt: ir.Stmt, f: Callable[[Expr], Expr]) -> ir.Stmt:
-    """``stmt`` with ``f`` applied to each of its own expressions."""
-    changes = {a: f(getattr(stmt, a)) for a in _EXPR_FIELDS if isinstance(getattr(stmt, a, None), Expr)}
-    if all(e is getattr(stmt, a) for a, e in changes.items()):
-        return stmt  # nothing changed (statements are not changed in place after this)
-    new = ir.replace(stmt, **changes)
-    for marker in ("recomputed", "restore_of"):
-        if hasattr(stmt, marker):
-            setattr(new, marker, getattr(stmt, marker))
-    return new
 
 
 def _calls_helper(e: Expr, name: str) -> bool:
@@ -909,7 +891,7 @@ def _any_call(body: list[ir.Stmt], test: Callable[[Expr], bool]) -> bool:
     return any(
         isinstance(e, Call) and test(e)
         for stmt in ir.walk(body)
-        for value in _values(stmt)
+        for value in stmt.exprs()
         for e in _all_subexpressions(value)
     )
 
@@ -954,14 +936,14 @@ def _forward_copies(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
             later = out[j]
             if {a, b} & {w for s in ir.walk([later]) for w in _all_writes(s)}:
                 if isinstance(later, (ir.Assign, ir.SetItem)):  # read before it writes
-                    out[j] = _map_exprs(later, lambda e, m=mapping: ir.substitute(e, m))
+                    out[j] = later.map_exprs(lambda e, m=mapping: ir.substitute(e, m))
                 break
             out[j] = _renamed_reads(later, mapping)
     return out
 
 
 def _renamed_reads(stmt: ir.Stmt, mapping: dict[str, Expr]) -> ir.Stmt:
-    new = _map_exprs(stmt, lambda e: ir.substitute(e, mapping))
+    new = stmt.map_exprs(lambda e: ir.substitute(e, mapping))
     return ir.with_blocks(new, lambda b: [_renamed_reads(x, mapping) for x in b])
 
 
@@ -1065,7 +1047,7 @@ def _rename_all(stmts: list[ir.Stmt], mapping: dict[str, str]) -> list[ir.Stmt]:
         return names.get(n.id, n)
 
     def stmt(s: ir.Stmt) -> ir.Stmt:
-        new = _map_exprs(s, lambda e: ir.substitute(e, names))
+        new = s.map_exprs(lambda e: ir.substitute(e, names))
         changes: dict = {}
         if isinstance(new, (ir.Assign, ir.SetItem)) and new.target.id in names:
             changes["target"] = name(new.target)
@@ -1200,7 +1182,7 @@ def _replace_in(stmt: ir.Stmt, old: Expr, new: Expr) -> ir.Stmt:
             return new
         return e.map(sub) if isinstance(e, Call) else e
 
-    return _map_exprs(stmt, sub)
+    return stmt.map_exprs(sub)
 
 
 def _replace_name(stmt: ir.Stmt, name: str, value: Expr) -> ir.Stmt:

@@ -1,0 +1,330 @@
+"""Statements, functions, and the one way to walk them.
+
+A function is a list of statements; ``If``, ``For``, ``While`` and ``Def`` hold
+nested blocks. Every statement can list the expressions it evaluates itself
+(``exprs()``) and give a copy with a function applied to each (``map_exprs``),
+so a pass that needs expressions asks the statement instead of keeping its own
+list of fields:
+
+>>> from s2sad.ir import BINARY, Call, Name
+>>> update = SetItem(Name("a"), Name("i"), Call(BINARY["*"], (Name("w"), Name("x"))))
+>>> loop = For(Name("w"), Name("ws"), [update])
+>>> [e for s in walk([loop]) for e in s.exprs()]
+[ws, i, w * x]
+>>> [repr(e) for e in walk_exprs([loop])]
+['ws', 'i', 'w * x', 'w', 'x']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
+
+from .expr import Expr, Name, names_in, subexpressions
+
+# ------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The user statement a piece of IR comes from (lines count from 1), and
+    ``at``, the position of the operation within it, for error messages."""
+
+    line: int
+    end_line: int
+    col: int
+    at: tuple[int, int] | None = None
+    adjoint: bool = False  # part of the adjoint sweep of that statement
+    source: Source | None = field(default=None, compare=False, repr=False)  # when not the function's own
+
+
+@dataclass
+class Stmt:
+    origin: Origin | None = field(default=None, kw_only=True)
+    # the fields that hold expressions this statement evaluates, in evaluation order
+    EXPRS: ClassVar[tuple[str, ...]] = ()
+
+    def exprs(self) -> list[Expr]:
+        """The expressions this statement evaluates itself (not those of nested blocks)."""
+        return [e for e in (getattr(self, name) for name in self.EXPRS) if e is not None]
+
+    def map_exprs(self, f: Callable[[Expr], Expr]) -> Stmt:
+        """This statement with ``f`` applied to each of its expressions: the statement
+        itself when nothing changes, else a copy (statements are not changed in place)."""
+        changes = {}
+        for name in self.EXPRS:
+            e = getattr(self, name)
+            if e is not None and (new := f(e)) is not e:
+                changes[name] = new
+        return self.copy(**changes) if changes else self
+
+    def copy(self, **changes: object) -> Stmt:
+        """A copy with ``changes``, keeping the marks passes put on statements (``recomputed``)."""
+        new = replace(self, **changes)
+        for key, value in vars(self).items():
+            if key not in vars(new):
+                setattr(new, key, value)
+        return new
+
+    def reads(self) -> Iterator[str]:
+        """Names read by this statement (not by nested blocks)."""
+        return iter(())
+
+    def writes(self) -> Iterator[str]:
+        return iter(())
+
+    def blocks(self) -> list[list[Stmt]]:
+        """Nested statement lists, for passes that walk the whole tree."""
+        return []
+
+
+@dataclass
+class Assign(Stmt):
+    """``target = value``, or ``target += value`` when ``accumulate``."""
+
+    target: Name
+    value: Expr
+    accumulate: bool = False
+
+    EXPRS = ("value",)
+
+    def reads(self) -> Iterator[str]:
+        if self.accumulate:
+            yield self.target.id
+        yield from names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        yield self.target.id
+
+
+@dataclass
+class Return(Stmt):
+    value: Expr
+
+    EXPRS = ("value",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.value)
+
+
+@dataclass
+class Effect(Stmt):
+    """An expression evaluated for its side effect, such as ``print(x)``."""
+
+    value: Expr
+
+    EXPRS = ("value",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.value)
+
+
+@dataclass
+class Assert(Stmt):
+    test: Expr
+    msg: Expr | None = None
+
+    EXPRS = ("test", "msg")
+
+    def reads(self) -> Iterator[str]:
+        yield from names_in(self.test)
+        if self.msg is not None:
+            yield from names_in(self.msg)
+
+
+@dataclass
+class Comment(Stmt):
+    """A line of commentary in generated code."""
+
+    text: str
+
+
+@dataclass
+class Unpack(Stmt):
+    """``a, b = value``: the names get the items of a tuple, in order."""
+
+    targets: tuple[Name, ...]
+    value: Expr
+
+    EXPRS = ("value",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        return (t.id for t in self.targets)
+
+
+@dataclass
+class SetItem(Stmt):
+    """``target[index] = value``, or ``target[index] += value`` when ``accumulate``:
+    an update in place of an array the function made."""
+
+    target: Name
+    index: Expr
+    value: Expr
+    accumulate: bool = False
+
+    EXPRS = ("index", "value")
+
+    def reads(self) -> Iterator[str]:
+        yield self.target.id
+        yield from names_in(self.index)
+        yield from names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        yield self.target.id
+
+
+@dataclass
+class If(Stmt):
+    test: Expr
+    body: list[Stmt]
+    orelse: list[Stmt] = field(default_factory=list)
+    joins: list[str] = field(default_factory=list)  # names assigned inside that are read after it
+
+    EXPRS = ("test",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.test)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.body, self.orelse]
+
+
+@dataclass
+class For(Stmt):
+    """``for target in iter: body``; ``target`` is a name or a tuple of names."""
+
+    target: Expr
+    iter: Expr
+    body: list[Stmt]
+    joins: list[str] = field(default_factory=list)  # carried variables' join names
+
+    EXPRS = ("iter",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.iter)
+
+    def writes(self) -> Iterator[str]:
+        return names_in(self.target)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.body]
+
+
+@dataclass
+class While(Stmt):
+    """``while test: body``, where ``test_body`` computes ``test`` before every check."""
+
+    test_body: list[Stmt]
+    test: Expr
+    body: list[Stmt]
+    joins: list[str] = field(default_factory=list)  # carried variables' join names
+
+    EXPRS = ("test",)
+
+    def reads(self) -> Iterator[str]:
+        return names_in(self.test)
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.test_body, self.body]
+
+
+@dataclass
+class Break(Stmt):
+    pass
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str = "positional"  # or "positional_only", "keyword_only"
+    default: Expr | None = None
+
+
+@dataclass
+class Source:
+    """Where a function's source lives: the file path and all of its lines."""
+
+    path: str
+    lines: list[str]
+    firstline: int  # line of the `def` (or first decorator) in the file
+    name: str = ""  # the function's name
+
+    def text(self, line: int, end_line: int | None = None) -> str:
+        return "".join(self.lines[line - 1 : (end_line or line)])
+
+
+@dataclass
+class Function:
+    name: str
+    params: list[Param]
+    body: list[Stmt]
+    doc: str | None = None
+    source: Source | None = None
+    # our module names renamed where they would clash with the user's (np -> numpy)
+    aliases: dict[str, str] = field(default_factory=dict)
+    # names the transformer made up (v1, v1_bar): simplification may fold them away
+    temps: set[str] = field(default_factory=set)
+    adjoints: set[str] = field(default_factory=set)  # names of adjoint variables (x_bar)
+    tapes: set[str] = field(default_factory=set)  # names of tape lists
+    # values generated code reaches through closure cells of its own: the module
+    # of an inlined function from another file, or a helper's closure cell
+    cells: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Def(Stmt):
+    """A nested function definition (the pullback of ``vjp``)."""
+
+    function: Function
+
+    def blocks(self) -> list[list[Stmt]]:
+        return [self.function.body]
+
+    def exprs(self) -> list[Expr]:
+        """The parameters' defaults: evaluated where the function is defined."""
+        return [p.default for p in self.function.params if p.default is not None]
+
+    def map_exprs(self, f: Callable[[Expr], Expr]) -> Stmt:
+        params = [p if p.default is None else replace(p, default=f(p.default)) for p in self.function.params]
+        if all(a.default is b.default for a, b in zip(params, self.function.params)):
+            return self
+        return self.copy(function=replace(self.function, params=params))
+
+
+def with_blocks(stmt: Stmt, f) -> Stmt:
+    """``stmt`` with ``f`` applied to each nested block (the statement itself is not copied
+    when it has none)."""
+    if isinstance(stmt, If):
+        return replace(stmt, body=f(stmt.body), orelse=f(stmt.orelse))
+    if isinstance(stmt, For):
+        return replace(stmt, body=f(stmt.body))
+    if isinstance(stmt, While):
+        return replace(stmt, test_body=f(stmt.test_body), body=f(stmt.body))
+    if isinstance(stmt, Def):
+        return replace(stmt, function=replace(stmt.function, body=f(stmt.function.body)))
+    return stmt
+
+
+def names_in_function(fn: Function) -> set[str]:
+    """Every name read in a function's body."""
+    return {n for stmt in walk(fn.body) for n in stmt.reads()}
+
+
+def walk(body: list[Stmt]) -> Iterator[Stmt]:
+    """Every statement, nested ones included, in program order."""
+    for stmt in body:
+        yield stmt
+        for block in stmt.blocks():
+            yield from walk(block)
+
+
+def walk_exprs(body: list[Stmt]) -> Iterator[Expr]:
+    """Every expression the statements evaluate, nested blocks and subexpressions
+    included, in program order (an expression before its parts)."""
+    for stmt in walk(body):
+        for e in stmt.exprs():
+            yield from subexpressions(e)
