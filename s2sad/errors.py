@@ -2,12 +2,14 @@
 
 Every error that points into user code says where (``path:line:col``), shows
 the source line with a caret under the offending column, says what is wrong
-and what to write instead::
+and what to write instead:
 
-    model.py:12:9: a `try` statement is not supported
-            try:
-            ^
-    Move the code that may raise out of the differentiated function.
+>>> loc = Location("model.py", 12, 9, "        try:")
+>>> print(UnsupportedSyntaxError("a `try` statement is not supported", loc, "Move the code out."))
+model.py:12:9: a `try` statement is not supported
+    try:
+    ^
+Move the code out.
 """
 
 from __future__ import annotations

@@ -498,7 +498,6 @@ def _unbroadcast_template() -> Expr:
     return parse_template("unbroadcast(g, x)", ("x",))
 
 
-
 def _ref_heads(e: Expr) -> set[str]:
     if isinstance(e, ir.Ref):
         return {e.path.split(".")[0]}

@@ -1,4 +1,16 @@
-"""Folding constants, and the minus sign of a leading factor."""
+"""Folding constants, and the minus sign of a leading factor.
+
+Lowering folds operations on literals as it builds them; printing and the algebra
+pull a minus out of a product (``-a * b`` reads as ``-(a * b)``):
+
+>>> from s2sad.ir import BINARY, NEG, Call, Const, Name
+>>> fold_constant(Call(BINARY["*"], (Const(2), Const(3))))
+6
+>>> fold_constant(Call(BINARY["/"], (Const(1.0), Const(3.0))))  # 1.0 / 3.0 reads better
+1.0 / 3.0
+>>> strip_minus(Call(BINARY["*"], (Call(NEG, (Name("a"),)), Name("b"))))
+a * b
+"""
 
 from __future__ import annotations
 

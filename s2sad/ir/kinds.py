@@ -17,6 +17,14 @@ broadcasting needs, and a batch size changing from 32 to 64 keeps the kind.
 Arguments get their kinds at call time (``kind_of``); everything else gets a
 kind from the transfer functions below, and ``UNKNOWN`` makes generated code
 fall back to run-time helpers, never to a wrong guess.
+
+>>> import numpy as np
+>>> kind_of(np.ones((3, 1))).describe()
+'ndarray[2-D float, shape (n, 1)]'
+>>> broadcast(kind_of(np.ones((3, 1))), kind_of(np.ones(4))).dims
+('n', 'n')
+>>> kind_of(2.0) == FLOAT
+True
 """
 
 from __future__ import annotations

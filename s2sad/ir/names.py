@@ -1,4 +1,13 @@
-"""Names for generated code: fresh temporaries and versions that collide with nothing."""
+"""Names for generated code: fresh temporaries and versions that collide with nothing.
+
+A variable keeps its own name for its first assignment; later ones get versions,
+temporaries are numbered as in evaluation traces, derived names get a counter
+only when taken:
+
+>>> pool = NamePool({"x", "v1"})
+>>> pool.version("x"), pool.version("x"), pool.temp(), pool.fresh("x_bar"), pool.fresh("x_bar")
+('x', 'x_1', 'v2', 'x_bar', 'x_bar1')
+"""
 
 from __future__ import annotations
 

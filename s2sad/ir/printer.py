@@ -1,17 +1,25 @@
-"""Print IR as Python source and compile it.
+"""Print IR as Python source.
 
 Printing goes through gast and astor (``ast.unparse`` where astor cannot run),
 so every stage of the pipeline is valid Python. Comments, which the AST cannot
-hold, travel as marker strings and become ``#`` lines after printing::
+hold, travel as marker strings and become ``#`` lines after printing:
 
-    Assign(Name("x_bar"), Call(MUL, (Name("g"), Name("y"))), accumulate=True)
-    ->  x_bar += g * y
+>>> from s2sad import ir
+>>> from s2sad.ir import MUL, Call, Name
+>>> body = [
+...     ir.Comment("y = x * w"),
+...     ir.Assign(Name("x_bar"), Call(MUL, (Name("g"), Name("w"))), accumulate=True),
+...     ir.Return(Name("x_bar")),
+... ]
+>>> print(function_source(ir.Function("f_grad", [ir.Param("x"), ir.Param("w"), ir.Param("g")], body)))
+def f_grad(x, w, g):
+    # y = x * w
+    x_bar += g * w
+    return x_bar
+<BLANKLINE>
 
-Compiling never writes files: the source is registered in ``linecache`` under a
-descriptive name, so tracebacks and ``inspect.getsource`` show generated lines.
-Generated functions run in the user's module globals (read live), and get the
-modules and helpers they need (``np``, ``math``, ...) as closure cells, next to
-the user function's own closure cells.
+Our module names are printed under their aliases where the user's code took the
+name (``np`` becomes ``numpy`` when the user has a variable ``np``).
 """
 
 from __future__ import annotations

@@ -1,10 +1,18 @@
 """Derivative rules, one table per namespace.
 
-``core`` says how rules are written; the tables are ``builtin`` (Python
-operators and builtins), ``math``, ``numpy`` (elementwise functions and
-reductions), ``arrays`` (shapes and axes), ``linalg`` (products and
-``numpy.linalg``) and ``runtime`` (the helpers generated code may call).
-``macros`` holds the template functions that expand by kind.
+How rules are written and used, in the order each builds on the last:
+
+- ``kindrules``: what a rule says of its result's kind;
+- ``templates``: rule patterns and templates parsed to IR;
+- ``registry``: ``scalar``, ``linear``, ``rule``, ``nondiff`` register rules; ``lookup`` finds them;
+- ``algebra``: local rewriting that keeps kinds (``g * (1.0 / x)`` is ``g / x``);
+- ``instantiate``: a template bound to a call's arguments and simplified by kinds;
+- ``macros``: template functions that expand by kind (``unbroadcast``).
+
+The tables, one per namespace: ``builtin`` (Python operators and builtins),
+``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
+and axes), ``linalg`` (products and ``numpy.linalg``) and ``runtime`` (the
+helpers generated code may call). A new rule is a row in one of them.
 """
 
 # The tables register their rules when imported; macros before any template is used.

@@ -11,6 +11,16 @@ write::
 
 The identities only fire when they keep the value's type and shape: ``1.0 *
 e`` is not ``e`` when ``e`` is an integer, so kinds decide.
+
+>>> from s2sad.ir import BINARY, NEG, Call, Const, Name
+>>> from s2sad.ir.kinds import FLOAT, INT
+>>> floats = lambda e: FLOAT
+>>> simplify_expr(Call(BINARY["*"], (Name("g"), Call(BINARY["/"], (Const(1.0), Name("x"))))), floats)
+g / x
+>>> simplify_expr(Call(BINARY["*"], (Const(1.0), Name("n"))), floats)
+n
+>>> simplify_expr(Call(BINARY["*"], (Const(1.0), Name("n"))), lambda e: INT)  # the result is still a float
+float(n)
 """
 
 from __future__ import annotations

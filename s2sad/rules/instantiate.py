@@ -1,4 +1,23 @@
-"""Instantiating templates: a rule's template with the call's arguments bound, simplified by kinds."""
+"""Instantiating templates: a rule's template with the call's arguments bound, simplified by kinds.
+
+The same template reads differently by the kinds of what it is applied to: for
+floats it is plain arithmetic, for a vector against a matrix cotangent it sums
+the broadcast axis, and a helper runs only where kinds leave the shape open:
+
+>>> import numpy as np
+>>> from s2sad.ir import Name
+>>> from s2sad.ir.kinds import FLOAT, UNKNOWN, kind_of
+>>> from s2sad.rules.templates import parse_template
+>>> template = parse_template("unbroadcast(g * np.cos(x), x)", ("x",))
+>>> bound = {"x": Name("x"), "g": Name("g")}
+>>> instantiate(template, bound, {"x": FLOAT, "g": FLOAT}.get)
+g * np.cos(x)
+>>> arrays = {"x": kind_of(np.ones(3)), "g": kind_of(np.ones((2, 3)))}
+>>> instantiate(template, bound, arrays.get)
+np.sum(g * np.cos(x), axis=0)
+>>> instantiate(template, bound, lambda name: UNKNOWN)  # the run-time helper
+unbroadcast(g * np.cos(x), np.shape(x))
+"""
 
 from __future__ import annotations
 

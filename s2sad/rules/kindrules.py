@@ -1,4 +1,16 @@
-"""Kind functions: what a rule says of the kind of its result, from the kinds of its arguments."""
+"""Kind functions: what a rule says of the kind of its result, from the kinds of its arguments.
+
+A rule's ``kind`` is a function of its bound arguments (``Arg``: the kind, the value
+when constant, the expression). The common ones are made here:
+
+>>> import numpy as np
+>>> from s2sad.ir.kinds import kind_of
+>>> matrix, vector = Arg(kind_of(np.ones((2, 3)))), Arg(kind_of(np.ones(3)))
+>>> elementwise("x", "y")({"x": matrix, "y": vector}).describe()
+'ndarray[2-D float]'
+>>> reduced("a")({"a": matrix, "axis": Arg(kind_of(0), 0), "keepdims": Arg(kind_of(False), False)}).describe()
+'ndarray[1-D float]'
+"""
 
 from __future__ import annotations
 

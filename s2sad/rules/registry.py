@@ -1,4 +1,4 @@
-"""How derivative rules are written, looked up and instantiated.
+"""How derivative rules are written and looked up: the registry every table fills.
 
 A rule is the call it differentiates, spelled with parameter names, and one
 Python template per parameter::
@@ -22,6 +22,17 @@ known.
 Rules are looked up by the function object (``numpy.sin``), or by the op for
 operators, attributes and methods. Users register rules with the same
 functions (``s2sad.custom_vjp`` builds on ``rule``).
+
+>>> import numpy as np
+>>> from s2sad import ir, rules
+>>> sin = lookup(ir.call_op(np.sin, "np.sin"))
+>>> sin.pattern, sin.table, sin.vjp["x"], sin.jvp["x"]
+('np.sin(x)', 'numpy', 'unbroadcast(g * (np.cos(x)), x)', 'x_dot * (np.cos(x))')
+>>> lookup(ir.BINARY["/"]).vjp["y"]
+'unbroadcast(g * (-ans / y), y)'
+
+Parsing the templates is ``templates``; binding them to a call and simplifying
+by kinds is ``instantiate``; what a rule says of its result's kind is ``kindrules``.
 """
 
 from __future__ import annotations

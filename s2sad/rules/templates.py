@@ -1,4 +1,14 @@
-"""Parsing rule patterns and templates: Python text to IR expressions with placeholders."""
+"""Parsing rule patterns and templates: Python text to IR expressions with placeholders.
+
+A template is Python: ``g`` (the cotangent), ``ans`` (the result), the rule's
+parameters and their tangents (``x_dot``) are placeholders; other names are
+NumPy, ``math``, builtins, run-time helpers and macros:
+
+>>> parse_template("unbroadcast(g * np.cos(x), x)", ("x",))
+unbroadcast(g * np.cos(x), x)
+>>> parse_pattern("np.sum(a, axis=None, keepdims=False)")[1:]
+(('a', 'axis', 'keepdims'), {'axis': None, 'keepdims': False})
+"""
 
 from __future__ import annotations
 

@@ -772,8 +772,6 @@ def _fingerprint(body: list[ir.Stmt]) -> tuple:
     return tuple(out)
 
 
-
-
 def _calls_helper(e: Expr, name: str) -> bool:
     return isinstance(e, Call) and e.op.form == "call" and getattr(e.op.fn, "__name__", "") == name
 

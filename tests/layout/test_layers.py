@@ -66,7 +66,9 @@ def imports(module: str, path: Path) -> list[tuple[str, str | None, int]]:
             if target.split(".")[0] == "s2sad":
                 for alias in node.names:  # `from .. import ir` imports the module s2sad.ir
                     sub = f"{target}.{alias.name}"
-                    out.append((sub, None, node.lineno) if sub in _MODULES else (target, alias.name, node.lineno))
+                    out.append(
+                        (sub, None, node.lineno) if sub in _MODULES else (target, alias.name, node.lineno)
+                    )
         elif isinstance(node, ast.Import):
             out += [(a.name, None, node.lineno) for a in node.names if a.name.split(".")[0] == "s2sad"]
     return out
