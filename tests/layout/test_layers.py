@@ -78,7 +78,7 @@ def edges() -> dict[str, set[str]]:
     mods = modules()
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for module, path in mods.items():
-        for target, name, _ in imports(module, path):
+        for target, _, _ in imports(module, path):
             if target in mods and target != module:
                 graph[module].add(target)
     return graph
