@@ -5,10 +5,22 @@ their kinds, and returns the expression to use. What kinds settle is written
 out as plain NumPy; what they leave open becomes a call to a helper in
 ``s2sad.runtime``.
 
-    unbroadcast(g, x)   float x, float g            ->  g
-                        x: (n,), g: (m, n)          ->  np.sum(g, axis=0)
-                        x: (m, 1), g: (m, n)        ->  np.sum(g, axis=1, keepdims=True)
-                        shapes unknown              ->  unbroadcast(g, x.shape)
+>>> import numpy as np
+>>> from s2sad.ir import Name
+>>> from s2sad.ir.kinds import FLOAT, kind_of
+>>> from s2sad.rules.instantiate import instantiate
+>>> from s2sad.rules.templates import parse_template
+>>> undo = parse_template("unbroadcast(g, x)", ("x",))
+>>> def expand(x, g):
+...     return instantiate(undo, {"x": Name("x"), "g": Name("g")}, {"x": x, "g": g}.get)
+>>> expand(FLOAT, FLOAT)
+g
+>>> expand(kind_of(np.ones(3)), kind_of(np.ones((2, 3))))
+np.sum(g, axis=0)
+>>> expand(kind_of(np.ones((2, 1))), kind_of(np.ones((2, 3))))
+np.sum(g, axis=1, keepdims=True)
+>>> expand(FLOAT, kind_of(np.ones(3)))
+np.sum(g)
 """
 
 from __future__ import annotations
