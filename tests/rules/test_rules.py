@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from checks import check_forward, check_reverse
 from conftest import make_function
-from rule_cases import CASES, A, S
 
 import s2sad
 from s2sad import runtime
 from s2sad.rules import RULES
+
+from .rule_cases import CASES, A, S
 
 
 def _rules():
