@@ -375,4 +375,3 @@ def _check_expr(parsed: Parsed, expr: gast.AST) -> None:
             )
         if isinstance(node, gast.NamedExpr) and not isinstance(node.target, gast.Name):
             raise _unsupported(parsed, node, "this `:=` target", "Assign to a plain name.")
-

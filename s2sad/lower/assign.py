@@ -47,7 +47,34 @@ class Assignments:
     """Lowers assignment targets, binding names in ``self.env``; the values come flattened
     (``self.atom``) into the current block."""
 
+    def assign(self, target: gast.expr, value: Expr) -> None:
+        """Bind ``target`` (a name, a tuple of targets, an item) to ``value``."""
+        if isinstance(value, LocalFunction):
+            if not isinstance(target, gast.Name):
+                raise self.error(target, "a function can only be given a plain name here")
+            self.env[target.id] = value
+            return
+        if isinstance(target, gast.Name):
+            self.env[target.id] = self.atom(value, target.id)
+            return
+        if isinstance(target, gast.Subscript):
+            array, index = self.subscript_target(target)
+            self.emit(ir.SetItem(array, index, self.atom(value)))
+            return
+        # a, b = ...: evaluate every value before binding any name
+        elts = target.elts
+        if isinstance(value, Call) and value.op.form in ("tuple", "list") and len(value.args) == len(elts):
+            parts = [self.atom(v) if isinstance(t, gast.Name) else v for t, v in zip(elts, value.args)]
+        elif isinstance(value, Const) and isinstance(value.value, tuple) and len(value.value) == len(elts):
+            parts = [Const(v) for v in value.value]
+        else:
+            whole = self.atom(value)
+            parts = [Call(ir.GETITEM, (whole, Const(i))) for i in range(len(elts))]
+        for t, part in zip(elts, parts):
+            self.assign(t, part)
+
     def augassign(self, node: gast.AugAssign) -> None:
+        """``t op= v``: a new version ``t_1 = t op v``, or ``y[i] += v`` in place."""
         op = ir.BINARY[BINARY_SYMBOLS[type(node.op)]]
         target = node.target
         if isinstance(target, gast.Subscript) and op is ir.ADD:
@@ -65,6 +92,7 @@ class Assignments:
             last.in_place = before.id  # type: ignore[attr-defined]  # an array changes in place
 
     def subscript_target(self, target: gast.Subscript) -> tuple[Name, Expr]:
+        """The array and the index of ``y[i] = ...``: an array the function made."""
         base = target.value
         if not isinstance(base, gast.Name) or base.id not in self.env:
             raise self.error(
@@ -92,32 +120,8 @@ class Assignments:
 
         return array, settled(index)
 
-    def assign(self, target: gast.expr, value: Expr) -> None:
-        if isinstance(value, LocalFunction):
-            if not isinstance(target, gast.Name):
-                raise self.error(target, "a function can only be given a plain name here")
-            self.env[target.id] = value
-            return
-        if isinstance(target, gast.Name):
-            self.env[target.id] = self.atom(value, target.id)
-            return
-        if isinstance(target, gast.Subscript):
-            array, index = self.subscript_target(target)
-            self.emit(ir.SetItem(array, index, self.atom(value)))
-            return
-        # a, b = ...: evaluate every value before binding any name
-        elts = target.elts
-        if isinstance(value, Call) and value.op.form in ("tuple", "list") and len(value.args) == len(elts):
-            parts = [self.atom(v) if isinstance(t, gast.Name) else v for t, v in zip(elts, value.args)]
-        elif isinstance(value, Const) and isinstance(value.value, tuple) and len(value.value) == len(elts):
-            parts = [Const(v) for v in value.value]
-        else:
-            whole = self.atom(value)
-            parts = [Call(ir.GETITEM, (whole, Const(i))) for i in range(len(elts))]
-        for t, part in zip(elts, parts):
-            self.assign(t, part)
-
     def named(self, node: gast.NamedExpr) -> Expr:
+        """``(y := e)``: ``y`` gets a new version, and the value is that name."""
         value = self.atom(self.expr(node.value), node.target.id)
         self.env[node.target.id] = value
         return value

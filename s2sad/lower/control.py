@@ -82,9 +82,11 @@ class ControlFlow:
         return out
 
     def copy(self, join: str, value: Expr, origin: ir.Origin | None) -> ir.Assign:
+        """The copy to a join name at the end of a path, marked as coming from the ``if``."""
         return ir.Assign(Name(join), value, origin=origin)
 
     def if_(self, node: gast.If) -> bool:
+        """Lower an ``if``, joining what its branches assign; true when neither goes on."""
         origin = self.parsed.origin(node)
         test = self.atom(self.expr(node.test))
         before = dict(self.env)
@@ -148,6 +150,7 @@ class ControlFlow:
                 self.emit(ir.Assign(Name(join), value))
 
     def loop_body(self, stmts: list[gast.stmt], carried: dict[str, str]) -> list[ir.Stmt]:
+        """A loop's body, ending with the copies of the carried variables to their join names."""
         self.loops.append(carried)
         body, env_end, exits = self.block(stmts)
         self.loops.pop()
@@ -158,6 +161,7 @@ class ControlFlow:
         return _sink_after_exits(body)
 
     def for_(self, node: gast.For) -> None:
+        """Lower a ``for``: the iterable is evaluated once, before the carried variables enter."""
         origin = self.parsed.origin(node)
         iterable = self.iteration(node.iter)
         carried = self.enter_loop(node)
@@ -167,6 +171,7 @@ class ControlFlow:
         self.emit(ir.For(target, iterable, body, list(carried.values())))
 
     def while_(self, node: gast.While) -> None:
+        """Lower a ``while``: the test's statements run before every check (``test_body``)."""
         origin = self.parsed.origin(node)
         carried = self.enter_loop(node)
         saved, self.body = self.body, []
@@ -210,6 +215,7 @@ class ControlFlow:
             return name
         return value
 
+    # comprehensions: loops that append -------------------------------------------
     def _ListComp(self, node: gast.ListComp) -> Expr:
         return self.comprehension(node)
 
@@ -246,6 +252,7 @@ class ControlFlow:
 
     # expressions that branch ---------------------------------------------------
     def _IfExp(self, node: gast.IfExp) -> Expr:
+        """``a if c else b``: an ``if`` that assigns a temporary in both branches; one runs."""
         test = self.atom(self.expr(node.test))
         join = Name(self.pool.temp())
         branches = []
@@ -271,7 +278,6 @@ class ControlFlow:
         return join
 
 
-
 def _assigned(stmts: list[gast.stmt]) -> set[str]:
     """Names a block assigns, nested blocks included."""
     names: set[str] = set()
@@ -284,6 +290,7 @@ def _assigned(stmts: list[gast.stmt]) -> set[str]:
 
 
 def _exits(stmts: list[ir.Stmt]) -> bool:
+    """Whether a block of the loop body ends in a ``break`` on every path."""
     if not stmts:
         return False
     last = stmts[-1]
@@ -296,10 +303,11 @@ def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     """Move what follows an ``if`` with a ``break`` into its other branch.
 
     Then every statement in a block runs whenever the block does, which is
-    what reversing a block assumes."""
+    what reversing a block assumes. Only ``if`` statements are entered: the body of a
+    nested loop was done when it was lowered, and its ``break`` leaves only that loop."""
     out: list[ir.Stmt] = []
     for i, s in enumerate(stmts):
-        if isinstance(s, ir.If):  # a loop's `break` leaves only that loop: nested ones are done
+        if isinstance(s, ir.If):
             s = ir.with_blocks(s, _sink_after_exits)
             rest = stmts[i + 1 :]
             if rest and (_exits(s.body) or _exits(s.orelse)):
@@ -311,4 +319,3 @@ def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
                 return out
         out.append(s)
     return out
-

@@ -1,12 +1,25 @@
 """Python expressions to IR expression trees, and what the free names in them are.
 
-``ExprBuilder`` turns a gast expression into one IR expression tree, without
-emitting any statement: ``math.log(x1) + x1 * x2`` is one ``Call`` of ``+``
-over two calls. Free names become what they stand for (a module, a function,
-data), and method calls on arrays become the NumPy functions they mean
+``ExprBuilder`` turns a gast expression into one IR expression tree and emits
+no statement; a subclass says what local and free names mean:
+
+>>> import math
+>>> from s2sad.ir import Name
+>>> class Builder(ExprBuilder):
+...     def local(self, name):
+...         return Name(name) if name in ("x1", "x2") else None
+...
+...     def resolve(self, name, node):
+...         return self.wrap(math, name, canonical=False)
+>>> tree = Builder().expr(gast.parse("math.log(x1) + x1 * x2", mode="eval").body)
+>>> tree.op.symbol, tree.args
+('+', (math.log(x1), x1 * x2))
+
+Free names become what they stand for (a ``Module``, a ``Function``, data), and
+method calls on arrays become the NumPy functions they mean
 (``x.sum(axis=0)`` is ``np.sum(x, axis=0)``), so one rule serves both. The
 lowering (``statements``) and the rule templates (``s2sad.rules.templates``)
-are the two builders; each says what local and free names mean.
+are the two builders; in the lowering, the tree is then flattened:
 
 >>> from s2sad.lower import lower_source
 >>> print(lower_source('''
@@ -49,6 +62,8 @@ from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
 
 @dataclass(frozen=True)
 class Module:
+    """A module a free name stands for: its attributes are read when the code runs."""
+
     module: types.ModuleType
     path: str  # as printed in generated code
     canonical: bool
@@ -56,10 +71,11 @@ class Module:
 
 @dataclass(frozen=True)
 class Function:
-    fn: Callable
-    path: str
-    canonical: bool
+    """A function (or a type) a free name stands for: called through a rule or inlined."""
 
+    fn: Callable
+    path: str  # as printed in generated code
+    canonical: bool  # ``path`` goes through one of our module names (np.linalg.norm)
 
 
 @dataclass(frozen=True, eq=False)
@@ -338,4 +354,3 @@ def default_expr(value: object, node: gast.expr | None) -> Expr:
     if isinstance(value, tuple) and all(v is None or type(v) in (bool, int, float, str) for v in value):
         return Const(value)
     return Ref(_text(node) if node is not None else "...", value)
-

@@ -52,6 +52,8 @@ class Flattening:
     user's statement it comes from (``self.origin``), naming values from ``self.pool``."""
 
     def emit(self, stmt: ir.Stmt, at: tuple[int, int] | None = None) -> None:
+        """Append ``stmt`` to the current block; ``at`` (by default where the call it
+        computes stands) points error messages at the operation within the statement."""
         origin = self.origin
         if origin is not None:
             value = getattr(stmt, "value", None)

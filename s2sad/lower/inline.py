@@ -34,6 +34,23 @@ def f(x, y):
 A recursive call stays a call (``recursive_call``): the derivative calls the
 function's own derivative. ``bind_call`` binds the arguments of such a call,
 for the passes that build it.
+
+>>> print(lower_source('''
+... def power(x, n):
+...     if n == 0:
+...         return 1.0
+...     return x * power(x, n - 1)
+... '''))
+def power(x, n):
+    v1 = n == 0
+    if v1:
+        result = 1.0
+    else:
+        v2 = n - 1
+        v3 = power(x, v2)
+        v4 = x * v3
+        result = v4
+    return result
 """
 
 from __future__ import annotations
@@ -60,48 +77,25 @@ class Inlining:
     ``self.stack`` holds the functions being inlined around this one, so recursion shows.
     """
 
-    def foreign(self, name: str, where: str, value: object) -> Expr | Module | Function:
-        """A free name of an inlined function: generated code runs in the caller's
-        globals, so it reaches the callee's module and closure through cells of its own."""
-        cells = self.root.cells
-        if where == "builtin" or where == "global" and self.resolver.globals is self.root.resolver.globals:
-            return self.wrap(value, name, canonical=False)
-        if where == "closure":
-            head = self.pool.fresh(name)
-            cells[head] = self.resolver.cells[name]  # the cell itself: read live
-            return self.wrap(value, head, canonical=True)
-        module = sys.modules.get(self.resolver.globals.get("__name__", ""))
-        if module is None:  # no module to read it from later: take the value now
-            head = self.pool.fresh(name)
-            cells[head] = value
-            return self.wrap(value, head, canonical=True)
-        root_globals = self.root.resolver.globals
-        for alias in (module.__name__.rpartition(".")[2], *root_globals):
-            if root_globals.get(alias) is module:  # the caller imports the module too: use its name
-                return self.wrap(value, f"{alias}.{name}", canonical=False)
-        head = next((h for h, v in cells.items() if v is module), None)
-        if head is None:
-            head = self.pool.fresh(module.__name__.rpartition(".")[2])
-            cells[head] = module
-        return self.wrap(value, f"{head}.{name}", canonical=True)
-
-    # calls to the user's functions: inlined -------------------------------------
     def call(self, node: gast.Call, callee: Function) -> Expr:
+        """A call to a function: inlined when it is the user's, else an operation with a rule."""
         if self.inlinable(callee.fn):
             return self.inline(node, callee.fn)
         return super().call(node, callee)
 
-    def _Lambda(self, node: gast.Lambda) -> LocalFunction:
-        return LocalFunction(node, self, self.defaults(node.args))
-
     def _Call(self, node: gast.Call) -> Expr:
+        """A call to a ``def`` or ``lambda`` of this function is inlined too."""
         if not isinstance(node.func, gast.Attribute):
             callee = self.value(node.func)
             if isinstance(callee, LocalFunction):
                 return self.inline_local(node, callee)
         return super()._Call(node)
 
+    def _Lambda(self, node: gast.Lambda) -> LocalFunction:
+        return LocalFunction(node, self, self.defaults(node.args))
+
     def arguments(self, node: gast.Call) -> tuple[list[Expr], dict[str, Expr]]:
+        """The atoms a call passes, positionally and by keyword, evaluated in order."""
         for a in node.args:
             if isinstance(a, gast.Starred):
                 raise self.error(a, "`*args` in a call is not supported", "Pass the arguments one by one.")
@@ -110,6 +104,7 @@ class Inlining:
         return args, kwargs
 
     def inline(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        """The value of a call to the user's function ``fn``, its body lowered here."""
         if fn.__code__ in self.stack:  # recursion: a call, to the function's own derivative
             return self.recursive_call(node, fn)
         parsed = parse(fn)
@@ -127,20 +122,8 @@ class Inlining:
         child.bind_params(parsed.node.args, args, kwargs, defaults, node, self)
         return child.run_inline(self)
 
-    def recursive_call(self, node: gast.Call, fn: types.FunctionType) -> Expr:
-        """A call that stays a call: the reverse pass calls the function's generated vjp."""
-        name = fn.__name__
-        if self.root.resolver.globals.get(name) is fn:
-            path, canonical = name, False
-        else:
-            path = self.pool.fresh(name)
-            self.root.cells[path] = fn
-            canonical = True
-        args, kwargs = self.arguments(node)
-        op = ir.call_op(fn, path, pure=False, canonical=canonical)
-        return Call(op, tuple(args), tuple(kwargs.items()))
-
     def inline_local(self, node: gast.Call, local: LocalFunction) -> Expr:
+        """The value of a call to a function defined in this one, its body lowered here."""
         if id(local.node) in self.stack:
             raise self.error(
                 node,
@@ -160,24 +143,18 @@ class Inlining:
         child.bind_params(local.node.args, args, kwargs, local.defaults, node, self)
         return child.run_inline(self)
 
-    def defaults(self, args: gast.arguments) -> dict[str, Expr]:
-        """Defaults of a function defined inside this one, evaluated where it is defined."""
-        out = {}
-        positional = args.posonlyargs + args.args
-        for a, d in zip(reversed(positional), reversed(args.defaults)):
-            out[a.id] = self.atom(self.expr(d))
-        for a, d in zip(args.kwonlyargs, args.kw_defaults):
-            if d is not None:
-                out[a.id] = self.atom(self.expr(d))
-        return out
-
-    def default_value(self, value: object, node: gast.expr, param: str) -> Expr:
-        literal = default_expr(value, node)
-        if isinstance(literal, Const):
-            return literal
-        head = self.pool.fresh(f"{self.parsed.name}_{param}")
-        self.root.cells[head] = value
-        return Ref(head, value, canonical=True)
+    def recursive_call(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        """A call that stays a call: the reverse pass calls the function's generated vjp."""
+        name = fn.__name__
+        if self.root.resolver.globals.get(name) is fn:
+            path, canonical = name, False
+        else:
+            path = self.pool.fresh(name)
+            self.root.cells[path] = fn
+            canonical = True
+        args, kwargs = self.arguments(node)
+        op = ir.call_op(fn, path, pure=False, canonical=canonical)
+        return Call(op, tuple(args), tuple(kwargs.items()))
 
     def bind_params(
         self,
@@ -188,6 +165,7 @@ class Inlining:
         call: gast.Call,
         caller: Inlining,
     ) -> None:
+        """Bind the parameters of the callee (``self``) to what ``caller`` passes, Python's way."""
         if args.vararg is not None or args.kwarg is not None:
             raise caller.error(
                 call,
@@ -218,6 +196,26 @@ class Inlining:
                 bound[p] = defaults[p]
             self.env[p] = bound[p]
 
+    def defaults(self, args: gast.arguments) -> dict[str, Expr]:
+        """Defaults of a function defined inside this one, evaluated where it is defined."""
+        out = {}
+        positional = args.posonlyargs + args.args
+        for a, d in zip(reversed(positional), reversed(args.defaults)):
+            out[a.id] = self.atom(self.expr(d))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                out[a.id] = self.atom(self.expr(d))
+        return out
+
+    def default_value(self, value: object, node: gast.expr, param: str) -> Expr:
+        """A default of an inlined function: a literal, or its value through a cell."""
+        literal = default_expr(value, node)
+        if isinstance(literal, Const):
+            return literal
+        head = self.pool.fresh(f"{self.parsed.name}_{param}")
+        self.root.cells[head] = value
+        return Ref(head, value, canonical=True)
+
     def run_inline(self, caller: Inlining) -> Expr:
         """Lower this function's body into the caller's current block; its value."""
         self.body = caller.body
@@ -232,6 +230,31 @@ class Inlining:
         if self.result is not None:
             return Name(self.result)
         return self.final if self.final is not None else Const(None)
+
+    def foreign(self, name: str, where: str, value: object) -> Expr | Module | Function:
+        """A free name of an inlined function: generated code runs in the caller's
+        globals, so it reaches the callee's module and closure through cells of its own."""
+        cells = self.root.cells
+        if where == "builtin" or where == "global" and self.resolver.globals is self.root.resolver.globals:
+            return self.wrap(value, name, canonical=False)
+        if where == "closure":
+            head = self.pool.fresh(name)
+            cells[head] = self.resolver.cells[name]  # the cell itself: read live
+            return self.wrap(value, head, canonical=True)
+        module = sys.modules.get(self.resolver.globals.get("__name__", ""))
+        if module is None:  # no module to read it from later: take the value now
+            head = self.pool.fresh(name)
+            cells[head] = value
+            return self.wrap(value, head, canonical=True)
+        root_globals = self.root.resolver.globals
+        for alias in (module.__name__.rpartition(".")[2], *root_globals):
+            if root_globals.get(alias) is module:  # the caller imports the module too: use its name
+                return self.wrap(value, f"{alias}.{name}", canonical=False)
+        head = next((h for h, v in cells.items() if v is module), None)
+        if head is None:
+            head = self.pool.fresh(module.__name__.rpartition(".")[2])
+            cells[head] = module
+        return self.wrap(value, f"{head}.{name}", canonical=True)
 
 
 def bind_call(fn, call: Call, loc) -> tuple[list[str], list[str], dict[str, Expr]]:

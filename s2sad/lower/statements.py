@@ -23,7 +23,7 @@ def f(x1, x2):
     return y_1
 
 ``Lowering`` is one object per function (and one per inlined call), composed
-of mixins, one concern each, in the modules named below. They share the state
+of mixins, one concern each, in the modules of this package. They share the state
 ``Lowering.__init__`` sets up (the current block, the names in scope, the name
 pool) and call each other through ``self``: a statement's value is flattened
 (``flatten``), its target bound (``assign``), a nested block lowered and merged
@@ -128,6 +128,7 @@ class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
         return fn.body
 
     def function(self) -> ir.Function:
+        """The whole function: its parameters, its body, a ``return`` at its end."""
         node = self.parsed.node
         params = self.params(node.args)
         for p in params:
@@ -159,6 +160,7 @@ class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
         )
 
     def params(self, args: gast.arguments) -> list[ir.Param]:
+        """The parameters, with the defaults the function has (its values, printed as written)."""
         fn = self.parsed.fn
         positional = args.posonlyargs + args.args
         defaults = list(fn.__defaults__ or ())
@@ -181,9 +183,8 @@ class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
         if isinstance(node, gast.Assign):
             first, *others = node.targets
             if isinstance(node.value, (gast.ListComp, gast.GeneratorExp)) and isinstance(first, gast.Name):
-                self.env[first.id] = self.comprehension(
-                    node.value, self.pool.version(first.id)
-                )  # the list's name
+                items = self.pool.version(first.id)  # the list gets the variable's name
+                self.env[first.id] = self.comprehension(node.value, items)
                 for target in others:
                     self.assign(target, self.env[first.id])
                 return False
