@@ -21,8 +21,8 @@ from ..frontend.parse import parse
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Expr, Name
 from ..ir.kinds import FLOAT, INT, NP_FLOAT, UNKNOWN, Kind, element_kind
-from ..lower.calls import bind_call
-from ..lower.lowering import lower
+from ..lower import lower
+from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind
 from ..rules.registry import inlinable
 from .activity import appends

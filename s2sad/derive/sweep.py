@@ -16,7 +16,7 @@ from ..errors import Location, MissingRuleError, UnsupportedSyntaxError
 from ..ir import Call, Expr
 from ..ir.kinds import FLOAT, UNKNOWN, Kind
 from ..ir.names import NamePool
-from ..lower.calls import bind_call
+from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind
 from ..rules.registry import BindError, Rule, inlinable, lookup, missing_rule
 from .request import Callees

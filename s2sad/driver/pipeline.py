@@ -34,7 +34,7 @@ from ..frontend.resolve import Resolver
 from ..ir import Call, Ref
 from ..ir.kinds import Kind
 from ..ir.printer import Printer, function_source
-from ..lower.lowering import lower
+from ..lower import lower
 from ..rules.registry import inlinable
 from ..simplify.finish import finish
 from ..simplify.simplifier import simplify

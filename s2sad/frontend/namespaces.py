@@ -4,6 +4,14 @@ Whatever the import style in user code (``import numpy``, ``import numpy as
 np``, ``from numpy import sin``), generated code says ``np.sin``: it gets
 ``np`` and ``math`` as closure cells of its own, so these names never depend
 on the user's globals. A user name that would clash takes a fallback.
+
+>>> import math, numpy
+>>> [canonical_path(f) for f in (numpy.sin, numpy.linalg.norm, math.exp, abs)]
+['np.sin', 'np.linalg.norm', 'math.exp', 'abs']
+>>> module_path(numpy.linalg), canonical_path(lambda x: x)
+('np.linalg', None)
+>>> import itertools; list(itertools.islice(fallback_names("np"), 2))
+['numpy', 'np_']
 """
 
 from __future__ import annotations

@@ -3,20 +3,31 @@
 ``parse(f)`` finds the source of a module-level function, a nested function or
 a lambda (by its code object's file and line), parses it, and runs the fence:
 the first construct the transformer does not handle raises
-``UnsupportedSyntaxError`` pointing at it. Results are cached per code object.
+``UnsupportedSyntaxError`` pointing at it and saying what to write instead.
+Results are cached per code object. ``parse_source`` does the same for a
+function defined in a string, which is how the docstrings of the stages show
+what they do:
 
-``Resolver(f)`` answers what a free name means at the time of the call: a
-closure cell, a global, or a builtin, whatever the import style was::
-
-    import numpy as np          np.sin      -> numpy.sin
-    from numpy import sin       sin         -> numpy.sin
-    import math                 math.pi     -> 3.141592653589793
+>>> parse_source('''
+... def f(x, path):
+...     with open(path) as log:
+...         log.write(str(x))
+...     return x * x
+... ''', filename="model.py")
+Traceback (most recent call last):
+  ...
+s2sad.errors.UnsupportedSyntaxError: model.py:2:5: a `with` statement is not supported
+    with open(path) as log:
+    ^
+Enter the context outside the differentiated function and pass values in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import linecache
+import textwrap
 import threading
 import types
 from collections.abc import Callable
@@ -79,6 +90,62 @@ def parse(fn: Callable) -> Parsed:
             _parsed.clear()
         _parsed[code] = parsed
     return parsed
+
+
+def parse_source(
+    text: str, name: str | None = None, filename: str | None = None, namespace: dict | None = None
+) -> Parsed:
+    """``parse`` of the function ``name`` that the module source ``text`` defines (by default
+    the last one it defines).
+
+    The text runs in ``namespace`` (by default a fresh one) with its lines in ``linecache``
+    under ``filename`` (by default a name made from the text), so its functions are read
+    back the way functions from files are. Lines count from the first non-blank one.
+
+    >>> parsed = parse_source('''
+    ... import math
+    ...
+    ... def f(x):
+    ...     return math.sqrt(x)
+    ... ''', filename="model.py")
+    >>> parsed.name, parsed.fn(9.0)
+    ('f', 3.0)
+    >>> str(parsed.location(parsed.node.body[0]))
+    'model.py:4:5'
+    """
+    text = textwrap.dedent(text).strip("\n") + "\n"
+    if filename is None:
+        filename = f"<source {hashlib.sha1(text.encode()).hexdigest()[:8]}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    namespace = {"__name__": "__source__"} if namespace is None else namespace
+    exec(compile(text, filename, "exec"), namespace)
+    if name is None:
+        defined = [
+            v
+            for v in namespace.values()
+            if isinstance(v, types.FunctionType) and v.__code__.co_filename == filename
+        ]
+        if not defined:
+            raise ValueError("the source text defines no function")
+        return parse(defined[-1])
+    return parse(namespace[name])
+
+
+def split_docstring(body: list[gast.stmt]) -> tuple[str | None, list[gast.stmt]]:
+    """A function body's docstring (``None`` if it has none) and the statements after it.
+
+    >>> doc, body = split_docstring(gast.parse('"Twice x."\\nreturn 2 * x').body)
+    >>> doc, len(body)
+    ('Twice x.', 1)
+    """
+    first = body[0] if body else None
+    if (
+        isinstance(first, gast.Expr)
+        and isinstance(first.value, gast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first.value.value, body[1:]
+    return None, body
 
 
 def _no_source(fn: Callable, why: str) -> DifferentiationError:
@@ -308,6 +375,3 @@ def _check_expr(parsed: Parsed, expr: gast.AST) -> None:
             )
         if isinstance(node, gast.NamedExpr) and not isinstance(node.target, gast.Name):
             raise _unsupported(parsed, node, "this `:=` target", "Assign to a plain name.")
-
-
-# --------------------------------------------------------------------- resolver

@@ -3,28 +3,50 @@
 Python lets them stand anywhere. Lowering to SSA, and reversing, are simpler
 when control only leaves a block at its end: what follows an `if` whose
 branch exits moves into the other branch, code after an exit is dropped, and a
-`continue` that ends a branch does nothing more::
+`continue` that ends a branch does nothing more. The pass works on the gast
+tree, before lowering, and keeps line numbers:
 
-    for x in xs:                        for x in xs:
-        if x < 0:                           if x < 0:
-            continue            ->              pass
-        total += x                          else:
-                                                total += x
+>>> from s2sad.ir.printer import unparse
+>>> def show(text):
+...     print(unparse(gast.gast_to_ast(restructured(gast.parse(text).body[0], set()))), end="")
+>>> show('''
+... def total(xs):
+...     s = 0.0
+...     for x in xs:
+...         if x < 0:
+...             continue
+...         s += x
+...     return s
+... ''')
+def total(xs):
+    s = 0.0
+    for x in xs:
+        if x < 0:
+            pass
+        else:
+            s += x
+    return s
 
-A `return` inside a loop becomes a flag and a `break`, checked after the loop::
+A `return` inside a loop becomes a flag and a `break`, checked after the loop:
 
-    for x in xs:                        returned = False
-        if x > 9:                       for x in xs:
-            return x            ->          if x > 9:
-    return 0.0                                  result = x
-                                                returned = True
-                                                break
-                                        if returned:
-                                            return result
-                                        else:
-                                            return 0.0
-
-The pass works on the gast tree, before lowering, and keeps line numbers.
+>>> show('''
+... def first_big(xs):
+...     for x in xs:
+...         if x > 9:
+...             return x
+...     return 0.0
+... ''')
+def first_big(xs):
+    returned = False
+    for x in xs:
+        if x > 9:
+            result = x
+            returned = True
+            break
+    if returned:
+        return result
+    else:
+        return 0.0
 """
 
 from __future__ import annotations

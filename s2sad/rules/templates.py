@@ -22,7 +22,7 @@ import numpy as np
 from .. import ir, runtime
 from ..ir import Call, Expr, Name, attr_op, method_op
 from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
-from ..lower.lowering import ExprBuilder, Function, Module
+from ..lower.expressions import ExprBuilder, Function, Module
 
 MACROS: dict[str, Callable] = {}
 

@@ -1,0 +1,127 @@
+"""Assignments: to a name, to several names at once, into an array, and augmented.
+
+A name gets a new version at each assignment (``y``, then ``y_1``). Unpacking
+evaluates every value before binding any name, as Python does. ``y[i] = v``
+and ``y[i] += v`` update an array the function made, in place; ``y += v`` on a
+name is ``y_1 = y + v``, marked ``in_place`` for the passes that must know
+that an array changes where it is:
+
+>>> from s2sad.lower import lower_source
+>>> print(lower_source('''
+... import numpy as np
+...
+... def f(x, y):
+...     a, b = x * y, x + y
+...     out = np.zeros(3)
+...     out[0] = a
+...     out[1:] += b
+...     a += (z := b * b) + z
+...     return out, a
+... '''))
+def f(x, y):
+    v1 = x * y
+    v2 = x + y
+    a = v1
+    b = v2
+    out = np.zeros(3)
+    out[0] = a
+    out[1:] += b
+    z = b * b
+    v3 = z + z
+    a_1 = a + v3
+    return out, a_1
+"""
+
+from __future__ import annotations
+
+import gast
+
+from .. import ir
+from ..ir import Call, Const, Expr, Name
+from ..ir.fold import fold_constant as fold
+from ..ir.syntax import BINARY_SYMBOLS
+from .expressions import LocalFunction
+
+
+class Assignments:
+    """Lowers assignment targets, binding names in ``self.env``; the values come flattened
+    (``self.atom``) into the current block."""
+
+    def assign(self, target: gast.expr, value: Expr) -> None:
+        """Bind ``target`` (a name, a tuple of targets, an item) to ``value``."""
+        if isinstance(value, LocalFunction):
+            if not isinstance(target, gast.Name):
+                raise self.error(target, "a function can only be given a plain name here")
+            self.env[target.id] = value
+            return
+        if isinstance(target, gast.Name):
+            self.env[target.id] = self.atom(value, target.id)
+            return
+        if isinstance(target, gast.Subscript):
+            array, index = self.subscript_target(target)
+            self.emit(ir.SetItem(array, index, self.atom(value)))
+            return
+        # a, b = ...: evaluate every value before binding any name
+        elts = target.elts
+        if isinstance(value, Call) and value.op.form in ("tuple", "list") and len(value.args) == len(elts):
+            parts = [self.atom(v) if isinstance(t, gast.Name) else v for t, v in zip(elts, value.args)]
+        elif isinstance(value, Const) and isinstance(value.value, tuple) and len(value.value) == len(elts):
+            parts = [Const(v) for v in value.value]
+        else:
+            whole = self.atom(value)
+            parts = [Call(ir.GETITEM, (whole, Const(i))) for i in range(len(elts))]
+        for t, part in zip(elts, parts):
+            self.assign(t, part)
+
+    def augassign(self, node: gast.AugAssign) -> None:
+        """``t op= v``: a new version ``t_1 = t op v``, or ``y[i] += v`` in place."""
+        op = ir.BINARY[BINARY_SYMBOLS[type(node.op)]]
+        target = node.target
+        if isinstance(target, gast.Subscript) and op is ir.ADD:
+            array, index = self.subscript_target(target)
+            self.emit(ir.SetItem(array, index, self.atom(self.expr(node.value)), accumulate=True))
+            return
+        before = self.env.get(target.id) if isinstance(target, gast.Name) else None
+        self.assign(target, fold(Call(op, (self.expr(target), self.expr(node.value)))))
+        last = self.body[-1] if self.body else None
+        if (
+            isinstance(before, Name)
+            and isinstance(last, ir.Assign)
+            and self.env.get(target.id) == last.target
+        ):
+            last.in_place = before.id  # type: ignore[attr-defined]  # an array changes in place
+
+    def subscript_target(self, target: gast.Subscript) -> tuple[Name, Expr]:
+        """The array and the index of ``y[i] = ...``: an array the function made."""
+        base = target.value
+        if not isinstance(base, gast.Name) or base.id not in self.env:
+            raise self.error(
+                target,
+                "assignment into this is not supported",
+                "Assign into an array the function makes, by its name: y[i] = ...",
+            )
+        array = self.env[base.id]
+        if not isinstance(array, Name):
+            raise self.error(
+                target,
+                f"`{base.id}` is a constant here: it cannot be assigned into",
+                "Make an array first, for example with np.zeros.",
+            )
+        index = self.flatten(self.expr(target.slice), root=False)
+
+        def settled(e: Expr) -> Expr:
+            """A mask or computed index gets a name: the adjoint must index the same slots,
+            after the assignment may have changed what it was computed from."""
+            if isinstance(e, Call) and e.op.form == "tuple":
+                return Call(e.op, tuple(settled(a) for a in e.args))
+            if isinstance(e, Call) and e.op.form != "slice":
+                return self.atom(e)
+            return e
+
+        return array, settled(index)
+
+    def named(self, node: gast.NamedExpr) -> Expr:
+        """``(y := e)``: ``y`` gets a new version, and the value is that name."""
+        value = self.atom(self.expr(node.value), node.target.id)
+        self.env[node.target.id] = value
+        return value

@@ -1,0 +1,276 @@
+"""Calls to the user's own functions: inlined, their arguments bound to their parameters.
+
+A call to a function of the user's (the driver says which: ``inlinable``) is
+lowered in place: the callee's body goes into the caller's block, its
+parameters bound to the atoms the call passes, its free names read where it
+was defined. Its value is what it returns:
+
+>>> from s2sad.lower import lower_source
+>>> print(lower_source('''
+... import math
+...
+... def softplus(x, beta=1.0):
+...     return math.log(1.0 + math.exp(beta * x)) / beta
+...
+... def f(x, y):
+...     scale = lambda t: 2.0 * t
+...     return softplus(x, beta=scale(y)) + softplus(y)
+... '''))
+def f(x, y):
+    v1 = 2.0 * y
+    v2 = v1 * x
+    v3 = math.exp(v2)
+    v4 = 1.0 + v3
+    v5 = math.log(v4)
+    v6 = v5 / v1
+    v7 = 1.0 * y
+    v8 = math.exp(v7)
+    v9 = 1.0 + v8
+    v10 = math.log(v9)
+    v11 = v10 / 1.0
+    v12 = v6 + v11
+    return v12
+
+A recursive call stays a call (``recursive_call``): the derivative calls the
+function's own derivative. ``bind_call`` binds the arguments of such a call,
+for the passes that build it.
+
+>>> print(lower_source('''
+... def power(x, n):
+...     if n == 0:
+...         return 1.0
+...     return x * power(x, n - 1)
+... '''))
+def power(x, n):
+    v1 = n == 0
+    if v1:
+        result = 1.0
+    else:
+        v2 = n - 1
+        v3 = power(x, v2)
+        v4 = x * v3
+        result = v4
+    return result
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import gast
+
+from .. import ir
+from ..frontend.parse import parse, split_docstring
+from ..frontend.resolve import Resolver, parameters
+from ..ir import Call, Const, Expr, Name, Ref
+from .expressions import Function, LocalFunction, Module, default_expr
+
+
+class Inlining:
+    """Lowers calls to the user's functions into the current block.
+
+    Each callee gets a lowering of its own (``type(self)(...)``, the same composition
+    as the caller's) that shares the caller's name pool and root: inlined code goes
+    into the function being differentiated, and what it reads from its own module or
+    closure reaches generated code through cells of the root (``self.root.cells``).
+    ``self.stack`` holds the functions being inlined around this one, so recursion shows.
+    """
+
+    def call(self, node: gast.Call, callee: Function) -> Expr:
+        """A call to a function: inlined when it is the user's, else an operation with a rule."""
+        if self.inlinable(callee.fn):
+            return self.inline(node, callee.fn)
+        return super().call(node, callee)
+
+    def _Call(self, node: gast.Call) -> Expr:
+        """A call to a ``def`` or ``lambda`` of this function is inlined too."""
+        if not isinstance(node.func, gast.Attribute):
+            callee = self.value(node.func)
+            if isinstance(callee, LocalFunction):
+                return self.inline_local(node, callee)
+        return super()._Call(node)
+
+    def _Lambda(self, node: gast.Lambda) -> LocalFunction:
+        return LocalFunction(node, self, self.defaults(node.args))
+
+    def arguments(self, node: gast.Call) -> tuple[list[Expr], dict[str, Expr]]:
+        """The atoms a call passes, positionally and by keyword, evaluated in order."""
+        for a in node.args:
+            if isinstance(a, gast.Starred):
+                raise self.error(a, "`*args` in a call is not supported", "Pass the arguments one by one.")
+        args = [self.atom(self.expr(a)) for a in node.args]
+        kwargs = {kw.arg: self.atom(self.expr(kw.value)) for kw in node.keywords}
+        return args, kwargs
+
+    def inline(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        """The value of a call to the user's function ``fn``, its body lowered here."""
+        if fn.__code__ in self.stack:  # recursion: a call, to the function's own derivative
+            return self.recursive_call(node, fn)
+        parsed = parse(fn)
+        args, kwargs = self.arguments(node)
+        child = type(self)(parsed, Resolver(fn), None, self.root, None, self.stack + (fn.__code__,))
+        defaults = {}
+        positional = parsed.node.args.posonlyargs + parsed.node.args.args
+        for a, value, d in zip(
+            reversed(positional), reversed(fn.__defaults__ or ()), reversed(parsed.node.args.defaults)
+        ):
+            defaults[a.id] = child.default_value(value, d, a.id)
+        for a, d in zip(parsed.node.args.kwonlyargs, parsed.node.args.kw_defaults):
+            if fn.__kwdefaults__ and a.id in fn.__kwdefaults__:
+                defaults[a.id] = child.default_value(fn.__kwdefaults__[a.id], d, a.id)
+        child.bind_params(parsed.node.args, args, kwargs, defaults, node, self)
+        return child.run_inline(self)
+
+    def inline_local(self, node: gast.Call, local: LocalFunction) -> Expr:
+        """The value of a call to a function defined in this one, its body lowered here."""
+        if id(local.node) in self.stack:
+            raise self.error(
+                node,
+                "a recursive call to a local function is not supported yet",
+                "Write the recursion as a loop.",
+            )
+        args, kwargs = self.arguments(node)
+        owner = local.owner
+        child = type(self)(
+            owner.parsed.nested(local.node),
+            owner.resolver,
+            None,
+            self.root,
+            owner,
+            self.stack + (id(local.node),),
+        )
+        child.bind_params(local.node.args, args, kwargs, local.defaults, node, self)
+        return child.run_inline(self)
+
+    def recursive_call(self, node: gast.Call, fn: types.FunctionType) -> Expr:
+        """A call that stays a call: the reverse pass calls the function's generated vjp."""
+        name = fn.__name__
+        if self.root.resolver.globals.get(name) is fn:
+            path, canonical = name, False
+        else:
+            path = self.pool.fresh(name)
+            self.root.cells[path] = fn
+            canonical = True
+        args, kwargs = self.arguments(node)
+        op = ir.call_op(fn, path, pure=False, canonical=canonical)
+        return Call(op, tuple(args), tuple(kwargs.items()))
+
+    def bind_params(
+        self,
+        args: gast.arguments,
+        values: list[Expr],
+        keywords: dict[str, Expr],
+        defaults: dict[str, Expr],
+        call: gast.Call,
+        caller: Inlining,
+    ) -> None:
+        """Bind the parameters of the callee (``self``) to what ``caller`` passes, Python's way."""
+        if args.vararg is not None or args.kwarg is not None:
+            raise caller.error(
+                call,
+                "calling a function with `*args` or `**kwargs` parameters is not supported",
+                "Name every parameter of the helper.",
+            )
+        positional = [a.id for a in args.posonlyargs + args.args]
+        keyword_only = [a.id for a in args.kwonlyargs]
+        if len(values) > len(positional):
+            raise TypeError(
+                f"{caller.parsed.location(call)}: {self.parsed.name}() takes {len(positional)} "
+                f"positional arguments but {len(values)} were given"
+            )
+        bound = dict(zip(positional, values))
+        for k, v in keywords.items():
+            if k not in positional + keyword_only or k in bound:
+                raise TypeError(
+                    f"{caller.parsed.location(call)}: {self.parsed.name}() got an unexpected "
+                    f"or repeated argument '{k}'"
+                )
+            bound[k] = v
+        for p in positional + keyword_only:
+            if p not in bound:
+                if p not in defaults:
+                    raise TypeError(
+                        f"{caller.parsed.location(call)}: {self.parsed.name}() is missing the argument '{p}'"
+                    )
+                bound[p] = defaults[p]
+            self.env[p] = bound[p]
+
+    def defaults(self, args: gast.arguments) -> dict[str, Expr]:
+        """Defaults of a function defined inside this one, evaluated where it is defined."""
+        out = {}
+        positional = args.posonlyargs + args.args
+        for a, d in zip(reversed(positional), reversed(args.defaults)):
+            out[a.id] = self.atom(self.expr(d))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                out[a.id] = self.atom(self.expr(d))
+        return out
+
+    def default_value(self, value: object, node: gast.expr, param: str) -> Expr:
+        """A default of an inlined function: a literal, or its value through a cell."""
+        literal = default_expr(value, node)
+        if isinstance(literal, Const):
+            return literal
+        head = self.pool.fresh(f"{self.parsed.name}_{param}")
+        self.root.cells[head] = value
+        return Ref(head, value, canonical=True)
+
+    def run_inline(self, caller: Inlining) -> Expr:
+        """Lower this function's body into the caller's current block; its value."""
+        self.body = caller.body
+        node = self.parsed.node
+        if isinstance(node, gast.Lambda):
+            self.origin = self.parsed.origin(node.body)
+            return self.atom(self.expr(node.body))
+        _, body = split_docstring(node.body)
+        for stmt in self.restructured(node, body):
+            if self.stmt(stmt):
+                break
+        if self.result is not None:
+            return Name(self.result)
+        return self.final if self.final is not None else Const(None)
+
+    def foreign(self, name: str, where: str, value: object) -> Expr | Module | Function:
+        """A free name of an inlined function: generated code runs in the caller's
+        globals, so it reaches the callee's module and closure through cells of its own."""
+        cells = self.root.cells
+        if where == "builtin" or where == "global" and self.resolver.globals is self.root.resolver.globals:
+            return self.wrap(value, name, canonical=False)
+        if where == "closure":
+            head = self.pool.fresh(name)
+            cells[head] = self.resolver.cells[name]  # the cell itself: read live
+            return self.wrap(value, head, canonical=True)
+        module = sys.modules.get(self.resolver.globals.get("__name__", ""))
+        if module is None:  # no module to read it from later: take the value now
+            head = self.pool.fresh(name)
+            cells[head] = value
+            return self.wrap(value, head, canonical=True)
+        root_globals = self.root.resolver.globals
+        for alias in (module.__name__.rpartition(".")[2], *root_globals):
+            if root_globals.get(alias) is module:  # the caller imports the module too: use its name
+                return self.wrap(value, f"{alias}.{name}", canonical=False)
+        head = next((h for h, v in cells.items() if v is module), None)
+        if head is None:
+            head = self.pool.fresh(module.__name__.rpartition(".")[2])
+            cells[head] = module
+        return self.wrap(value, f"{head}.{name}", canonical=True)
+
+
+def bind_call(fn, call: Call, loc) -> tuple[list[str], list[str], dict[str, Expr]]:
+    """The positional and keyword-only parameters of ``fn``, and what the call passes to each."""
+    positional, keyword, _ = parameters(fn)
+    bound: dict[str, Expr] = dict(zip(positional, call.args))
+    bound.update(dict(call.kwargs))
+    defaults = dict(zip(positional[len(positional) - len(fn.__defaults__ or ()) :], fn.__defaults__ or ()))
+    defaults.update(fn.__kwdefaults__ or {})
+    for p in positional + keyword:
+        if p not in bound:
+            if p not in defaults:
+                raise TypeError(f"{loc}: {fn.__name__}() is missing the argument '{p}'")
+            bound[p] = (
+                Const(defaults[p])
+                if isinstance(default_expr(defaults[p], None), Const)
+                else (ir.Ref(p, defaults[p]))
+            )
+    return positional, keyword, bound
