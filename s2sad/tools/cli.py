@@ -13,8 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..api import transforms as api
+from ..api.inspection import program
 from ..backend.program import module_source
+from ..driver.generated import positional_params
 from ..errors import DifferentiationError
 from .trace import evaluation_trace, format_table, graph
 
@@ -141,13 +142,13 @@ def run(args: argparse.Namespace) -> str:
     point = _values(args.trace, module)
     if point is not None:  # --trace 2 5: numbers to differentiate, as floats
         wrt = _wrt(args.wrt)
-        names = api.positional_params(fn)
+        names = positional_params(fn)
         chosen = {names[w] if isinstance(w, int) else w for w in (wrt if isinstance(wrt, tuple) else (wrt,))}
         point = [float(v) if type(v) is int and n in chosen else v for n, v in zip(names, point)]
     if point is not None and examples is None:
         examples = point  # the code the trace runs is specialised on its arguments
     kind = "jvp" if args.mode == "forward" else "grad"
-    prog = api.program(fn, args.mode, _wrt(args.wrt), examples, kind, "s2sad")
+    prog = program(fn, args.mode, _wrt(args.wrt), examples, kind, "s2sad")
     if point is not None or args.graph:
         trace = None
         if point is not None:
