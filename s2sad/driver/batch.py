@@ -115,9 +115,8 @@ class _Batcher:
             return ir.replace(stmt, index=_with_directions(stmt.index), value=self.expr(stmt.value))
         if isinstance(stmt, ir.Return):
             return ir.replace(stmt, value=self.expr(stmt.value))
-        if isinstance(stmt, (ir.If, ir.For, ir.While)):
-            tests = [getattr(stmt, f) for f in ("test", "iter") if isinstance(getattr(stmt, f, None), Expr)]
-            if any(self.reads_tangent(t) for t in tests):
+        if stmt.blocks():  # control flow: what it tests stays primal, its blocks are batched
+            if any(self.reads_tangent(e) for e in stmt.exprs()):
                 raise NotBatchable("control flow on a tangent")
             return ir.with_blocks(stmt, self.block)
         if any(n in self.tangent for n in stmt.reads()):

@@ -189,11 +189,10 @@ def annotate(fn: ir.Function) -> ir.Function:
             group.clear()
 
         for stmt in stmts:
-            if isinstance(stmt, ir.Def):
+            if isinstance(stmt, ir.Def):  # the pullback: its statements quote their lines too
                 flush()
                 key = None
-                stmt = ir.Def(ir.replace(stmt.function, body=block(stmt.function.body)), origin=stmt.origin)
-                out.append(stmt)
+                out.append(ir.with_blocks(stmt, block))
                 continue
             o = stmt.origin
             k = (o.line, o.end_line, o.adjoint, id(o.source)) if o else None

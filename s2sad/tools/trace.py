@@ -57,7 +57,7 @@ def _record_statements(stmts: list[ir.Stmt], record: ir.Op, aliases: dict[str, s
             targets = [stmt.target]
         elif isinstance(stmt, ir.Unpack):
             targets = list(stmt.targets)
-        origin = getattr(stmt, "origin", None)
+        origin = stmt.origin
         again = (origin is not None and origin.adjoint) or getattr(stmt, "recomputed", False)
         operation = expr_source(stmt.value, aliases) if isinstance(stmt, ir.Assign) else ""
         for t in targets:
