@@ -8,8 +8,8 @@
 - ``checking``: ``check_grad``, ``numerical_gradient``;
 - ``arguments``: what they all check first (the function, ``wrt``).
 
-(No module is named after a function it holds: the package's attribute ``hessian``
-is the function.)
+No module is named after a function in it: the package re-exports the functions
+under their names, which would hide such a module (``s2sad.api.hessian`` is the function).
 
 >>> from s2sad.api import grad
 >>> grad(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)

@@ -19,8 +19,18 @@ entry at a time, as for a function s2sad returned.
 >>> h = HessianTransform(f, ("x1", "x2"), False).dispatcher
 >>> h(1.0, 3.0)
 ((6.0, 2.0), (2.0, 0.0))
->>> h.__name__, h.__s2sad__.all[0][1].__name__
-('f_hessian', 'f_hessian')
+>>> import inspect
+>>> program = h.__s2sad__.all[0][1]  # the Hessian program for two floats
+>>> print(inspect.getsource(program), end="")  # doctest: +ELLIPSIS
+def f_hessian(x1, x2):
+    ...
+    # x2_bar = x1 ** 2
+    x2_bar_dot_0 = 2 * x1
+    # x1_bar = x2 * (2 * x1)
+    v1 = 2 * x1
+    x1_bar_dot_0 = 2.0 * x2
+    # return x1_bar, x2_bar
+    return (x1_bar_dot_0, v1), (x2_bar_dot_0, 0.0)
 """
 
 from __future__ import annotations
