@@ -66,7 +66,9 @@ def imports(module: str, path: Path) -> list[tuple[str, str | None, int]]:
             if target.split(".")[0] == "s2sad":
                 for alias in node.names:  # `from .. import ir` imports the module s2sad.ir
                     sub = f"{target}.{alias.name}"
-                    out.append((sub, None, node.lineno) if sub in _MODULES else (target, alias.name, node.lineno))
+                    out.append(
+                        (sub, None, node.lineno) if sub in _MODULES else (target, alias.name, node.lineno)
+                    )
         elif isinstance(node, ast.Import):
             out += [(a.name, None, node.lineno) for a in node.names if a.name.split(".")[0] == "s2sad"]
     return out
@@ -76,7 +78,7 @@ def edges() -> dict[str, set[str]]:
     mods = modules()
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for module, path in mods.items():
-        for target, name, _ in imports(module, path):
+        for target, _name, _ in imports(module, path):
             if target in mods and target != module:
                 graph[module].add(target)
     return graph
