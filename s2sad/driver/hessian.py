@@ -11,8 +11,9 @@ sweeps it replaces, and keeps it:
   with every unit direction at once (``batch.batched``), or once per entry.
 
 A gradient program the forward transform cannot follow (a recursive function's
-passes pullbacks around) falls back to ``slow_hessian``: forward over forward, one
-entry at a time, as for a function s2sad returned.
+passes pullbacks around) falls back to ``slow_hessian``, one directional derivative
+at a time (``second_derivatives``: forward over reverse where it can be, else forward
+over forward); so does the Hessian of a function s2sad returned.
 
 >>> def f(x1, x2):
 ...     return x1 ** 2 * x2
