@@ -8,7 +8,7 @@
 46.0
 """
 
-from .api.transforms import (
+from .api import (
     check_grad,
     derivative,
     grad,

@@ -1,1 +1,40 @@
-"""api."""
+"""The public API, re-exported by ``s2sad``; one module per kind of use:
+
+- ``reverse_mode``: ``grad``, ``value_and_grad``, ``vjp``;
+- ``forward_mode``: ``jvp``, ``derivative``;
+- ``jacobians``: ``jacobian``;
+- ``second_order``: ``hessian``, ``hvp`` (the Hessian programs are built by ``s2sad.driver.hessian``);
+- ``inspection``: ``source``, and ``program`` behind it and the command line;
+- ``checking``: ``check_grad``, ``numerical_gradient``;
+- ``arguments``: what they all check first (the function, ``wrt``).
+
+No module is named after a function in it: the package re-exports the functions
+under their names, which would hide such a module (``s2sad.api.hessian`` is the function).
+
+>>> from s2sad.api import grad
+>>> grad(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
+46.0
+"""
+
+from .checking import check_grad, numerical_gradient
+from .forward_mode import derivative, jvp
+from .inspection import Program, program, source
+from .jacobians import jacobian
+from .reverse_mode import grad, value_and_grad, vjp
+from .second_order import hessian, hvp
+
+__all__ = [
+    "check_grad",
+    "derivative",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "numerical_gradient",
+    "program",
+    "Program",
+    "source",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,4 +1,22 @@
-"""Compile generated source into a function, with its source in ``linecache``."""
+r"""Compile generated source into a function, with its source in ``linecache``.
+
+The free names of the text become closure variables with the values given, and the
+text is registered under a descriptive filename, so ``inspect.getsource`` and
+tracebacks show generated lines:
+
+>>> import inspect
+>>> scale = compile_function("def scale(x):\n    return k * x\n", "an example", {}, {"k": 3.0})
+>>> scale(2.0), scale.__code__.co_freevars
+(6.0, ('k',))
+>>> scale.__code__.co_filename  # doctest: +ELLIPSIS
+'<s2sad an example #...>'
+>>> print(inspect.getsource(scale), end="")
+def scale(x):
+    return k * x
+>>> import linecache
+>>> linecache.getline(register_source("y = 1\n", "a note"), 1)
+'y = 1\n'
+"""
 
 from __future__ import annotations
 

@@ -15,6 +15,24 @@ a recursive callee, a function of the module)::
 
     def f_grad(x):
         ...
+
+>>> import numpy as np
+>>> from s2sad.backend.compiler import compile_function
+>>> from s2sad.runtime import unbroadcast
+>>> def f(x, y):
+...     return np.sum(np.sin(x) * y)
+>>> text = "def f_grad(x, y):\\n    return unbroadcast(np.cos(x) * y, x)\\n"
+>>> grad = compile_function(text, "f_grad", {}, {"np": np, "unbroadcast": unbroadcast})
+>>> print(module_source(f, grad, text, "The gradient of f."), end="")
+\"""The gradient of f.\"""
+<BLANKLINE>
+import numpy as np
+<BLANKLINE>
+from s2sad.runtime import unbroadcast
+<BLANKLINE>
+<BLANKLINE>
+def f_grad(x, y):
+    return unbroadcast(np.cos(x) * y, x)
 """
 
 from __future__ import annotations

@@ -25,6 +25,51 @@ the tangents that are zero along a direction left out (``x1_dot`` is 1 along
     r_dot = (x1_dot * (2 * x1) + x2_dot * (2 * x2)) * (0.5 / r)
                     ->  r_dot_0 = 2 * x1 * (0.5 / r)
                         r_dot_1 = 2 * x2 * (0.5 / r)
+
+Both take the tangent program of the pipeline:
+
+>>> import numpy as np
+>>> from s2sad.derive.request import Request
+>>> from s2sad.driver.dispatch import CALLEES
+>>> from s2sad.driver.pipeline import build
+>>> from s2sad.ir.kinds import kind_of
+>>> from s2sad.ir.printer import function_source
+>>> def f(x):
+...     return np.sum(x[1:] * x[:-1])
+>>> tangent = build(f, Request("jvp", ("x",)), {"x": kind_of(np.ones(3))}, CALLEES)
+>>> print(tangent.source(), end="")  # doctest: +ELLIPSIS
+def f_jvp(x, x_dot):
+    ...
+    v1 = x[1:]
+    v2 = x[:-1]
+    v4_dot = np.sum(x_dot[1:] * v2 + x_dot[:-1] * v1)
+    v4 = np.sum(v1 * v2)
+    return v4, v4_dot
+>>> print(function_source(batched(tangent.final, ["x_dot"], tangent.kinds)), end="")  # doctest: +ELLIPSIS
+def f_jvp(x, x_dot):
+    ...
+    v1 = x[1:]
+    v2 = x[:-1]
+    v4_dot = np.sum(x_dot[:, 1:] * v2 + x_dot[:, :-1] * v1, axis=(1,))
+    return v4_dot
+>>> def g(x1, x2):
+...     return (x2 * x1, x1 * x1)
+>>> floats = {"x1": kind_of(1.0), "x2": kind_of(1.0)}
+>>> tangent = build(g, Request("jvp", ("x1", "x2"), False), floats, CALLEES)
+>>> print(tangent.source(), end="")  # doctest: +ELLIPSIS
+def g_jvp(x1, x2, x1_dot, x2_dot):
+    ...
+    v1_dot = x2_dot * x1 + x1_dot * x2
+    v1 = x2 * x1
+    v2_dot = 2.0 * (x1_dot * x1)
+    v2 = x1 * x1
+    return (v1, v2), (v1_dot, v2_dot)
+>>> rows = unrolled(tangent.final, ["x1_dot", "x2_dot"], dict(tangent.kinds), False)
+>>> print(function_source(rows), end="")  # doctest: +ELLIPSIS
+def g_jvp(x1, x2):
+    ...
+    v2_dot_0 = 2.0 * x1
+    return (x2, x1), (v2_dot_0, 0.0)
 """
 
 from __future__ import annotations
@@ -115,9 +160,8 @@ class _Batcher:
             return ir.replace(stmt, index=_with_directions(stmt.index), value=self.expr(stmt.value))
         if isinstance(stmt, ir.Return):
             return ir.replace(stmt, value=self.expr(stmt.value))
-        if isinstance(stmt, (ir.If, ir.For, ir.While)):
-            tests = [getattr(stmt, f) for f in ("test", "iter") if isinstance(getattr(stmt, f, None), Expr)]
-            if any(self.reads_tangent(t) for t in tests):
+        if stmt.blocks():  # control flow: what it tests stays primal, its blocks are batched
+            if any(self.reads_tangent(e) for e in stmt.exprs()):
                 raise NotBatchable("control flow on a tangent")
             return ir.with_blocks(stmt, self.block)
         if any(n in self.tangent for n in stmt.reads()):

@@ -1,18 +1,31 @@
 """Specialise on the kinds of the arguments, cache, and dispatch.
 
 ``grad(f)`` returns a *dispatcher*: a generated function with ``f``'s
-signature that checks the kinds of its arguments and calls the derivative
-compiled for them. After a first call with two floats it reads::
+signature that checks the kinds of its arguments and runs the derivative
+compiled for them. ``__miss`` builds (or finds in the cache) the derivative for
+new kinds and rewrites the dispatcher's code in place, so the object users hold
+stays the same and a call costs one check per argument on top of the derivative:
 
-    def f_grad(x1, x2):
-        if type(x1) is float and type(x2) is float:
-            return __s0(x1, x2)
-        return __miss(x1, x2)
+>>> import inspect
+>>> from s2sad.derive.request import Request
+>>> def f(x1, x2):
+...     return x1 * x2 + x1
+>>> df = transform(f, Request("grad", ("x1", "x2"), False)).dispatcher
+>>> df(2.0, 5.0), df(2, 5.0)
+((6.0, 2.0), (6.0, 2.0))
+>>> print(inspect.getsource(df), end="")  # doctest: +ELLIPSIS
+def f_grad(x1, x2):
+    if 0:  # every closure variable, so the code can be swapped in place
+        (__s0, __s1, __s2, __s3, __T, __miss, __k0, ...)
+    if type(x1) is float and type(x2) is float:
+        x1_bar = 1.0 + x2
+        x2_bar = x1
+        return (x1_bar, x2_bar)
+    if type(x1) is int and type(x2) is float:
+        return __s1(x1, x2)
+    return __miss(x1, x2)
 
-``__miss`` builds (or finds in the cache) the derivative for new kinds and
-rewrites the dispatcher's code in place, so the object users hold stays the
-same and a call costs one check per argument on top of the derivative. The
-first specialisation's body is written into the dispatcher under its guard
+The first specialisation's body is written into the dispatcher under its guard
 (saving a call); the names it reads from its closure, such as ``math``, are
 read from spare cells ``__k0``, ``__k1``, ... of the dispatcher's own.
 Guards also cover values the function reads from its globals and closure

@@ -13,6 +13,34 @@ and its adjoint (reverse mode) or its tangent (forward mode)::
 The values come from running the unsimplified derivative program (the
 ``raw`` stage) with every assignment recorded. The computational graph of the
 same form prints as Graphviz DOT (``graph``).
+
+>>> import math
+>>> from s2sad.api.inspection import program
+>>> def f(x1, x2):
+...     return math.log(x1) + x1 * x2 - math.sin(x2)
+>>> p = program(f, "reverse", (0, 1), [2.0, 5.0], None, "trace")
+>>> print(format_table(evaluation_trace(p.fn, p.stages, [2.0, 5.0])), end="")
+name  operation     value   adjoint
+----  ------------  ------  -------
+x1    argument      2       5.5
+x2    argument      5       1.716
+v1    math.log(x1)  0.693   1
+v2    x1 * x2       10      1
+v3    math.sin(x2)  -0.959  -1
+v4    v1 + v2       10.693  1
+v5    v4 - v3       11.652  1
+>>> print(graph(p.stages.ssa_ir), end="")  # doctest: +ELLIPSIS
+digraph f {
+    rankdir=LR;
+    node [shape=box, fontname="monospace"];
+    "x1" [label="x1", shape=ellipse];
+    "x2" [label="x2", shape=ellipse];
+    "v1" [label="v1 = math.log(x1)"];
+    "x1" -> "v1";
+    ...
+    "return" [shape=plaintext];
+    "v5" -> "return";
+}
 """
 
 from __future__ import annotations
@@ -57,7 +85,7 @@ def _record_statements(stmts: list[ir.Stmt], record: ir.Op, aliases: dict[str, s
             targets = [stmt.target]
         elif isinstance(stmt, ir.Unpack):
             targets = list(stmt.targets)
-        origin = getattr(stmt, "origin", None)
+        origin = stmt.origin
         again = (origin is not None and origin.adjoint) or getattr(stmt, "recomputed", False)
         operation = expr_source(stmt.value, aliases) if isinstance(stmt, ir.Assign) else ""
         for t in targets:

@@ -1,0 +1,84 @@
+"""What the public functions check before anything is built: the function, and ``wrt``.
+
+``wrt`` is a parameter position or name, or a tuple of them; it becomes the tuple of
+parameter names the pipeline differentiates with respect to, and whether one
+result (not a tuple) is wanted:
+
+>>> def f(x, y, *, scale=1.0):
+...     return scale * x * y
+>>> wrt_names(f, 0, "grad"), wrt_names(f, ("y", "scale"), "grad")
+((('x',), True), (('y', 'scale'), False))
+>>> wrt_names(f, 2, "grad")
+Traceback (most recent call last):
+...
+ValueError: grad: wrt=2 is out of range: f has 2 positional parameters
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+
+from ..derive.request import Request
+from ..driver.dispatch import Transform, transform
+from ..errors import UnsupportedSyntaxError
+from ..frontend.parse import parse
+from ..frontend.resolve import parameters
+
+Wrt = int | str | Sequence[int | str]
+
+
+def check_function(f: object, api: str) -> None:
+    """``f`` is a plain Python function: not a bound method, not a builtin."""
+    if not callable(f):
+        raise TypeError(f"{api} expects a function, got {type(f).__name__} {f!r}")
+    if inspect.ismethod(f):
+        raise UnsupportedSyntaxError(
+            f"{api} of the bound method {f.__qualname__} is not supported",
+            hint="Differentiate a plain function that takes the object's data as arguments.",
+        )
+    if not hasattr(f, "__code__"):
+        name = getattr(f, "__name__", repr(f))
+        raise UnsupportedSyntaxError(
+            f"{api} needs a Python function with source; `{name}` is {type(f).__name__}",
+            hint=f"Wrap it: {api}(lambda x: {name}(x)).",
+        )
+
+
+def wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
+    """Parameter names for ``wrt``, and whether one gradient (not a tuple) is wanted."""
+    positional, keyword, _ = parameters(f)
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    if not items:
+        raise ValueError(f"{api}: wrt is empty; name at least one parameter")
+    names = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise TypeError(f"{api}: wrt must be a parameter position or name, got {item!r}")
+        if isinstance(item, int):
+            if not -len(positional) <= item < len(positional):
+                raise ValueError(
+                    f"{api}: wrt={item} is out of range: {f.__name__} has "
+                    f"{len(positional)} positional parameters"
+                )
+            names.append(positional[item])
+        else:
+            if item not in positional + keyword:
+                raise ValueError(
+                    f"{api}: wrt={item!r} is not a parameter of {f.__name__}; "
+                    f"its parameters are {', '.join(positional + keyword)}"
+                )
+            names.append(item)
+    if len(set(names)) != len(names):
+        raise ValueError(f"{api}: wrt names a parameter twice: {wrt!r}")
+    return tuple(names), single
+
+
+def checked_transform(f: Callable, wrt: Wrt, mode: str, api: str) -> Transform:
+    """The transform of ``f`` for ``mode`` with respect to ``wrt``, once ``f`` and ``wrt``
+    are checked and ``f`` parses."""
+    check_function(f, api)
+    parse(f)  # unsupported constructs are reported now, not at the first call
+    names, single = wrt_names(f, wrt, api)
+    return transform(f, Request(mode, names, single))

@@ -1,0 +1,54 @@
+"""Forward mode: ``jvp`` and ``derivative``.
+
+The tangent program computes each value and, next to it, its derivative along the
+tangents given for the arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..driver.directions import jvp_at
+from ..driver.generated import is_generated, per_call
+from .arguments import Wrt, check_function, checked_transform
+
+
+def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    """``(f(*primals), tangent_out)``: forward mode, the derivative of ``f`` along ``tangents``.
+
+    A tangent for an argument that is not differentiated (an int used as a count or
+    flag, an integer array) is ignored, whatever it is.
+
+    >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    (6.0, 3.0)
+    """
+    check_function(f, "jvp")
+    return jvp_at(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
+
+
+def _as_tuple(values: Any, what: str) -> tuple:
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(
+            f"jvp: `{what}` must be a tuple (one item per positional argument), got {type(values).__name__}"
+        )
+    return tuple(values)
+
+
+def derivative(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+    """The derivative of ``f`` with respect to the number ``wrt``, by forward mode: the
+    output may be a number, an array or a container of them.
+
+    >>> derivative(lambda x: [x ** 2, 3.0 * x])(2.0)
+    [4.0, 3.0]
+    """
+    if f is None:
+        return lambda g: derivative(g, wrt)
+    if isinstance(wrt, (tuple, list)):
+        raise ValueError("derivative: `wrt` must be one parameter (a number); use s2sad.jacobian for several")
+    if is_generated(f):
+        return per_call(f, lambda g: derivative(g, wrt), "derivative")
+    return checked_transform(f, wrt, "derivative", "derivative").dispatcher
+
+
+__all__ = ["jvp", "derivative"]

@@ -1,0 +1,117 @@
+"""Reverse mode: ``grad``, ``value_and_grad`` and ``vjp``.
+
+Each builds a gradient program (a primal sweep, then an adjoint sweep) per kind of
+arguments, behind a dispatcher with ``f``'s signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..driver.generated import concrete, is_generated, per_call
+from ..frontend.resolve import parameters
+from ..ir.kinds import Kind, kind_of
+from .arguments import Wrt, check_function, checked_transform
+
+
+def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+    """The gradient of a scalar function ``f`` with respect to ``wrt``.
+
+    ``wrt`` is a parameter position or name, or a tuple of them (the result
+    is then a tuple of gradients). Works as ``@grad`` and ``@grad(wrt=...)``.
+
+    >>> import math
+    >>> def f(x1, x2):
+    ...     return math.log(x1) + x1 * x2 - math.sin(x2)
+    >>> dx1, dx2 = grad(f, wrt=(0, 1))(2.0, 5.0)
+    >>> round(dx1, 3), round(dx2, 3)
+    (5.5, 1.716)
+    """
+    if f is None:
+        return lambda g: grad(g, wrt)
+    if is_generated(f):  # grad(grad(f))
+        return per_call(f, lambda g: grad(g, wrt), "grad")
+    return checked_transform(f, wrt, "grad", "grad").dispatcher
+
+
+def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+    """Like ``grad``, but the function returns ``(f(...), gradient)`` from one primal sweep.
+
+    >>> value_and_grad(lambda x: x ** 3)(2.0)
+    (8.0, 12.0)
+    """
+    if f is None:
+        return lambda g: value_and_grad(g, wrt)
+    if is_generated(f):
+        return per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
+    return checked_transform(f, wrt, "value_and_grad", "value_and_grad").dispatcher
+
+
+def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """``(f(*primals), pullback)``; ``pullback(cotangent)`` gives one cotangent per primal.
+
+    >>> out, pullback = vjp(lambda x, y: x * y, 2.0, 3.0)
+    >>> out, pullback(1.0)
+    (6.0, (3.0, 2.0))
+    """
+    check_function(f, "vjp")
+    f = concrete(f, primals)
+    positional, keyword, _ = parameters(f)
+    if len(primals) != len(positional):
+        raise TypeError(
+            f"vjp: {f.__name__} takes {len(positional)} positional arguments, got {len(primals)} primals"
+        )
+    t = checked_transform(f, tuple(range(len(positional))), "vjp", "vjp")
+    out, pullback = t.dispatcher(*primals)
+    out_kind = kind_of(out)
+
+    def checked_pullback(cotangent):
+        _check_cotangent(cotangent, out, out_kind)
+        return pullback(cotangent)
+
+    checked_pullback.__doc__ = pullback.__doc__
+    checked_pullback.__name__ = pullback.__name__
+    checked_pullback.__wrapped__ = pullback
+    return out, checked_pullback
+
+
+def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -> None:
+    """The cotangent has the output's structure: a number or an array of its shape for each
+    number or array, a tuple or list for a tuple or list, a dict with its keys for a dict."""
+    what = f"the cotangent{where}"
+    if isinstance(out, (tuple, list)):
+        if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
+            raise TypeError(
+                f"pullback: {what} must be a tuple of {len(out)} items, like the output; got {_describe(ct)}"
+            )
+        for i, (c, o) in enumerate(zip(ct, out)):
+            _check_cotangent(c, o, kind_of(o), f"{where}[{i}]")
+        return
+    if isinstance(out, dict):
+        if not isinstance(ct, dict) or set(ct) != set(out):
+            raise TypeError(
+                f"pullback: {what} must be a dict with the keys {sorted(out)}; got {_describe(ct)}"
+            )
+        for key in out:
+            _check_cotangent(ct[key], out[key], kind_of(out[key]), f"{where}[{key!r}]")
+        return
+    if not kind_of(ct).is_numeric:
+        raise TypeError(f"pullback: {what} must be a number or an array, got {type(ct).__name__}")
+    if np.shape(ct) != np.shape(out):
+        raise ValueError(
+            f"pullback: {what} has shape {np.shape(ct)}, but the output{where} has shape {np.shape(out)}"
+        )
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a dict with the keys {sorted(value)}"
+    return type(value).__name__
+
+
+__all__ = ["grad", "value_and_grad", "vjp"]

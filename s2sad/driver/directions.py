@@ -1,0 +1,148 @@
+"""Directions: the tangents Jacobians and Hessians are built from, and forward mode along them.
+
+A column of a Jacobian is the derivative along a unit tangent of one argument
+(``basis``, or ``unit_tangents`` stacked), the other arguments held still by zero
+tangents (``zero_tangents``); the columns go back together in the shape
+``out.shape + x.shape`` (``assemble``). ``jvp_at`` runs forward mode along given
+tangents: what ``s2sad.jvp`` runs once it has checked its arguments, and what the
+Hessian engine runs on generated gradient programs.
+
+>>> import numpy as np
+>>> list(basis(np.zeros(2)))
+[array([1., 0.]), array([0., 1.])]
+>>> zero_tangents([2.0, np.ones(2), 3])
+[0.0, array([0., 0.]), 0.0]
+>>> assemble([np.array([2.0, 0.0]), np.array([0.0, 4.0])], (2,), np.zeros(2))
+array([[2., 0.],
+       [0., 4.]])
+>>> def area(w, h):
+...     return w * h
+>>> jvp_at(area, (2.0, 3.0), (1.0, 0.0))  # the value, and its derivative along w
+(6.0, 3.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..derive.request import Request
+from ..frontend.parse import parse
+from ..frontend.resolve import parameters
+from ..ir.kinds import kind_of
+from .dispatch import transform
+from .generated import concrete
+
+
+def check_array_like(x: Any, what: str) -> None:
+    """A Jacobian or Hessian is taken of numbers and arrays, not of containers."""
+    if not kind_of(x).is_numeric or isinstance(x, (tuple, list, dict)):
+        raise TypeError(f"{what} must be a number or an array, got {type(x).__name__}")
+
+
+def basis(x: Any):
+    """Unit tangents of the shape of ``x``, one per entry, in C order."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        yield 1.0
+        return
+    for j in range(np.size(x)):
+        e = np.zeros(np.shape(x))
+        e.flat[j] = 1.0
+        yield e
+
+
+def unit_tangents(x: np.ndarray) -> np.ndarray:
+    """The unit tangents of the shape of ``x``, one per entry in C order, stacked (read-only,
+    and made once per shape)."""
+    return _units(x.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _units(shape: tuple[int, ...]) -> np.ndarray:
+    n = math.prod(shape)
+    units = np.eye(n).reshape((n,) + shape)
+    units.flags.writeable = False
+    return units
+
+
+def zero_tangents(args: Sequence[Any]) -> list[Any]:
+    """A tangent for each argument that holds it still."""
+    out = []
+    for x in args:
+        if isinstance(x, (tuple, list, dict)) or not kind_of(x).is_numeric:
+            out.append(_zeros_like_tree(x))
+        else:
+            out.append(np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0)
+    return out
+
+
+def _zeros_like_tree(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _zeros_like_tree(v) for k, v in x.items()}
+    if isinstance(x, (tuple, list)):
+        return type(x)(_zeros_like_tree(v) for v in x)
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape)
+    return 0.0
+
+
+def assemble(parts: list[Any], out_shape: tuple, x: Any) -> Any:
+    """Columns (or rows) of a Jacobian into an array of shape ``out.shape + x.shape``."""
+    x_shape = np.shape(x)
+    if not out_shape and not x_shape and not isinstance(x, np.ndarray):
+        return float(parts[0])
+    return np.reshape(np.stack([np.asarray(p, dtype=float) for p in parts], axis=-1), out_shape + x_shape)
+
+
+def as_tangent(t: Any, x: Any, what: str) -> Any:
+    """A tangent for the primal ``x``: of its structure and shape, as floats; ``0.0`` for an
+    argument that has none (an int, a bool, an integer array)."""
+    k = kind_of(x)
+    if isinstance(x, dict):
+        if not isinstance(t, dict) or set(t) != set(x):
+            raise ValueError(f"jvp: {what} must be a dict with the keys {sorted(x)}, like its primal")
+        return {key: as_tangent(t[key], x[key], f"{what}[{key!r}]") for key in x}
+    if isinstance(x, (tuple, list)):
+        if not isinstance(t, (tuple, list)) or len(t) != len(x):
+            raise ValueError(f"jvp: {what} must be a {type(x).__name__} of {len(x)} items, like its primal")
+        return type(x)(as_tangent(a, b, f"{what}[{i}]") for i, (a, b) in enumerate(zip(t, x)))
+    if not k.is_numeric or k.dtype in "bi":
+        return 0.0  # ignored: the argument is not differentiated
+    if t is None:
+        raise ValueError(
+            f"jvp: {what} is None; pass a tangent for each float argument (zeros to hold it still)"
+        )
+    if np.shape(t) != np.shape(x):
+        raise ValueError(f"jvp: {what} has shape {np.shape(t)}, but its primal has shape {np.shape(x)}")
+    if isinstance(x, np.ndarray):
+        return np.asarray(t, dtype=complex if k.dtype == "c" else float)
+    return complex(t) if k.dtype == "c" else float(t)
+
+
+def jvp_at(f: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
+    """``(f(*primals), tangent_out)``: the tangent program of ``f`` (of the code it runs, for
+    a function s2sad returned), specialised on the primals and run along ``tangents``.
+
+    Errors name ``jvp``: this is what ``s2sad.jvp`` runs, and a Hessian-vector product's
+    direction reaches the tangent program through it."""
+    f = concrete(f, primals)
+    positional, _, _ = parameters(f)
+    if len(primals) != len(positional):
+        raise ValueError(
+            f"jvp: {f.__name__} takes {len(positional)} positional arguments, got {len(primals)} primals"
+        )
+    if len(tangents) != len(primals):
+        raise ValueError(
+            f"jvp: {len(primals)} primals but {len(tangents)} tangents; pass one tangent per primal"
+        )
+    tangents = tuple(as_tangent(t, x, f"tangents[{i}]") for i, (t, x) in enumerate(zip(tangents, primals)))
+    parse(f)  # unsupported constructs are reported before anything is built
+    if not positional:
+        raise ValueError("jvp: wrt is empty; name at least one parameter")
+    t = transform(f, Request("jvp", tuple(positional), False))
+    function = t.specialise(dict(zip(positional, primals)))
+    return function(*primals, *tangents)
