@@ -6,6 +6,23 @@
 ...     return x ** 4 + 3 * x ** 2 + 2 * x
 >>> f(2.0)
 46.0
+
+The subpackages are the stages of the pipeline, in order; each imports only from
+the ones before it (tests/layout/test_layers.py checks):
+
+- ``ir``: the IR every stage reads and writes, kinds, names, printing;
+- ``frontend``: the function's source, parsed and checked; what its free names mean;
+- ``lower``: SSA three-address form;
+- ``rules``: derivative rules, one table per namespace (a new rule goes there);
+- ``analysis``: which values are active, the kind of every value;
+- ``derive``: forward mode and reverse mode (tapes, loops, branches, calls);
+- ``simplify``: the passes that make derivative code read as a person would write it;
+- ``backend``: compiling generated source; standalone modules;
+- ``driver``: the pipeline, specialisation and dispatch, Hessian programs;
+- ``api``: ``grad``, ``jvp``, ``hessian``, ... (a new public function goes there);
+- ``tools``: the command line and evaluation traces.
+
+``errors`` and ``runtime`` (the helpers generated code calls) sit below them all.
 """
 
 from .api import (
