@@ -1,1 +1,9 @@
-"""analysis."""
+"""What the derivation passes need to know about a function in SSA form, found before they run.
+
+- ``activity``: which values need a derivative (they depend on a ``wrt`` input and
+  reach the output);
+- ``infer``: the kind of every value (a float, a 2-D float array, a list of them, ...);
+- ``views``: which array an expression may be a view of;
+- ``aliases``: changes in place that the reverse sweep cannot follow, refused with a fix;
+- ``demo``: a Python function lowered to SSA, for the examples in these docstrings.
+"""

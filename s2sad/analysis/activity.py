@@ -3,15 +3,20 @@
 A value is *varied* if it depends on a ``wrt`` parameter through
 differentiable operations, *useful* if the output depends on it, and *active*
 if both. Only active values get adjoints (reverse mode) or tangents (forward
-mode), as in Hascoët and Pascual's Tapenade::
+mode), as in Hascoët and Pascual's Tapenade. Here ``k`` is not varied (it
+depends on ``n`` only), nor is ``big`` (a comparison has no derivative), and
+``unused`` is not useful:
 
-    def f(x, n):            wrt = {x}
-        v1 = x * 2.0        active
-        v2 = n + 1          not varied: depends on n only
-        v3 = v1 > 0.0       not varied: a comparison has no derivative
-        v4 = v1 * v2        active
-        v5 = np.sin(x)      not useful: the output does not depend on it
-        return v4
+>>> import numpy as np
+>>> from s2sad.analysis.demo import lowered
+>>> def f(x, n):
+...     y = x * 2.0
+...     k = n + 1
+...     big = y > 0.0
+...     unused = np.sin(x)
+...     return y * k
+>>> sorted(active_names(lowered(f), {"x"}))  # v1 is y * k
+['v1', 'x', 'y']
 
 Each statement gives flow edges (from the names a derivative can flow
 through to the name assigned); varied and useful are closures over them.
@@ -26,7 +31,7 @@ from collections.abc import Iterator
 
 from .. import ir
 from ..ir import Call, Expr, Name
-from ..rules.registry import ZERO, BindError, lookup
+from ..rules.registry import ZERO, BindError, inlinable, lookup
 
 
 def differentiable_reads(value: Expr) -> Iterator[str]:
@@ -86,6 +91,11 @@ def appends(e: Expr) -> bool:
 def adds_at(e: Expr) -> bool:
     """``np.add.at(y, index, v)`` on an array the function holds."""
     return _updates(e, "call", "np.add.at", 3)
+
+
+def calls_user_function(value: Expr) -> bool:
+    """A call to one of the user's own functions that lowering left as a call (recursion)."""
+    return isinstance(value, Call) and value.op.form == "call" and inlinable(value.op.fn)
 
 
 def _updates(e: Expr, form: str, symbol: str, arity: int) -> bool:

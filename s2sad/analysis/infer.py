@@ -1,15 +1,28 @@
 """Kind inference: the kind of every value, from the kinds of the arguments.
 
 A forward pass over the SSA form; each operation's rule says what kind it
-returns (``np.sum(x, axis=0)`` of a ``2-D`` array is ``1-D``). A name
-assigned on several paths (a join) gets the join of their kinds, and loops
-run until the kinds stop changing. Values no rule describes are ``UNKNOWN``,
-which makes generated code use run-time helpers rather than guess::
+returns (``np.sum`` of an array is a NumPy float). A name assigned on several
+paths (a join) gets the join of their kinds, and loops run until the kinds
+stop changing. Values no rule describes are ``UNKNOWN``, which makes generated
+code use run-time helpers rather than guess:
 
-    def f(W, x):            # W: ndarray[2-D], x: ndarray[1-D]
-        v1 = W @ x          # v1: ndarray[1-D]
-        v2 = np.sum(v1)     # v2: numpy float
-        return v2
+>>> import numpy as np
+>>> from s2sad.analysis.demo import argument_kinds, lowered
+>>> def f(W, x):
+...     h = np.tanh(W @ x)
+...     return np.sum(h)
+>>> fn = lowered(f)
+>>> kinds = infer(fn, argument_kinds(fn, W=np.ones((3, 2)), x=np.ones(2)))
+>>> for name, k in kinds.items():
+...     print(name, k.describe())
+W ndarray[2-D float]
+x ndarray[1-D float]
+v1 ndarray[1-D float]
+h ndarray[1-D float]
+v2 numpy float
+
+A call to the user's function that lowering left as a call (recursion) has the
+kind the function returns for the arguments' kinds (``call_kind``).
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from ..lower import lower
 from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind
 from ..rules.registry import inlinable
-from .activity import appends
+from .activity import appends, calls_user_function
 
 
 def infer(fn: ir.Function, params: dict[str, Kind]) -> dict[str, Kind]:
@@ -57,7 +70,7 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
     for stmt in stmts:
         if isinstance(stmt, ir.Assign):
             k = kind_of(stmt.value)
-            if k.type is None and _calls_user_function(stmt.value):
+            if k.type is None and calls_user_function(stmt.value):
                 k = _user_call_kind(stmt.value, kind_of)
             if stmt.accumulate:
                 k = kinds.get(stmt.target.id, k).join(k)
@@ -98,11 +111,6 @@ def _targets(target: Expr, k: Kind | tuple):
 
 
 # ------------------------------------------------------------------ recursive calls
-
-
-def _calls_user_function(value: Expr) -> bool:
-
-    return isinstance(value, Call) and value.op.form == "call" and inlinable(value.op.fn)
 
 
 def _user_call_kind(call: Call, kind_of) -> Kind:

@@ -1,4 +1,17 @@
-"""Which array an expression may be a view of."""
+"""Which array an expression may be a view of.
+
+Indexing with slices, ``.T`` and NumPy's reshaping functions give views that
+share memory with their array; a change in place to one is seen through the
+other, which the reverse sweep must know (``aliases``), and so must
+simplification before it moves a read past a change:
+
+>>> from s2sad.ir import GETITEM, SLICE, Call, Const, Name, attr_op
+>>> tail = Call(GETITEM, (Name("y"), Call(SLICE, (Const(1), Const(None), Const(None)))))
+>>> tail, view_of(tail), view_of(Call(attr_op("T"), (Name("y"),)))
+(y[1:], 'y', 'y')
+>>> print(view_of(Call(attr_op("shape"), (Name("y"),))))
+None
+"""
 
 from __future__ import annotations
 

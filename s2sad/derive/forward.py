@@ -4,13 +4,28 @@ The tangent of a value is its derivative along the direction the caller
 passes (``x_dot`` for each parameter ``x``); each rule's JVP template says how
 the tangents of an operation's arguments make the tangent of its result. Control
 flow needs no tape: a branch or a loop runs once, with the tangents of what it
-changes carried along::
+changes carried along:
 
-    def f(x, r, n):                     def f_jvp(x, r, n, x_dot, r_dot):
-        for i in range(n):                  for i in range(n):
-            x = r * x * (1 - x)                 x_1_dot = r_dot * x_1 * (1 - x_1) + ...
-        return x                                x_1 = r * x_1 * (1 - x_1)
-                                            return x_1, x_1_dot
+>>> from s2sad.derive.demo import show
+>>> def f(x, r, n):
+...     for i in range(n):
+...         x = r * x * (1 - x)
+...     return x
+>>> show(f, mode="jvp", wrt=("x", "r"))
+def f_jvp(x, r, n, x_dot, r_dot):
+    x_1 = x
+    x_1_dot = x_dot
+    for i in range(n):
+        v1 = r * x_1
+        v1_dot = r_dot * x_1 + x_1_dot * r
+        v2 = 1 - x_1
+        v2_dot = -x_1_dot
+        x_2 = v1 * v2
+        x_2_dot = v1_dot * v2 + v2_dot * v1
+        x_1 = x_2
+        x_1_dot = x_2_dot
+    return x_1, x_1_dot
+<BLANKLINE>
 
 The same transformation applies to generated code (a gradient is plain Python),
 which is how second derivatives are computed: forward over reverse.
@@ -21,21 +36,23 @@ from __future__ import annotations
 import builtins
 
 from .. import ir
-from ..analysis.activity import appends
+from ..analysis.activity import adds_at, appends, calls_user_function
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from .request import AS_GRADIENT, Callees, Request
-from .sweep import Sweep, calls_user_function, location
+from .sweep import Sweep
 
 
 class Forward(Sweep):
     suffix = "_dot"
     direction = "jvp"
 
-    def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request):
-        super().__init__(fn, kinds, active, request)
+    def __init__(
+        self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request, callees: Callees
+    ):
+        super().__init__(fn, kinds, active, request, callees)
         self.dots = self.derived  # primal name -> tangent name
         self.tangent_kinds = self.derived_kinds
 
@@ -169,7 +186,7 @@ class Forward(Sweep):
             t = self.tangent_of(v)
             item = t if t is not None else self.zero(v)
             return [stmt, ir.Effect(Call(stmt.value.op, (Name(self.dot(xs.id)), item)), origin=stmt.origin)]
-        if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
+        if isinstance(stmt, ir.Effect) and adds_at(stmt.value):
             y, index, v = stmt.value.args
             t = self.tangent_of(v)
             if not (isinstance(y, Name) and y.id in self.active) or t is None:
@@ -207,7 +224,7 @@ class Forward(Sweep):
 
     def rule_tangent(self, stmt: ir.Assign) -> Expr | None:
         value = stmt.value
-        loc = location(self.fn, stmt.origin)
+        loc = ir.location(self.fn, stmt.origin)
         rule, bound, python = self.bound_rule(value, loc)
         bindings: dict[str, Expr] = {**bound, "ans": stmt.target}
         terms: list[Expr] = []
@@ -326,16 +343,11 @@ def _builtin(fn) -> ir.Op:
     return ir.call_op(fn, fn.__name__, False, canonical=True)
 
 
-def _is_add_at(e: Expr) -> bool:
-    return isinstance(e, Call) and e.op.form == "call" and e.op.symbol == "np.add.at"
-
-
 def forward(
     fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request, callees: Callees
 ) -> tuple[ir.Function, dict[str, Kind]]:
     """The forward-mode derivative of an SSA function, before simplification, and the
     kinds of all its names (tangents included)."""
-    transform = Forward(fn, dict(kinds), set(active), request)
-    transform.callees = callees
+    transform = Forward(fn, dict(kinds), set(active), request, callees)
     derivative = transform.run()
     return derivative, {**kinds, **transform.kinds, **transform.tangent_kinds}

@@ -1,4 +1,32 @@
-"""What to build: the request a transform hands the derivation passes."""
+"""What to build: the request a transform hands the derivation passes.
+
+A ``Request`` names the derivative (``grad``, ``value_and_grad`` or ``vjp`` in
+reverse mode, ``jvp`` or ``derivative`` in forward mode) and the parameters it
+is taken with respect to. The same sweep makes each; they differ in what the
+derivative returns. A ``vjp`` returns the value and a pullback that closes
+over the primal values and takes the output's cotangent:
+
+>>> import math
+>>> from s2sad.derive.demo import show
+>>> def f(x):
+...     return math.sin(x) * x
+>>> show(f, mode="vjp")
+def f_vjp(x):
+    v1 = math.sin(x)
+    v2 = v1 * x
+<BLANKLINE>
+    def f_pullback(v2_bar):
+        v1_bar = v2_bar * x
+        x_bar = v2_bar * v1
+        x_bar += v1_bar * math.cos(x)
+        return as_gradient(x_bar, x),
+    return v2, f_pullback
+<BLANKLINE>
+
+``as_gradient(x_bar, x)`` marks what is handed back until ``finish`` (in
+``simplify``) knows how: a float for a Python number, an array of ``x``'s
+shape, a container of ``x``'s structure.
+"""
 
 from __future__ import annotations
 

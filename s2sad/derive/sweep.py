@@ -2,14 +2,39 @@
 
 Both walk an SSA function and give each active value a derived name (``x_dot``
 for its tangent, ``x_bar`` for its adjoint) whose kind is the primal's, made
-float; both look up a statement's derivative rule and bind the call to it; both
-send a recursive call through a generated function (a jvp or a vjp) held in a
-cell. ``Forward`` and ``Reverse`` add what differs.
+float; both look up a statement's derivative rule and bind the call to it,
+then instantiate the rule's template in their direction (``math.cos(x)`` for
+``math.sin(x)`` both ways here); both send a recursive call through a
+generated function (a jvp or a vjp) held in a cell. ``Forward`` and
+``Reverse`` add what differs:
+
+>>> import math
+>>> from s2sad.derive.demo import show
+>>> def f(x):
+...     return math.sin(x) * x
+>>> show(f, mode="jvp")
+def f_jvp(x, x_dot):
+    v1 = math.sin(x)
+    v1_dot = x_dot * math.cos(x)
+    v2 = v1 * x
+    v2_dot = v1_dot * x + x_dot * v1
+    return v2, v2_dot
+<BLANKLINE>
+>>> show(f)
+def f_grad(x):
+    v1 = math.sin(x)
+    v2 = v1 * x
+    v2_bar = 1.0
+    v1_bar = v2_bar * x
+    x_bar = v2_bar * v1
+    x_bar += v1_bar * math.cos(x)
+    return as_gradient(x_bar, x)
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .. import ir
 from ..errors import Location, MissingRuleError, UnsupportedSyntaxError
@@ -18,8 +43,8 @@ from ..ir.kinds import FLOAT, UNKNOWN, Kind
 from ..ir.names import NamePool
 from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind
-from ..rules.registry import BindError, Rule, inlinable, lookup, missing_rule
-from .request import Callees
+from ..rules.registry import BindError, Rule, lookup, missing_rule
+from .request import Callees, Request
 
 
 def adjoint_kind(k: Kind) -> Kind:
@@ -39,25 +64,24 @@ def adjoint_kind(k: Kind) -> Kind:
     return k
 
 
-def location(fn: ir.Function, origin: ir.Origin | None) -> Location | None:
-    source = origin.source if origin is not None and origin.source is not None else fn.source
-    if origin is None or source is None:
-        return None
-    line, col = origin.at if origin.at else (origin.line, origin.col)
-    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
-    return Location(source.path, line, col, text)
-
-
 class Sweep:
     suffix = ""  # of derived names: "_dot" or "_bar"
     direction = ""  # of the rule templates used: "jvp" or "vjp"
 
-    def __init__(self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request, reserved=()):
+    def __init__(
+        self,
+        fn: ir.Function,
+        kinds: dict[str, Kind],
+        active: set[str],
+        request: Request,
+        callees: Callees,
+        reserved: Iterable[str] = (),
+    ):
         self.fn = fn
         self.kinds = kinds
         self.active = active
         self.request = request
-        self.callees: Callees | None = None  # set by forward() and reverse()
+        self.callees = callees  # the derivatives of the user's functions it calls recursively
         names = {p.name for p in fn.params} | set(kinds) | set(reserved)
         for stmt in ir.walk(fn.body):
             names.update(stmt.reads())
@@ -132,7 +156,7 @@ class Sweep:
 
         call = stmt.value
         fn = call.op.fn
-        loc = location(self.fn, stmt.origin)
+        loc = ir.location(self.fn, stmt.origin)
         positional, keyword, bound = bind_call(fn, call, loc)
         for p in keyword:
             if any(n in self.active for n in ir.names_in(bound[p])):
@@ -150,7 +174,3 @@ class Sweep:
             head = self.pool.fresh(f"{fn.__name__}_{self.direction}")
             self.extra_cells[head] = cell
         return fn, positional, keyword, bound, kinds, found, head
-
-
-def calls_user_function(value: Expr) -> bool:
-    return isinstance(value, Call) and value.op.form == "call" and inlinable(value.op.fn)

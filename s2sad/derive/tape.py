@@ -1,47 +1,67 @@
-"""Reversing loops, and the tape: what each iteration keeps for the adjoint.
+"""The tape: what each iteration of a loop keeps for the adjoint sweep.
 
-A loop is reversed by a loop over the same iterations, backwards. Its body's
-adjoint reads primal values that the next iteration overwrote; at the start
-of each reversed iteration (or branch) they are restored:
+A reversed loop body's adjoint reads primal values that the next iteration
+overwrote; at the start of each reversed iteration (or branch) they are
+restored:
 
 - a value that is cheap to compute again (arithmetic, elementwise NumPy,
   indexing) from values already there is recomputed;
 - anything else is pushed on a tape, a list per value, after it is computed,
   and popped back;
 - a loop's carried value (``x_1``, the state at the start of an iteration)
-  is pushed at the start of the iteration.
+  is pushed at the start of the iteration, unless the iteration hands it on
+  unchanged: the reversed iteration then finds it in the carried name, which
+  it *rotates* back.
 
-For the logistic map, one float per step::
+For the logistic map, one float per step; ``v1`` and ``v2`` are cheap, and are
+computed again from ``x_1`` (as ``v3`` and ``v4``: a temporary computed again
+gets a name of its own). ``loops`` reverses the loop itself:
 
-    x_1_tape = []                          for i in reversed(range(n)):
-    x_1 = x                                    x_1 = x_1_tape.pop()
-    for i in range(n):              ...        v1 = r * x_1
-        x_1_tape.append(x_1)                   v2 = 1 - x_1
-        v1 = r * x_1                           ...adjoint of the body...
+>>> from s2sad.derive.demo import show
+>>> def f(x, r, n):
+...     for i in range(n):
+...         x = r * x * (1 - x)
+...     return x
+>>> show(f)
+def f_grad(x, r, n):
+    x_1_tape = []
+    x_1 = x
+    for i in range(n):
+        x_1_tape.append(x_1)
+        v1 = r * x_1
         v2 = 1 - x_1
         x_2 = v1 * v2
         x_1 = x_2
+    x_1_bar = 1.0
+    for i in reversed(range(n)):
+        x_1 = x_1_tape.pop()
+        v3 = r * x_1
+        v4 = 1 - x_1
+        x_2_bar = x_1_bar
+        v1_bar = x_2_bar * v4
+        v2_bar = x_2_bar * v3
+        x_1_bar = -v2_bar
+        x_1_bar += v1_bar * r
+    x_bar = x_1_bar
+    return as_gradient(x_bar, x)
+<BLANKLINE>
 
-A ``while`` loop, or a loop that may ``break``, counts its iterations; the
-reversed loop runs that many times.
+Outside loops every primal value is still a local variable when the adjoint
+needs it, and nothing is kept.
 """
 
 from __future__ import annotations
 
-import builtins
-from dataclasses import dataclass, field
-
 from .. import ir
-from ..ir import Call, Const, Expr, Name, method_op
-from ..ir.kinds import INT
+from ..ir import Call, Expr, Name, method_op
 from ..rules.registry import lookup
-from .sweep import Sweep
+from .adjoints import Adjoints, Loop, adjoint_origin
 
 
 class Tapes:
     """The tape lists of one derivative."""
 
-    def __init__(self, rev: Sweep):
+    def __init__(self, rev: Adjoints):
         self.rev = rev
         self.lists: list[str] = []
 
@@ -105,6 +125,27 @@ class Tapes:
         store: list[str] = []
         for name in sorted(needed - set(rotated), key=lambda n: (owners[n], n)):
             self._plan(name, stmts, owners, set(rotated), recompute, store)
+        test = [s for part in parts[:floor] for s in part]
+        body, pops = self._pushed(stmts, parts, store, owners, floor)
+        again, renames = self._recomputed(recompute, owners)
+        if renames:
+            adjoint = _renamed(adjoint, renames)
+        rotations = [
+            ir.Assign(Name(value), Name(c), origin=adjoint_origin(stmts[owners[value]].origin))
+            for value, c in rotated.items()
+        ]
+        return test, body, rotations + pops + again + adjoint
+
+    def _pushed(
+        self,
+        stmts: list[ir.Stmt],
+        parts: list[list[ir.Stmt]],
+        store: list[str],
+        owners: dict[str, int],
+        floor: int,
+    ) -> tuple[list[ir.Stmt], list[ir.Stmt]]:
+        """The forward statements of ``parts[floor:]`` with a push after each stored value is
+        computed, and the pops that restore them."""
         before: dict[int, list[ir.Stmt]] = {}  # pushes before part j
         pops: list[ir.Stmt] = []
         for name in store:
@@ -116,13 +157,20 @@ class Tapes:
                 value = Call(method_op("copy"), (value,))
             push = ir.Effect(Call(method_op("append"), (Name(tape), value)), origin=origin)
             before.setdefault(j, []).append(push)
-            pops.append(ir.Assign(Name(name), Call(method_op("pop"), (Name(tape),)), origin=_adjoint(origin)))
-        test = [s for part in parts[:floor] for s in part]
+            pop = Call(method_op("pop"), (Name(tape),))
+            pops.append(ir.Assign(Name(name), pop, origin=adjoint_origin(origin)))
         body: list[ir.Stmt] = []
         for j in range(floor, len(parts) + 1):
             body += before.get(j, []) + (parts[j] if j < len(parts) else [])
+        return body, pops
+
+    def _recomputed(
+        self, recompute: dict[str, ir.Assign], owners: dict[str, int]
+    ) -> tuple[list[ir.Stmt], dict[str, Expr]]:
+        """The statements that compute values again, in order, and the new names of the
+        temporaries among them (a temporary computed again gets a name of its own)."""
         again = []
-        renames: dict[str, Expr] = {}  # a temporary computed again gets a name of its own
+        renames: dict[str, Expr] = {}
         for name in sorted(recompute, key=lambda n: (owners[n], n)):
             stmt = recompute[name]
             target = stmt.target
@@ -132,16 +180,10 @@ class Tapes:
                     self.rev.kinds[target.id] = self.rev.kinds[name]
                 self.rev.temps.add(target.id)
                 renames[name] = target
-            copy = ir.Assign(target, ir.substitute(stmt.value, renames), origin=_adjoint(stmt.origin))
+            copy = ir.Assign(target, ir.substitute(stmt.value, renames), origin=adjoint_origin(stmt.origin))
             copy.recomputed = True  # type: ignore[attr-defined]
             again.append(copy)
-        if renames:
-            adjoint = _renamed(adjoint, renames)
-        rotations = [
-            ir.Assign(Name(value), Name(c), origin=_adjoint(stmts[owners[value]].origin))
-            for value, c in rotated.items()
-        ]
-        return test, body, rotations + pops + again + adjoint
+        return again, renames
 
     def _plan(
         self,
@@ -176,7 +218,7 @@ def _rotations(
     carried: list[str],
     owners: dict[str, int],
     needed: set[str],
-    rev: Sweep,
+    rev: Adjoints,
 ) -> dict[str, str]:
     """Values an iteration hands to the next one, that its adjoint reads: ``{x_2: x_1}``.
 
@@ -184,7 +226,7 @@ def _rotations(
     ``x_1`` before popping ``x_1``: the value the later iteration started with,
     or for the last iteration the value the loop ended with. Not in a loop that
     may break (its last iteration may not end with the copy)."""
-    if _has_break(loop.stmt.body):
+    if ir.breaks(loop.stmt.body):
         return {}
     out: dict[str, str] = {}
     for stmt in stmts:
@@ -216,22 +258,12 @@ def _renamed(stmts: list[ir.Stmt], mapping: dict[str, Expr]) -> list[ir.Stmt]:
     """``stmts`` reading ``mapping``'s values for its names (nested blocks too)."""
 
     def stmt(s: ir.Stmt) -> ir.Stmt:
-        fields = {
-            f: ir.substitute(getattr(s, f), mapping)
-            for f in ("value", "test", "msg", "index", "iter")
-            if isinstance(getattr(s, f, None), Expr)
-        }
-        new = ir.replace(s, **fields) if fields else s
-        for marker in ("recomputed", "restore_of"):
-            if hasattr(s, marker):
-                setattr(new, marker, getattr(s, marker))
-        return ir.with_blocks(new, lambda b: [stmt(x) for x in b])
+        return ir.with_blocks(s.map_exprs(lambda e: ir.substitute(e, mapping)), block)
 
-    return [stmt(s) for s in stmts]
+    def block(b: list[ir.Stmt]) -> list[ir.Stmt]:
+        return [stmt(s) for s in b]
 
-
-def _adjoint(origin: ir.Origin | None) -> ir.Origin | None:
-    return ir.replace(origin, adjoint=True) if origin else None
+    return block(stmts)
 
 
 def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, int]:
@@ -244,7 +276,7 @@ def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, in
             owners[stmt.target.id] = i
         elif isinstance(stmt, ir.Unpack):
             owners.update({t.id: i for t in stmt.targets})
-        for join in getattr(stmt, "joins", ()):
+        for join in stmt.joins if isinstance(stmt, (ir.If, ir.For, ir.While)) else ():
             owners[join] = i
         for name in defines.get(id(stmt), ()):
             owners[name] = i
@@ -252,12 +284,8 @@ def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, in
 
 
 def _reads(stmts: list[ir.Stmt]) -> set[str]:
-    out: set[str] = set()
-    for stmt in ir.walk(stmts):
-        out.update(stmt.reads())
-        if isinstance(stmt, (ir.For, ir.While)):
-            out.update(ir.names_in(stmt.iter) if isinstance(stmt, ir.For) else ())
-    return out
+    """Every name the statements read, nested blocks included."""
+    return {name for stmt in ir.walk(stmts) for name in stmt.reads()}
 
 
 _CHEAP_FORMS = {"binary", "unary", "compare", "attr", "tuple", "slice", "boolop", "ifexp"}
@@ -280,175 +308,3 @@ def _cheap(value: Expr, mutated: set[str]) -> bool:
         rule = lookup(value.op)
         return rule is not None and rule.elementwise and all(_cheap(c, mutated) for c in value.children())
     return False
-
-
-# ------------------------------------------------------------------------ loops
-
-
-def _has_break(stmts: list[ir.Stmt]) -> bool:
-    for stmt in stmts:
-        if isinstance(stmt, ir.Break):
-            return True
-        if isinstance(stmt, ir.If) and (_has_break(stmt.body) or _has_break(stmt.orelse)):
-            return True
-    return False
-
-
-def reverse_loop(
-    rev: Sweep, stmt: ir.For | ir.While, state: set[str], outer: Loop | None
-) -> tuple[list, list]:
-    defs = {w for s in ir.walk([stmt]) for w in s.writes()}
-    if isinstance(stmt, ir.For):
-        defs |= set(ir.names_in(stmt.target))
-    if not defs & rev.active:
-        return [stmt], []  # nothing in the loop needs a derivative
-    carried = list(stmt.joins)
-    loop = Loop(stmt, defs, carried, parent=outer)
-    origin = _adjoint(stmt.origin)
-
-    counting = isinstance(stmt, ir.While) or _has_break(stmt.body)
-    count = Name(rev.pool.fresh("iterations")) if counting else None
-    if count is not None:
-        rev.kinds[count.id] = INT
-        rev.defines.setdefault(id(stmt), []).append(count.id)
-
-    n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
-    body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
-    active_carried = [c for c in carried if c in rev.active]
-    for name in active_carried:
-        rev.adjoint(name)  # it has an adjoint from the start of each reversed iteration
-    start = set(state) | set(active_carried)
-    body_state = set(start)
-    test_part, forward_body, adjoint_body = rev.block_parts(body, body_state, loop, carried, n_test)
-    # every reversed iteration must leave for the one before what it found
-    for name in sorted(start - body_state):
-        adjoint_body.append(ir.Assign(Name(rev.adjoint(name)), rev.zero(name), origin=origin))
-
-    bindings, flows, target, iterable = _reversed_iteration(rev, stmt, count)
-    if isinstance(stmt, ir.For):
-        for t, seq, index in flows:
-            if t in body_state:
-                adjoint_body += rev.contribute_at(seq, index, Name(rev.bar[t]), stmt.origin, body_state, loop)
-
-    # accumulators start at zero before the outermost loop they are outer to
-    fresh = (set(active_carried) | loop.outer) - state
-    if outer is not None:
-        lifted = {n for n in fresh if n not in outer.defs}
-        outer.outer |= lifted
-        fresh -= lifted
-    before = [ir.Assign(Name(rev.adjoint(n)), rev.zero(n), origin=origin) for n in sorted(fresh)]
-    state |= loop.outer | set(active_carried)
-
-    forward: list[ir.Stmt] = []
-    if count is not None:
-        forward.append(ir.Assign(count, Const(0), origin=stmt.origin))
-        step = ir.Assign(count, Call(ir.ADD, (count, Const(1))), origin=stmt.origin)
-    if isinstance(stmt, ir.While):
-        new_body = ([step] if count is not None else []) + forward_body
-        forward.append(ir.While(test_part, stmt.test, new_body, stmt.joins, origin=stmt.origin))
-    else:
-        new_body = ([step] if count is not None else []) + forward_body
-        forward.append(ir.For(stmt.target, stmt.iter, new_body, stmt.joins, origin=stmt.origin))
-    reversed_loop = ir.For(target, iterable, bindings + adjoint_body, origin=origin)
-    return forward, before + [reversed_loop]
-
-
-def _reversed_iteration(rev: Sweep, stmt: ir.For | ir.While, count: Name | None):
-    """The reversed loop's target and iterable, the bindings it starts its body with,
-    and where each loop variable's adjoint goes: ``(name, sequence, index)``."""
-    if isinstance(stmt, ir.While):
-        return [], [], Name(rev.pool.fresh("_")), Call(_builtin(builtins.range), (count,))
-    it, target = stmt.iter, stmt.target
-    if _is(it, builtins.reversed) and _is(it.args[0], builtins.range) and count is None:
-        return [], [], target, it.args[0]  # the reverse of reversed(range(n)) is range(n)
-    if _is(it, builtins.range):
-        rng = Call(it.op, it.args, it.kwargs)
-        if count is not None:
-            rng = Call(ir.GETITEM, (rng, Call(ir.SLICE, (Const(None), count, Const(None)))))
-        return [], [], target, Call(_builtin(builtins.reversed), (rng,))
-    flows = []
-    index = Name(rev.pool.fresh("k"))
-    rev.kinds[index.id] = INT
-    if _is(it, builtins.reversed) and isinstance(it.args[0], (Name, ir.Ref)):  # reversed again: forwards
-        seq = it.args[0]
-        bindings = _bind(target, seq, index, rev, flows)
-        length = Call(_builtin(builtins.len), (seq,))
-        first = Call(ir.SUB, (length, count)) if count is not None else None
-        if not flows:
-            part = (
-                seq
-                if first is None
-                else Call(ir.GETITEM, (seq, Call(ir.SLICE, (first, Const(None), Const(None)))))
-            )
-            return [], [], target, part
-        bounds = (length,) if first is None else (first, length)
-        return bindings, flows, index, Call(_builtin(builtins.range), bounds)
-    bindings = _bind(target, it, index, rev, flows)
-    if not flows:  # no adjoint goes back into the sequence: iterate it backwards
-        seq = it if isinstance(it, (Name, ir.Ref)) else Call(_builtin(builtins.list), (it,))
-        if count is not None:
-            seq = Call(ir.GETITEM, (seq, Call(ir.SLICE, (Const(None), count, Const(None)))))
-        return [], [], target, Call(_builtin(builtins.reversed), (seq,))
-    n = count if count is not None else _length(it)
-    return bindings, flows, index, Call(_builtin(builtins.reversed), (Call(_builtin(builtins.range), (n,)),))
-
-
-def _bind(target: Expr, it: Expr, index: Name, rev: Sweep, flows: list) -> list[ir.Stmt]:
-    """``x = xs[k]`` for each loop variable, at index ``k`` of the iteration."""
-    if _is(it, builtins.enumerate):
-        start = dict(it.kwargs).get("start", it.args[1] if len(it.args) > 1 else Const(0))
-        i, x = target.args
-        first = index if isinstance(start, Const) and start.value == 0 else Call(ir.ADD, (index, start))
-        return [ir.Assign(i, first)] + _bind(x, it.args[0], index, rev, flows)
-    if _is(it, builtins.zip):
-        return [s for t, a in zip(target.args, it.args) for s in _bind(t, a, index, rev, flows)]
-    if _is(it, builtins.reversed) or _is(it, builtins.range):
-        element = _element_at(it, index)
-        return _unpack(target, element)
-    element = Call(ir.GETITEM, (it, index))
-    if isinstance(target, Name) and target.id in rev.active and isinstance(it, Name) and it.id in rev.active:
-        flows.append((target.id, it.id, index))
-    return _unpack(target, element)
-
-
-def _element_at(it: Call, index: Name) -> Expr:
-    if _is(it, builtins.range):
-        return Call(ir.GETITEM, (it, index))
-    seq = it.args[0]
-    return Call(ir.GETITEM, (seq, Call(ir.SUB, (Call(ir.NEG, (index,)), Const(1)))))
-
-
-def _unpack(target: Expr, element: Expr) -> list[ir.Stmt]:
-    if isinstance(target, Name):
-        return [ir.Assign(target, element)]
-    return [s for i, t in enumerate(target.args) for s in _unpack(t, Call(ir.GETITEM, (element, Const(i))))]
-
-
-def _length(it: Expr) -> Expr:
-    if _is(it, builtins.enumerate) or _is(it, builtins.reversed):
-        return _length(it.args[0])
-    if _is(it, builtins.zip):
-        return Call(_builtin(builtins.min), tuple(_length(a) for a in it.args))
-    if _is(it, builtins.range):
-        return Call(_builtin(builtins.len), (it,))
-    return Call(_builtin(builtins.len), (it,))
-
-
-def _is(e: Expr, fn) -> bool:
-    return isinstance(e, Call) and e.op.form == "call" and e.op.fn is fn
-
-
-def _builtin(fn) -> ir.Op:
-    iterator = fn in (builtins.reversed, builtins.enumerate, builtins.zip)  # used up once iterated
-    return ir.call_op(fn, fn.__name__, not iterator, canonical=True)
-
-
-@dataclass
-class Loop:
-    """What reversing a loop needs to know while its body is reversed."""
-
-    stmt: ir.For | ir.While
-    defs: set[str]  # every name assigned inside the loop
-    carried: list[str]  # join names of its carried variables
-    outer: set[str] = field(default_factory=set)  # adjoints of outer names the body adds to
-    parent: Loop | None = None

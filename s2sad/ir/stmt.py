@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
+from ..errors import Location
 from .expr import Expr, Name, names_in, subexpressions
 
 # ------------------------------------------------------------------- statements
@@ -328,3 +329,39 @@ def walk_exprs(body: list[Stmt]) -> Iterator[Expr]:
     for stmt in walk(body):
         for e in stmt.exprs():
             yield from subexpressions(e)
+
+
+def breaks(body: list[Stmt]) -> bool:
+    """Whether a loop with this body may stop early: a ``break`` in it, not in a loop nested in
+    it (that one leaves only the inner loop).
+
+    >>> inner = For(Name("j"), Name("js"), [Break()])
+    >>> breaks([inner]), breaks([If(Name("done"), [Break()])])
+    (False, True)
+    """
+    for stmt in body:
+        if isinstance(stmt, Break):
+            return True
+        if not isinstance(stmt, (For, While)) and any(breaks(block) for block in stmt.blocks()):
+            return True
+    return False
+
+
+def location(fn: Function, origin: Origin | None) -> Location | None:
+    """Where in the user's source a statement of ``fn`` comes from, for an error message: the
+    position of the operation (``origin.at``) if known, else of the statement.
+
+    >>> source = Source("model.py", ["def f(x):\\n", "    return x @ x\\n"], 1, "f")
+    >>> fn = Function("f", [Param("x")], [], source=source)
+    >>> loc = location(fn, Origin(2, 2, 5, at=(2, 12)))
+    >>> print(loc, loc.excerpt(), sep="\\n")
+    model.py:2:12
+        return x @ x
+               ^
+    """
+    source = origin.source if origin is not None and origin.source is not None else fn.source
+    if origin is None or source is None:
+        return None
+    line, col = origin.at if origin.at else (origin.line, origin.col)
+    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    return Location(source.path, line, col, text)

@@ -1,0 +1,178 @@
+"""Reverse mode's bookkeeping: which adjoints exist yet, and how a contribution is added to one.
+
+The adjoint sweep visits statements last to first, so the first contribution to
+``x_bar`` it writes is the last use of ``x`` in the primal. That one *sets*
+``x_bar``; later ones add to it. ``state``, the set of primal names whose
+adjoint has been set on the way back so far, decides which (``y`` is read
+twice here, so ``y_bar`` is set once and added to once):
+
+>>> from s2sad.derive.demo import show
+>>> def f(x):
+...     y = x * 2.0
+...     return y * y
+>>> show(f)
+def f_grad(x):
+    y = x * 2.0
+    v1 = y * y
+    v1_bar = 1.0
+    y_bar = v1_bar * y
+    y_bar += v1_bar * y
+    x_bar = y_bar * 2.0
+    return as_gradient(x_bar, x)
+<BLANKLINE>
+
+Inside a reversed loop, a contribution to the adjoint of a name from outside
+the loop adds up over the iterations: that adjoint is set to zero before the
+loop instead (``Loop.outer``). ``Adjoints`` is the base of the classes that
+reverse each kind of statement (``branches``, ``loops``, ``containers``,
+``recursion``) and of ``Reverse``, which combines them: they share one set of
+adjoints and one pool of names, and this bookkeeping.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import ir
+from ..analysis.activity import adds_at, appends
+from ..ir import Call, Const, Expr, Name, attr_op
+from ..ir.kinds import UNKNOWN, Kind
+from ..rules.instantiate import instantiate, np_call, runtime_call
+from ..rules.templates import parse_template
+from .request import Callees, Request
+from .sweep import Sweep
+
+
+@dataclass
+class Loop:
+    """What reversing a loop needs to know while its body is reversed."""
+
+    stmt: ir.For | ir.While
+    defs: set[str]  # every name assigned inside the loop
+    carried: list[str]  # join names of its carried variables
+    outer: set[str] = field(default_factory=set)  # adjoints of outer names the body adds to
+    parent: Loop | None = None
+
+
+class Adjoints(Sweep):
+    """Adjoint names and contributions, and what reversing any statement may ask about the
+    function: which names are assigned more than once, which arrays and lists change in place.
+
+    ``block`` and ``block_parts``, the sweep over a block that compound statements reverse
+    their bodies with, are defined by ``Reverse``."""
+
+    suffix = "_bar"
+    direction = "vjp"
+
+    def __init__(
+        self, fn: ir.Function, kinds: dict[str, Kind], active: set[str], request: Request, callees: Callees
+    ):
+        heads = {e.path.split(".")[0] for e in ir.walk_exprs(fn.body) if isinstance(e, ir.Ref)}
+        super().__init__(fn, kinds, active, request, callees, heads)
+        self.bar = self.derived  # primal name -> adjoint name
+        self.adjoint_kinds = self.derived_kinds
+        self.multi = _assigned_more_than_once(fn)
+        self.defines: dict[int, list[str]] = {}  # what a statement defines reversed: counters, pullbacks
+        stmts = list(ir.walk(fn.body))
+        self.mutated = {s.target.id for s in stmts if isinstance(s, ir.SetItem)}
+        self.mutated |= {s.value.args[0].id for s in stmts if isinstance(s, ir.Effect) and adds_at(s.value)}
+        self.mutated |= {s.value.args[0].id for s in stmts if isinstance(s, ir.Effect) and appends(s.value)}
+
+    # the sweep, defined by Reverse --------------------------------------------------
+    def block(self, stmts: list[ir.Stmt], state: set[str], loop: Loop | None) -> tuple[list, list]:
+        """The forward statements and the adjoint statements of a block."""
+        raise NotImplementedError
+
+    def block_parts(
+        self, stmts: list[ir.Stmt], state: set[str], loop: Loop | None, carried: list[str], floor: int
+    ) -> tuple[list, list, list]:
+        """Like ``block``, with the forward statements of ``stmts[:floor]`` apart."""
+        raise NotImplementedError
+
+    # names and zeros -----------------------------------------------------------------
+    def adjoint(self, name: str) -> str:
+        return self.derived_name(name)
+
+    def zero(self, name: str) -> Expr:
+        """A zero adjoint for primal ``name``."""
+        kind = self.kinds.get(name, UNKNOWN)
+        if kind.is_array:
+            return np_call("zeros", Call(attr_op("shape"), (Name(name),)))
+        if kind.dims == () and kind.type is not None:
+            return Const(0.0)
+        if kind.is_container:
+            return runtime_call("zeros_of", Name(name))
+        return runtime_call("zero_like", Name(name))
+
+    def unbroadcast(self, g: Expr, x: Expr) -> Expr:
+        """``g`` summed down to the shape of ``x``, where broadcasting may have grown it."""
+        return instantiate(_unbroadcast_template(), {"g": g, "x": x}, self.kind_of)
+
+    # contributions -------------------------------------------------------------------
+    def contribute(self, name: str, value: Expr, origin, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``name_bar += value``, or ``=`` for the first contribution."""
+        target = Name(self.adjoint(name))
+        origin = adjoint_origin(origin)
+        accumulate = name in state
+        if loop is not None and name not in loop.defs and not accumulate:
+            loop.outer.add(name)  # set to zero before the loop, added to in every iteration
+            accumulate = True
+        state.add(name)
+        return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
+
+    def contribute_at(
+        self, name: str, index: Expr, value: Expr, origin, state: set[str], loop: Loop | None
+    ) -> list[ir.Stmt]:
+        """``name_bar[index] += value``: the adjoint of reading ``name[index]``."""
+        out: list[ir.Stmt] = []
+        origin = adjoint_origin(origin)
+        target = Name(self.adjoint(name))
+        if loop is not None and name not in loop.defs:
+            if name not in state:
+                loop.outer.add(name)
+        elif name not in state:
+            out.append(ir.Assign(target, self.zero(name), origin=origin))
+        state.add(name)
+        if _advanced(index, self.kind_of_expr):  # repeated indices must all add up
+            add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
+            out.append(ir.Effect(add_at, origin=origin))
+        else:
+            out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
+        return out
+
+
+def adjoint_origin(origin: ir.Origin | None) -> ir.Origin | None:
+    """The origin of adjoint code for a statement: the same source line, marked as adjoint."""
+    return ir.replace(origin, adjoint=True) if origin else None
+
+
+@functools.cache
+def _unbroadcast_template() -> Expr:
+    return parse_template("unbroadcast(g, x)", ("x",))
+
+
+def _assigned_more_than_once(fn: ir.Function) -> set[str]:
+    seen: set[str] = set()
+    multi: set[str] = set()
+    for stmt in ir.walk(fn.body):
+        if isinstance(stmt, ir.Assign):
+            (multi if stmt.target.id in seen else seen).add(stmt.target.id)
+    return multi
+
+
+def _advanced(index: Expr, kind_of) -> bool:
+    """Whether an index may pick an element more than once (an integer array)."""
+    parts = index.args if isinstance(index, Call) and index.op.form == "tuple" else (index,)
+    for part in parts:
+        if isinstance(part, Const) or isinstance(part, Call) and part.op.form == "slice":
+            continue
+        k = kind_of(part)
+        if k.type in (int, bool) or k.type is not None and k.dims == () and k.dtype in "bi":
+            continue
+        if k.is_array and k.dtype == "b":
+            continue  # a mask picks each element once
+        return True
+    return False

@@ -1,0 +1,58 @@
+"""Reversing ``if``: an ``if`` on the same condition.
+
+The condition is a primal value, still there when the adjoint sweep comes back
+to the ``if``, so no tape is needed: the branch taken forwards is the branch
+reversed. Each branch sets the adjoints its own contributions reach; an
+adjoint that only one branch sets is set to zero in the other, so that after
+the ``if`` it exists whichever way the program went:
+
+>>> from s2sad.derive.demo import show
+>>> def f(x, y):
+...     if x > 0.0:
+...         y = y * x
+...     return y
+>>> show(f)
+def f_grad(x, y):
+    v1 = x > 0.0
+    if v1:
+        y_1 = y * x
+        y_2 = y_1
+    else:
+        y_2 = y
+    y_2_bar = 1.0
+    if v1:
+        y_1_bar = y_2_bar
+        x_bar = y_1_bar * y
+    else:
+        x_bar = 0.0
+    return as_gradient(x_bar, x)
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..ir import Name
+from .adjoints import Adjoints, Loop, adjoint_origin
+
+
+class Branches(Adjoints):
+    """The part of ``Reverse`` that reverses ``if`` statements."""
+
+    def if_(self, stmt: ir.If, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        then_state, else_state = set(state), set(state)
+        f_then, a_then = self.block(stmt.body, then_state, loop)
+        f_else, a_else = self.block(stmt.orelse, else_state, loop)
+        inside = {w for s in ir.walk(stmt.body + stmt.orelse) for w in s.writes()} - set(stmt.joins)
+        both = (then_state | else_state) - inside  # adjoints of the branches' own values end here
+        if loop is not None:  # accumulators of the loop start at zero before it: leave them be
+            both = {n for n in both if n in loop.defs or n in state}
+        origin = adjoint_origin(stmt.origin)
+        for branch_state, adjoint in ((then_state, a_then), (else_state, a_else)):
+            for name in sorted(both - branch_state):  # a path that adds nothing: zero
+                adjoint.append(ir.Assign(Name(self.adjoint(name)), self.zero(name), origin=origin))
+        state.clear()
+        state.update(both)
+        forward = [ir.If(stmt.test, f_then, f_else, stmt.joins, origin=stmt.origin)]
+        adjoint = [ir.If(stmt.test, a_then, a_else, origin=origin)] if a_then or a_else else []
+        return forward, adjoint

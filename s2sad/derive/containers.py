@@ -1,0 +1,201 @@
+"""Reversing what builds, takes apart or changes a container: tuples, lists, dicts, arrays.
+
+A display ``(a, b)`` hands the items of its adjoint back to ``a`` and ``b``;
+``xs.append(v)`` and ``x = xs.pop()`` undo each other (the adjoint of ``v`` is
+popped off the end of ``xs_bar``, that of ``x`` appended to it). An array
+changed in place, ``y[i] = v``, passes ``y_bar[i]`` to ``v`` and zeroes it: the
+old slot no longer reaches the output. The adjoint sweep may read ``y`` as it
+was before the change, so the old slot is kept and put back on the way back:
+
+>>> import numpy as np
+>>> from s2sad.derive.demo import show
+>>> def f(x):
+...     y = x * 1.0
+...     y[0] = x[1]
+...     return np.sum(y * x)
+>>> show(f, x=np.ones(3))
+def f_grad(x):
+    y = x * 1.0
+    v1 = x[1]
+    y_old = y[0]
+    y[0] = v1
+    v2 = y * x
+    v3 = np.sum(v2)
+    v3_bar = 1.0
+    v2_bar = np.full(v2.shape, v3_bar)
+    y_bar = v2_bar * x
+    x_bar = v2_bar * y
+    v1_bar = y_bar[0]
+    y_bar[0] = 0.0
+    y[0] = y_old
+    x_bar[1] += v1_bar
+    x_bar += y_bar
+    return as_gradient(x_bar, x)
+<BLANKLINE>
+
+``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
+sweep reads.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..analysis.aliases import check_owned
+from ..analysis.views import view_of
+from ..errors import UnsupportedSyntaxError
+from ..ir import Call, Const, Expr, Name, method_op
+from .adjoints import Adjoints, Loop, adjoint_origin
+
+
+class Containers(Adjoints):
+    """The part of ``Reverse`` that reverses displays, ``append`` and ``pop``, and changes to
+    arrays in place (``y[i] = v``, ``np.add.at``)."""
+
+    # displays: (a, b), [a, b], {"a": a} ----------------------------------------------
+    def unpackable(self, display: Call, state: set[str], loop: Loop | None) -> bool:
+        """Whether each item of a flat display is a constant or a name whose adjoint starts here."""
+        names = [e.id for e in display.args if isinstance(e, Name) and e.id in self.active]
+        return (
+            bool(names)
+            and all(isinstance(e, (Name, Const)) for e in display.args)
+            and len(names) == len(set(names))
+            and not any(n in state or loop is not None and n not in loop.defs for n in names)
+        )
+
+    def unpack(self, display: Call, g: Expr, origin, state: set[str]) -> ir.Stmt:
+        """``a_bar, b_bar = g``: the adjoints of a display's items start as the items of ``g``."""
+        targets, ignored = [], None
+        for e in display.args:
+            if isinstance(e, Name) and e.id in self.active:
+                targets.append(Name(self.adjoint(e.id)))
+                state.add(e.id)
+            else:
+                ignored = ignored or Name(self.pool.fresh("_"))
+                self.temps.add(ignored.id)
+                targets.append(ignored)
+        return ir.Unpack(tuple(targets), g, origin=adjoint_origin(origin))
+
+    def distribute(self, display: Call, g: Expr, origin, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """The items of ``g`` to the adjoints of the names in a tuple or list display."""
+        out: list[ir.Stmt] = []
+        items = display.kwargs if display.op.form == "dict" else enumerate(display.args)
+        for key, e in items:
+            part = Call(ir.GETITEM, (g, Const(key)))
+            if isinstance(e, Name) and e.id in self.active:
+                out += self.contribute(e.id, part, origin, state, loop)
+            elif is_display(e):
+                out += self.distribute(e, part, origin, state, loop)
+        return out
+
+    # lists: xs.append(v), x = xs.pop() -------------------------------------------------
+    def append(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``xs.append(v)``: the last item of ``xs_bar`` is ``v``'s adjoint (appends undo in order)."""
+        xs, v = stmt.value.args
+        if xs.id not in state or xs.id not in self.active:
+            return []
+        last = Call(method_op("pop"), (Name(self.bar[xs.id]),))
+        if isinstance(v, Name) and v.id in self.active:
+            return self.contribute(v.id, last, stmt.origin, state, loop)
+        return [ir.Effect(last, origin=adjoint_origin(stmt.origin))]
+
+    def pop(self, stmt: ir.Assign, g: Name, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``x = xs.pop()``: x's adjoint ``g`` goes back on the end of xs's."""
+        xs = stmt.value.args[0]
+        if not isinstance(xs, Name) and any(n in self.active for n in ir.names_in(xs)):
+            message = "`.pop()` of a list display is not supported"
+            raise UnsupportedSyntaxError(message, ir.location(self.fn, stmt.origin), "Name the list first.")
+        if not (isinstance(xs, Name) and xs.id in self.active):
+            return []
+        out: list[ir.Stmt] = []
+        origin = adjoint_origin(stmt.origin)
+        if xs.id not in state and (loop is None or xs.id in loop.defs):
+            out.append(ir.Assign(Name(self.adjoint(xs.id)), self.zero(xs.id), origin=origin))
+        elif loop is not None and xs.id not in loop.defs:
+            loop.outer.add(xs.id)  # made (empty: every item popped) before the loop
+        state.add(xs.id)
+        push = Call(method_op("append"), (Name(self.adjoint(xs.id)), g))
+        return out + [ir.Effect(push, origin=origin)]
+
+    # arrays changed in place: y[i] = v, np.add.at(y, i, v) ------------------------------
+    def setitem(self, stmt: ir.SetItem, state: set[str], loop: Loop | None) -> tuple[list, list]:
+        """``y[i] = v``: v's adjoint is ``y_bar[i]``, and the overwritten slot's adjoint is zero."""
+        check_owned(self.fn, stmt)
+        name, index, value = stmt.target.id, stmt.index, stmt.value
+        forward: list[ir.Stmt] = [stmt]
+        adjoint: list[ir.Stmt] = []
+        origin = adjoint_origin(stmt.origin)
+        if name in state and name in self.active:
+            g = Name(self.bar[name])
+            part = Call(ir.GETITEM, (g, index))
+            if isinstance(value, Name) and value.id in self.active:
+                taken = self.unbroadcast(part, value)
+                if not self.kind_of_expr(part).is_scalar and _may_be(taken, part):
+                    # a view of the slot would change with the next line
+                    taken = self.unbroadcast(Call(method_op("copy"), (part,)), value)
+                adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
+            if not stmt.accumulate:
+                adjoint.append(ir.SetItem(g, index, Const(0.0), origin=origin))
+        # Keep the overwritten values, to put them back when the adjoint sweep
+        # passes: adjoint code reading `y` sees it as it was. `drop_unneeded_restores`
+        # drops the pair where nothing reads `y`.
+        old = Name(self.pool.fresh(f"{name}_old"))
+        self.kinds[old.id] = self.kind_of_expr(Call(ir.GETITEM, (stmt.target, index)))
+        read = Call(ir.GETITEM, (stmt.target, index))
+        if self.kinds[old.id].is_array:
+            read = Call(method_op("copy"), (read,))
+        save = ir.Assign(old, read, origin=stmt.origin)
+        restore = ir.SetItem(stmt.target, index, old, origin=origin)
+        save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
+        return [save] + forward, adjoint + [restore]
+
+    def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+        """``np.add.at(y, index, v)``: v's adjoint is ``y_bar[index]`` (each slot as often as it
+        was added to); y's adjoint passes through unchanged."""
+        y, index, v = stmt.value.args
+        check_owned(self.fn, ir.SetItem(y, index, v, accumulate=True, origin=stmt.origin))
+        if not (y.id in state and y.id in self.active and isinstance(v, Name) and v.id in self.active):
+            return []
+        part = Call(ir.GETITEM, (Name(self.bar[y.id]), index))
+        return self.contribute(v.id, self.unbroadcast(part, v), stmt.origin, state, loop)
+
+
+def is_display(e: Expr) -> bool:
+    """A tuple, list or dict display: ``(a, b)``, ``[a, b]``, ``{"a": a}``."""
+    return isinstance(e, Call) and e.op.form in ("tuple", "list", "dict")
+
+
+def _may_be(e: Expr, part: Expr) -> bool:
+    """Whether ``e`` may be ``part`` itself (or a view of it): ``part``, or a run-time helper of it."""
+    if e == part:
+        return True
+    return (
+        isinstance(e, Call)
+        and e.op.form == "call"
+        and e.op.fn.__module__ == "s2sad.runtime"
+        and e.args[0] == part
+    )
+
+
+def drop_unneeded_restores(fn: ir.Function) -> ir.Function:
+    """Saving and restoring overwritten slots only matters where adjoint code,
+    or a statement the reverse sweep recomputes, reads the array."""
+    arrays = {s.restore_of for s in ir.walk(fn.body) if hasattr(s, "restore_of")}
+    if not arrays:
+        return fn
+    owner = {a: a for a in arrays}  # views of the arrays (y[1:], y.T, ...) read their slots too
+    for _ in range(3):
+        for stmt in ir.walk(fn.body):
+            if isinstance(stmt, ir.Assign) and view_of(stmt.value) in owner:
+                owner.setdefault(stmt.target.id, owner[view_of(stmt.value)])
+    needed = set()
+    for stmt in ir.walk(fn.body):
+        if hasattr(stmt, "restore_of"):
+            continue
+        if stmt.origin is not None and stmt.origin.adjoint or getattr(stmt, "recomputed", False):
+            needed |= {owner[n] for n in stmt.reads() if n in owner}
+    unneeded = arrays - needed
+
+    def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        return [ir.with_blocks(s, block) for s in stmts if getattr(s, "restore_of", None) not in unneeded]
+
+    return ir.replace(fn, body=block(fn.body))

@@ -1,0 +1,221 @@
+"""Reversing loops: a loop over the same iterations, backwards.
+
+The forward loop runs as written (pushing on the tape what its adjoint needs,
+``tape``); the reversed loop runs the adjoint of the body once per iteration,
+last iteration first. Over a sequence whose items have adjoints it runs over
+the indices, so that each item's adjoint goes back to its place; an adjoint of
+a name from before the loop starts at zero before it and adds up:
+
+>>> import numpy as np
+>>> from s2sad.derive.demo import show
+>>> def f(xs, w):
+...     s = 0.0
+...     for x in xs:
+...         s = s + np.sin(x * w)
+...     return s
+>>> show(f, wrt="xs", xs=[1.0, 2.0])
+def f_grad(xs, w):
+    s = 0.0
+    s_1 = s
+    for x in xs:
+        v1 = x * w
+        v2 = np.sin(v1)
+        s_2 = s_1 + v2
+        s_1 = s_2
+    s_1_bar = 1.0
+    xs_bar = zeros_of(xs)
+    for k in reversed(range(len(xs))):
+        x = xs[k]
+        v3 = x * w
+        s_2_bar = s_1_bar
+        s_1_bar = s_2_bar
+        v2_bar = s_2_bar
+        v1_bar = v2_bar * np.cos(v3)
+        x_bar = v1_bar * w
+        xs_bar[k] += x_bar
+    return as_gradient(xs_bar, xs)
+<BLANKLINE>
+
+The adjoint of a carried variable (``s_1``) lives across iterations: each
+reversed iteration leaves for the one before it what it found. A ``while``
+loop, or a loop that may ``break``, counts its iterations, and the reversed
+loop runs that many times:
+
+>>> def g(x):
+...     while x < 10.0:
+...         x = x * 2.0
+...     return x
+>>> show(g)
+def g_grad(x):
+    x_1 = x
+    iterations = 0
+    while True:
+        v1 = x_1 < 10.0
+        if not v1:
+            break
+        iterations = iterations + 1
+        x_2 = x_1 * 2.0
+        x_1 = x_2
+    x_1_bar = 1.0
+    for _ in range(iterations):
+        x_2_bar = x_1_bar
+        x_1_bar = x_2_bar * 2.0
+    x_bar = x_1_bar
+    return as_gradient(x_bar, x)
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from .. import ir
+from ..ir import Call, Const, Expr, Name
+from ..ir.kinds import INT
+from .adjoints import Adjoints, Loop, adjoint_origin
+
+
+class Loops(Adjoints):
+    """The part of ``Reverse`` that reverses ``for`` and ``while`` loops."""
+
+    def reverse_loop(self, stmt: ir.For | ir.While, state: set[str], outer: Loop | None) -> tuple[list, list]:
+        defs = {w for s in ir.walk([stmt]) for w in s.writes()}
+        if isinstance(stmt, ir.For):
+            defs |= set(ir.names_in(stmt.target))
+        if not defs & self.active:
+            return [stmt], []  # nothing in the loop needs a derivative
+        carried = list(stmt.joins)
+        loop = Loop(stmt, defs, carried, parent=outer)
+        origin = adjoint_origin(stmt.origin)
+
+        counting = isinstance(stmt, ir.While) or ir.breaks(stmt.body)
+        count = Name(self.pool.fresh("iterations")) if counting else None
+        if count is not None:
+            self.kinds[count.id] = INT
+            self.defines.setdefault(id(stmt), []).append(count.id)
+
+        n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
+        body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
+        active_carried = [c for c in carried if c in self.active]
+        for name in active_carried:
+            self.adjoint(name)  # it has an adjoint from the start of each reversed iteration
+        start = set(state) | set(active_carried)
+        body_state = set(start)
+        test_part, forward_body, adjoint_body = self.block_parts(body, body_state, loop, carried, n_test)
+        # every reversed iteration must leave for the one before what it found
+        for name in sorted(start - body_state):
+            adjoint_body.append(ir.Assign(Name(self.adjoint(name)), self.zero(name), origin=origin))
+
+        bindings, flows, target, iterable = self.reversed_iteration(stmt, count)
+        if isinstance(stmt, ir.For):
+            for t, seq, index in flows:
+                if t in body_state:
+                    g = Name(self.bar[t])
+                    adjoint_body += self.contribute_at(seq, index, g, stmt.origin, body_state, loop)
+
+        # accumulators start at zero before the outermost loop they are outer to
+        fresh = (set(active_carried) | loop.outer) - state
+        if outer is not None:
+            lifted = {n for n in fresh if n not in outer.defs}
+            outer.outer |= lifted
+            fresh -= lifted
+        before = [ir.Assign(Name(self.adjoint(n)), self.zero(n), origin=origin) for n in sorted(fresh)]
+        state |= loop.outer | set(active_carried)
+
+        forward: list[ir.Stmt] = []
+        if count is not None:
+            forward.append(ir.Assign(count, Const(0), origin=stmt.origin))
+            step = ir.Assign(count, Call(ir.ADD, (count, Const(1))), origin=stmt.origin)
+        new_body = ([step] if count is not None else []) + forward_body
+        if isinstance(stmt, ir.While):
+            forward.append(ir.While(test_part, stmt.test, new_body, stmt.joins, origin=stmt.origin))
+        else:
+            forward.append(ir.For(stmt.target, stmt.iter, new_body, stmt.joins, origin=stmt.origin))
+        reversed_loop = ir.For(target, iterable, bindings + adjoint_body, origin=origin)
+        return forward, before + [reversed_loop]
+
+    def reversed_iteration(self, stmt: ir.For | ir.While, count: Name | None):
+        """The reversed loop's target and iterable, the bindings it starts its body with,
+        and where each loop variable's adjoint goes: ``(name, sequence, index)``."""
+        if isinstance(stmt, ir.While):
+            return [], [], Name(self.pool.fresh("_")), Call(_builtin(builtins.range), (count,))
+        it, target = stmt.iter, stmt.target
+        if _is(it, builtins.reversed) and _is(it.args[0], builtins.range) and count is None:
+            return [], [], target, it.args[0]  # the reverse of reversed(range(n)) is range(n)
+        if _is(it, builtins.range):
+            rng = Call(it.op, it.args, it.kwargs)
+            if count is not None:
+                rng = Call(ir.GETITEM, (rng, Call(ir.SLICE, (Const(None), count, Const(None)))))
+            return [], [], target, Call(_builtin(builtins.reversed), (rng,))
+        flows = []
+        index = Name(self.pool.fresh("k"))
+        self.kinds[index.id] = INT
+        if _is(it, builtins.reversed) and isinstance(it.args[0], (Name, ir.Ref)):  # reversed again: forwards
+            seq = it.args[0]
+            bindings = self.bind(target, seq, index, flows)
+            length = Call(_builtin(builtins.len), (seq,))
+            first = Call(ir.SUB, (length, count)) if count is not None else None
+            if not flows:
+                part = (
+                    seq
+                    if first is None
+                    else Call(ir.GETITEM, (seq, Call(ir.SLICE, (first, Const(None), Const(None)))))
+                )
+                return [], [], target, part
+            bounds = (length,) if first is None else (first, length)
+            return bindings, flows, index, Call(_builtin(builtins.range), bounds)
+        bindings = self.bind(target, it, index, flows)
+        if not flows:  # no adjoint goes back into the sequence: iterate it backwards
+            seq = it if isinstance(it, (Name, ir.Ref)) else Call(_builtin(builtins.list), (it,))
+            if count is not None:
+                seq = Call(ir.GETITEM, (seq, Call(ir.SLICE, (Const(None), count, Const(None)))))
+            return [], [], target, Call(_builtin(builtins.reversed), (seq,))
+        indices = Call(_builtin(builtins.range), (count if count is not None else _length(it),))
+        return bindings, flows, index, Call(_builtin(builtins.reversed), (indices,))
+
+    def bind(self, target: Expr, it: Expr, index: Name, flows: list) -> list[ir.Stmt]:
+        """``x = xs[k]`` for each loop variable, at index ``k`` of the iteration."""
+        if _is(it, builtins.enumerate):
+            start = dict(it.kwargs).get("start", it.args[1] if len(it.args) > 1 else Const(0))
+            i, x = target.args
+            first = index if isinstance(start, Const) and start.value == 0 else Call(ir.ADD, (index, start))
+            return [ir.Assign(i, first)] + self.bind(x, it.args[0], index, flows)
+        if _is(it, builtins.zip):
+            return [s for t, a in zip(target.args, it.args) for s in self.bind(t, a, index, flows)]
+        if _is(it, builtins.reversed) or _is(it, builtins.range):
+            element = _element_at(it, index)
+            return _unpack(target, element)
+        element = Call(ir.GETITEM, (it, index))
+        if isinstance(target, Name) and isinstance(it, Name) and {target.id, it.id} <= self.active:
+            flows.append((target.id, it.id, index))
+        return _unpack(target, element)
+
+
+def _element_at(it: Call, index: Name) -> Expr:
+    if _is(it, builtins.range):
+        return Call(ir.GETITEM, (it, index))
+    seq = it.args[0]
+    return Call(ir.GETITEM, (seq, Call(ir.SUB, (Call(ir.NEG, (index,)), Const(1)))))
+
+
+def _unpack(target: Expr, element: Expr) -> list[ir.Stmt]:
+    if isinstance(target, Name):
+        return [ir.Assign(target, element)]
+    return [s for i, t in enumerate(target.args) for s in _unpack(t, Call(ir.GETITEM, (element, Const(i))))]
+
+
+def _length(it: Expr) -> Expr:
+    if _is(it, builtins.enumerate) or _is(it, builtins.reversed):
+        return _length(it.args[0])
+    if _is(it, builtins.zip):
+        return Call(_builtin(builtins.min), tuple(_length(a) for a in it.args))
+    return Call(_builtin(builtins.len), (it,))
+
+
+def _is(e: Expr, fn) -> bool:
+    return isinstance(e, Call) and e.op.form == "call" and e.op.fn is fn
+
+
+def _builtin(fn) -> ir.Op:
+    iterator = fn in (builtins.reversed, builtins.enumerate, builtins.zip)  # used up once iterated
+    return ir.call_op(fn, fn.__name__, not iterator, canonical=True)
