@@ -13,11 +13,11 @@ The reverse sweep adds each use's contribution to an adjoint as it meets it
 ... x_bar = y * g
 ... y_bar = x * g
 ... x_bar += 1.0 / x
-... return x_bar, y_bar
+... return [x_bar, y_bar]
 ... '''))
 y_bar = x * g
 x_bar = y * g + 1.0 / x
-return x_bar, y_bar
+return [x_bar, y_bar]
 >>> print(run(first_writes, '''
 ... c_bar = np.zeros(c.shape)
 ... for i in range(1, n):

@@ -10,12 +10,12 @@ assigns exactly that:
 >>> print(run(cse, '''
 ... x_bar = g / np.sqrt(s + 1.0)
 ... s_bar = -x / np.sqrt(s + 1.0)
-... return x_bar, s_bar
+... return [x_bar, s_bar]
 ... '''))
 v1 = np.sqrt(s + 1.0)
 x_bar = g / v1
 s_bar = -x / v1
-return x_bar, s_bar
+return [x_bar, s_bar]
 
 Only names assigned once take part (the parts then mean the same wherever
 they are), and only pure parts worth a name: not ``2 * x``, not ``x.T``.

@@ -51,7 +51,7 @@ def inline(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         reads.update(stmt.reads())
 
     def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-        stmts = [ir.with_blocks(s, block) for s in stmts]
+        stmts = list(stmts)
         i = 0
         while i < len(stmts):
             stmt = stmts[i]
@@ -77,7 +77,7 @@ def inline(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
             i += 1
         return stmts
 
-    return block(body)
+    return ir.map_blocks(body, block)
 
 
 def _can_move(stmts: list[ir.Stmt], i: int, j: int, views: dict[str, set[str]]) -> bool:

@@ -24,11 +24,11 @@ return y_bar
 >>> print(run(tangent_first, '''
 ... x_2 = x_1 * x_1
 ... x_2_dot = 2.0 * x_1 * x_1_dot
-... return x_2, x_2_dot
+... return [x_2, x_2_dot]
 ... '''))
 x_2_dot = 2.0 * x_1 * x_1_dot
 x_2 = x_1 * x_1
-return x_2, x_2_dot
+return [x_2, x_2_dot]
 """
 
 from __future__ import annotations

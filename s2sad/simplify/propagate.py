@@ -65,24 +65,20 @@ def rename_into_results(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         return body
     mapping = {old: Name(new) for old, new in renames.items()}
 
-    def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-        out = []
-        for stmt in stmts:
-            if (
-                isinstance(stmt, ir.Assign)
-                and isinstance(stmt.value, Name)
-                and renames.get(stmt.value.id) == stmt.target.id
-            ):
-                continue  # the copy itself
-            stmt = state.rewrite(stmt, mapping)
-            if isinstance(stmt, ir.Assign) and stmt.target.id in renames:
-                stmt = ir.Assign(
-                    Name(renames[stmt.target.id]), stmt.value, stmt.accumulate, origin=stmt.origin
-                )
-            out.append(ir.with_blocks(stmt, block))
-        return out
+    def the_copy(stmt: ir.Stmt) -> bool:
+        return (
+            isinstance(stmt, ir.Assign)
+            and isinstance(stmt.value, Name)
+            and renames.get(stmt.value.id) == stmt.target.id
+        )
 
-    return block(body)
+    def renamed(stmt: ir.Stmt) -> ir.Stmt:
+        stmt = state.rewrite(stmt, mapping)
+        if isinstance(stmt, ir.Assign) and stmt.target.id in renames:
+            stmt = ir.Assign(Name(renames[stmt.target.id]), stmt.value, stmt.accumulate, origin=stmt.origin)
+        return stmt
+
+    return ir.map_blocks(body, lambda stmts: [renamed(s) for s in stmts if not the_copy(s)])
 
 
 def propagate(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:

@@ -107,12 +107,3 @@ def gradient_names(body: list[ir.Stmt]) -> set[str]:
         for e in ir.subexpressions(stmt.value)
         if isinstance(e, Call) and e.op.name == "as_gradient" and isinstance(e.args[0], Name)
     }
-
-
-def example(body: list[ir.Stmt], params: str = "", kinds: dict[str, Kind] | None = None) -> State:
-    """A state for a small body, for the examples of the passes: ``params`` are the names
-    of its parameters (``"x, y"``), and names spelled like ``v1`` or ``x_bar`` are temporaries."""
-    names = {n for stmt in ir.walk(body) for n in (*stmt.reads(), *stmt.writes())}
-    temps = {n for n in names if n[:1] == "v" and n[1:].isdigit() or n.endswith("_bar")}
-    params_ = [ir.Param(p.strip()) for p in params.split(",") if p.strip()]
-    return State.of(ir.Function("f", params_, body, temps=temps), dict(kinds or {}))
