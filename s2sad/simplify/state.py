@@ -6,14 +6,15 @@ and the few things some of them add to:
 
 - ``fn``: the function as it came (its parameters, its tapes, its first body);
 - ``kinds``: the kind of every name, gaining those of new names (``cse`` names a
-  repeated part, ``gather`` turns a list of zeros into a display);
+  repeated part) and changing where a value does (``gather`` turns a list of
+  zeros into a display, ``coalesce`` joins the kinds of two names it merges);
 - ``temps``: the names the transformer made up, which passes may fold away;
   it grows with the names ``cse`` makes;
 - ``results``: the adjoints returned as gradients, which keep their names;
 - ``pool``: where new names come from, clear of every name in the function;
 - ``simplified`` and ``kind_memo``: expressions already simplified, and kinds of
   expressions already worked out (by identity: expressions are immutable), valid
-  while the kinds of names hold.
+  while the kinds of names hold (``set_kind`` forgets them).
 
 >>> from s2sad.ir import Assign, Function, Name, Param, Return
 >>> fn = Function("f", [Param("x")], [Assign(Name("v1"), Name("x")), Return(Name("v1"))], temps={"v1"})
