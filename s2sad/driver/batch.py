@@ -82,7 +82,7 @@ from ..ir.kinds import UNKNOWN, Kind
 from ..rules.algebra import simplify_expr
 from ..rules.instantiate import expr_kind, np_call
 from ..rules.registry import lookup
-from ..simplify.simplifier import Simplifier, filled, simplify
+from ..simplify import Simplifier, filled, simplify
 
 _ARITHMETIC = {ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.NEG, ir.UNARY["+"]}
 _REDUCTIONS = {np.sum, np.mean}

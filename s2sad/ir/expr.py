@@ -141,6 +141,17 @@ def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
     return e
 
 
+def map_calls(e: Expr, f: Callable[[Call], Expr]) -> Expr:
+    """``e`` rewritten bottom-up: ``f`` applied to every call, once its arguments are done.
+
+    >>> from s2sad.ir.ops import BINARY
+    >>> swap = lambda c: Call(c.op, c.args[::-1]) if c.op is BINARY["-"] else c
+    >>> map_calls(Call(BINARY["-"], (Name("x"), Call(BINARY["-"], (Name("y"), Name("z"))))), swap)
+    z - y - x
+    """
+    return f(e.map(lambda a: map_calls(a, f))) if isinstance(e, Call) else e
+
+
 def count_nodes(e: Expr) -> int:
     if isinstance(e, Call):
         return 1 + sum(count_nodes(c) for c in e.children())

@@ -304,6 +304,20 @@ def function_source(f: ir.Function, aliases: dict[str, str] | None = None) -> st
     return _restore_comments(unparse(gast.gast_to_ast(module)), printer.comments)
 
 
+def body_source(body: list[ir.Stmt], aliases: dict[str, str] | None = None) -> str:
+    """Statements printed as Python at the top level, comments included: a pass's
+    effect on a body, shown without a function around it.
+
+    >>> from s2sad.ir import Assign, Const, Name, Return
+    >>> print(body_source([Assign(Name("y"), Const(2.0)), Return(Name("y"))]), end="")
+    y = 2.0
+    return y
+    """
+    printer = Printer(aliases)
+    module = gast.Module(body=printer.block(body), type_ignores=[])
+    return _restore_comments(unparse(gast.gast_to_ast(module)), printer.comments)
+
+
 # -------------------------------------------------------------------- compiling
 
 

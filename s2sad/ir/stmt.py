@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from ..errors import Location
-from .expr import Expr, Name, names_in, subexpressions
+from .expr import Expr, Name, names_in, subexpressions, substitute
 
 # ------------------------------------------------------------------- statements
 
@@ -308,6 +308,83 @@ def with_blocks(stmt: Stmt, f) -> Stmt:
     if isinstance(stmt, Def):
         return replace(stmt, function=replace(stmt.function, body=f(stmt.function.body)))
     return stmt
+
+
+def map_blocks(body: list[Stmt], f: Callable[[list[Stmt]], list[Stmt]]) -> list[Stmt]:
+    """``f`` applied to every block nested in ``body``, innermost first, then to ``body``
+    itself: the way to run a pass that looks at one block at a time.
+
+    >>> from s2sad.ir import Const
+    >>> loop = For(Name("i"), Name("n"), [Assign(Name("a"), Const(1.0))])
+    >>> [s.target for s in map_blocks([Assign(Name("b"), Const(2.0)), loop], lambda b: b[::-1])]
+    [i, b]
+    """
+    return f([with_blocks(stmt, lambda b: map_blocks(b, f)) for stmt in body])
+
+
+def map_exprs_in(body: list[Stmt], f: Callable[[Expr], Expr]) -> list[Stmt]:
+    """``body`` with ``f`` applied to the expressions of every statement, nested blocks
+    included (``Stmt.map_exprs`` on each, then its nested blocks).
+
+    >>> from s2sad.ir import substitute
+    >>> from s2sad.ir.printer import body_source
+    >>> loop = For(Name("x"), Name("xs"), [Effect(Name("x"))])
+    >>> print(body_source(map_exprs_in([loop], lambda e: substitute(e, {"xs": Name("ys")}))), end="")
+    for x in ys:
+        x
+    """
+    return [with_blocks(stmt.map_exprs(f), lambda b: map_exprs_in(b, f)) for stmt in body]
+
+
+def walk_blocks(body: list[Stmt]) -> Iterator[list[Stmt]]:
+    """``body`` and every block nested in it, in program order.
+
+    >>> from s2sad.ir import Const
+    >>> branch = If(Name("c"), [Effect(Const(1))], [Effect(Const(2))])
+    >>> [len(b) for b in walk_blocks([branch, Break()])]
+    [2, 1, 1]
+    """
+    yield body
+    for stmt in body:
+        for block in stmt.blocks():
+            yield from walk_blocks(block)
+
+
+def rename(body: list[Stmt], mapping: dict[str, str]) -> list[Stmt]:
+    """``body`` with every read and write of the names in ``mapping`` under their new
+    names: targets, loop targets, joins and nested functions' parameters too. Statements
+    keep their marks (``Stmt.copy``).
+
+    >>> from s2sad.ir import BINARY, Call
+    >>> from s2sad.ir.printer import body_source
+    >>> step = Assign(Name("s_2"), Call(BINARY["+"], (Name("s_1"), Name("x_1"))))
+    >>> loop = For(Name("x_1"), Name("xs"), [step], joins=["s_2"])
+    >>> loop = rename([loop], {"s_2": "s", "s_1": "s", "x_1": "x"})
+    >>> print(body_source(loop), end="")
+    for x in xs:
+        s = s + x
+    >>> loop[0].joins
+    ['s']
+    """
+    names = {old: Name(new) for old, new in mapping.items()}
+
+    def one(stmt: Stmt) -> Stmt:
+        stmt = stmt.map_exprs(lambda e: substitute(e, names))
+        changes: dict[str, object] = {}
+        if isinstance(stmt, (Assign, SetItem)) and stmt.target.id in names:
+            changes["target"] = names[stmt.target.id]
+        if isinstance(stmt, Unpack):
+            changes["targets"] = tuple(names.get(t.id, t) for t in stmt.targets)
+        if isinstance(stmt, For):
+            changes["target"] = substitute(stmt.target, names)
+        if isinstance(stmt, (If, For, While)):
+            changes["joins"] = [mapping.get(j, j) for j in stmt.joins]
+        if isinstance(stmt, Def):
+            params = [replace(p, name=mapping.get(p.name, p.name)) for p in stmt.function.params]
+            changes["function"] = replace(stmt.function, params=params)
+        return with_blocks(stmt.copy(**changes) if changes else stmt, lambda b: [one(s) for s in b])
+
+    return [one(stmt) for stmt in body]
 
 
 def names_in_function(fn: Function) -> set[str]:

@@ -15,6 +15,24 @@ value: a number, or a new writable array) and
 
 Freshness is followed through branches (fresh after an ``if`` if fresh after
 both branches) and loops (until it settles).
+
+>>> import numpy as np
+>>> from s2sad.ir.printer import body_source
+>>> from s2sad.simplify.examples import read, state
+>>> body = read('''
+... x_bar = y
+... x_bar += np.cos(x)
+... y_bar = y
+... w_bar = np.sum(y)
+... return [as_gradient(x_bar, x), as_gradient(y_bar, y), as_gradient(w_bar, w)]
+... ''')
+>>> s = state(body, x=np.ones(3), y=np.ones(3), w=2.0)
+>>> print(body_source(finish(s.fn, s.kinds).body), end="")
+x_bar = y
+x_bar = x_bar + np.cos(x)
+y_bar = y
+w_bar = np.sum(y)
+return [x_bar, y_bar.copy(), float(w_bar)]
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """Parsing source text, and the docstring examples of the first stages (which run as tests)."""
 
-
 import pytest
 
 from s2sad import UnsupportedSyntaxError
@@ -38,4 +37,3 @@ def test_split_docstring():
     doc, body = split_docstring(parse_source(TWO).node.body)
     assert doc == "Uses the helper." and len(body) == 1
     assert split_docstring(parse_source(TWO, "helper").node.body)[0] is None
-

@@ -1,0 +1,137 @@
+"""Accumulations: adjoints summed the way a person sums them.
+
+The reverse sweep adds each use's contribution to an adjoint as it meets it
+(``x_bar = a`` ... ``x_bar += b``). Two passes turn that into plain code:
+
+- ``fuse``: ``x = a; ...; x += b`` is ``...; x = a + b`` when nothing in
+  between reads or writes ``x`` or changes what ``a`` reads;
+- ``first_writes``: in a loop over distinct indices into fresh zeros, each
+  ``a[i] += e`` is the first write of its element, so it is ``a[i] = e``.
+
+>>> from s2sad.simplify.examples import run
+>>> print(run(fuse, '''
+... x_bar = y * g
+... y_bar = x * g
+... x_bar += 1.0 / x
+... return [x_bar, y_bar]
+... '''))
+y_bar = x * g
+x_bar = y * g + 1.0 / x
+return [x_bar, y_bar]
+>>> print(run(first_writes, '''
+... c_bar = np.zeros(c.shape)
+... for i in range(1, n):
+...     c_bar[i] += p_bar
+... return c_bar
+... '''))
+c_bar = np.zeros(c.shape)
+for i in range(1, n):
+    c_bar[i] = p_bar
+return c_bar
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import ir
+from ..ir import Call, Const, Name
+from ..rules.algebra import simplify_expr
+from .facts import MAX_NODES, all_reads, all_writes, filled, mentions, pure
+from .state import State
+
+
+def fuse(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
+    """``x = a; ...; x += b``  ->  ``...; x = a + b`` when nothing in between cares."""
+    return ir.map_blocks(body, lambda stmts: _fuse(stmts, state))
+
+
+def _fuse(stmts: list[ir.Stmt], state: State) -> list[ir.Stmt]:
+    stmts = list(stmts)
+    i = 0
+    while i < len(stmts):
+        stmt = stmts[i]
+        if isinstance(stmt, ir.Assign) and stmt.accumulate:
+            name = stmt.target.id
+            j = i - 1
+            while j >= 0 and name not in all_writes(stmts[j]) | all_reads(stmts[j]):
+                j -= 1
+            if j >= 0 and isinstance(stmts[j], ir.Assign) and stmts[j].target.id == name:
+                first = stmts[j]
+                between = stmts[j + 1 : i]
+                written = {w for s in between for w in all_writes(s)}
+                merged = simplify_expr(Call(ir.ADD, (first.value, stmt.value)), state.expr_kind)
+                if (
+                    not written & set(ir.names_in(first.value))
+                    and pure(first.value)
+                    and ir.count_nodes(merged) <= MAX_NODES
+                ):
+                    stmts[i] = ir.Assign(stmt.target, merged, first.accumulate, origin=stmt.origin)
+                    del stmts[j]
+                    continue
+        i += 1
+    return stmts
+
+
+def first_writes(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
+    """``a[i] += e`` is ``a[i] = e`` in a loop over distinct ``i`` into fresh zeros.
+
+    Each iteration writes an element no other iteration writes (the indices of a range
+    that starts at zero or above are distinct, and not negative), into an array of
+    zeros that nothing else touches in between."""
+    return ir.map_blocks(body, _first_writes)
+
+
+def _first_writes(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    out = list(stmts)
+    for k, stmt in enumerate(out):
+        if not (isinstance(stmt, ir.Assign) and not stmt.accumulate and filled(stmt.value, np.zeros)):
+            continue
+        name = stmt.target.id
+        for j in range(k + 1, len(out)):
+            loop = out[j]
+            if isinstance(loop, ir.For) and _distinct_indices(loop):
+                writes = [
+                    i
+                    for i, st in enumerate(loop.body)
+                    if isinstance(st, ir.SetItem)
+                    and st.target.id == name
+                    and st.accumulate
+                    and st.index == loop.target
+                    and name not in ir.names_in(st.value)
+                ]
+                others = [st for i, st in enumerate(loop.body) if i not in writes[:1]]
+                if len(writes) == 1 and not any(mentions([st], name) for st in others):
+                    body = list(loop.body)
+                    body[writes[0]] = ir.replace(body[writes[0]], accumulate=False)
+                    out[j] = ir.replace(loop, body=body)
+            if mentions([loop], name):
+                break
+    return out
+
+
+def _distinct_indices(loop: ir.For) -> bool:
+    """``for i in range(...)`` (or its reverse) over indices that are all at least zero, with
+    ``i`` not changed in the body."""
+    if not isinstance(loop.target, Name) or loop.target.id in {
+        w for s in ir.walk(loop.body) for w in s.writes()
+    }:
+        return False
+    it = loop.iter
+    if isinstance(it, Call) and it.op.form == "call" and it.op.fn is builtins.reversed:
+        it = it.args[0]
+    if not (isinstance(it, Call) and it.op.form == "call" and it.op.fn is builtins.range and not it.kwargs):
+        return False
+    bounds = [a.value if isinstance(a, Const) else None for a in it.args]
+    if len(bounds) == 1:
+        return True
+    start, *rest = bounds
+    step = rest[1] if len(rest) > 1 else 1
+    if type(step) is not int or step == 0:
+        return False
+    if step > 0:
+        return type(start) is int and start >= 0
+    stop = rest[0]
+    return type(stop) is int and stop >= -1

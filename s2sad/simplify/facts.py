@@ -1,0 +1,120 @@
+"""What the passes ask of statements and expressions: what a statement reads and
+writes (nested blocks included), whether an expression may move or go, whether two
+blocks do the same.
+
+>>> from s2sad.simplify.examples import read
+>>> loop = read('''
+... for i in range(n):
+...     y[i] += x
+... ''')
+>>> sorted(all_reads(loop[0])), sorted(all_writes(loop[0]))
+(['i', 'n', 'x', 'y'], ['i', 'y'])
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from .. import ir
+from ..analysis.views import view_of
+from ..ir import Call, Expr, Name
+from ..ir.kinds import UNKNOWN, Kind
+
+MAX_NODES = 24  # no expression grows past this many operations and leaves
+
+
+def pure(e: Expr) -> bool:
+    """Whether ``e`` may be computed elsewhere, or not at all (no call in it has an effect)."""
+    if isinstance(e, Call):
+        return e.op.pure and all(pure(c) for c in e.children())
+    return True
+
+
+def all_reads(stmt: ir.Stmt) -> set[str]:
+    """The names ``stmt`` reads, in its nested blocks too."""
+    return {n for s in ir.walk([stmt]) for n in s.reads()}
+
+
+def all_writes(stmt: ir.Stmt) -> set[str]:
+    """The names ``stmt`` writes, in its nested blocks too."""
+    return {n for s in ir.walk([stmt]) for n in s.writes()}
+
+
+def read_counts(stmts: list[ir.Stmt]) -> Counter:
+    """How many times each name is read, nested blocks included."""
+    out: Counter = Counter()
+    for stmt in ir.walk(stmts):
+        out.update(stmt.reads())
+    return out
+
+
+def mentions(stmts: list[ir.Stmt], name: str) -> bool:
+    """Whether ``stmts`` read or write ``name`` anywhere."""
+    return any(name in set(s.reads()) | all_writes(s) for s in ir.walk(stmts))
+
+
+def fingerprint(body: list[ir.Stmt]) -> tuple:
+    """A cheap structural summary, to see when a round of passes changed nothing: what
+    each statement assigns, from what, and whether it accumulates.
+
+    It leaves out tests, loop iterables and indices, so ``same_code`` takes
+    ``y[0] = x`` and ``y[1] = x`` for the same statement."""
+    out = []
+    for s in ir.walk(body):
+        out.append((type(s).__name__, *(getattr(s, a, None) for a in ("target", "value", "accumulate"))))
+    return tuple(out)
+
+
+def same_code(a: list[ir.Stmt], b: list[ir.Stmt]) -> bool:
+    """Whether two blocks do the same (by their fingerprints, nested blocks included)."""
+
+    def nested(stmt: ir.Stmt) -> list[ir.Stmt]:
+        return [s for block in stmt.blocks() for s in block]
+
+    return (
+        len(a) == len(b)
+        and fingerprint(a) == fingerprint(b)
+        and all(type(x) is type(y) and same_code(nested(x), nested(y)) for x, y in zip(a, b))
+    )
+
+
+def filled(e: Expr, maker: Callable) -> bool:
+    """``maker(shape)`` with nothing else: ``np.zeros(s)``, ``np.ones(s)``."""
+    return (
+        isinstance(e, Call) and e.op.form == "call" and e.op.fn is maker and len(e.args) == 1 and not e.kwargs
+    )
+
+
+def viewers(body: list[ir.Stmt], kinds: dict[str, Kind] | None = None) -> dict[str, set[str]]:
+    """For each array, the names that may be views of it (``v = y[1:]``, ``w = v.T``);
+    a number read from an array (``y[0]``) is a copy."""
+    base: dict[str, str] = {}
+    for stmt in ir.walk(body):
+        if isinstance(stmt, ir.Assign) and view_of(stmt.value) is not None:
+            if kinds is not None and kinds.get(stmt.target.id, UNKNOWN).is_scalar:
+                continue
+            base[stmt.target.id] = view_of(stmt.value)
+    out: dict[str, set[str]] = {}
+    for view in base:
+        seen, b = set(), base[view]
+        while b is not None and b not in seen:
+            seen.add(b)
+            out.setdefault(b, set()).add(view)
+            b = base.get(b)
+    return out
+
+
+def replace_in(stmt: ir.Stmt, old: Expr, new: Expr) -> ir.Stmt:
+    """``stmt`` with every ``old`` in its expressions replaced by ``new`` (not in nested blocks)."""
+
+    def sub(e: Expr) -> Expr:
+        if e == old:
+            return new
+        return e.map(sub) if isinstance(e, Call) else e
+
+    return stmt.map_exprs(sub)
+
+
+def replace_name(stmt: ir.Stmt, name: str, value: Expr) -> ir.Stmt:
+    return replace_in(stmt, Name(name), value)
