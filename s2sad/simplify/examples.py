@@ -22,24 +22,18 @@ away; a name read before anything assigns it is a parameter.
 
 from __future__ import annotations
 
-import builtins
-import math
 import textwrap
 
 import gast
-import numpy as np
 
-from .. import ir, runtime
+from .. import ir
 from ..analysis.infer import infer
 from ..derive.request import AS_GRADIENT
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Expr, Name
 from ..ir.kinds import kind_of
 from ..ir.printer import body_source
-from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
-from ..lower.expressions import is_pure
+from ..rules.templates import TemplateBuilder
 from .state import Pass, State
-
-MODULES = {"np": np, "math": math}
 
 
 def read(source: str) -> list[ir.Stmt]:
@@ -111,76 +105,27 @@ def _stmt(node: gast.stmt) -> ir.Stmt:
 # ---------------------------------------------------------------------- expressions
 
 
+class _Reader(TemplateBuilder):
+    """Expressions read as rule templates are (NumPy, ``math``, builtins and run-time
+    helpers by their names), except that every other name is a local, and calling a
+    local calls a function value (a pullback)."""
+
+    def __init__(self) -> None:
+        super().__init__(set(), macros=False)
+
+    def local(self, name: str) -> Expr | None:
+        return None if name in self.names else Name(name)
+
+    def _Call(self, node: gast.Call) -> Expr:
+        func = node.func
+        if isinstance(func, gast.Name) and (func.id == "as_gradient" or func.id not in self.names):
+            args = tuple(self.expr(a) for a in node.args)
+            kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
+            if func.id == "as_gradient":
+                return Call(AS_GRADIENT, args, kwargs)
+            return Call(ir.APPLY, (Name(func.id), *args), kwargs)
+        return super()._Call(node)
+
+
 def _expr(node: gast.expr) -> Expr:
-    if isinstance(node, gast.Name):
-        return Name(node.id)
-    if isinstance(node, gast.Constant):
-        return Const(node.value)
-    if isinstance(node, gast.BinOp):
-        return Call(ir.BINARY[BINARY_SYMBOLS[type(node.op)]], (_expr(node.left), _expr(node.right)))
-    if isinstance(node, gast.UnaryOp):
-        operand = _expr(node.operand)
-        if isinstance(node.op, gast.USub) and isinstance(operand, Const):
-            return Const(-operand.value)
-        return Call(ir.UNARY[UNARY_SYMBOLS[type(node.op)]], (operand,))
-    if isinstance(node, gast.Compare):
-        op = ir.COMPARE[COMPARE_SYMBOLS[type(node.ops[0])]]
-        return Call(op, (_expr(node.left), _expr(node.comparators[0])))
-    if isinstance(node, gast.IfExp):
-        return Call(ir.IFEXP, (_expr(node.test), _expr(node.body), _expr(node.orelse)))
-    if isinstance(node, (gast.Tuple, gast.List)):
-        return Call(ir.TUPLE if isinstance(node, gast.Tuple) else ir.LIST, tuple(map(_expr, node.elts)))
-    if isinstance(node, gast.Dict):
-        return Call(ir.DICT, (), tuple((k.value, _expr(v)) for k, v in zip(node.keys, node.values)))
-    if isinstance(node, gast.Subscript):
-        return Call(ir.GETITEM, (_expr(node.value), _expr(node.slice)))
-    if isinstance(node, gast.Slice):
-        parts = (node.lower, node.upper, node.step)
-        return Call(ir.SLICE, tuple(Const(None) if p is None else _expr(p) for p in parts))
-    if isinstance(node, gast.Attribute):
-        path = _path(node)
-        if path is not None:
-            return ir.Ref(path, _resolve(path), canonical=True)
-        return Call(ir.attr_op(node.attr), (_expr(node.value),))
-    if isinstance(node, gast.Call):
-        return _call(node)
-    raise ValueError(f"cannot read {type(node).__name__}")
-
-
-def _call(node: gast.Call) -> Call:
-    args = tuple(map(_expr, node.args))
-    kwargs = tuple((k.arg, _expr(k.value)) for k in node.keywords)
-    func = node.func
-    path = _path(func) if isinstance(func, gast.Attribute) else None
-    if path is not None:
-        fn = _resolve(path)
-        return Call(ir.call_op(fn, path, is_pure(fn, path), canonical=True), args, kwargs)
-    if isinstance(func, gast.Attribute):  # a method
-        return Call(ir.method_op(func.attr), (_expr(func.value), *args), kwargs)
-    if func.id == "as_gradient":
-        return Call(AS_GRADIENT, args, kwargs)
-    if hasattr(runtime, func.id):  # what generated code calls: zeros_of, unbroadcast, ...
-        return Call(ir.call_op(getattr(runtime, func.id), func.id, True, canonical=True), args, kwargs)
-    if hasattr(builtins, func.id):
-        fn = getattr(builtins, func.id)
-        return Call(ir.call_op(fn, func.id, is_pure(fn, func.id)), args, kwargs)
-    return Call(ir.APPLY, (Name(func.id), *args), kwargs)  # a function value: a pullback
-
-
-def _path(node: gast.expr) -> str | None:
-    """``np.linalg.norm``: the dotted path of something in a module, else None."""
-    parts = []
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not (isinstance(node, gast.Name) and node.id in MODULES):
-        return None
-    return ".".join([node.id, *reversed(parts)])
-
-
-def _resolve(path: str) -> object:
-    head, *rest = path.split(".")
-    obj = MODULES[head]
-    for part in rest:
-        obj = getattr(obj, part)
-    return obj
+    return _Reader().expr(node)
