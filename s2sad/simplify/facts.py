@@ -56,13 +56,12 @@ def mentions(stmts: list[ir.Stmt], name: str) -> bool:
 
 def fingerprint(body: list[ir.Stmt]) -> tuple:
     """A cheap structural summary, to see when a round of passes changed nothing: what
-    each statement assigns, from what, and whether it accumulates.
-
-    It leaves out tests, loop iterables and indices, so ``same_code`` takes
-    ``y[0] = x`` and ``y[1] = x`` for the same statement."""
+    each statement assigns, whether it accumulates, and every expression it evaluates
+    (tests, iterables and indexes too: ``y[0] = x`` and ``y[1] = x`` differ)."""
     out = []
     for s in ir.walk(body):
-        out.append((type(s).__name__, *(getattr(s, a, None) for a in ("target", "value", "accumulate"))))
+        target = getattr(s, "target", None)  # a name, a loop target, or none
+        out.append((type(s).__name__, target, getattr(s, "accumulate", None), *s.exprs()))
     return tuple(out)
 
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from conftest import make_function
 
+import s2sad
 from s2sad.api.inspection import program
 from s2sad.ir import printer
 from s2sad.ir.printer import body_source
@@ -614,3 +616,23 @@ def test_pass_order():
         "coalesce",
         "tangent_first",
     ]
+
+
+def test_branches_that_write_different_entries_are_not_the_same_code():
+    # The branches differ only in the index they write. Taken for the same code, one branch
+    # was kept for both, and grad gave 0.0 at c < 0 (the gradient is 2 * x = 6.0 either way).
+    f = make_function(
+        """
+        def f(x, c):
+            y = np.zeros(2)
+            if c > 0:
+                y[0] = x
+            else:
+                y[1] = x
+            return np.sum(y * y)
+        """,
+        np=np,
+    )
+    df = s2sad.grad(f)
+    assert df(3.0, 1.0) == pytest.approx(6.0)
+    assert df(3.0, -1.0) == pytest.approx(6.0)
