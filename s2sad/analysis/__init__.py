@@ -5,5 +5,5 @@
 - ``infer``: the kind of every value (a float, a 2-D float array, a list of them, ...);
 - ``views``: which array an expression may be a view of;
 - ``aliases``: changes in place that the reverse sweep cannot follow, refused with a fix;
-- ``demo``: a Python function lowered to SSA, for the examples in these docstrings.
+- ``examples``: a Python function lowered to SSA, for the examples in these docstrings.
 """

@@ -8,7 +8,7 @@ depends on ``n`` only), nor is ``big`` (a comparison has no derivative), and
 ``unused`` is not useful:
 
 >>> import numpy as np
->>> from s2sad.analysis.demo import lowered
+>>> from s2sad.analysis.examples import lowered
 >>> def f(x, n):
 ...     y = x * 2.0
 ...     k = n + 1

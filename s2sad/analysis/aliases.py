@@ -8,7 +8,7 @@ SSA form says it does not have (``check_aliases``). Both raise an error at the u
 that says which copy to make:
 
 >>> import numpy as np
->>> from s2sad.analysis.demo import argument_kinds, lowered
+>>> from s2sad.analysis.examples import argument_kinds, lowered
 >>> from s2sad.analysis.infer import infer
 >>> def f(x):
 ...     y = x * 2.0

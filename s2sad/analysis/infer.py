@@ -7,7 +7,7 @@ stop changing. Values no rule describes are ``UNKNOWN``, which makes generated
 code use run-time helpers rather than guess:
 
 >>> import numpy as np
->>> from s2sad.analysis.demo import argument_kinds, lowered
+>>> from s2sad.analysis.examples import argument_kinds, lowered
 >>> def f(W, x):
 ...     h = np.tanh(W @ x)
 ...     return np.sum(h)

@@ -12,7 +12,7 @@ the order they build on each other:
 - ``branches``, ``loops``, ``containers``, ``recursion``: reversing ``if``, ``for``
   and ``while``, displays, lists and arrays changed in place, recursive calls;
 - ``reverse``: reverse mode, the primal sweep and the adjoint sweep, made of those;
-- ``demo``: a pass run on a Python function and printed, for the examples.
+- ``examples``: a pass run on a Python function and printed, for the examples.
 """
 
 from .forward import forward

@@ -6,7 +6,7 @@ The adjoint sweep visits statements last to first, so the first contribution to
 adjoint has been set on the way back so far, decides which (``y`` is read
 twice here, so ``y_bar`` is set once and added to once):
 
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x):
 ...     y = x * 2.0
 ...     return y * y

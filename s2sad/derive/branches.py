@@ -6,7 +6,7 @@ reversed. Each branch sets the adjoints its own contributions reach; an
 adjoint that only one branch sets is set to zero in the other, so that after
 the ``if`` it exists whichever way the program went:
 
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x, y):
 ...     if x > 0.0:
 ...         y = y * x

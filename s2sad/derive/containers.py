@@ -8,7 +8,7 @@ old slot no longer reaches the output. The adjoint sweep may read ``y`` as it
 was before the change, so the old slot is kept and put back on the way back:
 
 >>> import numpy as np
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x):
 ...     y = x * 1.0
 ...     y[0] = x[1]

@@ -6,7 +6,7 @@ the tangents of an operation's arguments make the tangent of its result. Control
 flow needs no tape: a branch or a loop runs once, with the tangents of what it
 changes carried along:
 
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x, r, n):
 ...     for i in range(n):
 ...         x = r * x * (1 - x)

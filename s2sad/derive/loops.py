@@ -7,7 +7,7 @@ the indices, so that each item's adjoint goes back to its place; an adjoint of
 a name from before the loop starts at zero before it and adds up:
 
 >>> import numpy as np
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(xs, w):
 ...     s = 0.0
 ...     for x in xs:

@@ -7,7 +7,7 @@ closure cell (``Callees``). The forward sweep calls it for the value and a
 pullback; the adjoint sweep calls the pullback for the arguments' cotangents
 (a function of s2sad's own would need a rule: here it stands in a user's module):
 
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def power(x, n):
 ...     if n == 0:
 ...         return 1.0

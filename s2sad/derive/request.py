@@ -7,7 +7,7 @@ derivative returns. A ``vjp`` returns the value and a pullback that closes
 over the primal values and takes the output's cotangent:
 
 >>> import math
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x):
 ...     return math.sin(x) * x
 >>> show(f, mode="vjp")

@@ -6,7 +6,7 @@ rule's VJP template. An argument used twice accumulates (``+=``). For the
 function of Baydin et al.'s survey (2018, table 3):
 
 >>> import math
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x1, x2):
 ...     return math.log(x1) + x1 * x2 - math.sin(x2)
 >>> show(f, wrt=("x1", "x2"))

@@ -9,7 +9,7 @@ generated function (a jvp or a vjp) held in a cell. ``Forward`` and
 ``Reverse`` add what differs:
 
 >>> import math
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x):
 ...     return math.sin(x) * x
 >>> show(f, mode="jvp")

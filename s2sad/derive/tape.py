@@ -17,7 +17,7 @@ For the logistic map, one float per step; ``v1`` and ``v2`` are cheap, and are
 computed again from ``x_1`` (as ``v3`` and ``v4``: a temporary computed again
 gets a name of its own). ``loops`` reverses the loop itself:
 
->>> from s2sad.derive.demo import show
+>>> from s2sad.derive.examples import show
 >>> def f(x, r, n):
 ...     for i in range(n):
 ...         x = r * x * (1 - x)

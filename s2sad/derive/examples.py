@@ -27,7 +27,7 @@ import types
 from collections.abc import Callable
 
 from ..analysis.activity import active_names
-from ..analysis.demo import argument_kinds, lowered
+from ..analysis.examples import argument_kinds, lowered
 from ..analysis.infer import infer
 from ..ir.kinds import UNKNOWN
 from ..ir.printer import function_source
