@@ -8,6 +8,7 @@ function-level import. A stage that needs something from a later one gets it han
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,25 @@ def test_modules_and_classes_are_small_enough_to_read_in_one_sitting(module):
         if isinstance(node, ast.ClassDef):
             length = node.end_lineno - node.lineno + 1
             assert length <= MAX_CLASS_LINES, f"{path.name}: class {node.name} has {length} lines"
+
+
+def test_the_pipeline_page_maps_every_module():
+    """docs/pipeline.md's file list names every module, under its own package."""
+    page = (PACKAGE.parent / "docs" / "pipeline.md").read_text()
+    tree = page[page.index("s2sad/\n") :]
+    blocks = re.split(r"\n  (?=\S)", tree.split("```")[0])  # one block per line at the first level
+    sections = {"": blocks[0]}
+    for block in blocks[1:]:
+        head = block.split()[0]
+        if head.endswith("/"):
+            sections[head[:-1]] = block
+        else:
+            sections[""] += block  # a module at the top of the package
+    missing = []
+    for path in modules().values():
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        package = path.parent.name if path.parent != PACKAGE else ""
+        if path.name not in sections.get(package, ""):
+            missing.append(str(path.relative_to(PACKAGE)))
+    assert not missing, f"docs/pipeline.md does not list {missing}"
