@@ -51,12 +51,16 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
     names, single = wrt_names(f, wrt, "hvp")
     positional, _, _ = parameters(f)
 
+    defaults = tuple(getattr(f, "__defaults__", None) or ())
+
     def product(*args_and_v: Any) -> Any:
-        if len(args_and_v) != len(positional) + 1:
-            raise TypeError(
-                f"hvp: call it with {f.__name__}'s {len(positional)} positional arguments and then v"
-            )
         *args, v = args_and_v
+        missing = len(positional) - len(args)
+        if not args_and_v or missing < 0 or missing > len(defaults):
+            required = len(positional) - len(defaults)
+            count = str(len(positional)) if not defaults else f"{required} to {len(positional)}"
+            raise TypeError(f"hvp: call it with {f.__name__}'s {count} positional arguments and then v")
+        args += defaults[len(defaults) - missing :] if missing else ()
         vs = (v,) if single else tuple(v)
         if len(vs) != len(names):
             raise ValueError(f"hvp: v must be a tuple of {len(names)} directions, one per wrt parameter")

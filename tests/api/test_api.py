@@ -256,3 +256,19 @@ def test_unsupported_argument_of_a_rule():
     f = make_function("def f(x, out):\n    return np.sum(np.sin(x, out=out))\n")
     with pytest.raises(UnsupportedSyntaxError, match="np.sin"):
         s2sad.grad(f)(np.ones(2), np.ones(2))
+
+
+def test_hvp_takes_the_defaults_of_arguments_left_out():
+    f = make_function(
+        """
+        def f(w, scale=2.0, power=3):
+            return scale * np.sum(w ** power)
+        """,
+        np=np,
+    )
+    w, v = np.array([1.0, 2.0]), np.array([1.0, -1.0])
+    np.testing.assert_allclose(s2sad.hvp(f)(w, v), 2.0 * 6.0 * w * v)
+    np.testing.assert_allclose(s2sad.hvp(f)(w, 1.0, v), 6.0 * w * v)
+    np.testing.assert_allclose(s2sad.hvp(f)(w, 1.0, 2, v), 2.0 * v)
+    with pytest.raises(TypeError, match="1 to 3 positional arguments and then v"):
+        s2sad.hvp(f)(v)
