@@ -123,8 +123,9 @@ class Sweep:
 
     def uncovered(self, rule: Rule, param: str, kind: Kind, loc: Location | None) -> None:
         """A differentiated argument the rule has no derivative for: fine for an integer (an
-        index, a count), an error otherwise."""
-        if kind.dtype in "bi":
+        index, a count) and for a function declared non-differentiable (``np.zeros_like(x)``
+        reads only the shape of ``x``), an error otherwise."""
+        if kind.dtype in "bi" or not rule.differentiable:
             return
         raise MissingRuleError(
             f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",

@@ -118,6 +118,17 @@ def conv1d_loss(kernel, signal):
     return np.sum((out - 1.0) ** 2)
 
 
+def conv2d_loss(kernel, image):
+    """A 2-D convolution (valid, no padding) written with loops, then a ReLU-free mean."""
+    kh, kw = kernel.shape
+    rows, cols = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
+    return np.mean(np.tanh(out) ** 2)
+
+
 def mixture_loglik(means, data, weights):
     """A 1-D Gaussian mixture's log-likelihood with log-sum-exp."""
     total = 0.0
@@ -284,6 +295,24 @@ def lennard_jones(coords):
     return energy
 
 
+def nbody_step_energy(pos, vel, dt):
+    """One velocity-Verlet step of three bodies under gravity, then the kinetic energy."""
+
+    def accelerations(p):
+        acc = np.zeros_like(p)
+        for i in range(p.shape[0]):
+            for j in range(p.shape[0]):
+                if i != j:
+                    d = p[j] - p[i]
+                    acc[i] = acc[i] + d / np.sum(d * d) ** 1.5
+        return acc
+
+    a0 = accelerations(pos)
+    pos = pos + dt * vel + 0.5 * dt**2 * a0
+    vel = vel + 0.5 * dt * (a0 + accelerations(pos))
+    return 0.5 * np.sum(vel**2)
+
+
 def logistic_map_lyapunov(r, x0, n):
     """The Lyapunov exponent estimate of the logistic map."""
     x = x0
@@ -332,6 +361,7 @@ CASES = {
     lstm_loss: (0.3 * _rs.randn(8, 4), [_rs.randn(2) for _ in range(3)], 0.1 * _rs.randn(2)),
     rnn_loss: (0.4 * _rs.randn(3, 3), [_rs.randn(3) for _ in range(4)], np.zeros(3)),
     conv1d_loss: (_rs.randn(3), _rs.randn(8)),
+    conv2d_loss: (_rs.randn(2, 2), _rs.randn(4, 5)),
     mixture_loglik: (np.array([-1.0, 0.5, 2.0]), _rs.randn(6), np.array([0.2, 0.5, 0.3])),
     gp_marginal_likelihood: (0.2, np.linspace(-1.0, 1.0, 5), _rs.randn(5)),
     ridge_regression: (_rs.randn(3), _rs.randn(6, 3), _rs.randn(6)),
@@ -347,6 +377,7 @@ CASES = {
     rosenbrock: (np.array([0.5, 1.2, -0.3, 0.8]),),
     spring_chain_energy: (np.array([0.0, 1.1, 2.3, 3.2]), 2.0),
     lennard_jones: (np.array([[0.0, 0.0], [1.1, 0.1], [0.3, 1.2]]),),
+    nbody_step_energy: (np.array([[0.0, 0.0], [1.0, 0.2], [0.1, 1.3]]), 0.1 * _rs.randn(3, 2), 0.05),
     logistic_map_lyapunov: (3.7, 0.3, 20),
     polynomial_fit_loss: (np.array([0.5, -1.0, 2.0]), [0.1, 0.4, 0.9], [1.0, 1.5, 2.5]),
     piecewise_activation: (np.array([-1.0, 0.5, 2.0, -0.3]),),

@@ -18,6 +18,8 @@ KNOWN = {
     ("gradient", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
     ("hvp", "heat_stencil"): "issue 13: no rule for np.roll",
     ("hvp", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
+    ("gradient", "nbody_step_energy"): "issue 11: an array written in an `if` inside a loop gets no gradient",
+    ("hvp", "nbody_step_energy"): "issue 11: an array written in an `if` inside a loop gets no gradient",
     ("hvp", "polynomial_fit_loss"): "issue 11: no rule for zip inside the generated gradient",
 }
 
