@@ -37,6 +37,7 @@ import gast
 
 from .. import ir
 from ..errors import DifferentiationError, Location, UnsupportedSyntaxError
+from .freshness import runs_as
 
 
 @dataclass
@@ -189,6 +190,15 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
         )
     if not isinstance(node, gast.FunctionDef):
         raise _no_source(fn, "the source block is not a function definition")
+    if not runs_as(node, fn):
+        line = node.lineno + offset
+        raise DifferentiationError(
+            f"the source of `{fn.__qualname__}` has changed since it was imported: "
+            "the text in the file is not the code that runs",
+            Location(path, line, node.col_offset + 1, lines[line - 1] if line <= len(lines) else ""),
+            "Reload the module (importlib.reload) or restart Python, so that s2sad "
+            "differentiates the code that runs.",
+        )
     source.firstline = first
     return node, source, offset
 

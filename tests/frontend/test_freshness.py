@@ -1,0 +1,53 @@
+"""s2sad differentiates the code that runs: a file edited after its module was imported is an error."""
+
+import importlib
+import sys
+
+import pytest
+
+import s2sad
+
+
+@pytest.fixture
+def module_file(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = tmp_path / "edited_model.py"
+    path.write_text("def f(x):\n    return x * x\n")
+    yield path
+    sys.modules.pop("edited_model", None)
+
+
+def test_an_edited_file_is_an_error_that_says_to_reload(module_file):
+    import edited_model
+
+    module_file.write_text("def f(x):\n    return x * x * x\n")  # edited, not reloaded
+    assert edited_model.f(3.0) == 9.0  # what runs is still x * x
+    with pytest.raises(s2sad.DifferentiationError, match="changed since it was imported") as info:
+        s2sad.grad(edited_model.f)(3.0)
+    assert "importlib.reload" in str(info.value)
+    assert "edited_model.py:1:1" in str(info.value)
+    reloaded = importlib.reload(edited_model)
+    assert s2sad.grad(reloaded.f)(3.0) == 27.0
+
+
+def test_a_derivative_built_before_the_edit_stays_the_derivative_of_what_runs(module_file):
+    import edited_model
+
+    df = s2sad.grad(edited_model.f)
+    assert df(3.0) == 6.0
+    module_file.write_text("def f(x):\n    return x * x * x\n")
+    assert df(3.0) == 6.0
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(x):\n    # a comment, and another layout\n    return (x\n            * x)\n",
+        "def f(x):\n    return x * x\n\n\n\n",
+    ],
+)
+def test_layout_and_comments_do_not_count(module_file, source):
+    import edited_model
+
+    module_file.write_text(source)
+    assert s2sad.grad(edited_model.f)(3.0) == 6.0
