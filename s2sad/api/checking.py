@@ -26,24 +26,32 @@ def check_grad(f: Callable, *args: Any, wrt: Wrt = 0, rtol: float = 1e-5, atol: 
     ad = (ad,) if single else ad
     for name, g in zip(names, ad):
         i = positional.index(name)
-        fd = numerical_gradient(f, args, i)
-        _compare(f"d{f.__name__}/d{name}", np.asarray(g, dtype=float), fd, rtol, atol)
+        for keys, _leaf in _leaves(args[i]):  # a container leaf by leaf: [(W, b), ...]
+            fd = numerical_gradient(f, args, i, keys)
+            part = _get(g, keys)
+            part = np.zeros_like(fd) if part is None else np.asarray(part, dtype=float)
+            where = "".join(f"[{k!r}]" for k in keys)
+            _compare(f"d{f.__name__}/d{name}{where}", part, fd, rtol, atol)
 
 
-def numerical_gradient(f: Callable, args: Sequence[Any], i: int, step: float = 1e-6) -> np.ndarray:
-    """Central differences of scalar ``f`` in argument ``i`` (any shape).
+def numerical_gradient(
+    f: Callable, args: Sequence[Any], i: int, keys: tuple = (), step: float = 1e-6
+) -> np.ndarray:
+    """Central differences of scalar ``f`` in argument ``i`` (any shape); with ``keys``, in
+    the leaf of a container argument they lead to (``(0, 1)``: ``args[i][0][1]``).
 
     >>> g = numerical_gradient(lambda x, y: x * y ** 2, (2.0, 3.0), 1)
     >>> round(float(g), 6)
     12.0
     """
-    x0 = args[i]
+    x0 = _get(args[i], keys)
     x = np.array(x0, dtype=float)
     grad_fd = np.zeros_like(x)
 
     def call(value):
         new = list(args)
-        new[i] = float(value) if np.ndim(x0) == 0 and not isinstance(x0, np.ndarray) else value
+        leaf = float(value) if np.ndim(x0) == 0 and not isinstance(x0, np.ndarray) else value
+        new[i] = _put(args[i], keys, leaf)
         return float(f(*new))
 
     flat = x.reshape(-1)
@@ -55,6 +63,36 @@ def numerical_gradient(f: Callable, args: Sequence[Any], i: int, step: float = 1
         minus[j] -= h
         out[j] = (call(plus.reshape(x.shape)) - call(minus.reshape(x.shape))) / (2 * h)
     return grad_fd
+
+
+def _leaves(x: Any, keys: tuple = ()):
+    """``(keys, leaf)`` for each number or array in ``x``, through dicts, lists and tuples."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield from _leaves(v, keys + (k,))
+    elif isinstance(x, (list, tuple)):
+        for k, v in enumerate(x):
+            yield from _leaves(v, keys + (k,))
+    elif not isinstance(x, bool) and isinstance(x, (int, float, np.ndarray, np.number)):
+        yield keys, x
+
+
+def _get(x: Any, keys: tuple) -> Any:
+    for k in keys:
+        x = None if x is None else x[k]
+    return x
+
+
+def _put(x: Any, keys: tuple, value: Any) -> Any:
+    """``x`` with the leaf at ``keys`` replaced (containers copied on the way, not changed)."""
+    if not keys:
+        return value
+    k, rest = keys[0], keys[1:]
+    if isinstance(x, dict):
+        return {**x, k: _put(x[k], rest, value)}
+    items = list(x)
+    items[k] = _put(items[k], rest, value)
+    return type(x)(items)
 
 
 def _compare(what: str, ad: np.ndarray, fd: np.ndarray, rtol: float, atol: float) -> None:
@@ -69,7 +107,7 @@ def _compare(what: str, ad: np.ndarray, fd: np.ndarray, rtol: float, atol: float
         idx = np.unravel_index(j, ad.shape) if ad.shape else ()
         where = f"[{', '.join(map(str, idx))}]" if idx else ""
         raise AssertionError(
-            f"{what}{where} = {ad.reshape(-1)[j]!r} by AD but {fd.reshape(-1)[j]!r} "
+            f"{what}{where} = {float(ad.reshape(-1)[j])!r} by AD but {float(fd.reshape(-1)[j])!r} "
             f"by central differences (error {err.reshape(-1)[j]:.3g})"
         )
 

@@ -100,7 +100,8 @@ def assemble(parts: list[Any], out_shape: tuple, x: Any) -> Any:
 
 def as_tangent(t: Any, x: Any, what: str) -> Any:
     """A tangent for the primal ``x``: of its structure and shape, as floats; ``0.0`` for an
-    argument that has none (an int, a bool, an integer array)."""
+    argument that has none (a bool, an integer array). A Python int is differentiated as a
+    float: its tangent counts (``None`` holds it still, as for a count or an index)."""
     k = kind_of(x)
     if isinstance(x, dict):
         if not isinstance(t, dict) or set(t) != set(x):
@@ -110,7 +111,9 @@ def as_tangent(t: Any, x: Any, what: str) -> Any:
         if not isinstance(t, (tuple, list)) or len(t) != len(x):
             raise ValueError(f"jvp: {what} must be a {type(x).__name__} of {len(x)} items, like its primal")
         return type(x)(as_tangent(a, b, f"{what}[{i}]") for i, (a, b) in enumerate(zip(t, x)))
-    if not k.is_numeric or k.dtype in "bi":
+    if type(x) is int and t is None:
+        return 0.0
+    if not k.is_numeric or k.dtype in "bi" and type(x) is not int:
         return 0.0  # ignored: the argument is not differentiated
     if t is None:
         raise ValueError(

@@ -116,7 +116,7 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind], callees:
     _check_wrt(ssa, request, param_kinds)
     kinds = infer(ssa, {p: k.with_shape(p) if k.is_array else k for p, k in param_kinds.items()})
     if request.mode in FORWARD_MODES:
-        wrt = {p for p in request.wrt if _varies(kinds.get(p))}  # ints are counts, flags, indices
+        wrt = {p for p in request.wrt if _varies(kinds.get(p))}
         active = active_names(ssa, wrt)
         raw, all_kinds = forward(ssa, kinds, active, request, callees)
     else:
@@ -132,12 +132,14 @@ FORWARD_MODES = ("jvp", "derivative")
 
 
 def _varies(k: Kind | None) -> bool:
-    """Whether an argument of this kind has a tangent: a float, a float array, a container of them."""
+    """Whether an argument of this kind has a tangent: a float, a float array, a container of
+    them, and a Python int, differentiated as a float (where it is a count, a flag or an
+    index, activity finds its tangent reaches nothing)."""
     if k is None or k.type is None:
         return True
     if k.is_container:
         return k.differentiable
-    return k.dtype in "fc" and k.is_numeric
+    return k.dtype in "fc" and k.is_numeric or k.type is int
 
 
 def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> None:

@@ -117,10 +117,15 @@ class Kind:
         return self if token == self.shape else replace(self, shape=token)
 
     def same_shape(self, other: Kind) -> bool:
-        """Whether values of these kinds surely have the same shape."""
+        """Whether values of these kinds surely have the same shape.
+
+        Axes that are not one (``"n"``) may still differ in length: ``np.ones(5)`` and
+        an argument of length 3 are both ``(n,)``. Only a shared token says they are
+        equal (or every axis being one), so a rewrite that drops a broadcast keeps the
+        error the broadcast would raise."""
         if self.dims is None or self.dims != other.dims:
             return False
-        return "?" not in self.dims or (self.shape is not None and self.shape == other.shape)
+        return all(d == "1" for d in self.dims) or (self.shape is not None and self.shape == other.shape)
 
     def join(self, other: Kind) -> Kind:
         """The least kind covering both (values merged after control flow)."""

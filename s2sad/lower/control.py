@@ -261,7 +261,7 @@ class ControlFlow:
             self.emit(ir.Assign(join, self.atom(self.expr(branch))))
             branches.append(self.body)
             self.body = saved
-        self.emit(ir.If(test, *branches))
+        self.emit(ir.If(test, *branches, [join.id]))  # the join is what is read after it
         return join
 
     def _BoolOp(self, node: gast.BoolOp) -> Expr:
@@ -274,7 +274,8 @@ class ControlFlow:
         self.emit(ir.Assign(join, later))
         lazy, self.body = self.body, saved
         keep = [ir.Assign(join, first, origin=self.origin)]
-        self.emit(ir.If(first, lazy, keep) if isinstance(node.op, gast.And) else ir.If(first, keep, lazy))
+        branches = (lazy, keep) if isinstance(node.op, gast.And) else (keep, lazy)
+        self.emit(ir.If(first, *branches, [join.id]))
         return join
 
 

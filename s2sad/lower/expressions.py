@@ -49,7 +49,7 @@ import gast
 import numpy as np
 
 from .. import ir
-from ..errors import DifferentiationError, UnsupportedSyntaxError
+from ..errors import DifferentiationError, MissingRuleError, UnsupportedSyntaxError
 from ..frontend.namespaces import canonical_path, module_path
 from ..frontend.parse import Parsed
 from ..ir import Call, Const, Expr, Ref, attr_op, method_op
@@ -104,6 +104,17 @@ _IMPURE = {
     map,
     filter,
 }
+
+
+# builtins that read (or run code on) the caller's variables; vars and dir only without arguments
+_FRAME_READERS = (
+    builtins.eval,
+    builtins.exec,
+    builtins.locals,
+    builtins.globals,
+    builtins.vars,
+    builtins.dir,
+)
 
 
 def is_pure(fn: object, path: str) -> bool:
@@ -309,9 +320,19 @@ class ExprBuilder:
         return self.call(node, callee)
 
     def call(self, node: gast.Call, callee: Function) -> Expr:
+        fn = callee.fn
+        bare = not node.args and not node.keywords
+        if fn in _FRAME_READERS and (bare or fn not in (builtins.vars, builtins.dir)):
+            # what it reads are the function's variables, not its arguments: a derivative of 0
+            # would be a guess
+            raise MissingRuleError(
+                f"no derivative rule for `{callee.path}`: it runs code or reads variables s2sad cannot see",
+                self.parsed.location(node) if self.parsed else None,
+                "Write the computation out in the function, where s2sad can read it, or put it in a "
+                "function of its inputs and register its rules: s2sad.defvjp(fn, lambda g, ans, x: ...).",
+            )
         args = tuple(self.expr(a) for a in node.args)
         kwargs = tuple((kw.arg, self.expr(kw.value)) for kw in node.keywords)
-        fn = callee.fn
         if fn in (builtins.max, builtins.min) and len(args) > 2 and not kwargs:
             # max(a, b, c) is max(max(a, b), c): ties keep the first, as Python does
             op = ir.call_op(fn, callee.path, True)

@@ -47,6 +47,53 @@ def first_big(xs):
         return result
     else:
         return 0.0
+
+What follows an ``if`` goes into each branch that can fall through when some path
+inside it exits, not only when a whole branch does:
+
+>>> show('''
+... def f(x):
+...     if x > 1:
+...         y = x * x
+...         if y > 4:
+...             return y
+...     return x
+... ''')
+def f(x):
+    if x > 1:
+        y = x * x
+        if y > 4:
+            return y
+        else:
+            return x
+    else:
+        return x
+
+In a loop inside a loop the result is computed after the inner loops: a ``result``
+assigned deeper would be carried by the loops around before it has a value.
+
+>>> show('''
+... def first_big(rows):
+...     for row in rows:
+...         for x in row:
+...             if x > 9:
+...                 return x
+...     return 0.0
+... ''')
+def first_big(rows):
+    returned = False
+    for row in rows:
+        for x in row:
+            if x > 9:
+                returned = True
+                break
+        if returned:
+            result = x
+            break
+    if returned:
+        return result
+    else:
+        return 0.0
 """
 
 from __future__ import annotations
@@ -59,7 +106,7 @@ _EXITS = (gast.Return, gast.Break, gast.Continue)
 def restructure(fn: gast.FunctionDef, taken: set[str]) -> None:
     """Rewrite ``fn``'s body in place; ``taken`` are names the new flags must avoid."""
     names = _Names(taken)
-    fn.body = _block(fn.body, names, in_loop=False)
+    fn.body = _block(fn.body, names, 0)
 
 
 class _Names:
@@ -67,6 +114,10 @@ class _Names:
         self.taken = set(taken)
         self.result: str | None = None
         self.flag: str | None = None
+        # returns in loops inside a loop, computed after them: (flag saying it was this
+        # one, when there are several; the assignment of the result)
+        self.deferred: list[tuple[str | None, gast.stmt]] = []
+        self.tell = False
 
     def fresh(self, base: str) -> str:
         name, k = base, 1
@@ -86,44 +137,62 @@ def exits(stmts: list[gast.stmt]) -> bool:
     return isinstance(last, gast.If) and exits(last.body) and exits(last.orelse)
 
 
-def _block(stmts: list[gast.stmt], names: _Names, in_loop: bool) -> list[gast.stmt]:
+def _block(stmts: list[gast.stmt], names: _Names, depth: int) -> list[gast.stmt]:
+    """``stmts`` with every exit at the end of a branch; ``depth`` counts the loops around."""
     out: list[gast.stmt] = []
     for i, s in enumerate(stmts):
         if isinstance(s, _EXITS):
             out.append(s)
             return out  # what follows is dead
         if isinstance(s, (gast.For, gast.While)):
-            returns = _has_return(s)
-            out.extend(_loop(s, names, in_loop))
-            if returns:
-                # after a loop that may return: stop here if it did
-                check = _at(gast.If(test=_load(names.flag), body=[_leave(names, in_loop)], orelse=[]), s)
-                return out + _block([check, *stmts[i + 1 :]], names, in_loop)
-            continue
+            if not _has_return(s):
+                out.extend(_loop(s, names, depth))
+                continue
+            # after a loop that may return: stop here if it did
+            start = len(names.deferred)
+            if depth == 1:
+                names.tell = _count_returns(s) > 1
+            out.extend(_loop(s, names, depth))
+            deferred = names.deferred[start:]
+            if depth == 1:
+                out[-1:-1] = [_at(_assign(flag, _const(False)), s) for flag, _ in deferred if flag]
+                del names.deferred[start:]
+            check = _at(gast.If(test=_load(names.flag), body=_leave(names, depth, deferred), orelse=[]), s)
+            return out + _block([check, *stmts[i + 1 :]], names, depth)
         if isinstance(s, gast.If):
-            s.body = _block(s.body, names, in_loop)
-            s.orelse = _block(s.orelse, names, in_loop)
+            s.body = _block(s.body, names, depth)
+            s.orelse = _block(s.orelse, names, depth)
             rest = stmts[i + 1 :]
-            then_exits, else_exits = exits(s.body), exits(s.orelse)
-            if rest and (then_exits or else_exits):
-                if not then_exits:
-                    s.body = _block(s.body + rest, names, in_loop)
-                elif not else_exits:
-                    s.orelse = _block(s.orelse + rest, names, in_loop)
+            if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
+                # what follows runs where a branch falls through: on every such path, or the
+                # exit a nested `if` takes would be followed by it
+                if not exits(s.body):
+                    s.body = _block(s.body + rest, names, depth)
+                if not exits(s.orelse):
+                    s.orelse = _block(s.orelse + rest, names, depth)
                 out.append(s)
                 return out
         out.append(s)
     return out
 
 
-def _loop(loop: gast.For | gast.While, names: _Names, in_loop: bool) -> list[gast.stmt]:
+def _may_exit(stmts: list[gast.stmt]) -> bool:
+    """Whether some path through ``stmts`` (not into a nested loop) leaves by an exit."""
+    return any(
+        isinstance(s, _EXITS) or isinstance(s, gast.If) and (_may_exit(s.body) or _may_exit(s.orelse))
+        for s in stmts
+    )
+
+
+def _loop(loop: gast.For | gast.While, names: _Names, depth: int) -> list[gast.stmt]:
     before: list[gast.stmt] = []
     if _has_return(loop):
         if names.flag is None:
             names.flag, names.result = names.fresh("returned"), names.fresh("result")
-        before.append(_at(_assign(names.flag, gast.Constant(value=False, kind=None)), loop))
-        loop.body = _returns_to_breaks(loop.body, names)
-    body = _block(loop.body, names, in_loop=True)
+        if depth == 0:
+            before.append(_at(_assign(names.flag, _const(False)), loop))
+        loop.body = _returns_to_breaks(loop.body, names, inner=depth > 0)
+    body = _block(loop.body, names, depth + 1)
     loop.body = _drop_trailing_continue(body) or [_at(gast.Pass(), loop)]
     return before + [loop]
 
@@ -137,23 +206,33 @@ def _has_return(node: gast.AST) -> bool:
     return False
 
 
-def _returns_to_breaks(stmts: list[gast.stmt], names: _Names) -> list[gast.stmt]:
-    """``return v`` -> ``result = v; returned = True; break`` (inner loops check the flag)."""
+def _returns_to_breaks(stmts: list[gast.stmt], names: _Names, inner: bool) -> list[gast.stmt]:
+    """``return v`` -> ``result = v; returned = True; break`` (inner loops check the flag).
+
+    In a loop inside a loop, ``v`` is computed after the loops inside the outermost one
+    instead (nothing changes between the ``break`` and there): a ``result`` assigned
+    this deep would be carried by the loops around before it has a value."""
     out: list[gast.stmt] = []
     for s in stmts:
         if isinstance(s, gast.Return):
-            value = s.value or gast.Constant(value=None, kind=None)
-            out += [
-                _at(_assign(names.result, value), s),
-                _at(_assign(names.flag, gast.Constant(value=True, kind=None)), s),
-                _at(gast.Break(), s),
-            ]
+            value = s.value or _const(None)
+            done = [_at(_assign(names.flag, _const(True)), s), _at(gast.Break(), s)]
+            if not inner:
+                out += [_at(_assign(names.result, value), s), *done]
+                return out
+            which = names.fresh(f"{names.flag}_here") if names.tell else None
+            names.deferred.append((which, _at(_assign(names.result, value), s)))
+            out += ([_at(_assign(which, _const(True)), s)] if which else []) + done
             return out
         if isinstance(s, gast.If):
-            s.body = _returns_to_breaks(s.body, names)
-            s.orelse = _returns_to_breaks(s.orelse, names)
+            s.body = _returns_to_breaks(s.body, names, inner)
+            s.orelse = _returns_to_breaks(s.orelse, names, inner)
         out.append(s)
     return out
+
+
+def _count_returns(node: gast.AST) -> int:
+    return sum(isinstance(n, gast.Return) for n in gast.walk(node))
 
 
 def _drop_trailing_continue(stmts: list[gast.stmt]) -> list[gast.stmt]:
@@ -167,8 +246,21 @@ def _drop_trailing_continue(stmts: list[gast.stmt]) -> list[gast.stmt]:
     return stmts
 
 
-def _leave(names: _Names, in_loop: bool) -> gast.stmt:
-    return gast.Break() if in_loop else gast.Return(value=_load(names.result))
+def _leave(names: _Names, depth: int, deferred: list[tuple[str | None, gast.stmt]]) -> list[gast.stmt]:
+    """What the check after a loop that returned does: return the result, or leave the loop
+    around (in the outermost one, computing the result first)."""
+    if depth == 0:
+        return [gast.Return(value=_load(names.result))]
+    if depth > 1 or not deferred:
+        return [gast.Break()]
+    choice: list[gast.stmt] = [deferred[-1][1]]
+    for which, assign in reversed(deferred[:-1]):  # the return that was taken
+        choice = [gast.If(test=_load(which), body=[assign], orelse=choice)]
+    return choice + [gast.Break()]
+
+
+def _const(value: object) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
 
 
 def _load(name: str) -> gast.Name:

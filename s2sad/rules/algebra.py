@@ -224,8 +224,11 @@ def _rule(e: Call):
 
 
 def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
-    """``np.full(s, c) * y``  ->  ``c * y`` when the result keeps its shape:
-    an elementwise operation broadcasts by itself."""
+    """``np.full(s, c) * y``  ->  ``c * y`` when ``y`` surely has the shape of the
+    result: an elementwise operation broadcasts by itself.
+
+    Only then: ``x * np.ones(3)`` of a number ``x`` is an array, and ``h + np.ones(5)``
+    of an ``h`` of length 3 raises, so neither is ``x * 1.0``."""
     if all(broadcast_value(arg) is None for arg in e.args):
         return e
     rule = _rule(e)
@@ -236,10 +239,10 @@ def _implicit_broadcast(e: Call, kind: KindOf) -> Expr:
         return e
     for i, arg in enumerate(e.args):
         value = broadcast_value(arg)
-        if value is not None:
-            args = e.args[:i] + (value,) + e.args[i + 1 :]
-            new = Call(e.op, args, e.kwargs, e.pos)
-            if kind(new).same_shape(before):
+        others = e.args[:i] + e.args[i + 1 :]
+        if value is not None and any(kind(o).same_shape(before) for o in others):
+            new = Call(e.op, e.args[:i] + (value,) + e.args[i + 1 :], e.kwargs, e.pos)
+            if kind(new).dims == before.dims and kind(new).dtype == before.dtype:
                 return new
     return e
 

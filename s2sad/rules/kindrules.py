@@ -109,16 +109,18 @@ def shape_of(arg: Arg, cat: str) -> Kind:
         return "1" if isinstance(e, Const) and e.value == 1 else "n" if isinstance(e, Const) else "?"
 
     if isinstance(arg.const, int) and not isinstance(arg.const, bool):
-        return Kind(np.ndarray, ("1" if arg.const == 1 else "n",), cat)
+        return Kind(np.ndarray, ("1" if arg.const == 1 else "n",), cat, shape=f"({arg.const},)")
     if isinstance(arg.const, tuple):
-        return Kind(np.ndarray, tuple("1" if n == 1 else "?" if n == -1 else "n" for n in arg.const), cat)
+        dims = tuple("1" if n == 1 else "?" if n == -1 else "n" for n in arg.const)
+        token = None if -1 in arg.const else repr(arg.const)  # a constant shape names itself
+        return Kind(np.ndarray, dims, cat, shape=token)
     e = arg.expr
     if isinstance(e, Call) and e.op.form == "tuple":
         dims = tuple(length(x) for x in e.args)
         names = [
             x.id if isinstance(x, Name) else repr(x.value) if isinstance(x, Const) else None for x in e.args
         ]
-        token = None if None in names or "-1" in names else f"({', '.join(names)})"
+        token = None if None in names or "-1" in names else f"({', '.join(names)}{',' * (len(names) == 1)})"
         return Kind(np.ndarray, dims, cat, shape=token)
     if arg.kind.type is tuple and arg.kind.dims is not None:  # x.shape: see `shape` below
         return Kind(np.ndarray, arg.kind.dims, cat, shape=arg.kind.shape)

@@ -42,6 +42,7 @@ import numpy as np
 
 from .. import ir
 from ..ir import MUL, NEG, Call, Const, Expr, Name
+from ..ir.kinds import Kind
 from ..rules.algebra import simplify_expr
 from ..rules.registry import lookup
 from .facts import filled
@@ -95,20 +96,23 @@ def fold_ones(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         if isinstance(s, ir.Assign) and counts[s.target.id] == 1 and _is_ones(s.value)
     }
 
-    def one(e: Expr, other: Expr) -> Expr:
+    def one(e: Expr, other: Expr, product: Kind) -> Expr:
+        """``1.0`` for the ones ``e`` where ``other`` alone has the shape of the product."""
         inner = e.args[0] if isinstance(e, Call) and e.op == NEG else e
         if not (isinstance(inner, Name) and inner.id in ones or _is_ones(inner)):
             return e
-        if not state.expr_kind(other).same_shape(state.expr_kind(inner)):
+        if not state.expr_kind(other).same_shape(product):
             return e
         return Call(NEG, (Const(1.0),)) if inner is not e else Const(1.0)
 
     def fix(e: Call) -> Expr:
         if e.op == MUL and len(e.args) == 2:
+            product = state.expr_kind(e)
             a, b = e.args
-            new = Call(MUL, (one(a, b), one(b, a)), e.kwargs, e.pos)
-            if new.args != e.args:
-                return simplify_expr(new, state.expr_kind)
+            a = one(a, b, product)
+            b = one(b, a, product)  # not both: ``np.ones(3) * np.ones(3)`` is not ``1.0``
+            if (a, b) != e.args:
+                return simplify_expr(Call(MUL, (a, b), e.kwargs, e.pos), state.expr_kind)
         return e
 
     return ir.map_exprs_in(body, lambda e: ir.map_calls(e, fix))

@@ -510,8 +510,9 @@ def test_baydin_propagate():
 
 
 def test_least_squares_first_rounds():
-    """``v3.shape`` reads ``v1.shape`` (``v3 = v2 ** 2`` is elementwise), so ``v3`` and
-    the primal result go."""
+    """``v3.shape`` reads ``v2.shape`` (``v3 = v2 ** 2`` is elementwise), so ``v3`` and
+    the primal result go; not ``v1.shape``: ``v1 - y`` has the shape of ``v1`` only if
+    ``y`` broadcasts to it, which kinds cannot tell."""
     body, state = raw(least_squares, 0, (np.ones(3), np.ones((4, 3)), np.ones(4)))
     check(
         body,
@@ -535,7 +536,7 @@ def test_least_squares_first_rounds():
         """
         v1 = X @ w
         v2 = v1 - y
-        v3_bar = np.full(v1.shape, 1.0 / v1.size)
+        v3_bar = np.full(v2.shape, 1.0 / v2.size)
         v2_bar = v3_bar * (2 * v2)
         w_bar = X.T @ v2_bar
         return as_gradient(w_bar, w)
