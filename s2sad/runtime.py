@@ -24,6 +24,7 @@ __all__ = [
     "gradient_like",
     "zero_like",
     "zeros_of",
+    "add_leaves",
     "spread",
     "unspread",
     "unconcatenate",
@@ -156,6 +157,16 @@ def zeros_of(x):
     if isinstance(x, (tuple, list)):
         return [zeros_of(v) for v in x]
     return zero_like(x)
+
+
+def add_leaves(a, b):
+    """``a + b`` for adjoints, leaf by leaf: the adjoint of a tuple, list or dict is a list or
+    a dict of the adjoints of its items, and ``+`` would join two lists instead of adding them."""
+    if isinstance(a, dict):
+        return {k: add_leaves(a[k], b[k]) for k in a}
+    if isinstance(a, (tuple, list)):
+        return [add_leaves(x, y) for x, y in zip(a, b, strict=True)]
+    return a + b
 
 
 def spread(value, xs):

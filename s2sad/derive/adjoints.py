@@ -121,6 +121,8 @@ class Adjoints(Sweep):
             loop.outer.add(name)  # set to zero before the loop, added to in every iteration
             accumulate = True
         state.add(name)
+        if accumulate and self.kind_of(target.id).is_container:  # `+` joins lists
+            return [ir.Assign(target, runtime_call("add_leaves", target, value), origin=origin)]
         return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
 
     def contribute_at(
@@ -139,6 +141,9 @@ class Adjoints(Sweep):
         if _advanced(index, self.kind_of_expr):  # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
+        elif self.kind_of_expr(Call(ir.GETITEM, (target, index))).is_container:  # `+=` extends lists
+            added = runtime_call("add_leaves", Call(ir.GETITEM, (target, index)), value)
+            out.append(ir.SetItem(target, index, added, origin=origin))
         else:
             out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
         return out

@@ -70,6 +70,7 @@ from __future__ import annotations
 import builtins
 
 from .. import ir
+from ..analysis.activity import adds_at, appends
 from ..ir import Call, Const, Expr, Name
 from ..ir.kinds import INT
 from .adjoints import Adjoints, Loop, adjoint_origin
@@ -82,7 +83,8 @@ class Loops(Adjoints):
         defs = {w for s in ir.walk([stmt]) for w in s.writes()}
         if isinstance(stmt, ir.For):
             defs |= set(ir.names_in(stmt.target))
-        if not defs & self.active:
+        changed = defs | {n for s in ir.walk(stmt.body) for n in _changed_in_place(s)}
+        if not changed & self.active:
             return [stmt], []  # nothing in the loop needs a derivative
         carried = list(stmt.joins)
         loop = Loop(stmt, defs, carried, parent=outer)
@@ -189,6 +191,14 @@ class Loops(Adjoints):
         if isinstance(target, Name) and isinstance(it, Name) and {target.id, it.id} <= self.active:
             flows.append((target.id, it.id, index))
         return _unpack(target, element)
+
+
+def _changed_in_place(stmt: ir.Stmt) -> list[str]:
+    """The list ``xs.append(v)`` grows, the array ``np.add.at(y, i, v)`` adds to: not assigned,
+    but changed by the loop all the same (their adjoints come from outside it)."""
+    if isinstance(stmt, ir.Effect) and (appends(stmt.value) or adds_at(stmt.value)):
+        return [stmt.value.args[0].id]
+    return []
 
 
 def _element_at(it: Call, index: Name) -> Expr:

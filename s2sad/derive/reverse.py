@@ -251,6 +251,8 @@ class Reverse(Branches, Loops, Containers, Recursion):
         value = stmt.value
         loc = ir.location(self.fn, stmt.origin)
         rule, bound, python = self.bound_rule(value, loc)
+        if not rule.differentiable:  # zeros_of(x): a value that changes in place later starts constant
+            return []
         bindings = {**bound, "g": g, "ans": stmt.target}
         out: list[ir.Stmt] = []
         for param in rule.params:
