@@ -183,9 +183,12 @@ def unspread(cotangents, value):
 
 
 def zero_like(x):
-    """A zero adjoint for ``x``: 0.0 for a number, zeros of its shape for an array."""
+    """A zero adjoint for ``x``: 0.0 for a number, zeros of its shape for an array, and for a
+    container the list (or dict) of its items' zeros."""
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape)
+    if isinstance(x, (tuple, list, dict)):
+        return zeros_of(x)
     return 0.0
 
 

@@ -138,12 +138,13 @@ class Adjoints(Sweep):
         elif name not in state:
             out.append(ir.Assign(target, self.zero(name), origin=origin))
         state.add(name)
-        if _advanced(index, self.kind_of_expr):  # repeated indices must all add up
+        entry = Call(ir.GETITEM, (target, index))
+        if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
+            # an entry of a list or dict that may be a list itself: `+=` would extend it
+            out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))
+        elif _advanced(index, self.kind_of_expr):  # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
-        elif self.kind_of_expr(Call(ir.GETITEM, (target, index))).is_container:  # `+=` extends lists
-            added = runtime_call("add_leaves", Call(ir.GETITEM, (target, index)), value)
-            out.append(ir.SetItem(target, index, added, origin=origin))
         else:
             out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
         return out

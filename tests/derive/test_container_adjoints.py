@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from checks import check_tree
 
+import s2sad
+
 V = np.array([0.5, -1.0, 2.0])
 
 
@@ -89,3 +91,115 @@ CASES = [
 @pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])
 def test_containers_built_from_arguments(f, args):
     check_tree(f, args)
+
+
+# ------------------------------------------------------------------ nested parameter containers
+
+RNG = np.random.default_rng(0)
+W1, B1, W2, B2 = RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 2)), RNG.normal(size=2)
+X = RNG.normal(size=(5, 3))
+
+
+def mlp(params, x):
+    for W, b in params:
+        x = np.tanh(x @ W + b)
+    return np.sum(x**2)
+
+
+def mlp_indexed(params, x):
+    for i in range(len(params)):
+        x = np.tanh(x @ params[i][0] + params[i][1])
+    return np.sum(x**2)
+
+
+def mlp_layers(params, x):
+    for layer in params:
+        x = np.tanh(x @ layer[0] + layer[1])
+    return np.sum(x**2)
+
+
+def mlp_dict(params, x):
+    h = np.tanh(x @ params["l1"][0] + params["l1"][1])
+    return np.sum(h**2) + np.sum(params["l2"][0])
+
+
+def mlp_by_name(params, x):
+    for name in ["l1", "l2"]:
+        W, b = params[name]
+        x = np.tanh(x @ W + b)
+    return np.sum(x)
+
+
+def mlp_enumerated(params, x):
+    for i, (W, b) in enumerate(params):
+        x = np.tanh(x @ W + b) * (i + 1)
+    return np.sum(x)
+
+
+def mlp_sliced(params, x):
+    for W, b in params[1:]:
+        x = np.tanh(x @ W + b)
+    return np.sum(x)
+
+
+def lists_of_lists(rows):
+    s = 0.0
+    for row in rows:
+        for v in row:
+            s = s + v * v
+    return s
+
+
+def nested_targets(params):
+    s = 0.0
+    for (a, b), c in params:
+        s = s + a * b * c
+    return s
+
+
+def loop_then_index(params):
+    s = 0.0
+    for W, b in params:
+        s = s + np.sum(W * W) * np.sum(b)
+    return s + np.sum(params[0][1] ** 2)
+
+
+LAYERS = [(W1, B1), (W2, B2)]
+NAMED = {"l1": (W1, B1), "l2": (W2, B2)}
+NESTED = [
+    (mlp, (LAYERS, X)),
+    (mlp_indexed, (LAYERS, X)),
+    (mlp_layers, ([[W1, B1], [W2, B2]], X)),
+    (mlp_dict, (NAMED, X)),
+    (mlp_by_name, (NAMED, X)),
+    (mlp_enumerated, (LAYERS, X)),
+    (mlp_sliced, ([(W2, B2), (W1, B1)], X)),
+    (lists_of_lists, ([[1.0, 2.0], [3.0]],)),
+    (nested_targets, ([((1.0, 2.0), 3.0), ((4.0, 5.0), 6.0)],)),
+    (loop_then_index, (LAYERS,)),
+]
+
+
+@pytest.mark.parametrize("f, args", NESTED, ids=[f.__name__ for f, _ in NESTED])
+def test_nested_parameter_containers(f, args):
+    check_tree(f, args)
+
+
+def test_mlp_against_autograd():
+    import autograd
+    import autograd.numpy as anp
+
+    def loss(params, x):
+        for W, b in params:
+            x = anp.tanh(x @ W + b)
+        return anp.sum(x**2)
+
+    got = s2sad.grad(mlp)(LAYERS, X)
+    for (gW, gb), (eW, eb) in zip(got, autograd.grad(loss)(LAYERS, X)):
+        np.testing.assert_allclose(gW, eW, rtol=1e-10)
+        np.testing.assert_allclose(gb, eb, rtol=1e-10)
+
+
+def test_mlp_source_adds_each_layer_back():
+    text = s2sad.source(mlp, args=(LAYERS, X))
+    assert "params_bar[k] = add_leaves(params_bar[k], [W_bar, b_bar])" in text, text
