@@ -203,3 +203,86 @@ def test_mlp_against_autograd():
 def test_mlp_source_adds_each_layer_back():
     text = s2sad.source(mlp, args=(LAYERS, X))
     assert "params_bar[k] = add_leaves(params_bar[k], [W_bar, b_bar])" in text, text
+
+
+# ------------------------------------------------------------------ assigned in a loop, read after it
+
+WS = [0.5 * RNG.normal(size=(3, 3)) for _ in range(3)]
+X0 = RNG.normal(size=3)
+BB = RNG.normal(size=(3, 3))
+
+
+def last_layer_output(x, Ws):
+    for W in Ws:
+        out = x @ W
+        x = np.tanh(out)
+    return np.sum(out**2)
+
+
+def overwritten_each_iteration(B):
+    for j in range(3):
+        a = np.dot(B[j], B[j])
+    return a
+
+
+def temporary_and_carried(x):
+    for j in range(3):
+        t = x * j
+        x = np.sin(x)
+    return np.sum(t * x)
+
+
+def read_inside_and_after(x):
+    s = 0.0
+    for j in range(3):
+        a = x[j] * x[j]
+        s = s + a
+    return s + a
+
+
+def overwritten_in_while(x):
+    i = 0
+    while i < 3:
+        a = x[i] ** 2
+        i = i + 1
+    return a
+
+
+def overwritten_in_nested_loops(x):
+    a = 0.0
+    for j in range(3):
+        for k in range(2):
+            a = x[j] * x[k]
+    return a
+
+
+def two_names_for_the_last_output(x, Ws):
+    h = x
+    for W in Ws:
+        out = h @ W
+        h = np.tanh(out)
+        last = out
+    return np.sum(out**2) + np.sum(last)
+
+
+READ_AFTER = [
+    (last_layer_output, (X0, WS)),
+    (overwritten_each_iteration, (BB,)),
+    (temporary_and_carried, (X0,)),
+    (read_inside_and_after, (X0,)),
+    (overwritten_in_while, (X0,)),
+    (overwritten_in_nested_loops, (X0,)),
+    (two_names_for_the_last_output, (X0, WS)),
+]
+
+
+@pytest.mark.parametrize("f, args", READ_AFTER, ids=[f.__name__ for f, _ in READ_AFTER])
+def test_assigned_in_loop_and_read_after(f, args):
+    check_tree(f, args)
+
+
+def test_only_the_last_iteration_gets_the_output_adjoint():
+    g = s2sad.grad(overwritten_each_iteration)(BB)
+    np.testing.assert_allclose(g[:2], 0.0)
+    np.testing.assert_allclose(g[2], 2 * BB[2])
+    assert "a_bar = 0.0" in s2sad.source(overwritten_each_iteration, args=(BB,))
