@@ -160,6 +160,12 @@ def _unbroadcast_template() -> Expr:
     return parse_template("unbroadcast(g, x)", ("x",))
 
 
+def assigned_in(stmts: list[ir.Stmt]) -> set[str]:
+    """The names statements (nested blocks too) bind to a new value; not those they change
+    in place (``y[i] = v``), whose adjoint is the one from before."""
+    return {w for s in ir.walk(stmts) if not isinstance(s, ir.SetItem) for w in s.writes()}
+
+
 def _assigned_more_than_once(fn: ir.Function) -> set[str]:
     seen: set[str] = set()
     multi: set[str] = set()

@@ -73,14 +73,14 @@ from .. import ir
 from ..analysis.activity import adds_at, appends
 from ..ir import Call, Const, Expr, Name
 from ..ir.kinds import INT
-from .adjoints import Adjoints, Loop, adjoint_origin
+from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
 
 
 class Loops(Adjoints):
     """The part of ``Reverse`` that reverses ``for`` and ``while`` loops."""
 
     def reverse_loop(self, stmt: ir.For | ir.While, state: set[str], outer: Loop | None) -> tuple[list, list]:
-        defs = {w for s in ir.walk([stmt]) for w in s.writes()}
+        defs = assigned_in([stmt])  # an array changed in place keeps its adjoint from outside
         if isinstance(stmt, ir.For):
             defs |= set(ir.names_in(stmt.target))
         changed = defs | {n for s in ir.walk(stmt.body) for n in _changed_in_place(s)}
@@ -212,11 +212,11 @@ class Loops(Adjoints):
 
 
 def _changed_in_place(stmt: ir.Stmt) -> list[str]:
-    """The list ``xs.append(v)`` grows, the array ``np.add.at(y, i, v)`` adds to: not assigned,
-    but changed by the loop all the same (their adjoints come from outside it)."""
+    """The list ``xs.append(v)`` grows, the array ``y[i] = v`` or ``np.add.at(y, i, v)`` changes:
+    not assigned, but changed by the loop all the same (their adjoints come from outside it)."""
     if isinstance(stmt, ir.Effect) and (appends(stmt.value) or adds_at(stmt.value)):
         return [stmt.value.args[0].id]
-    return []
+    return [stmt.target.id] if isinstance(stmt, ir.SetItem) else []
 
 
 def _element_at(it: Call, index: Name) -> Expr:

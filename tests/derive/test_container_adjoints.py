@@ -286,3 +286,68 @@ def test_only_the_last_iteration_gets_the_output_adjoint():
     np.testing.assert_allclose(g[:2], 0.0)
     np.testing.assert_allclose(g[2], 2 * BB[2])
     assert "a_bar = 0.0" in s2sad.source(overwritten_each_iteration, args=(BB,))
+
+
+# ------------------------------------------------------------------ changed in place in loops and branches
+
+VV = np.array([0.3, -0.7, 1.1])
+
+
+def entry_from_whole_in_loop(coef):
+    g = coef.copy()
+    for j in range(2):
+        g[j] = g @ g
+    return np.sum(g)
+
+
+def entry_set_in_branch(q):
+    g = q.copy()
+    if q[0] > 5:
+        g[0] = 2.5
+    return np.sum(g * g)
+
+
+def entry_from_sum_in_loop(v):
+    y = v.copy()
+    for i in range(3):
+        y[i] = np.sum(y * y)
+    return np.sum(y)
+
+
+def entry_overwritten_twice(v):
+    y = v.copy()
+    y[0] = v[1] * 2.0
+    y[0] = v[2] * 3.0
+    return np.sum(y * y)
+
+
+def entry_squared_in_branch_in_loop(v):
+    y = v.copy()
+    for i in range(3):
+        if v[i] > 0:
+            y[i] = y[i] ** 2
+    return np.sum(y * y)
+
+
+def neighbours_overwritten(v):
+    y = np.zeros(3)
+    for i in range(3):
+        y[i] = v[i] ** 2
+        y[(i + 1) % 3] = v[i]
+    return np.sum(y * v)
+
+
+IN_PLACE = [
+    (entry_from_whole_in_loop, (VV,)),
+    (entry_set_in_branch, (VV,)),
+    (entry_set_in_branch, (VV + 6.0,)),
+    (entry_from_sum_in_loop, (0.3 * VV,)),
+    (entry_overwritten_twice, (VV,)),
+    (entry_squared_in_branch_in_loop, (VV,)),
+    (neighbours_overwritten, (VV,)),
+]
+
+
+@pytest.mark.parametrize("f, args", IN_PLACE, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(IN_PLACE)])
+def test_changed_in_place_in_loops_and_branches(f, args):
+    check_tree(f, args)
