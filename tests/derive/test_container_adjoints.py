@@ -351,3 +351,32 @@ IN_PLACE = [
 @pytest.mark.parametrize("f, args", IN_PLACE, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(IN_PLACE)])
 def test_changed_in_place_in_loops_and_branches(f, args):
     check_tree(f, args)
+
+
+# ------------------------------------------------------------------ a list that grows is not its display
+
+
+def last_of_growing_list(x):
+    ys = [x]
+    for _ in range(3):
+        ys.append(np.sin(ys[-1]))
+    return np.sum(ys[-1])
+
+
+def popped_until_empty(x):
+    seq = [x, x * 2.0]
+    s = 0.0
+    while seq:
+        t = seq.pop()
+        s = s + np.sum(t * t)
+    return s
+
+
+@pytest.mark.parametrize("f", [last_of_growing_list, popped_until_empty])
+def test_list_changed_after_its_display(f):
+    check_tree(f, (VV,))
+
+
+def test_pop_is_not_folded_into_an_update_of_the_same_list():
+    text = s2sad.source(last_of_growing_list, args=(VV,))
+    assert "ys_bar[-1] += ys_bar.pop()" not in text, text
