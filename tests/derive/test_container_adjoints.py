@@ -380,3 +380,25 @@ def test_list_changed_after_its_display(f):
 def test_pop_is_not_folded_into_an_update_of_the_same_list():
     text = s2sad.source(last_of_growing_list, args=(VV,))
     assert "ys_bar[-1] += ys_bar.pop()" not in text, text
+
+
+# ------------------------------------------------------------------ kinds of loop targets taken apart
+
+
+def mlp_input(x, params):
+    for W, b in params:
+        x = np.tanh(x @ W + b)
+    return np.sum(x**2)
+
+
+def test_mlp_over_tuple_of_tuples():
+    check_tree(mlp, (tuple(LAYERS), X))
+
+
+def test_mlp_hessian_in_the_input():
+    check_tree(mlp_input, (X[0], LAYERS))
+
+
+def test_loop_targets_have_their_items_kinds():
+    text = s2sad.source(mlp, args=(LAYERS, X))
+    assert "x_1_bar = v2_bar @ W.T\n" in text, text  # not a test of W.ndim at run time
