@@ -24,6 +24,7 @@ __all__ = [
     "gradient_like",
     "zero_like",
     "zeros_of",
+    "add_leaves",
     "spread",
     "unspread",
     "unconcatenate",
@@ -158,6 +159,16 @@ def zeros_of(x):
     return zero_like(x)
 
 
+def add_leaves(a, b):
+    """``a + b`` for adjoints, leaf by leaf: the adjoint of a tuple, list or dict is a list or
+    a dict of the adjoints of its items, and ``+`` would join two lists instead of adding them."""
+    if isinstance(a, dict):
+        return {k: add_leaves(a[k], b[k]) for k in a}
+    if isinstance(a, (tuple, list)):
+        return [add_leaves(x, y) for x, y in zip(a, b, strict=True)]
+    return a + b
+
+
 def spread(value, xs):
     """The cotangent of each element of a list that was summed: ``value``, summed down to its shape."""
     return [unbroadcast(value, np.shape(x)) for x in xs]
@@ -172,9 +183,12 @@ def unspread(cotangents, value):
 
 
 def zero_like(x):
-    """A zero adjoint for ``x``: 0.0 for a number, zeros of its shape for an array."""
+    """A zero adjoint for ``x``: 0.0 for a number, zeros of its shape for an array, and for a
+    container the list (or dict) of its items' zeros."""
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape)
+    if isinstance(x, (tuple, list, dict)):
+        return zeros_of(x)
     return 0.0
 
 

@@ -90,3 +90,86 @@ def check_forward(f, args, wrt, tol=1e-5, rng=None):
         assert np.shape(tangent) == np.shape(expected_out), f"tangent shape {np.shape(tangent)}"
         if type(expected_out) is float:
             assert type(tangent) is float, f"tangent of a float output is {type(tangent).__name__}"
+
+
+# ------------------------------------------------------------------ containers of arrays
+
+
+def leaves(tree):
+    """The numbers and arrays in a tuple, list or dict, in order (a dict's in key order)."""
+    if isinstance(tree, dict):
+        return [leaf for key in tree for leaf in leaves(tree[key])]
+    if isinstance(tree, (tuple, list)):
+        return [leaf for item in tree for leaf in leaves(item)]
+    return [tree]
+
+
+def with_leaves(tree, values):
+    """``tree`` with its leaves replaced, in order, by ``values`` (an iterator)."""
+    if isinstance(tree, dict):
+        return {key: with_leaves(item, values) for key, item in tree.items()}
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(with_leaves(item, values) for item in tree)
+    value = next(values)
+    return np.array(value, dtype=float) if isinstance(tree, np.ndarray) else float(value)
+
+
+def flat(tree):
+    return np.concatenate([np.ravel(np.asarray(leaf, dtype=float)) for leaf in leaves(tree)])
+
+
+def unflat(tree, vector):
+    sizes = [np.size(leaf) for leaf in leaves(tree)]
+    pieces = np.split(vector, np.cumsum(sizes)[:-1])
+    return with_leaves(tree, iter(p.reshape(np.shape(leaf)) for p, leaf in zip(pieces, leaves(tree))))
+
+
+def assert_same_structure(g, x, what=""):
+    """A gradient of a container has the container's type, keys and length, leaf by leaf."""
+    if isinstance(x, (tuple, list, dict)):
+        assert type(g) is type(x), f"{what}: gradient is {type(g).__name__}, expected {type(x).__name__}"
+        assert len(g) == len(x), f"{what}: gradient has {len(g)} items, expected {len(x)}"
+        if isinstance(x, dict):
+            assert list(g) == list(x), f"{what}: keys {list(g)}, expected {list(x)}"
+            for key in x:
+                assert_same_structure(g[key], x[key], f"{what}[{key!r}]")
+        else:
+            for j, (gj, xj) in enumerate(zip(g, x)):
+                assert_same_structure(gj, xj, f"{what}[{j}]")
+    else:
+        assert_gradient_type(g, x, what)
+
+
+def check_tree(f, args, wrt=0, tol=1e-5, second=True):
+    """grad and jvp of a scalar ``f`` with respect to ``args[wrt]``, which may be a container of
+    arrays, against central differences; with ``second`` and an array or a number, the Hessian
+    against central differences of the gradient."""
+    x = args[wrt]
+    x0 = flat(x)
+
+    def along(vector):
+        new = list(args)
+        new[wrt] = unflat(x, vector)
+        return f(*new)
+
+    def fd(fun, h=1e-6):
+        rows = []
+        for j in range(x0.size):
+            e = np.zeros(x0.size)
+            e[j] = h
+            rows.append((np.asarray(fun(x0 + e)) - np.asarray(fun(x0 - e))) / (2 * h))
+        return np.stack(rows, axis=-1)
+
+    expected = fd(along)
+    g = s2sad.grad(f, wrt=wrt)(*args)
+    assert_same_structure(g, x, "grad")
+    assert_close(flat(g), expected, tol, "grad")
+    direction = np.random.default_rng(0).normal(size=x0.size)
+    tangents = [unflat(a, np.zeros(flat(a).size)) for a in args]
+    tangents[wrt] = unflat(x, direction)
+    _, tangent = s2sad.jvp(f, tuple(args), tuple(tangents))
+    assert_close(tangent, expected @ direction, tol, "jvp")
+    if second and not isinstance(x, (tuple, list, dict)):  # hessian is for arrays and numbers
+        grad = s2sad.grad(f, wrt=wrt)
+        expected = fd(lambda v: flat(grad(*[unflat(x, v) if i == wrt else a for i, a in enumerate(args)])))
+        assert_close(flat(s2sad.hessian(f, wrt=wrt)(*args)), np.ravel(expected), 1e-4, "hessian")

@@ -106,6 +106,8 @@ def _targets(target: Expr, k: Kind | tuple):
         yield target.id, k if isinstance(k, Kind) else UNKNOWN
         return
     parts = k if isinstance(k, tuple) else (UNKNOWN,) * len(target.args)
+    if isinstance(k, Kind) and k.items is not None and len(k.items) == len(target.args):
+        parts = k.items  # for W, b in params: a tuple's items
     for t, part in zip(target.args, parts):
         yield from _targets(t, part)
 

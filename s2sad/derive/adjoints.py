@@ -121,6 +121,8 @@ class Adjoints(Sweep):
             loop.outer.add(name)  # set to zero before the loop, added to in every iteration
             accumulate = True
         state.add(name)
+        if accumulate and self.kind_of(target.id).is_container:  # `+` joins lists
+            return [ir.Assign(target, runtime_call("add_leaves", target, value), origin=origin)]
         return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
 
     def contribute_at(
@@ -136,7 +138,11 @@ class Adjoints(Sweep):
         elif name not in state:
             out.append(ir.Assign(target, self.zero(name), origin=origin))
         state.add(name)
-        if _advanced(index, self.kind_of_expr):  # repeated indices must all add up
+        entry = Call(ir.GETITEM, (target, index))
+        if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
+            # an entry of a list or dict that may be a list itself: `+=` would extend it
+            out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))
+        elif _advanced(index, self.kind_of_expr):  # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
         else:
@@ -152,6 +158,12 @@ def adjoint_origin(origin: ir.Origin | None) -> ir.Origin | None:
 @functools.cache
 def _unbroadcast_template() -> Expr:
     return parse_template("unbroadcast(g, x)", ("x",))
+
+
+def assigned_in(stmts: list[ir.Stmt]) -> set[str]:
+    """The names statements (nested blocks too) bind to a new value; not those they change
+    in place (``y[i] = v``), whose adjoint is the one from before."""
+    return {w for s in ir.walk(stmts) if not isinstance(s, ir.SetItem) for w in s.writes()}
 
 
 def _assigned_more_than_once(fn: ir.Function) -> set[str]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..ir import Name
-from .adjoints import Adjoints, Loop, adjoint_origin
+from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
 
 
 class Branches(Adjoints):
@@ -43,7 +43,8 @@ class Branches(Adjoints):
         then_state, else_state = set(state), set(state)
         f_then, a_then = self.block(stmt.body, then_state, loop)
         f_else, a_else = self.block(stmt.orelse, else_state, loop)
-        inside = {w for s in ir.walk(stmt.body + stmt.orelse) for w in s.writes()} - set(stmt.joins)
+        # y[i] = v changes y in place: y's adjoint goes on before the if
+        inside = assigned_in(stmt.body + stmt.orelse) - set(stmt.joins)
         both = (then_state | else_state) - inside  # adjoints of the branches' own values end here
         if loop is not None:  # accumulators of the loop start at zero before it: leave them be
             both = {n for n in both if n in loop.defs or n in state}

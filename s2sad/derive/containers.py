@@ -146,6 +146,7 @@ class Containers(Adjoints):
         save = ir.Assign(old, read, origin=stmt.origin)
         restore = ir.SetItem(stmt.target, index, old, origin=origin)
         save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
+        self.defines.setdefault(id(stmt), []).append(old.id)  # in a loop: one per iteration, taped
         return [save] + forward, adjoint + [restore]
 
     def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:

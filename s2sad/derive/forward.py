@@ -226,6 +226,8 @@ class Forward(Sweep):
         value = stmt.value
         loc = ir.location(self.fn, stmt.origin)
         rule, bound, python = self.bound_rule(value, loc)
+        if not rule.differentiable:  # zeros_of(x): a value that changes in place later starts constant
+            return None
         bindings: dict[str, Expr] = {**bound, "ans": stmt.target}
         terms: list[Expr] = []
         for param in rule.params:
@@ -243,6 +245,9 @@ class Forward(Sweep):
             return None
         total = terms[0]
         for term in terms[1:]:
+            if self.kind_of_expr(total).is_container:  # `+` joins lists
+                total = runtime_call("add_leaves", total, term)
+                continue
             total = instantiate(Call(ir.ADD, (Name("a"), Name("b"))), {"a": total, "b": term}, self.kind_of)
         if rule.elementwise:
             total = self.spread(total, stmt.target)
@@ -273,6 +278,10 @@ class Forward(Sweep):
             if stmt.accumulate:
                 return []
             t = Const(0.0)
+        dot = Name(self.dot(name))
+        if stmt.accumulate and self.kind_of_expr(Call(ir.GETITEM, (dot, stmt.index))).is_container:
+            t = runtime_call("add_leaves", Call(ir.GETITEM, (dot, stmt.index)), t)  # `+=` extends lists
+            return [ir.SetItem(dot, stmt.index, t, origin=stmt.origin)]
         return [
             ir.SetItem(Name(self.dot(name)), stmt.index, t, accumulate=stmt.accumulate, origin=stmt.origin)
         ]

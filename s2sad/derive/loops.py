@@ -70,19 +70,21 @@ from __future__ import annotations
 import builtins
 
 from .. import ir
+from ..analysis.activity import adds_at, appends
 from ..ir import Call, Const, Expr, Name
 from ..ir.kinds import INT
-from .adjoints import Adjoints, Loop, adjoint_origin
+from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
 
 
 class Loops(Adjoints):
     """The part of ``Reverse`` that reverses ``for`` and ``while`` loops."""
 
     def reverse_loop(self, stmt: ir.For | ir.While, state: set[str], outer: Loop | None) -> tuple[list, list]:
-        defs = {w for s in ir.walk([stmt]) for w in s.writes()}
+        defs = assigned_in([stmt])  # an array changed in place keeps its adjoint from outside
         if isinstance(stmt, ir.For):
             defs |= set(ir.names_in(stmt.target))
-        if not defs & self.active:
+        changed = defs | {n for s in ir.walk(stmt.body) for n in _changed_in_place(s)}
+        if not changed & self.active:
             return [stmt], []  # nothing in the loop needs a derivative
         carried = list(stmt.joins)
         loop = Loop(stmt, defs, carried, parent=outer)
@@ -107,11 +109,9 @@ class Loops(Adjoints):
             adjoint_body.append(ir.Assign(Name(self.adjoint(name)), self.zero(name), origin=origin))
 
         bindings, flows, target, iterable = self.reversed_iteration(stmt, count)
-        if isinstance(stmt, ir.For):
-            for t, seq, index in flows:
-                if t in body_state:
-                    g = Name(self.bar[t])
-                    adjoint_body += self.contribute_at(seq, index, g, stmt.origin, body_state, loop)
+        loop.defs |= {b.target.id for b in flows}
+        for binding in reversed(flows):  # x = xs[k]: x's adjoint goes back to xs_bar[k]
+            adjoint_body += self.assign(ir.replace(binding, origin=stmt.origin), body_state, loop)
 
         # accumulators start at zero before the outermost loop they are outer to
         fresh = (set(active_carried) | loop.outer) - state
@@ -186,9 +186,37 @@ class Loops(Adjoints):
             element = _element_at(it, index)
             return _unpack(target, element)
         element = Call(ir.GETITEM, (it, index))
-        if isinstance(target, Name) and isinstance(it, Name) and {target.id, it.id} <= self.active:
-            flows.append((target.id, it.id, index))
-        return _unpack(target, element)
+        if not (isinstance(it, Name) and it.id in self.active):
+            return _unpack(target, element)
+        return self.bind_item(target, it, index, flows)
+
+    def bind_item(self, target: Expr, seq: Name, index: Expr, flows: list) -> list[ir.Stmt]:
+        """``x = xs[k]``, or for ``for W, b in params`` the item named and taken apart:
+        ``params_item = params[k]``, ``W = params_item[0]``, ... Each binding a derivative
+        flows through goes in ``flows``, to be reversed like any assignment."""
+        element = Call(ir.GETITEM, (seq, index))
+        if isinstance(target, Name):
+            binding = ir.Assign(target, element)
+            if target.id in self.active:
+                flows.append(binding)
+            return [binding]
+        item = Name(self.pool.fresh(f"{seq.id}_item"))
+        self.kinds[item.id] = self.kind_of_expr(element)
+        self.active.add(item.id)
+        binding = ir.Assign(item, element)
+        flows.append(binding)
+        out: list[ir.Stmt] = [binding]
+        for j, part in enumerate(target.args):
+            out += self.bind_item(part, item, Const(j), flows)
+        return out
+
+
+def _changed_in_place(stmt: ir.Stmt) -> list[str]:
+    """The list ``xs.append(v)`` grows, the array ``y[i] = v`` or ``np.add.at(y, i, v)`` changes:
+    not assigned, but changed by the loop all the same (their adjoints come from outside it)."""
+    if isinstance(stmt, ir.Effect) and (appends(stmt.value) or adds_at(stmt.value)):
+        return [stmt.value.args[0].id]
+    return [stmt.target.id] if isinstance(stmt, ir.SetItem) else []
 
 
 def _element_at(it: Call, index: Name) -> Expr:

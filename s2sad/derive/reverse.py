@@ -220,8 +220,10 @@ class Reverse(Branches, Loops, Containers, Recursion):
         if name in state and name in self.active:
             g = Name(self.bar[name])
             out = self.flow(stmt, g, state, loop)
-        if name in self.multi:
-            state.discard(name)  # the version before this assignment has an adjoint of its own
+        if name in self.multi or loop is not None:
+            # the version before this assignment has an adjoint of its own; in a loop, even a
+            # name assigned once is assigned in every iteration: the one before starts at zero
+            state.discard(name)
         return out
 
     def flow(self, stmt: ir.Assign, g: Name, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
@@ -251,6 +253,8 @@ class Reverse(Branches, Loops, Containers, Recursion):
         value = stmt.value
         loc = ir.location(self.fn, stmt.origin)
         rule, bound, python = self.bound_rule(value, loc)
+        if not rule.differentiable:  # zeros_of(x): a value that changes in place later starts constant
+            return []
         bindings = {**bound, "g": g, "ans": stmt.target}
         out: list[ir.Stmt] = []
         for param in rule.params:

@@ -79,7 +79,7 @@ class Sweep:
     ):
         self.fn = fn
         self.kinds = kinds
-        self.active = active
+        self.active = set(active)  # reversing a loop may name the items it takes apart
         self.request = request
         self.callees = callees  # the derivatives of the user's functions it calls recursively
         names = {p.name for p in fn.params} | set(kinds) | set(reserved)

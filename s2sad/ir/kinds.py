@@ -135,6 +135,10 @@ class Kind:
             if self.elem is None or other.elem is None:
                 return self if other.elem is None else other
             return Kind(list, None, "o", elem=self.elem.join(other.elem))
+        if self.type in (tuple, dict) and self.type is other.type and self.keys == other.keys:
+            if self.items is not None and other.items is not None and len(self.items) == len(other.items):
+                items = tuple(a.join(b) for a, b in zip(self.items, other.items))  # (W, b) of each layer
+                return Kind(self.type, None, "o", items=items, keys=self.keys)
         if self.type != other.type:
             if (
                 self.dims == () == other.dims

@@ -150,6 +150,15 @@ def dtype_category(dtype: object) -> str:
 def _indexed(a: dict[str, Arg]) -> Kind:
     """Basic indexing: ints drop an axis, slices keep it, None adds one."""
     x, index = a["x"].kind, a["index"]
+    if x.type in (tuple, list) and (
+        index.kind.type is slice or index.kind.dtype == "i" and index.const is None
+    ):
+        elem = x.elem if x.type is list else None
+        for item in x.items or ():
+            elem = item if elem is None else elem.join(item)
+        if index.kind.type is not slice:
+            return elem or UNKNOWN  # xs[k]: any of the items
+        return Kind(x.type, None, "o", elem=elem)  # xs[1:]: some of the items, as a list or tuple
     if x.type is tuple and x.items is not None:  # a tuple: its item (or a shape's length)
         i = index.const
         return x.items[i] if isinstance(i, int) and -len(x.items) <= i < len(x.items) else UNKNOWN

@@ -56,6 +56,7 @@ rule(
     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
 )
 nondiff("zero_like(x)", kind=lambda a: a["x"].kind if a["x"].kind.is_array else Kind(float, (), "f"))
+rule("add_leaves(a, b)", vjp={"a": "g", "b": "g"}, jvp={"a": "a_dot", "b": "b_dot"}, kind=same_as("a"))
 nondiff("zeros_of(x)", kind=lambda a: Kind(list, None, "o"))
 
 

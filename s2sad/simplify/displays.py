@@ -51,6 +51,7 @@ def read_displays(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``d = {"a": x, "b": y}; ... d["a"]``  ->  ``x``: an item read by its constant key is
     the item itself, where that is a constant or a name assigned once."""
     counts = state.assignments(body)
+    changed = _changed_in_place(body)
     displays: dict[str, dict] = {}
     sizes: dict[str, int] = {}
     for stmt in ir.walk(body):
@@ -58,6 +59,7 @@ def read_displays(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
             isinstance(stmt, ir.Assign)
             and not stmt.accumulate
             and counts[stmt.target.id] == 1
+            and stmt.target.id not in changed
             and isinstance(stmt.value, Call)
             and stmt.value.op.form in ("tuple", "list", "dict")
         ):
@@ -87,6 +89,32 @@ def read_displays(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     return ir.map_exprs_in(body, lambda e: ir.map_calls(e, item))
 
 
+_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem"}
+
+
+def _changed_in_place(body: list[ir.Stmt]) -> set[str]:
+    """Containers changed after they are made (``ys.append(v)``, ``d[k] = v``), and the names
+    that may be them (``zs = ys``): their items are no longer those of the display."""
+    changed: set[str] = set()
+    copies: list[tuple[str, str]] = []
+    for stmt in ir.walk(body):
+        if isinstance(stmt, ir.SetItem):
+            changed.add(stmt.target.id)
+        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name):
+            copies.append((stmt.target.id, stmt.value.id))
+    for call in ir.walk_exprs(body):
+        if not (isinstance(call, Call) and call.args and isinstance(call.args[0], Name)):
+            continue
+        if call.op.form == "method" and call.op.symbol in _CHANGES or call.op.symbol == "np.add.at":
+            changed.add(call.args[0].id)
+    for _ in copies:  # an alias changed is the display changed
+        grown = {b for a, b in copies if a in changed} | {a for a, b in copies if b in changed}
+        if grown <= changed:
+            break
+        changed |= grown
+    return changed
+
+
 def split_unpacks(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``a, b = [e1, e2]``  ->  ``a = e1; b = e2`` (when no item reads a target)."""
     return ir.map_blocks(body, _split_unpacks)
@@ -111,14 +139,17 @@ def _split_unpacks(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
 def gather(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``c = zeros_of(p); c[0] += a; c[1] += b; ...`` where every item is added once by
     a constant index: ``c = [a, b]`` (a dict display for a dict)."""
-    return ir.map_blocks(body, lambda stmts: _gather(stmts, state))
+    changed = _changed_in_place(body)  # a list that grows has more items than its kind says
+    return ir.map_blocks(body, lambda stmts: _gather(stmts, state, changed))
 
 
-def _gather(stmts: list[ir.Stmt], state: State) -> list[ir.Stmt]:
+def _gather(stmts: list[ir.Stmt], state: State, changed: set[str]) -> list[ir.Stmt]:
     for i, stmt in enumerate(stmts):
         if not (isinstance(stmt, ir.Assign) and _calls_helper(stmt.value, "zeros_of")):
             continue
         name, like = stmt.target.id, stmt.value.args[0]
+        if set(ir.names_in(like)) & changed:
+            continue
         k = state.expr_kind(like)
         slots = k.keys if k.type is dict else range(len(k.items)) if k.items is not None else None
         if slots is None:
@@ -164,7 +195,7 @@ def _gather(stmts: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         position = last - len(used)  # where the last addition stood, once the others are gone
         rebuilt.insert(position, ir.Assign(stmt.target, value, origin=stmts[last].origin))
         state.kinds[name] = state.expr_kind(value)
-        return _gather(rebuilt, state)
+        return _gather(rebuilt, state, changed)
     return stmts
 
 

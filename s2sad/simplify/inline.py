@@ -89,6 +89,8 @@ def _can_move(stmts: list[ir.Stmt], i: int, j: int, views: dict[str, set[str]]) 
         return False
     if isinstance(target, ir.Assign) and target.accumulate and target.target.id in ir.names_in(value):
         return False
+    if not pure(value) and set(ir.names_in(value)) & (set(target.reads()) | set(all_writes(target))):
+        return False  # xs[-1] += xs.pop(): the entry is read before the pop
     between = stmts[i + 1 : j]
     written = {w for s in between for w in all_writes(s)}
     for w in list(written):  # y[1:] = ... changes what the views of y read

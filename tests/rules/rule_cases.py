@@ -613,6 +613,7 @@ add("np.tril(m, k=0)", [case("np.tril(x)", x=A((3, 3))), case("np.tril(x, -1)", 
 
 # -------------------------------------------------- helpers for containers
 add("zeros_of(x)", [case("sum(zeros_of([x, y])[1]) + x", x=A((2,)), y=A((3,)))])
+add("add_leaves(a, b)", [case("add_leaves([x, y], [y, x])[0] * y", x=A((3,)), y=A((3,)))])
 add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
 add("unspread(cotangents, value)", [case("unspread([x, y], z) * z", x=A((3,)), y=S(), z=A((3,)))])
 add(
