@@ -13,13 +13,10 @@ from .programs import CASES
 # What fails today, each a known class of issue 11 (trust) or 13 (coverage). strict: a fix makes
 # the test pass, and then the mark must go.
 KNOWN = {
-    ("gradient", "mlp_loss"): "issue 11: nested parameter containers give zero gradients",
     ("gradient", "heat_stencil"): "issue 13: no rule for np.roll",
     ("gradient", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
     ("hvp", "heat_stencil"): "issue 13: no rule for np.roll",
     ("hvp", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
-    ("gradient", "nbody_step_energy"): "issue 11: an array written in an `if` inside a loop gets no gradient",
-    ("hvp", "nbody_step_energy"): "issue 11: an array written in an `if` inside a loop gets no gradient",
     ("hvp", "polynomial_fit_loss"): "issue 11: no rule for zip inside the generated gradient",
 }
 
