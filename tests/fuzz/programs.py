@@ -58,6 +58,7 @@ FEATURES = frozenset(
         "write",  # y = np.zeros(3); y[i] = ...
         "copy",  # y = a.copy(); y[i] = ...
         "array",  # np.array([e1, e2, e3])
+        "alias",  # an array bound to a second name: v = a
     }
 )
 
@@ -264,7 +265,10 @@ class Generator:
 
     def stmt_array(self, scope, depth, indent):
         name = self.fresh("v")
-        line = f"{indent}{name} = {self.array(scope, 2)}"
+        value = self.array(scope, 2)
+        if value.isidentifier() and not self.has("alias"):
+            value = f"(0.5 * {value})"
+        line = f"{indent}{name} = {value}"
         scope.arrays.append(name)
         return [line]
 

@@ -50,6 +50,7 @@ def main(argv=None) -> int:
     parser.add_argument("--without", default="", help="features left out, comma-separated")
     parser.add_argument("--out", default="fuzz-failures.txt")
     parser.add_argument("--shrink-per-class", type=int, default=2, help="failures shrunk per class")
+    parser.add_argument("--shrink-budget", type=int, default=120, help="programs tried per shrink")
     parser.add_argument("--timeout", type=int, default=30, help="seconds per program")
     args = parser.parse_args(argv)
     if args.features == "ci":
@@ -75,7 +76,7 @@ def main(argv=None) -> int:
                     small = shrink(
                         source,
                         lambda s, sig=signature: check_with_timeout(s, args.timeout, second).signature() == sig,
-                        budget=120,
+                        budget=args.shrink_budget,
                     )
                     final = check_with_timeout(small, args.timeout)
                     out.write(f"\n## {' / '.join(filter(None, signature))} (program {n})\n{final}\n\n{small}")
