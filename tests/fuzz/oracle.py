@@ -86,7 +86,9 @@ def _close(got, expected) -> bool:
     if got.shape != expected.shape:
         return False
     scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
-    return bool(np.all(np.isfinite(got))) and float(np.max(np.abs(got - expected), initial=0.0)) <= TOL * scale
+    return (
+        bool(np.all(np.isfinite(got))) and float(np.max(np.abs(got - expected), initial=0.0)) <= TOL * scale
+    )
 
 
 def _differences(fn, x, a, h):
@@ -130,7 +132,9 @@ def check(source: str, second_order: bool = True) -> Outcome:
 
     def expect(got, expected, arg=None):
         if arg is not None and not _type_ok(got, arg):
-            raise _Wrong(f"{type(got).__name__} {np.shape(got)} for an argument {type(arg).__name__} {np.shape(arg)}")
+            raise _Wrong(
+                f"{type(got).__name__} {np.shape(got)} for an argument {type(arg).__name__} {np.shape(arg)}"
+            )
         if not _close(got, expected):
             raise _Wrong(f"expected {np.asarray(expected).tolist()}, got {np.asarray(got).tolist()}")
 

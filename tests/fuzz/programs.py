@@ -154,7 +154,9 @@ class Generator:
         forms = [lambda: self.c.choice(leaves)()]
         if self.has("arith"):
             forms += [
-                lambda: f"({self.floating(scope, d)} {self.c.choice(['+', '-', '*'])} {self.floating(scope, d)})",
+                lambda: (
+                    f"({self.floating(scope, d)} {self.c.choice(['+', '-', '*'])} {self.floating(scope, d)})"
+                ),
                 lambda: f"({self.const()} * {self.floating(scope, d)})",
                 lambda: f"(-{self.floating(scope, d)})",
                 lambda: self.safe_division(self.floating(scope, d), self.floating(scope, d)),
@@ -171,7 +173,9 @@ class Generator:
             forms.append(lambda: f"({self.array(scope, d)} @ {self.array(scope, d)})")
         if self.has("ifexp"):
             forms.append(
-                lambda: f"({self.floating(scope, d)} if {self.condition(scope)} else {self.floating(scope, d)})"
+                lambda: (
+                    f"({self.floating(scope, d)} if {self.condition(scope)} else {self.floating(scope, d)})"
+                )
             )
         if scope.callables:
             forms.append(lambda: f"{self.c.choice(scope.callables)}({self.floating(scope, d)})")
@@ -195,7 +199,9 @@ class Generator:
         v = self.array(scope, depth)
         forms = [f"np.sum({v})", f"np.mean({v})", f"{v}.sum()" if v.isidentifier() else f"np.sum({v})"]
         if self.has("slice"):
-            forms.append(f"np.sum({v}[{self.c.choice(['1:', ':2', '::2'])}])" if v.isidentifier() else forms[0])
+            forms.append(
+                f"np.sum({v}[{self.c.choice(['1:', ':2', '::2'])}])" if v.isidentifier() else forms[0]
+            )
         return self.c.choice(forms)
 
     def array(self, scope: Scope, depth: int) -> str:
@@ -301,7 +307,9 @@ class Generator:
             header = f"{indent}for {i} in range({self.c.integer(1, N)}):"
             inner = scope.child(in_loop=True, ints=scope.ints + [i])
         body = self.statements(inner, self.c.integer(0, 2), depth - 1, indent + "    ")
-        body.append(f"{indent}    {carried} = {self.c.choice(['0.5', '0.9'])} * {carried} + {self.floating(inner, 2)}")
+        body.append(
+            f"{indent}    {carried} = {self.c.choice(['0.5', '0.9'])} * {carried} + {self.floating(inner, 2)}"
+        )
         return [header] + body
 
     def stmt_while(self, scope, depth, indent):
@@ -415,9 +423,7 @@ class Generator:
         h = self.fresh("h")
         inner = Scope(["u", "w"], ["z"])
         body = self.statements(inner, self.c.integer(0, 2), 1, "    ")
-        self.helpers.append(
-            "\n".join([f"def {h}(u, z, w):", *body, f"    return {self.floating(inner, 2)}"])
-        )
+        self.helpers.append("\n".join([f"def {h}(u, z, w):", *body, f"    return {self.floating(inner, 2)}"]))
         s = self.fresh("s")
         args = [self.floating(scope, 1), self.array(scope, 1), self.floating(scope, 1)]
         scope.floats.append(s)

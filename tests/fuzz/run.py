@@ -75,7 +75,9 @@ def main(argv=None) -> int:
                     second = outcome.check.startswith(("hessian", "hvp", "grad of grad"))
                     small = shrink(
                         source,
-                        lambda s, sig=signature: check_with_timeout(s, args.timeout, second).signature() == sig,
+                        lambda s, sig=signature, so=second: (
+                            check_with_timeout(s, args.timeout, so).signature() == sig
+                        ),
                         budget=args.shrink_budget,
                     )
                     final = check_with_timeout(small, args.timeout)
@@ -84,7 +86,9 @@ def main(argv=None) -> int:
             if (n + 1) % 100 == 0:
                 print(f"{n + 1} programs, {time.time() - start:.0f} s: {dict(counts)}", flush=True)
                 if (n + 1) % 500 == 0:
-                    print("  classes:", {" / ".join(filter(None, k)): v for k, v in classes.items()}, flush=True)
+                    print(
+                        "  classes:", {" / ".join(filter(None, k)): v for k, v in classes.items()}, flush=True
+                    )
     print(f"{args.programs} programs in {time.time() - start:.0f} s")
     for kind in (oracle.PASS, oracle.CLEAR, oracle.INTERNAL, oracle.WRONG, TIMEOUT, oracle.INVALID):
         print(f"  {kind:15} {counts[kind]}")

@@ -39,7 +39,7 @@ KNOWN_FAILING = frozenset(
 )
 CI_FEATURES = FEATURES - KNOWN_FAILING
 
-SAMPLE = 150  # programs; about 0.2 s each
+SAMPLE = 100  # programs; about 0.3 s each
 
 
 @settings(
