@@ -1,0 +1,1 @@
+"""A fuzzer of programs: random small functions, each differentiated and checked (see docs/testing.md)."""
