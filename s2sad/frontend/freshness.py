@@ -111,8 +111,16 @@ def _key(code: types.CodeType, name: str) -> tuple:
     inside compared the same way), not where its lines are or how calls are spelled.
     ``name`` is the function's: the qualified names of functions inside it are compared
     from there on (what encloses the function is not part of its text)."""
-    instructions = [i for i in dis.get_instructions(code) if i.opname not in _SKIP]
-    index = {i.offset: n for n, i in enumerate(instructions)}
+    everything = list(dis.get_instructions(code))
+    instructions = [i for i in everything if i.opname not in _SKIP]
+    # Jumps are compared by the position they reach among the compared instructions (a fused
+    # pair counts as two); a jump to a skipped instruction reaches the next one compared.
+    index: dict[int, int] = {}
+    position = sum(2 if i.opname in _SUPER else 1 for i in instructions)
+    for i in reversed(everything):
+        if i.opname not in _SKIP:
+            position -= 2 if i.opname in _SUPER else 1
+        index[i.offset] = position
     out = []
     for i in instructions:
         pair = _SUPER.get(i.opname)

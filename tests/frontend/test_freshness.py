@@ -51,3 +51,21 @@ def test_layout_and_comments_do_not_count(module_file, source):
 
     module_file.write_text(source)
     assert s2sad.grad(edited_model.f)(3.0) == 6.0
+
+
+def test_every_generated_program_runs_as_its_text():
+    """The fuzzer's programs (every construct it writes: loops, branches, conditional
+    expressions, nested functions, containers) compiled from their text are their code."""
+    import random
+
+    import gast
+
+    from s2sad.frontend.freshness import runs_as
+    from tests.fuzz.programs import RandomChooser, generate
+
+    for seed in range(300):
+        text = generate(RandomChooser(random.Random(seed)))
+        namespace: dict = {}
+        exec(compile(text, f"<program {seed}>", "exec"), namespace)
+        node = next(n for n in gast.parse(text).body if isinstance(n, gast.FunctionDef) and n.name == "f")
+        assert runs_as(node, namespace["f"]), text
