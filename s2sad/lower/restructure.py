@@ -166,10 +166,11 @@ def _block(stmts: list[gast.stmt], names: _Names, depth: int) -> list[gast.stmt]
             if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
                 # what follows runs where a branch falls through: on every such path, or the
                 # exit a nested `if` takes would be followed by it
+                copy = _copy_tree(rest) if not exits(s.body) and not exits(s.orelse) else rest
                 if not exits(s.body):
                     s.body = _block(s.body + rest, names, depth)
-                if not exits(s.orelse):
-                    s.orelse = _block(s.orelse + rest, names, depth)
+                if not exits(s.orelse):  # its own copy: _block changes what it is given
+                    s.orelse = _block(s.orelse + copy, names, depth)
                 out.append(s)
                 return out
         out.append(s)
