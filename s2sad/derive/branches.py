@@ -62,6 +62,10 @@ class Branches(Adjoints):
         adjoint = [ir.If(stmt.test, a_then, a_else, origin=origin)] if a_then or a_else else []
         return forward, adjoint
 
+    def maybe_unbound(self, name: str) -> bool:
+        self.undefined_on(name, None, False)  # the names assigned in one branch only, found once
+        return name in self.one_sided
+
     def undefined_on(self, name: str, test: ir.Expr, taken: bool) -> bool:
         """Whether ``name`` surely has no value where ``test`` is ``taken``: it is assigned only
         inside one branch of an earlier ``if`` on the same condition (generated code splits one

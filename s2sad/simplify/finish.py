@@ -56,7 +56,7 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:

@@ -8,11 +8,13 @@ is carried by a loop before it has a value.
 
 from __future__ import annotations
 
+import gast
 import numpy as np
 import pytest
 from checks import assert_close, central_difference, check_forward, check_reverse
 
 import s2sad
+from s2sad.lower.restructure import restructured
 
 
 def nested_return(x, c):
@@ -263,3 +265,52 @@ def test_what_follows_a_partial_exit_runs_once(f, args):
     assert_close(s2sad.grad(d)(*args), central_difference(d, list(args), 0), 1e-5, "grad of grad")
     h = s2sad.hessian(f, wrt=1)(*args)
     assert_close(h, central_difference(s2sad.grad(f, wrt=1), list(args), 1), 1e-4, "hessian")
+
+
+def test_sequential_partial_returns_keep_the_code_linear():
+    def source(n):
+        lines = ["def f(x):"]
+        for k in range(n):
+            lines += [f"    if x > {k}.5:", f"        if x > {k}.7:", f"            return x * {k + 1}.0"]
+            lines += ["    x = x * x"]
+        return "\n".join(lines + ["    return x"])
+
+    def size(n):
+        fn = restructured(gast.parse(source(n)).body[0], set())
+        return sum(1 for _ in gast.walk(fn))
+
+    assert size(16) < 2.5 * size(8) < 2.5**2 * size(4)
+
+
+def partial_array_returns(x, a):
+    if x > 0.2:
+        if x > 0.5:
+            return a * x
+    else:
+        x = x * 2.0
+    if x > 0.25:
+        if x > 0.4:
+            return a * a
+    return a * a * x
+
+
+def partial_returns_of_a_new_array(x, a):
+    b = np.ones(4) * a[0]
+    if x > 0.2:
+        if x > 0.5:
+            return b * x
+    else:
+        x = x * 2.0
+    if x > 0.25:
+        if x > 0.4:
+            return b * b
+    return b * x
+
+
+@pytest.mark.parametrize("f", [partial_array_returns, partial_returns_of_a_new_array])
+@pytest.mark.parametrize("x", [0.7, 0.45, 0.3, -0.1])
+def test_partial_returns_of_arrays(f, x):
+    """The adjoint of a result an untaken return would give is zero without reading it."""
+    args = [x, np.array([0.3, -0.5, 1.1])]
+    check_reverse(f, args, [0, 1])
+    check_forward(f, args, [0, 1])
