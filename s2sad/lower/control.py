@@ -59,7 +59,8 @@ from ..ir import Call, Expr, Name
 from ..ir.syntax import COMPARE_SYMBOLS
 from .expressions import LOCAL_FUNCTIONS, Function
 
-_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed)
+# the iterables of a ``for`` that stay calls (``list`` for ``reversed(list(zip(xs, ys)))``)
+_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed, builtins.list)
 
 
 class ControlFlow:
@@ -216,7 +217,7 @@ class ControlFlow:
         raise self.error(target, "this loop target is not supported", "Loop over plain names.")
 
     def iteration(self, node: gast.expr) -> Expr:
-        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip`` and ``reversed`` stay calls."""
+        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip``, ``reversed``, ``list`` stay calls."""
         if (
             isinstance(node, gast.Call)
             and not node.keywords
