@@ -35,8 +35,6 @@ KNOWN_FAILING = frozenset(
         "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
         "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays
         "local_def",  # a lambda or def inside a loop or branch: AssertionError in lowering
-        "slice",  # views of a (a[::-1], a[1:]) aliased by two names: adjoint doubled (wrong)
-        "alias",  # v = a, then both names read: the adjoint of a counted twice (wrong)
         "ifexp",  # a conditional expression inside a loop: wrong gradient
         "if",  # if/elif/else: wrong gradients and UnboundLocalError next to early returns
         "return",  # an early return: UnboundLocalError in jvp and in grad of grad
