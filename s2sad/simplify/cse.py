@@ -18,7 +18,23 @@ s_bar = -x / v1
 return [x_bar, s_bar]
 
 Only names assigned once take part (the parts then mean the same wherever
-they are), and only pure parts worth a name: not ``2 * x``, not ``x.T``.
+they are), and only pure parts worth a name: not ``2 * x``, not ``x.T``. The
+whole value of a name changed in place is its own array, never shared: the
+adjoints ``a_bar`` and ``v_bar`` below each start from zeros of their own:
+
+>>> import numpy as np
+>>> print(run(cse, '''
+... a_bar = np.zeros(a.shape)
+... v_bar = np.zeros(a.shape)
+... v_bar[0] += g
+... a_bar += v_bar
+... return a_bar
+... ''', a=np.ones(3)))
+a_bar = np.zeros(a.shape)
+v_bar = np.zeros(a.shape)
+v_bar[0] += g
+a_bar += v_bar
+return a_bar
 """
 
 from __future__ import annotations
@@ -28,29 +44,43 @@ from collections.abc import Iterator
 
 from .. import ir
 from ..ir import Call, Const, Expr, Name
-from .facts import pure, replace_in
+from .facts import changed_in_place, pure, replace_in
 from .state import State
 
 
 def cse(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """Name the parts that statements of one block repeat."""
     counts = state.assignments(body)
-    return ir.map_blocks(body, lambda stmts: _cse(stmts, counts, state))
+    changed = changed_in_place(body, state.kind_of)
+    return ir.map_blocks(body, lambda stmts: _cse(stmts, counts, changed, state))
 
 
-def _cse(stmts: list[ir.Stmt], counts: Counter, state: State) -> list[ir.Stmt]:
+def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State) -> list[ir.Stmt]:
+    def owned(stmt: ir.Stmt) -> Expr | None:
+        """The value of ``y = e`` where ``y`` changes in place: ``e`` is ``y``'s alone."""
+        return stmt.value if isinstance(stmt, ir.Assign) and stmt.target.id in changed else None
+
+    def replaced(stmt: ir.Stmt, target: Expr, name: Name) -> ir.Stmt:
+        return stmt if owned(stmt) == target else replace_in(stmt, target, name)
+
     while True:
         seen: Counter = Counter()
         for stmt in stmts:
             for e in stmt.exprs():
                 for sub in _eager_subexpressions(e):
+                    if sub is owned(stmt):
+                        continue
                     if _worth_naming(sub) and all(counts[n] <= 1 for n in ir.names_in(sub)):
                         seen[sub] += 1
         repeated = [e for e, n in seen.items() if n > 1]
         if not repeated:
             return stmts
         target = max(repeated, key=ir.count_nodes)
-        first = next(i for i, s in enumerate(stmts) if any(target in ir.subexpressions(v) for v in s.exprs()))
+        first = next(
+            i
+            for i, s in enumerate(stmts)
+            if owned(s) != target and any(target in ir.subexpressions(v) for v in s.exprs())
+        )
         holder = stmts[first]
         if (
             isinstance(holder, ir.Assign)
@@ -59,13 +89,13 @@ def _cse(stmts: list[ir.Stmt], counts: Counter, state: State) -> list[ir.Stmt]:
             and counts[holder.target.id] == 1
         ):
             # `mean = np.mean(x)` already names it: later uses read `mean`
-            later = [replace_in(s, target, holder.target) for s in stmts[first + 1 :]]
+            later = [replaced(s, target, holder.target) for s in stmts[first + 1 :]]
             stmts = stmts[: first + 1] + later
             continue
         name = Name(state.pool.temp())
         state.temps.add(name.id)
         state.kinds[name.id] = state.expr_kind(target)
-        stmts = [replace_in(s, target, name) for s in stmts]
+        stmts = [replaced(s, target, name) for s in stmts]
         stmts.insert(first, ir.Assign(name, target, origin=stmts[first].origin))
 
 

@@ -43,7 +43,7 @@ from .. import ir
 from ..ir import Call, Const, Expr, Name
 from ..rules.algebra import simplify_expr
 from ..rules.instantiate import runtime_call
-from .facts import all_reads, all_writes
+from .facts import all_reads, all_writes, changed_in_place
 from .state import State
 
 
@@ -51,7 +51,7 @@ def read_displays(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``d = {"a": x, "b": y}; ... d["a"]``  ->  ``x``: an item read by its constant key is
     the item itself, where that is a constant or a name assigned once."""
     counts = state.assignments(body)
-    changed = _changed_in_place(body)
+    changed = changed_in_place(body)
     displays: dict[str, dict] = {}
     sizes: dict[str, int] = {}
     for stmt in ir.walk(body):
@@ -89,32 +89,6 @@ def read_displays(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     return ir.map_exprs_in(body, lambda e: ir.map_calls(e, item))
 
 
-_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem"}
-
-
-def _changed_in_place(body: list[ir.Stmt]) -> set[str]:
-    """Containers changed after they are made (``ys.append(v)``, ``d[k] = v``), and the names
-    that may be them (``zs = ys``): their items are no longer those of the display."""
-    changed: set[str] = set()
-    copies: list[tuple[str, str]] = []
-    for stmt in ir.walk(body):
-        if isinstance(stmt, ir.SetItem):
-            changed.add(stmt.target.id)
-        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name):
-            copies.append((stmt.target.id, stmt.value.id))
-    for call in ir.walk_exprs(body):
-        if not (isinstance(call, Call) and call.args and isinstance(call.args[0], Name)):
-            continue
-        if call.op.form == "method" and call.op.symbol in _CHANGES or call.op.symbol == "np.add.at":
-            changed.add(call.args[0].id)
-    for _ in copies:  # an alias changed is the display changed
-        grown = {b for a, b in copies if a in changed} | {a for a, b in copies if b in changed}
-        if grown <= changed:
-            break
-        changed |= grown
-    return changed
-
-
 def split_unpacks(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``a, b = [e1, e2]``  ->  ``a = e1; b = e2`` (when no item reads a target)."""
     return ir.map_blocks(body, _split_unpacks)
@@ -139,7 +113,7 @@ def _split_unpacks(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
 def gather(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``c = zeros_of(p); c[0] += a; c[1] += b; ...`` where every item is added once by
     a constant index: ``c = [a, b]`` (a dict display for a dict)."""
-    changed = _changed_in_place(body)  # a list that grows has more items than its kind says
+    changed = changed_in_place(body)  # a list that grows has more items than its kind says
     return ir.map_blocks(body, lambda stmts: _gather(stmts, state, changed))
 
 

@@ -31,6 +31,36 @@ def pure(e: Expr) -> bool:
     return True
 
 
+_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem"}
+
+
+def changed_in_place(body: list[ir.Stmt], kind_of: Callable[[str], Kind] | None = None) -> set[str]:
+    """Containers and arrays changed after they are made (``ys.append(v)``, ``d[k] = v``,
+    ``np.add.at(y, i, v)``; with ``kind_of``, also ``y += v`` where ``y`` may be an array),
+    and the names that may be them (``zs = ys``)."""
+    changed: set[str] = set()
+    copies: list[tuple[str, str]] = []
+    for stmt in ir.walk(body):
+        if isinstance(stmt, ir.SetItem):
+            changed.add(stmt.target.id)
+        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name):
+            copies.append((stmt.target.id, stmt.value.id))
+        if kind_of is not None and isinstance(stmt, ir.Assign) and stmt.accumulate:
+            if not kind_of(stmt.target.id).is_scalar:
+                changed.add(stmt.target.id)
+    for call in ir.walk_exprs(body):
+        if not (isinstance(call, Call) and call.args and isinstance(call.args[0], Name)):
+            continue
+        if call.op.form == "method" and call.op.symbol in _CHANGES or call.op.symbol == "np.add.at":
+            changed.add(call.args[0].id)
+    for _ in copies:  # an alias changed is the value changed
+        grown = {b for a, b in copies if a in changed} | {a for a, b in copies if b in changed}
+        if grown <= changed:
+            break
+        changed |= grown
+    return changed
+
+
 def all_reads(stmt: ir.Stmt) -> set[str]:
     """The names ``stmt`` reads, in its nested blocks too."""
     return {n for s in ir.walk([stmt]) for n in s.reads()}

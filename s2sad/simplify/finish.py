@@ -83,10 +83,24 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     return op.form in ("call", "method") and op is not AS_GRADIENT
 
 
+def _base(e: Expr) -> str | None:
+    """The name whose array ``e`` is, itself or a view of it (``y``, ``y.T``, ``y.reshape(s)``)."""
+    if isinstance(e, Name):
+        return e.id
+    if isinstance(e, Call) and e.args and (e.op.form == "attr" and e.op.symbol == "T" or _is_view(e)):
+        return _base(e.args[0])
+    return None
+
+
+def _is_view(e: Call) -> bool:
+    return e.op.form in ("call", "method") and getattr(e.op.fn, "__name__", e.op.symbol) in _VIEWS
+
+
 class Finish:
-    def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
+    def __init__(self, kinds: dict[str, Kind], adjoints: set[str], later: dict | None = None):
         self.kinds = dict(kinds)
         self.adjoints = adjoints
+        self.later = later if later is not None else {}  # copies -> the names read after them
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
 
     def kind_of(self, name: str) -> Kind:
@@ -95,7 +109,11 @@ class Finish:
     def block(self, stmts: list[ir.Stmt], fresh: set[str]) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
         for stmt in stmts:
-            out += self.statement(stmt, fresh)
+            for new in self.statement(stmt, fresh):
+                if out and _copies_itself(new) and _assigns(out[-1], new.target.id):
+                    last = out.pop()  # y = e; y = y.copy()  ->  y = e.copy()
+                    new = ir.Assign(last.target, Call(method_op("copy"), (last.value,)), origin=last.origin)
+                out.append(new)
             if stmt.blocks():  # a display assigned on one path only is not the value after it
                 for name in {w for s in ir.walk([stmt]) for w in s.writes()} & set(self.displays):
                     del self.displays[name]
@@ -107,6 +125,17 @@ class Finish:
             return []
         fresh.add(name)
         return [ir.Assign(Name(name), Call(method_op("copy"), (Name(name),)), origin=origin)]
+
+    def owned(self, value: Expr, name: str, fresh: set[str]) -> bool:
+        """Whether ``name = value`` leaves ``name`` holding an array nobody else holds. A copy
+        of another name (or a view of it) takes its array over where nothing reads that name
+        again; elsewhere the two share it, and neither may change it in place."""
+        ours = _fresh(value, fresh, self.kind_of)
+        base = _base(value)
+        if base is not None and base != name and not expr_kind(value, self.kind_of).is_scalar:
+            ours = ours and base not in self.later.get((id(value), name), {base})
+            fresh.discard(base)
+        return ours
 
     def statement(self, stmt: ir.Stmt, fresh: set[str]) -> list[ir.Stmt]:
         if isinstance(stmt, ir.Assign):
@@ -127,7 +156,7 @@ class Finish:
                     stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin)
                 fresh.add(name)
             else:
-                (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
+                (fresh.add if self.owned(stmt.value, name, fresh) else fresh.discard)(name)
             stmt.value = self.hand_over(stmt.value, fresh)
             self.displays.pop(name, None)
             if (
@@ -261,6 +290,17 @@ def _copy_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     return [ir.with_blocks(copy.copy(s), _copy_stmts) for s in stmts]
 
 
+def _copies_itself(stmt: ir.Stmt) -> bool:
+    """``y = y.copy()``, as ``own`` writes it."""
+    v = stmt.value if isinstance(stmt, ir.Assign) and not stmt.accumulate else None
+    return isinstance(v, Call) and v.op is method_op("copy") and v.args == (stmt.target,)
+
+
+def _assigns(stmt: ir.Stmt, name: str) -> bool:
+    """``name = e`` of a name (not ``+=``), whose value may be copied instead."""
+    return isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id == name
+
+
 def _adds_to(stmt: ir.Assign) -> bool:
     """``n = n + e``, which reads as ``n += e`` for a number."""
     v = stmt.value
@@ -273,4 +313,22 @@ def _is_add_at(e: Expr) -> bool:
 
 def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
     """Hand adjoints over as gradients and make every in-place update safe."""
-    return ir.replace(fn, body=Finish(kinds, fn.adjoints).block(fn.body, set()))
+    later: dict[tuple[int, str], set[str]] = {}
+    _read_later(fn.body, set(), later)
+    return ir.replace(fn, body=Finish(kinds, fn.adjoints, later).block(fn.body, set()))
+
+
+def _read_later(stmts: list[ir.Stmt], after: set[str], out: dict[tuple[int, str], set[str]]) -> None:
+    """For each copy ``y = b`` (or a view of ``b``) in ``stmts``, the names read after it runs:
+    later in its block, after the block (``after``), and in its loop's next iterations
+    (a pullback's body may run again too). Keyed by the value and the target, which the
+    copies ``Finish`` walks loops with share."""
+    suffix = set(after)
+    for stmt in reversed(stmts):
+        if isinstance(stmt, ir.Assign) and _base(stmt.value) is not None:
+            out.setdefault((id(stmt.value), stmt.target.id), set()).update(suffix)
+        everything = {n for s in ir.walk([stmt]) for n in s.reads()}
+        again = everything if isinstance(stmt, (ir.For, ir.While, ir.Def)) else set()
+        for block in stmt.blocks():
+            _read_later(block, suffix | again, out)
+        suffix |= everything

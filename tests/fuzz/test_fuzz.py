@@ -34,8 +34,6 @@ KNOWN_FAILING = frozenset(
         "nested",  # containers in containers (wrong, read-only adjoints at second order)
         "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
         "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays
-        "slice",  # views of a (a[::-1], a[1:]) aliased by two names: adjoint doubled (wrong)
-        "alias",  # v = a, then both names read: the adjoint of a counted twice (wrong)
     }
 )
 CI_FEATURES = FEATURES - KNOWN_FAILING
