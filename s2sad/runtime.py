@@ -155,10 +155,10 @@ def matmul_vjp(ct, a, b, which: int):
     a2 = a[np.newaxis, :] if np.ndim(a) == 1 else a
     b2 = b[:, np.newaxis] if np.ndim(b) == 1 else b
     g2 = ct
+    if np.ndim(b) == 1:  # the last axis first: a 1-D @ 1-D product has a number for ct
+        g2 = np.expand_dims(g2, -1)
     if np.ndim(a) == 1:
         g2 = np.expand_dims(g2, -2)
-    if np.ndim(b) == 1:
-        g2 = np.expand_dims(g2, -1)
     if which == 0:
         return np.reshape(unbroadcast(g2 @ np.swapaxes(b2, -1, -2), np.shape(a2)), np.shape(a))
     return np.reshape(unbroadcast(np.swapaxes(a2, -1, -2) @ g2, np.shape(b2)), np.shape(b))

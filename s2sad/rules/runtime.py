@@ -60,10 +60,20 @@ rule(
     jvp={"t": "prod_others_jvp(x, t_dot, axis)"},
     kind=same_as("x"),
 )
+# The cotangent of a (which=0) is linear in ct and b, and reads only the shape of a; of b
+# (which=1), linear in ct and a. Each partial VJP is again a product or a matmul_vjp.
 rule(
     "matmul_vjp(ct, a, b, which)",
-    vjp={},
-    jvp={},
+    vjp={
+        "ct": "unbroadcast(g @ b, ct) if which == 0 else unbroadcast(a @ g, ct)",
+        "a": "matmul_vjp(ct, a, g, 0) if which == 1 else zero_like(a)",
+        "b": "matmul_vjp(ct, g, b, 1) if which == 0 else zero_like(b)",
+    },
+    jvp={
+        "ct": "matmul_vjp(ct_dot, a, b, which)",
+        "a": "matmul_vjp(ct, a_dot, b, 1) if which == 1 else zero_like(ans)",
+        "b": "matmul_vjp(ct, a, b_dot, 0) if which == 0 else zero_like(ans)",
+    },
     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
 )
 nondiff("zero_like(x)", kind=lambda a: a["x"].kind if a["x"].kind.is_array else Kind(float, (), "f"))

@@ -595,7 +595,16 @@ add(
 )
 add(
     "matmul_vjp(ct, a, b, which)",
-    [case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2)), error=MissingRuleError)],
+    [
+        case("matmul_vjp(x, y, z, 0)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2))),
+        case("matmul_vjp(x, y, z, 1)", x=A((2, 2)), y=A((2, 3)), z=A((3, 2))),
+        case("matmul_vjp(x, y, z, 0)", x=A((2,)), y=A((3,)), z=A((3, 2))),
+        case("matmul_vjp(x, y, z, 1)", x=A((4,)), y=A((4, 3)), z=A((3,))),
+        case("matmul_vjp(x, y, z, 0)", x=S(), y=A((3,)), z=A((3,))),
+        case("matmul_vjp(x, y, z, 1)", x=S(), y=A((3,)), z=A((3,))),
+        case("matmul_vjp(x, y, z, 0)", x=A((2, 4, 2)), y=A((2, 4, 3)), z=A((3, 2))),
+        case("matmul_vjp(x, y, z, 1)", x=A((2, 4, 2)), y=A((4, 3)), z=A((2, 3, 2))),
+    ],
 )
 add("zero_like(x)", [case("x + zero_like(x)", x=A((3,))), case("x * 2.0 + zero_like(x)", x=S())])
 
