@@ -36,6 +36,8 @@ A copy, or a view made after the change, is fine:
 
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Expr, Name
@@ -122,8 +124,22 @@ def check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
         if isinstance(loop, (ir.For, ir.While)):
             for s in ir.walk([s for block in loop.blocks() for s in block]):
                 loops[id(s)].add(id(loop))
-    shares, defs = _sharing(stmts, kinds)
+    edges, defs = _sharing(stmts, kinds)
     for stmt, name in _changes(stmts, kinds):
+        made_new = defs.get(name)
+        renewed = (  # bound to a new array before each time the change runs
+            made_new is not None
+            and isinstance(made_new, ir.Assign)
+            and _makes_new_array(made_new.value)
+            and order[id(made_new)] < order[id(stmt)]
+            and loops[id(stmt)] <= loops[id(made_new)]
+        )
+        shares: dict[str, set[str]] = {}
+        for a, b, edge in edges:
+            if renewed and order[id(edge)] > order[id(stmt)]:
+                continue  # bound after the change to the array it changed, which no change reaches again
+            shares.setdefault(a, set()).add(b)
+            shares.setdefault(b, set()).add(a)
         for other in sorted(_group(name, shares) - {name}):
             made = defs.get(other)
             if made is not None and order[id(made)] > order[id(stmt)] and not loops[id(stmt)]:
@@ -131,37 +147,81 @@ def check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
             # loops the change repeats in, that the other name was made outside of
             repeating = loops[id(stmt)] - loops[id(made)] if made is not None else set()
             for use in stmts:
-                if other not in set(use.reads()) or use is made:
+                if other not in _value_reads(use) or use is made:
                     continue
                 later = order[id(use)] > order[id(stmt)] and (
                     made is None or order[id(made)] < order[id(stmt)]
                 )
                 if later or repeating & loops[id(use)]:
-                    temp = other in fn.temps and made is not None
-                    what = f"`{expr_source(made.value)}`" if temp else f"`{other}`"
-                    fix = f"{expr_source(made.value)}.copy()" if made is not None else f"{other}.copy()"
-                    raise UnsupportedSyntaxError(
-                        f"{what} shares memory with `{name}`, which is changed in place, "
-                        "and it is read after the change",
-                        ir.location(fn, use.origin),
-                        f"Copy it where it is made ({fix}), or change a copy of `{name}`.",
-                    )
+                    raise _shared_error(fn, other, name, made, use)
 
 
-def _sharing(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> tuple[dict[str, set[str]], dict[str, ir.Stmt]]:
-    """Which names may share memory (``z = y``, ``z = y[1:]``: both ways), and the statement
-    that first assigns each name."""
-    shares: dict[str, set[str]] = {}
+def _shared_error(fn: ir.Function, other: str, name: str, made: ir.Stmt | None, use: ir.Stmt):
+    temp = other in fn.temps and made is not None
+    what = f"`{expr_source(made.value)}`" if temp else f"`{source_name(fn, other)}`"
+    made_as = expr_source(made.value) if made is not None else source_name(fn, other)
+    fix = made_as if made_as.endswith(".copy()") else f"{made_as}.copy()"
+    changed = source_name(fn, name)
+    return UnsupportedSyntaxError(
+        f"{what} shares memory with `{changed}`, which is changed in place, and it is read after the change",
+        ir.location(fn, use.origin),
+        f"Copy it where it is made ({fix}), or change a copy of `{changed}`.",
+    )
+
+
+def source_name(fn: ir.Function, name: str) -> str:
+    """The variable of the user's code an SSA version stands for: ``y`` for ``y_2``."""
+    match = re.fullmatch(r"(.+?)_[0-9]+", name)
+    if match is None or name in {p.name for p in fn.params}:
+        return name
+    spelled = {w for s in ir.walk(fn.body) for w in s.writes()} | {p.name for p in fn.params}
+    return match.group(1) if match.group(1) in spelled else name
+
+
+_SHAPE_ONLY = {"shape", "ndim", "size", "dtype"}
+
+
+def _value_reads(stmt: ir.Stmt) -> set[str]:
+    """The names ``stmt`` reads, less those it reads only for their shape (``y.shape``), which
+    no change in place changes."""
+    shaped, plain = set(), set()
+
+    def visit(e: Expr) -> None:
+        if isinstance(e, Name):
+            plain.add(e.id)
+        elif isinstance(e, Call):
+            name = e.op.symbol if e.op.form == "attr" else getattr(getattr(e.op, "fn", None), "__name__", "")
+            of_name = bool(e.args) and isinstance(e.args[0], Name)
+            if e.op.form in ("attr", "call") and name in _SHAPE_ONLY and of_name:
+                shaped.add(e.args[0].id)
+                return
+            for c in e.children():
+                visit(c)
+
+    for e in stmt.exprs():
+        if e is not None:
+            visit(e)
+    return set(stmt.reads()) - (shaped - plain)
+
+
+def _makes_view(stmt: ir.Assign, kinds: dict[str, Kind]) -> bool:
+    """``z = y`` or ``z = y[1:]`` (an array, not a number read from one)."""
+    base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
+    return base is not None and base != stmt.target.id and not kinds.get(stmt.target.id, UNKNOWN).is_scalar
+
+
+def _sharing(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> tuple[list[tuple[str, str, ir.Stmt]], dict]:
+    """Which names may share memory (``z = y``, ``z = y[1:]``), with the statement that makes
+    them share, and the statement that first assigns each name."""
+    edges: list[tuple[str, str, ir.Stmt]] = []
     defs: dict[str, ir.Stmt] = {}
     for stmt in stmts:
         if isinstance(stmt, ir.Assign) and not stmt.accumulate:
             defs.setdefault(stmt.target.id, stmt)
-            base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
-            scalar = kinds.get(stmt.target.id, UNKNOWN).is_scalar  # y[0] is a number: a copy
-            if base is not None and base != stmt.target.id and not scalar:
-                shares.setdefault(base, set()).add(stmt.target.id)
-                shares.setdefault(stmt.target.id, set()).add(base)
-    return shares, defs
+            if _makes_view(stmt, kinds):
+                base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
+                edges.append((base, stmt.target.id, stmt))
+    return edges, defs
 
 
 def _changes(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> list[tuple[ir.Stmt, str]]:

@@ -44,6 +44,7 @@ from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
 from ..rules.instantiate import expr_kind, np_call, runtime_call
+from .facts import live_after
 
 _VIEWS = {
     "reshape",
@@ -83,11 +84,51 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     return op.form in ("call", "method") and op is not AS_GRADIENT
 
 
+def _view_base(e: Expr) -> str | None:
+    """The name whose array ``e`` is, or is a view of: ``y`` for ``y``, ``y.T``, ``np.reshape(y, s)``."""
+    while isinstance(e, Call) and e.args:
+        name = getattr(e.op, "fn", None) and getattr(e.op.fn, "__name__", None) or e.op.symbol
+        if not (e.op.form == "attr" and e.op.symbol == "T" or e.op.form == "call" and name in _VIEWS):
+            return None
+        e = e.args[0]
+    return e.id if isinstance(e, Name) else None
+
+
 class Finish:
-    def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
+    def __init__(self, kinds: dict[str, Kind], adjoints: set[str], live: dict[int, set[str]]):
         self.kinds = dict(kinds)
         self.adjoints = adjoints
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
+        self.live = live  # the names read after each statement
+        self.shared: dict[str, set[str]] = {}  # the other names a fresh array is bound to
+
+    # names bound to the same array: `x_bar = y_bar`, `x_bar = y_bar.T` -------------------
+    def unshare(self, name: str) -> None:
+        for other in self.shared.pop(name, ()):
+            self.shared.get(other, set()).discard(name)
+
+    def share(self, name: str, base: str) -> None:
+        group = (self.shared.get(base, set()) | {base}) - {name}
+        self.unshare(name)
+        for other in group:
+            self.shared.setdefault(other, set()).add(name)
+        self.shared[name] = group
+
+    def alone(self, name: str, stmt: ir.Stmt) -> bool:
+        """Whether no other name bound to ``name``'s array is read after ``stmt``."""
+        others = self.shared.get(name, set())
+        live = self.live.get(id(stmt))
+        return not others or live is not None and not others & live
+
+    def merge(self, *states: dict[str, set[str]]) -> None:
+        """Names that may share after paths meet: those that share on any path."""
+        self.shared = {}
+        for state in states:
+            for name, others in state.items():
+                self.shared.setdefault(name, set()).update(others)
+
+    def snapshot(self) -> dict[str, set[str]]:
+        return {n: set(o) for n, o in self.shared.items()}
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -101,11 +142,14 @@ class Finish:
                     del self.displays[name]
         return out
 
-    def own(self, name: str, fresh: set[str], origin) -> list[ir.Stmt]:
-        """Copy ``name`` before it is changed in place, unless it is ours already."""
-        if name in fresh:
+    def own(self, name: str, fresh: set[str], stmt: ir.Stmt) -> list[ir.Stmt]:
+        """Copy ``name`` before ``stmt`` changes it in place, unless it is ours already
+        (fresh, and no other name bound to it is read later)."""
+        if name in fresh and self.alone(name, stmt):
             return []
         fresh.add(name)
+        self.unshare(name)
+        origin = stmt.origin
         return [ir.Assign(Name(name), Call(method_op("copy"), (Name(name),)), origin=origin)]
 
     def statement(self, stmt: ir.Stmt, fresh: set[str]) -> list[ir.Stmt]:
@@ -122,12 +166,18 @@ class Finish:
             if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
                 stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)
             if stmt.accumulate:
-                safe = self.kinds[name].is_scalar or (name in fresh and self.kinds[name].is_float)
-                if not safe:
+                owned = name in fresh and self.kinds[name].is_float and self.alone(name, stmt)
+                if not (self.kinds[name].is_scalar or owned):
                     stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin)
+                    self.unshare(name)
                 fresh.add(name)
             else:
                 (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
+                base = _view_base(stmt.value)
+                if name in fresh and base is not None:
+                    self.share(name, base)
+                else:
+                    self.unshare(name)
             stmt.value = self.hand_over(stmt.value, fresh)
             self.displays.pop(name, None)
             if (
@@ -149,34 +199,44 @@ class Finish:
                 if not pullback:
                     self.kinds[target.id] = k
                 fresh.discard(target.id)
+                self.unshare(target.id)
             return [stmt]
         if isinstance(stmt, ir.SetItem):
-            prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
+            prefix = self.own(stmt.target.id, fresh, stmt) if stmt.target.id in self.adjoints else []
             self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
         if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
             target = stmt.value.args[0]
             self.displays.pop(target.id, None)
-            return self.own(target.id, fresh, stmt.origin) + [stmt]
+            return self.own(target.id, fresh, stmt) + [stmt]
         if isinstance(stmt, ir.Return):
             return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]
         if isinstance(stmt, ir.If):
             then_fresh, else_fresh = set(fresh), set(fresh)
+            before = self.snapshot()
             body = self.block(stmt.body, then_fresh)
+            after_then, self.shared = self.shared, before
             orelse = self.block(stmt.orelse, else_fresh)
+            self.merge(after_then, self.shared)
             fresh.clear()
             fresh.update(then_fresh & else_fresh)  # fresh after the `if` if fresh after both branches
             return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]
         if isinstance(stmt, (ir.For, ir.While)):
             start = set(fresh)
-            for _ in range(3):  # what is fresh at the top of every iteration
+            before = self.snapshot()
+            if isinstance(stmt, ir.For):
+                for target in ir.names_in(stmt.target):
+                    self.unshare(target)
+            for _ in range(3):  # what is fresh (and what may share) at the top of every iteration
                 end = set(start)
                 self.block(_copy_blocks(stmt), end)
+                self.merge(before, self.shared)
                 if start <= end:
                     break
                 start &= end
             test_body = self.block(stmt.test_body, set(start)) if isinstance(stmt, ir.While) else None
             body = self.block(stmt.body, set(start))
+            self.merge(before, self.shared)
             fresh.intersection_update(start)
             if isinstance(stmt, ir.While):
                 return [ir.While(test_body, stmt.test, body, stmt.joins, origin=stmt.origin)]
@@ -268,4 +328,4 @@ def _is_add_at(e: Expr) -> bool:
 
 def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
     """Hand adjoints over as gradients and make every in-place update safe."""
-    return ir.replace(fn, body=Finish(kinds, fn.adjoints).block(fn.body, set()))
+    return ir.replace(fn, body=Finish(kinds, fn.adjoints, live_after(fn.body)).block(fn.body, set()))
