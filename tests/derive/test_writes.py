@@ -51,6 +51,16 @@ WRITES = {
             return x + s + x
         """,
     # read before and after the write in one iteration
+    "copy_read_before_and_after": """
+        def f(x, a):
+            s = x
+            for i in range(2):
+                y = a * s
+                v = y * y
+                y[1] = np.tanh(s)
+                s = np.sum(v) + np.dot(y, a)
+            return s
+        """,
     # a fresh array written in a loop, then read with its adjoint shared at second order
     "zeros_written_in_loop": """
         def f(x, a):
@@ -59,6 +69,13 @@ WRITES = {
                 y[i] = a[-1]
             x -= np.array([a[0], x, x]) @ (a + y)
             return x + np.sum(y)
+        """,
+    "zeros_written_with_the_counter": """
+        def f(x, a):
+            y = np.zeros(3)
+            for i in range(3):
+                y[i] = a[i] * x + y[i - 1]
+            return np.sum(y * y)
         """,
     "write_in_branch": """
         def f(x, a):
@@ -79,6 +96,13 @@ WRITES = {
                     y[i] *= a[i] * a[i]
             return np.sum(y * a) * x
         """,
+    "slice_written": """
+        def f(x, a):
+            y = a.copy()
+            y[1:] = x * a[:-1]
+            y[:2] += np.cos(y[1:])
+            return np.sum(y * y)
+        """,
     "copy_entry_scaled_in_helper": """
         def h(u, z):
             y = z.copy()
@@ -88,6 +112,15 @@ WRITES = {
         def f(x, a):
             v = h(x, a)
             return np.sum(v * v) + x
+        """,
+    "stencil_of_copies": """
+        def f(x, a):
+            u = a * x
+            for step in range(3):
+                new = u.copy()
+                new[1:-1] = u[1:-1] + 0.1 * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+                u = new
+            return np.sum(u * u)
         """,
     "write_then_read_at_second_order": """
         def f(x, a):
