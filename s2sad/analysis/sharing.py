@@ -219,8 +219,12 @@ def _changed_array(stmt: ir.Stmt, kinds: dict[str, Kind]) -> str | None:
 def _shared_error(fn: ir.Function, other: str, name: str, made: ir.Stmt | None, use: ir.Stmt):
     made = made if isinstance(made, ir.Assign) else None
     temp = other in fn.temps and made is not None
-    what = f"`{expr_source(made.value)}`" if temp else f"`{source_name(fn, other)}`"
-    made_as = expr_source(made.value) if made is not None else source_name(fn, other)
+    value = None
+    if made is not None:  # as the user wrote it: y, not y_1
+        spelled = {n: Name(source_name(fn, n)) for n in ir.names_in(made.value)}
+        value = expr_source(ir.substitute(made.value, spelled))
+    what = f"`{value}`" if temp else f"`{source_name(fn, other)}`"
+    made_as = value if value is not None else source_name(fn, other)
     fix = made_as if made_as.endswith(".copy()") else f"{made_as}.copy()"
     changed = source_name(fn, name)
     return UnsupportedSyntaxError(

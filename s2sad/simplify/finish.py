@@ -57,7 +57,7 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}  # a view, or the value itself
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
@@ -73,6 +73,10 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     if op.form in ("binary", "unary"):
         return True
     name = getattr(op.fn, "__name__", op.symbol)
+    if op.form == "call" and name == "unbroadcast" and e.args:  # to more axes: a read-only broadcast
+        grown = expr_kind(e.args[0], kind_of).ndim
+        if k.ndim is None or grown is None or k.ndim > grown:
+            return False
     if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
         return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
     if op.form == "call" and name == "diag":  # a new matrix from a vector, a read-only view of a matrix

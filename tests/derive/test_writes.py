@@ -137,6 +137,23 @@ WRITES = {
             w = y
             return np.dot(w, a) + np.sum(a * a) * x
         """,
+    # grad of grad: the derivative code's own changes in place are differentiated again
+    "copies_of_copies_at_second_order": """
+        def f(x, a):
+            y1 = a.copy()
+            y1[0] = x * x
+            y2 = y1.copy()
+            y2[1] *= x
+            return np.sum(y1 * y2) + y2[0]
+        """,
+    # the tangent of an adjoint is a read-only broadcast where kinds are not known (a dict's
+    # item): the Hessian program copies it before it adds into it
+    "broadcast_tangent_added_into": """
+        def f(x, a):
+            s1 = a[::-1] @ a
+            d = {"u": x, "w": a}
+            return d["u"] + s1
+        """,
 }
 
 
