@@ -131,6 +131,8 @@ _FRESH_CALLS = {
     "diag",
     "cumsum",
     "outer",
+    "zeros_of",  # s2sad.runtime: zero adjoints, new
+    "zero_like",
 }
 
 

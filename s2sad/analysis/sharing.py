@@ -263,4 +263,7 @@ def _value_reads(stmt: ir.Stmt) -> set[str]:
 def _makes_view(stmt: ir.Assign, kinds: dict[str, Kind]) -> bool:
     """``z = y`` or ``z = y[1:]`` (an array, not a number read from one)."""
     base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
-    return base is not None and base != stmt.target.id and not kinds.get(stmt.target.id, UNKNOWN).is_scalar
+    if base is None or base == stmt.target.id or kinds.get(stmt.target.id, UNKNOWN).is_scalar:
+        return False
+    # an item of a list is the item itself: a change to the list does not change it
+    return isinstance(stmt.value, Name) or not kinds.get(base, UNKNOWN).is_container

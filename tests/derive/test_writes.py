@@ -168,3 +168,19 @@ def test_copy_in_loop_tape_keeps_the_written_copy():
     text = s2sad.source(f, wrt=1, args=(X, A))
     write = text.index("y_1[2] = math.sin(a[0])") if "y_1[2]" in text else text.index("y[2] = math.sin(a[0])")
     assert text.index("_tape.append(") > write, text
+
+
+def test_an_item_of_a_list_is_not_a_view_of_it():
+    """``v = items[0]`` holds the item: a change to the list's slot does not change ``v``."""
+    from s2sad.analysis.examples import argument_kinds, lowered
+    from s2sad.analysis.infer import infer
+    from s2sad.analysis.sharing import check_aliases
+
+    def f(x):
+        items = [x * 1.0, x * 2.0]
+        v = items[0]
+        items[0] = x * 3.0
+        return np.sum(v)
+
+    fn = lowered(f)
+    check_aliases(fn, infer(fn, argument_kinds(fn, x=np.ones(3))))

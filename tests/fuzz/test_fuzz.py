@@ -32,8 +32,6 @@ KNOWN_FAILING = frozenset(
         "list",  # lists: item assignment refused, appended values lose their adjoint (wrong)
         "dict",  # containers (wrong)
         "nested",  # containers in containers (wrong, read-only adjoints at second order)
-        "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
-        "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays
         "local_def",  # a lambda or def inside a loop or branch: AssertionError in lowering
         "slice",  # views of a (a[::-1], a[1:]) aliased by two names: adjoint doubled (wrong)
         "alias",  # v = a, then both names read: the adjoint of a counted twice (wrong)
