@@ -15,7 +15,6 @@ from .programs import CASES
 KNOWN = {
     ("gradient", "heat_stencil"): "issue 13: no rule for np.roll",
     ("hvp", "heat_stencil"): "issue 13: no rule for np.roll",
-    ("hvp", "polynomial_fit_loss"): "issue 11: no rule for zip inside the generated gradient",
 }
 
 
