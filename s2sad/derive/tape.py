@@ -7,7 +7,9 @@ restored:
 - a value that is cheap to compute again (arithmetic, elementwise NumPy,
   indexing) from values already there is recomputed;
 - anything else is pushed on a tape, a list per value, after it is computed,
-  and popped back;
+  and popped back; an array the block changes in place is pushed as the block
+  leaves it (after its last change), since the reversed block puts the old
+  slots back as it passes each change, and nothing read from it is recomputed;
 - a loop's carried value (``x_1``, the state at the start of an iteration)
   is pushed at the start of the iteration, unless the iteration hands it on
   unchanged: the reversed iteration then finds it in the carried name, which
