@@ -166,3 +166,56 @@ def test_changes_in_place_that_are_fine(body):
     f = make_function(f"def f(x):\n    {body}\n")
     x = np.array([0.5, 1.5, 2.0])
     s2sad.check_grad(f, x)
+
+
+SHARED_MEMORY_NAMES = {
+    # the array changed is a later version of `y` (y_1 in SSA form): the message says `y`
+    "version": (
+        "y = x * 1.0\n    y = y * 2.0\n    z = y\n    y[0] = 5.0\n    return np.sum(z * x)",
+        "`z` shares memory with `y`",
+        6,
+    ),
+    # in a loop: the line that reads the stale name, not the loop
+    "loop": (
+        "y = x * 1.0\n    z = y[0:2]\n    s = 0.0\n    for i in range(2):\n        s = s + np.sum(z)\n"
+        "        y[0] = s\n    return s",
+        "`z` shares memory with `y`",
+        6,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHARED_MEMORY_NAMES)
+def test_shared_memory_names_the_users_variable_and_line(name):
+    body, message, line = SHARED_MEMORY_NAMES[name]
+    f = make_function(f"def f(x):\n    {body}\n")
+    with pytest.raises(UnsupportedSyntaxError, match=re.escape(message)) as info:
+        s2sad.grad(f)(np.array([0.5, 1.5, 2.0]))
+    assert f":{line}:" in str(info.value).splitlines()[0], str(info.value)
+    assert "_1" not in str(info.value), str(info.value)
+
+
+def test_assignment_into_an_argument_names_the_users_variable():
+    body = "y = x * 1.0\n    for i in range(2):\n        y = x\n    y[0] = 1.0\n    return np.sum(y)"
+    f = make_function(f"def f(x):\n    {body}\n")
+    message = "assignment into `y` changes an argument"
+    with pytest.raises(UnsupportedSyntaxError, match=re.escape(message)) as info:
+        s2sad.grad(f)(np.array([0.5, 1.5, 2.0]))
+    assert "Copy it first: y = y.copy()" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a copy made on each iteration, written, then bound to the loop's variable
+        "u = x * 1.0\n    for i in range(3):\n        new = u.copy()\n        new[1:] = 0.5 * u[:-1]\n"
+        "        u = new\n    return np.sum(u * u)",
+        # a copy of a copy written in place: the first is not read after
+        "y = x.copy()\n    z = y\n    z[0] = 5.0\n    return np.sum(z * x)",
+        # only the shape of the view is read after the change
+        "y = x * 1.0\n    v = y[1:]\n    y[1] = 5.0\n    return np.sum(y * x) + v.shape[0]",
+    ],
+)
+def test_more_changes_in_place_that_are_fine(body):
+    f = make_function(f"def f(x):\n    {body}\n")
+    s2sad.check_grad(f, np.array([0.5, 1.5, 2.0]))

@@ -1,76 +1,110 @@
-"""Arrays changed in place: refuse what the reverse sweep could not follow.
+"""Arrays changed in place: only arrays the function made itself.
 
 The adjoint of ``y[i] = v`` reads ``y_bar[i]`` and puts back the slot's old value, so the
-reverse sweep can only follow changes to an array the function made itself, seen through one
-name. A change to an argument would change the caller's data (``check_owned``), and a view of
-the array made before the change (``z = y[1:]``, or ``z = y``), read after it, sees a value
-SSA form says it does not have (``check_aliases``). Both raise an error at the user's line
-that says which copy to make:
+reverse sweep can only follow changes to an array the function made (``np.zeros(3)``,
+``a.copy()``, ``a * 2``), or to a copy or a view of one. A change to an argument would
+change the caller's data; ``check_owned`` raises an error at the user's line that says
+which copy to make:
 
->>> import numpy as np
->>> from s2sad.analysis.examples import argument_kinds, lowered
->>> from s2sad.analysis.infer import infer
+>>> from s2sad.analysis.examples import lowered
 >>> def f(x):
-...     y = x * 2.0
-...     z = y[1:]
+...     y = x
 ...     y[0] = 0.0
-...     return np.sum(z)
+...     return y[1]
 >>> fn = lowered(f)
 >>> try:
-...     check_aliases(fn, infer(fn, argument_kinds(fn, x=np.ones(3))))
+...     check_owned(fn, fn.body[1])
 ... except UnsupportedSyntaxError as error:
 ...     print(error.message, error.hint, sep="\\n")
-`z` shares memory with `y`, which is changed in place, and it is read after the change
-Copy it where it is made (y[1:].copy()), or change a copy of `y`.
+assignment into `y` changes an argument in place, which is not supported
+Copy it first: y = y.copy()
 
-A copy, or a view made after the change, is fine:
-
->>> def g(x):
-...     y = x * 2.0
-...     z = y[1:].copy()
-...     y[0] = 0.0
-...     return np.sum(z)
->>> fn = lowered(g)
->>> check_aliases(fn, infer(fn, argument_kinds(fn, x=np.ones(3))))
+Names that share one array, read after a change, are ``sharing``'s to refuse.
 """
 
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Expr, Name
-from ..ir.kinds import UNKNOWN, Kind
-from ..ir.printer import expr_source
-from .activity import adds_at
+from .activity import appends
 from .views import view_of
 
 
 def check_owned(fn: ir.Function, stmt: ir.SetItem) -> None:
-    """Assigning into an argument (or a view of one) would change the caller's data."""
+    """Assigning into an argument (or a view of one) would change the caller's data: the
+    array changed must be one the function made (``np.zeros(3)``, ``a.copy()``, ``a * 2``),
+    or a copy or a view of one (``check_aliases`` sees to the names that share it)."""
     name = stmt.target.id
     loc = ir.location(fn, stmt.origin)
-    params = {p.name for p in fn.params}
-    owner = _owner(fn, name)
-    if name in params or owner is None:
+    spelled = source_name(fn, name)
+    made = _made_by(fn, name, set())
+    if made == "argument":
         raise UnsupportedSyntaxError(
-            f"assignment into `{name}` changes an argument in place, which is not supported",
+            f"assignment into `{spelled}` changes an argument in place, which is not supported",
             loc,
-            f"Copy it first: {name} = {name}.copy()",
+            f"Copy it first: {spelled} = {spelled}.copy()",
         )
-    if not _makes_new_array(owner):
+    if made != "function":
         raise UnsupportedSyntaxError(
-            f"assignment into `{name}`, which may share memory with another array, is not supported",
+            f"assignment into `{spelled}`, which may share memory with another array, is not supported",
             loc,
-            f"Copy it first: {name} = {name}.copy()",
+            f"Copy it first: {spelled} = {spelled}.copy()",
         )
 
 
-def _owner(fn: ir.Function, name: str) -> Expr | None:
-    """The value ``name`` is first bound to, if an assignment binds it."""
-    for stmt in ir.walk(fn.body):
-        if isinstance(stmt, ir.Assign) and stmt.target.id == name:
-            return stmt.value
-    return None
+def _made_by(fn: ir.Function, name: str, seen: set[str]) -> str:
+    """Where the array ``name`` holds comes from: ``"function"`` (an array the function made,
+    whichever assignment bound it), ``"argument"``, or ``"unknown"``."""
+    if name in {p.name for p in fn.params}:
+        return "argument"
+    if name in seen:
+        return "function"  # a loop's copy back to its join name: the other assignments decide
+    seen.add(name)
+    bound = [s for s in ir.walk(fn.body) if name in set(s.writes())]
+    values = [s.value for s in bound if isinstance(s, ir.Assign) and not s.accumulate]  # y += v: y's array
+    if not bound:
+        return "argument"
+    if any(not isinstance(s, (ir.Assign, ir.SetItem)) for s in bound) or not values:
+        return "unknown"  # a loop variable, or an item unpacked
+    out = "function"
+    for value in values:
+        base = value.id if isinstance(value, Name) else view_of(value)
+        if base is not None:
+            made = _made_by(fn, base, seen)
+        elif makes_new_array(value) or _popped_copy(fn, value):
+            made = "function"
+        else:
+            made = "unknown"
+        if made == "argument":
+            return made
+        if made == "unknown":
+            out = made
+    return out
+
+
+def _popped_copy(fn: ir.Function, value: Expr) -> bool:
+    """``xs.pop()`` of a list every item of which is a new array (a tape of copies)."""
+    if not (isinstance(value, Call) and value.op.form == "method" and value.op.symbol == "pop"):
+        return False
+    xs = value.args[0]
+    items = [
+        s.value.args[1]
+        for s in ir.walk(fn.body)
+        if isinstance(s, ir.Effect) and appends(s.value) and s.value.args[0] == xs
+    ]
+    return isinstance(xs, Name) and bool(items) and all(_new_item(fn, v) for v in items)
+
+
+def _new_item(fn: ir.Function, item: Expr) -> bool:
+    """A new array, or a name for one that nothing but the append reads (``v2 = y.copy()``)."""
+    if not isinstance(item, Name):
+        return makes_new_array(item)
+    values = [s.value for s in ir.walk(fn.body) if isinstance(s, ir.Assign) and s.target.id == item.id]
+    reads = sum(1 for s in ir.walk(fn.body) for n in s.reads() if n == item.id)
+    return len(values) == 1 and makes_new_array(values[0]) and reads == 1
 
 
 _FRESH_CALLS = {
@@ -97,10 +131,13 @@ _FRESH_CALLS = {
     "diag",
     "cumsum",
     "outer",
+    "zeros_of",  # s2sad.runtime: zero adjoints, new
+    "zero_like",
 }
 
 
-def _makes_new_array(value: Expr) -> bool:
+def makes_new_array(value: Expr) -> bool:
+    """Whether ``value`` is a new array: ``np.zeros(n)``, ``y.copy()``, ``a * 2``."""
     if isinstance(value, Call):
         if value.op.form in ("binary", "unary"):
             return True
@@ -111,76 +148,10 @@ def _makes_new_array(value: Expr) -> bool:
     return False
 
 
-def check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
-    """An array changed in place (``y[i] = v``, or ``y += v`` on an array) must not be read
-    afterwards through another name that shares its memory (``z = y``, ``v = y[1:]``):
-    that name would see the change, which the adjoint cannot follow."""
-    stmts = list(ir.walk(fn.body))
-    order = {id(s): i for i, s in enumerate(stmts)}
-    loops: dict[int, set[int]] = {id(s): set() for s in stmts}  # statement -> the loops around it
-    for loop in stmts:
-        if isinstance(loop, (ir.For, ir.While)):
-            for s in ir.walk([s for block in loop.blocks() for s in block]):
-                loops[id(s)].add(id(loop))
-    shares, defs = _sharing(stmts, kinds)
-    for stmt, name in _changes(stmts, kinds):
-        for other in sorted(_group(name, shares) - {name}):
-            made = defs.get(other)
-            if made is not None and order[id(made)] > order[id(stmt)] and not loops[id(stmt)]:
-                continue  # made after the change: it sees the changed array, as it should
-            # loops the change repeats in, that the other name was made outside of
-            repeating = loops[id(stmt)] - loops[id(made)] if made is not None else set()
-            for use in stmts:
-                if other not in set(use.reads()) or use is made:
-                    continue
-                later = order[id(use)] > order[id(stmt)] and (
-                    made is None or order[id(made)] < order[id(stmt)]
-                )
-                if later or repeating & loops[id(use)]:
-                    temp = other in fn.temps and made is not None
-                    what = f"`{expr_source(made.value)}`" if temp else f"`{other}`"
-                    fix = f"{expr_source(made.value)}.copy()" if made is not None else f"{other}.copy()"
-                    raise UnsupportedSyntaxError(
-                        f"{what} shares memory with `{name}`, which is changed in place, "
-                        "and it is read after the change",
-                        ir.location(fn, use.origin),
-                        f"Copy it where it is made ({fix}), or change a copy of `{name}`.",
-                    )
-
-
-def _sharing(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> tuple[dict[str, set[str]], dict[str, ir.Stmt]]:
-    """Which names may share memory (``z = y``, ``z = y[1:]``: both ways), and the statement
-    that first assigns each name."""
-    shares: dict[str, set[str]] = {}
-    defs: dict[str, ir.Stmt] = {}
-    for stmt in stmts:
-        if isinstance(stmt, ir.Assign) and not stmt.accumulate:
-            defs.setdefault(stmt.target.id, stmt)
-            base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
-            scalar = kinds.get(stmt.target.id, UNKNOWN).is_scalar  # y[0] is a number: a copy
-            if base is not None and base != stmt.target.id and not scalar:
-                shares.setdefault(base, set()).add(stmt.target.id)
-                shares.setdefault(stmt.target.id, set()).add(base)
-    return shares, defs
-
-
-def _changes(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> list[tuple[ir.Stmt, str]]:
-    """The statements that change an array in place, and the name of the array."""
-    changes = [(s, s.target.id) for s in stmts if isinstance(s, ir.SetItem)]
-    changes += [(s, s.value.args[0].id) for s in stmts if isinstance(s, ir.Effect) and adds_at(s.value)]
-    for s in stmts:
-        before = getattr(s, "in_place", None)  # y += v, marked by lowering: the array before
-        if before is not None and not kinds.get(before, UNKNOWN).is_scalar:
-            changes.append((s, before))
-    return changes
-
-
-def _group(name: str, shares: dict[str, set[str]]) -> set[str]:
-    """``name`` and every name that may share its memory, through any chain of views."""
-    group, todo = set(), [name]
-    while todo:
-        n = todo.pop()
-        if n not in group:
-            group.add(n)
-            todo += shares.get(n, ())
-    return group
+def source_name(fn: ir.Function, name: str) -> str:
+    """The variable of the user's code an SSA version stands for: ``y`` for ``y_2``."""
+    match = re.fullmatch(r"(.+?)_[0-9]+", name)
+    if match is None or name in {p.name for p in fn.params}:
+        return name
+    spelled = {w for s in ir.walk(fn.body) for w in s.writes()} | {p.name for p in fn.params}
+    return match.group(1) if match.group(1) in spelled else name

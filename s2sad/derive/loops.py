@@ -101,7 +101,14 @@ class Loops(Adjoints):
         active_carried = [c for c in carried if c in self.active]
         for name in active_carried:
             self.adjoint(name)  # it has an adjoint from the start of each reversed iteration
-        start = set(state) | set(active_carried)
+        # an array from outside changed in place and read in the loop: the adjoint its reads add
+        # to in one reversed iteration reaches the changes of the iteration before
+        read = {n for s in ir.walk(body) for n in _read_values(s)}
+        arrays = {n for n in changed - defs if n in self.active and n in read and n not in state}
+        for name in arrays:
+            self.adjoint(name)
+        loop.outer |= arrays
+        start = set(state) | set(active_carried) | arrays
         body_state = set(start)
         test_part, forward_body, adjoint_body = self.block_parts(body, body_state, loop, carried, n_test)
         # every reversed iteration must leave for the one before what it found
@@ -225,6 +232,15 @@ def _changed_in_place(stmt: ir.Stmt) -> list[str]:
     if isinstance(stmt, ir.Effect) and (appends(stmt.value) or adds_at(stmt.value)):
         return [stmt.value.args[0].id]
     return [stmt.target.id] if isinstance(stmt, ir.SetItem) else []
+
+
+def _read_values(stmt: ir.Stmt) -> set[str]:
+    """The names ``stmt`` reads, but not the array ``y[i] = v`` or ``y[i] += v`` changes."""
+    names = set(stmt.reads())
+    if isinstance(stmt, ir.SetItem) and stmt.target.id not in set(ir.names_in(stmt.index)):
+        if stmt.target.id not in set(ir.names_in(stmt.value)):
+            names.discard(stmt.target.id)
+    return names
 
 
 def _element_at(it: Call, index: Name) -> Expr:

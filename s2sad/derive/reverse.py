@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..analysis.activity import adds_at, appends, calls_user_function
-from ..analysis.aliases import check_aliases
+from ..analysis.sharing import check_aliases
 from ..errors import Location, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op
 from ..ir.kinds import UNKNOWN, Kind

@@ -7,7 +7,9 @@ restored:
 - a value that is cheap to compute again (arithmetic, elementwise NumPy,
   indexing) from values already there is recomputed;
 - anything else is pushed on a tape, a list per value, after it is computed,
-  and popped back;
+  and popped back; an array the block changes in place is pushed as the block
+  leaves it (after its last change), since the reversed block puts the old
+  slots back as it passes each change, and nothing read from it is recomputed;
 - a loop's carried value (``x_1``, the state at the start of an iteration)
   is pushed at the start of the iteration, unless the iteration hands it on
   unchanged: the reversed iteration then finds it in the carried name, which
@@ -53,6 +55,7 @@ needs it, and nothing is kept.
 from __future__ import annotations
 
 from .. import ir
+from ..analysis.activity import adds_at, appends
 from ..ir import Call, Expr, Name, method_op
 from ..rules.registry import lookup
 from .adjoints import Adjoints, Loop, adjoint_origin
@@ -151,9 +154,12 @@ class Tapes:
         for name in store:
             tape = self.new(name)
             j = max(owners[name] + 1, floor)
+            # an array changed in place is kept as the block leaves it: the reversed block
+            # puts the old slots back as it passes the changes
+            j = max([j] + [i + 1 for i, s in enumerate(stmts) if name in _changed([s])])
             origin = stmts[min(j, len(stmts) - 1)].origin if stmts else None
             value = Name(name)
-            if name in self.rev.mutated:  # the array changes in place later: keep it as it is now
+            if name in self.rev.mutated:  # the array may change in place again: keep it as it is now
                 value = Call(method_op("copy"), (value,))
             push = ir.Effect(Call(method_op("append"), (Name(tape), value)), origin=origin)
             before.setdefault(j, []).append(push)
@@ -202,7 +208,8 @@ class Tapes:
             isinstance(stmt, ir.Assign)
             and stmt.target.id == name
             and name not in self.rev.multi
-            and (_cheap(stmt.value, self.rev.mutated))
+            and _cheap(stmt.value, self.rev.mutated)
+            and not ({name, *ir.names_in(stmt.value)} & _changed(stmts))  # changed after it is made
         ):
             for dep in ir.names_in(stmt.value):
                 if dep in owners and owners[dep] < owners[name]:
@@ -281,6 +288,17 @@ def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, in
         for name in defines.get(id(stmt), ()):
             owners[name] = i
     return owners
+
+
+def _changed(stmts: list[ir.Stmt]) -> set[str]:
+    """The arrays and lists the statements change in place (nested blocks included)."""
+    out = set()
+    for stmt in ir.walk(stmts):
+        if isinstance(stmt, ir.SetItem):
+            out.add(stmt.target.id)
+        elif isinstance(stmt, ir.Effect) and (adds_at(stmt.value) or appends(stmt.value)):
+            out.add(stmt.value.args[0].id)
+    return out
 
 
 def _reads(stmts: list[ir.Stmt]) -> set[str]:

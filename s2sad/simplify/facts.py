@@ -147,3 +147,50 @@ def replace_in(stmt: ir.Stmt, old: Expr, new: Expr) -> ir.Stmt:
 
 def replace_name(stmt: ir.Stmt, name: str, value: Expr) -> ir.Stmt:
     return replace_in(stmt, Name(name), value)
+
+
+def live_after(body: list[ir.Stmt]) -> dict[int, set[str]]:
+    """For each statement (by ``id``), the names read after it before they are assigned
+    again: on the next iteration of the loops around it too.
+
+    >>> from s2sad.simplify.examples import read
+    >>> body = read('''
+    ... y = x
+    ... for i in range(n):
+    ...     z = y * 2.0
+    ...     y = z
+    ... return y
+    ... ''')
+    >>> live = live_after(body)
+    >>> sorted(live[id(body[0])]), sorted(live[id(body[1].body[0])])
+    (['n', 'y'], ['z'])
+    """
+    out: dict[int, set[str]] = {}
+
+    def block(stmts: list[ir.Stmt], live: set[str]) -> set[str]:
+        live = set(live)
+        for stmt in reversed(stmts):
+            out[id(stmt)] = set(live)
+            if isinstance(stmt, ir.If):
+                live = block(stmt.body, live) | block(stmt.orelse, live)
+            elif isinstance(stmt, (ir.For, ir.While)):
+                head = set(live)  # what is read at the top of an iteration, or after the loop
+                for _ in range(10):
+                    top = set(head)
+                    if isinstance(stmt, ir.While):
+                        top = block(stmt.test_body, top | block(stmt.body, head) | set(stmt.reads()))
+                    else:
+                        top = head | (block(stmt.body, head) - set(stmt.writes()))
+                    if top <= head:
+                        break
+                    head |= top
+                live = head
+            elif isinstance(stmt, ir.Def):
+                live |= {n for s in ir.walk(stmt.function.body) for n in s.reads()}
+            elif not isinstance(stmt, ir.SetItem) and not (isinstance(stmt, ir.Assign) and stmt.accumulate):
+                live -= set(stmt.writes())
+            live |= set(stmt.reads())
+        return live
+
+    block(body, set())
+    return out

@@ -44,6 +44,7 @@ from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
 from ..rules.instantiate import expr_kind, np_call, runtime_call
+from .facts import live_after
 
 _VIEWS = {
     "reshape",
@@ -56,7 +57,7 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}  # a view, or the value itself
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
@@ -72,6 +73,10 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     if op.form in ("binary", "unary"):
         return True
     name = getattr(op.fn, "__name__", op.symbol)
+    if op.form == "call" and name == "unbroadcast" and e.args:  # to more axes: a read-only broadcast
+        grown = expr_kind(e.args[0], kind_of).ndim
+        if k.ndim is None or grown is None or k.ndim > grown:
+            return False
     if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
         return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
     if op.form == "call" and name == "diag":  # a new matrix from a vector, a read-only view of a matrix
@@ -83,25 +88,51 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     return op.form in ("call", "method") and op is not AS_GRADIENT
 
 
-def _base(e: Expr) -> str | None:
-    """The name whose array ``e`` is, itself or a view of it (``y``, ``y.T``, ``y.reshape(s)``)."""
-    if isinstance(e, Name):
-        return e.id
-    if isinstance(e, Call) and e.args and (e.op.form == "attr" and e.op.symbol == "T" or _is_view(e)):
-        return _base(e.args[0])
-    return None
-
-
-def _is_view(e: Call) -> bool:
-    return e.op.form in ("call", "method") and getattr(e.op.fn, "__name__", e.op.symbol) in _VIEWS
+def _view_base(e: Expr) -> str | None:
+    """The name whose array ``e`` is, or is a view of: ``y`` for ``y``, ``y.T``, ``np.reshape(y, s)``."""
+    while isinstance(e, Call) and e.args:
+        name = getattr(e.op, "fn", None) and getattr(e.op.fn, "__name__", None) or e.op.symbol
+        if not (e.op.form == "attr" and e.op.symbol == "T" or e.op.form == "call" and name in _VIEWS):
+            return None
+        e = e.args[0]
+    return e.id if isinstance(e, Name) else None
 
 
 class Finish:
-    def __init__(self, kinds: dict[str, Kind], adjoints: set[str], later: dict | None = None):
+    def __init__(self, kinds: dict[str, Kind], adjoints: set[str], live: dict[int, set[str]]):
         self.kinds = dict(kinds)
         self.adjoints = adjoints
-        self.later = later if later is not None else {}  # copies -> the names read after them
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
+        self.live = live  # the names read after each statement
+        self.shared: dict[str, set[str]] = {}  # the other names a fresh array is bound to
+
+    # names bound to the same array: `x_bar = y_bar`, `x_bar = y_bar.T` -------------------
+    def unshare(self, name: str) -> None:
+        for other in self.shared.pop(name, ()):
+            self.shared.get(other, set()).discard(name)
+
+    def share(self, name: str, base: str) -> None:
+        group = (self.shared.get(base, set()) | {base}) - {name}
+        self.unshare(name)
+        for other in group:
+            self.shared.setdefault(other, set()).add(name)
+        self.shared[name] = group
+
+    def alone(self, name: str, stmt: ir.Stmt) -> bool:
+        """Whether no other name bound to ``name``'s array is read after ``stmt``."""
+        others = self.shared.get(name, set())
+        live = self.live.get(id(stmt))
+        return not others or live is not None and not others & live
+
+    def merge(self, *states: dict[str, set[str]]) -> None:
+        """Names that may share after paths meet: those that share on any path."""
+        self.shared = {}
+        for state in states:
+            for name, others in state.items():
+                self.shared.setdefault(name, set()).update(others)
+
+    def snapshot(self) -> dict[str, set[str]]:
+        return {n: set(o) for n, o in self.shared.items()}
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -109,33 +140,21 @@ class Finish:
     def block(self, stmts: list[ir.Stmt], fresh: set[str]) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
         for stmt in stmts:
-            for new in self.statement(stmt, fresh):
-                if out and _copies_itself(new) and _assigns(out[-1], new.target.id):
-                    last = out.pop()  # y = e; y = y.copy()  ->  y = e.copy()
-                    new = ir.Assign(last.target, Call(method_op("copy"), (last.value,)), origin=last.origin)
-                out.append(new)
+            out += self.statement(stmt, fresh)
             if stmt.blocks():  # a display assigned on one path only is not the value after it
                 for name in {w for s in ir.walk([stmt]) for w in s.writes()} & set(self.displays):
                     del self.displays[name]
         return out
 
-    def own(self, name: str, fresh: set[str], origin) -> list[ir.Stmt]:
-        """Copy ``name`` before it is changed in place, unless it is ours already."""
-        if name in fresh:
+    def own(self, name: str, fresh: set[str], stmt: ir.Stmt) -> list[ir.Stmt]:
+        """Copy ``name`` before ``stmt`` changes it in place, unless it is ours already
+        (fresh, and no other name bound to it is read later)."""
+        if name in fresh and self.alone(name, stmt):
             return []
         fresh.add(name)
+        self.unshare(name)
+        origin = stmt.origin
         return [ir.Assign(Name(name), Call(method_op("copy"), (Name(name),)), origin=origin)]
-
-    def owned(self, value: Expr, name: str, fresh: set[str]) -> bool:
-        """Whether ``name = value`` leaves ``name`` holding an array nobody else holds. A copy
-        of another name (or a view of it) takes its array over where nothing reads that name
-        again; elsewhere the two share it, and neither may change it in place."""
-        ours = _fresh(value, fresh, self.kind_of)
-        base = _base(value)
-        if base is not None and base != name and not expr_kind(value, self.kind_of).is_scalar:
-            ours = ours and base not in self.later.get((id(value), name), {base})
-            fresh.discard(base)
-        return ours
 
     def statement(self, stmt: ir.Stmt, fresh: set[str]) -> list[ir.Stmt]:
         if isinstance(stmt, ir.Assign):
@@ -151,12 +170,18 @@ class Finish:
             if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
                 stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)
             if stmt.accumulate:
-                safe = self.kinds[name].is_scalar or (name in fresh and self.kinds[name].is_float)
-                if not safe:
+                owned = name in fresh and self.kinds[name].is_float and self.alone(name, stmt)
+                if not (self.kinds[name].is_scalar or owned):
                     stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin)
+                    self.unshare(name)
                 fresh.add(name)
             else:
-                (fresh.add if self.owned(stmt.value, name, fresh) else fresh.discard)(name)
+                (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
+                base = _view_base(stmt.value)
+                if name in fresh and base is not None:
+                    self.share(name, base)
+                else:
+                    self.unshare(name)
             stmt.value = self.hand_over(stmt.value, fresh)
             self.displays.pop(name, None)
             if (
@@ -178,23 +203,26 @@ class Finish:
                 if not pullback:
                     self.kinds[target.id] = k
                 fresh.discard(target.id)
+                self.unshare(target.id)
             return [stmt]
         if isinstance(stmt, ir.SetItem):
-            prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
+            prefix = self.own(stmt.target.id, fresh, stmt) if stmt.target.id in self.adjoints else []
             self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
         if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
             target = stmt.value.args[0]
             self.displays.pop(target.id, None)
-            return self.own(target.id, fresh, stmt.origin) + [stmt]
+            return self.own(target.id, fresh, stmt) + [stmt]
         if isinstance(stmt, ir.Return):
             return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]
         if isinstance(stmt, ir.If):
             then_fresh, else_fresh = set(fresh), set(fresh)
-            before = dict(self.kinds)
+            before, kinds = self.snapshot(), dict(self.kinds)
             body = self.block(stmt.body, then_fresh)
-            then_kinds, self.kinds = self.kinds, dict(before)
+            after_then, self.shared = self.shared, before
+            then_kinds, self.kinds = self.kinds, kinds
             orelse = self.block(stmt.orelse, else_fresh)
+            self.merge(after_then, self.shared)
             for name, k in then_kinds.items():  # a float on one path, a NumPy float on the other
                 other = self.kinds.get(name)
                 self.kinds[name] = k if other is None or other is k else other.join(k)
@@ -203,14 +231,20 @@ class Finish:
             return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]
         if isinstance(stmt, (ir.For, ir.While)):
             start = set(fresh)
-            for _ in range(3):  # what is fresh at the top of every iteration
+            before = self.snapshot()
+            if isinstance(stmt, ir.For):
+                for target in ir.names_in(stmt.target):
+                    self.unshare(target)
+            for _ in range(3):  # what is fresh (and what may share) at the top of every iteration
                 end = set(start)
                 self.block(_copy_blocks(stmt), end)
+                self.merge(before, self.shared)
                 if start <= end:
                     break
                 start &= end
             test_body = self.block(stmt.test_body, set(start)) if isinstance(stmt, ir.While) else None
             body = self.block(stmt.body, set(start))
+            self.merge(before, self.shared)
             fresh.intersection_update(start)
             if isinstance(stmt, ir.While):
                 return [ir.While(test_body, stmt.test, body, stmt.joins, origin=stmt.origin)]
@@ -290,17 +324,6 @@ def _copy_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     return [ir.with_blocks(copy.copy(s), _copy_stmts) for s in stmts]
 
 
-def _copies_itself(stmt: ir.Stmt) -> bool:
-    """``y = y.copy()``, as ``own`` writes it."""
-    v = stmt.value if isinstance(stmt, ir.Assign) and not stmt.accumulate else None
-    return isinstance(v, Call) and v.op is method_op("copy") and v.args == (stmt.target,)
-
-
-def _assigns(stmt: ir.Stmt, name: str) -> bool:
-    """``name = e`` of a name (not ``+=``), whose value may be copied instead."""
-    return isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id == name
-
-
 def _adds_to(stmt: ir.Assign) -> bool:
     """``n = n + e``, which reads as ``n += e`` for a number."""
     v = stmt.value
@@ -313,22 +336,4 @@ def _is_add_at(e: Expr) -> bool:
 
 def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
     """Hand adjoints over as gradients and make every in-place update safe."""
-    later: dict[tuple[int, str], set[str]] = {}
-    _read_later(fn.body, set(), later)
-    return ir.replace(fn, body=Finish(kinds, fn.adjoints, later).block(fn.body, set()))
-
-
-def _read_later(stmts: list[ir.Stmt], after: set[str], out: dict[tuple[int, str], set[str]]) -> None:
-    """For each copy ``y = b`` (or a view of ``b``) in ``stmts``, the names read after it runs:
-    later in its block, after the block (``after``), and in its loop's next iterations
-    (a pullback's body may run again too). Keyed by the value and the target, which the
-    copies ``Finish`` walks loops with share."""
-    suffix = set(after)
-    for stmt in reversed(stmts):
-        if isinstance(stmt, ir.Assign) and _base(stmt.value) is not None:
-            out.setdefault((id(stmt.value), stmt.target.id), set()).update(suffix)
-        everything = {n for s in ir.walk([stmt]) for n in s.reads()}
-        again = everything if isinstance(stmt, (ir.For, ir.While, ir.Def)) else set()
-        for block in stmt.blocks():
-            _read_later(block, suffix | again, out)
-        suffix |= everything
+    return ir.replace(fn, body=Finish(kinds, fn.adjoints, live_after(fn.body)).block(fn.body, set()))

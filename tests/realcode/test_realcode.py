@@ -14,9 +14,7 @@ from .programs import CASES
 # the test pass, and then the mark must go.
 KNOWN = {
     ("gradient", "heat_stencil"): "issue 13: no rule for np.roll",
-    ("gradient", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
     ("hvp", "heat_stencil"): "issue 13: no rule for np.roll",
-    ("hvp", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
 }
 
 
