@@ -18,7 +18,9 @@ s_bar = -x / v1
 return [x_bar, s_bar]
 
 Only names assigned once take part (the parts then mean the same wherever
-they are), and only pure parts worth a name: not ``2 * x``, not ``x.T``.
+they are), and only pure parts worth a name: not ``2 * x``, not ``x.T``, and
+not a new array to fill in (``np.zeros(x.shape)``): two adjoints that start as
+zeros are two arrays, each changed in place on its own.
 """
 
 from __future__ import annotations
@@ -80,9 +82,15 @@ def _eager_subexpressions(e: Expr) -> Iterator[Expr]:
             yield from _eager_subexpressions(c)
 
 
+_NEW_ARRAYS = {"zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like"}
+_NEW_ARRAYS |= {"zeros_of", "zero_like"}  # the runtime's zeros of a value's structure
+
+
 def _worth_naming(e: Expr) -> bool:
     if not isinstance(e, Call) or not pure(e) or e.op.form in ir.STRUCTURAL or e.op.form == "attr":
         return False
+    if e.op.form == "call" and getattr(e.op.fn, "__name__", None) in _NEW_ARRAYS:
+        return False  # an array to fill in: each name needs its own
     if e.op is ir.NEG and not isinstance(e.args[0], Call):
         return False
     if e.op.form == "call" and e.op.fn is range:  # range(len(xs)) reads best where it is used
