@@ -77,14 +77,13 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}
 # calls whose result may be (or hold) their first argument itself, or views of it
 _PASS_THROUGH = (
     _VIEWS
     | _READ_ONLY
     | {
         "gradient_like",
-        "broadcast_like",
         "spread",
         "unconcatenate",
         "unstack",

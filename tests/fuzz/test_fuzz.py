@@ -28,7 +28,6 @@ from .programs import FEATURES, RandomChooser, generate
 # The constructs the CI sample leaves out, each for a failure class in known_failures.md.
 KNOWN_FAILING = frozenset(
     {
-        "tuple",  # containers: read-only adjoints at second order (internal)
         "list",  # lists: item assignment refused, appended values lose their adjoint (wrong)
         "dict",  # containers (wrong)
         "nested",  # containers in containers (wrong, read-only adjoints at second order)

@@ -9,7 +9,9 @@ through the other, or that contribution is counted twice. The programs bind a
 second name every way one arises: plain rebinding (in loops and branches too),
 views, items of tuples, lists and dicts read back, unpacking, helper
 parameters; each is checked against central differences in both modes and at
-second order.
+second order. At second order the forward sweep over a gradient meets the same
+in tangents: a tangent spread to an array's shape (``broadcast_like``) is a
+read-only view, copied before an entry is added to it.
 """
 
 from __future__ import annotations
@@ -110,6 +112,21 @@ PROGRAMS = {
             v = items[0]
             w = items[1]
             return v[0] * w[1] + np.sum(v) + np.sum(items[0]) + np.sum(a)
+        """,
+    "an item of a tuple next to a new array": """
+        def f(x, a):
+            v1 = np.array([(a[2] / (1.0 + x * x)), (a[1] * a[1]), a[2]])
+            t3 = (np.dot(a, v1), a, v1[2])
+            s4, v5, s6 = t3[0], t3[1], t3[2]
+            return s4 + s6
+        """,
+    "items of a tuple unpacked in a loop": """
+        def f(x, a):
+            for e2 in a:
+                t6 = (x / (1.0 + x * x), a, -x)
+                s7, v8, s9 = (t6[0], t6[1], t6[2])
+                x = 0.9 * x + s7 / (1.0 + v8[1] * v8[1]) / (1.0 + np.dot(a, v8) ** 2)
+            return x
         """,
     "helper parameters": """
         def h(u, z):
