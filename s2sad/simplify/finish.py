@@ -174,6 +174,7 @@ class Finish:
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
         self.shared: set[str] = set()  # names whose array another name has taken at some point
         self.closures: set[str] = set()  # names nested functions read: read whenever they run
+        self.shallow: set[str] = set()  # lists that are ours, with arrays in them that may not be
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -204,6 +205,18 @@ class Finish:
         if held:
             self.shared |= held | set(names)
         return not held & live
+
+    def into_container(self, stmt: ir.SetItem, ours: bool, fresh: set[str], live: set[str]) -> ir.SetItem:
+        """``c[k] = v`` stores ``v`` itself; ``c[k] += v`` adds into the array in ``c`` in
+        place, which is written ``c[k] = c[k] + v`` unless the array is ours alone."""
+        entry = Call(ir.GETITEM, (stmt.target, stmt.index))
+        if stmt.accumulate and not ours and not expr_kind(entry, self.kind_of).is_scalar:
+            added = Call(ir.ADD, (entry, stmt.value))
+            return ir.SetItem(stmt.target, stmt.index, added, origin=stmt.origin)
+        if not stmt.accumulate and not _fresh(stmt.value, fresh, self.kind_of):
+            self.shallow.add(stmt.target.id)
+        self.take(stmt.value, fresh, live)
+        return stmt
 
     def statement(self, stmt: ir.Stmt, fresh: set[str], live: set[str]) -> list[ir.Stmt]:
         """``stmt`` finished; ``live``: the names that may be read after it."""
@@ -254,9 +267,12 @@ class Finish:
         if isinstance(stmt, ir.SetItem):
             name = stmt.target.id
             changes = name in self.adjoints or name in self.shared  # may be seen through another name
+            ours = name in fresh and name not in self.shallow  # the list and every array in it
             prefix = self.own(name, fresh, stmt.origin) if changes else []
-            if self.kind_of(name).is_container:  # the item is stored, not copied
-                self.take(stmt.value, fresh, live)
+            if self.kind_of(name).is_container:
+                stmt = self.into_container(stmt, ours, fresh, live)
+                if prefix:
+                    self.shallow.add(name)  # a copy of the list holds the same arrays
             self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
         if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):

@@ -29,7 +29,6 @@ from .programs import FEATURES, RandomChooser, generate
 KNOWN_FAILING = frozenset(
     {
         "list",  # lists: item assignment refused, appended values lose their adjoint (wrong)
-        "dict",  # containers (wrong)
         "nested",  # containers in containers (wrong, read-only adjoints at second order)
         "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
         "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays

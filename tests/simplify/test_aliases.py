@@ -147,6 +147,46 @@ PROGRAMS = {
 }
 
 
+# Adjoints of containers that hold another name's array: ``items_bar = [a, v1]``, then
+# ``items_bar[0] += g`` would change ``a`` itself (the caller's argument): it adds out of place.
+CONTAINERS = {
+    "a list read in a loop": """
+        def f(x, a):
+            items = [a * x, a]
+            s = x
+            for i in range(3):
+                v = items[1]
+                w = items[0]
+                s = 0.5 * s + v[i] * w[i] + np.sum(v)
+            return s + np.sum(items[1] * items[0])
+        """,
+    "a dict entry read twice in a loop": """
+        def f(x, a):
+            d = {"w": a, "u": x}
+            v = d["w"]
+            w = d["w"]
+            k = 0
+            while k < 2:
+                k += 1
+                x = x * v[k] + w[0] * d["u"]
+            return x + np.sum(v) + np.sum(w) + np.sum(d["w"])
+        """,
+    "a tuple handed to a helper": """
+        def h(t):
+            v, s = t
+            return np.sum(v) * s + v[0]
+
+        def f(x, a):
+            t = (a, x)
+            return h(t) + h((a[1:], x)) + np.sum(t[0])
+        """,
+}
+PROGRAMS.update(CONTAINERS)
+# the gradient copies the list in the loop before adding to it; differentiating that again,
+# the loop's next version of the list is taken for a view of the one changed in place
+REFUSED_AT_GRAD_OF_GRAD = {"a list read in a loop", "a dict entry read twice in a loop"}
+
+
 def program(name: str):
     return make_function(PROGRAMS[name], "f")
 
@@ -167,6 +207,10 @@ def test_second_order(name):
         assert_close(s2sad.hessian(f, wrt=wrt)(0.7, A.copy()), expected, 1e-4, f"hessian wrt {wrt}")
         hvp = s2sad.hvp(f, wrt=wrt)(0.7, A.copy(), direction)
         assert_close(hvp, np.dot(expected, direction), 1e-4, f"hvp wrt {wrt}")
+    if name in REFUSED_AT_GRAD_OF_GRAD:  # a known gap (known_failures.md), refused clearly
+        with pytest.raises(s2sad.DifferentiationError, match="shares memory"):
+            s2sad.grad(s2sad.grad(f, wrt=0), wrt=0)(0.7, A.copy())
+        return
     gg = s2sad.grad(s2sad.grad(f, wrt=0), wrt=0)(0.7, A.copy())
     expected = central_difference(s2sad.grad(f, wrt=0), (0.7, A.copy()), 0, h=1e-5)
     assert_close(gg, expected, 1e-4, "grad of grad")
@@ -235,3 +279,19 @@ def test_finish_keeps_an_update_in_place_when_the_first_name_is_done_with():
     s = state(body, x=np.ones(3))
     text = body_source(finish(s.fn, s.kinds).body)
     assert "a_bar += x" in text and "copy" not in text, text
+
+
+def test_finish_adds_out_of_place_to_an_array_in_a_list_it_did_not_make():
+    """``items_bar = [a, v1]`` holds the argument ``a``: adding into ``items_bar[0]`` in place
+    would change it, so the list is copied and the item added to out of place."""
+    body = read(
+        """
+        items_bar = [a, v1]
+        items_bar[0] += g
+        return as_gradient(items_bar, items)
+        """
+    )
+    s = state(body, a=np.ones(3), v1=np.ones(3), g=np.ones(3), items=[np.ones(3), np.ones(3)])
+    s.fn.adjoints.add("items_bar")
+    text = body_source(finish(s.fn, s.kinds).body)
+    assert "items_bar = items_bar.copy()\nitems_bar[0] = items_bar[0] + g" in text, text
