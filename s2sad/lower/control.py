@@ -58,7 +58,8 @@ from .. import ir
 from ..ir import Call, Expr, Name
 from .expressions import Function
 
-_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed)
+# the iterables of a ``for`` that stay calls (``list`` for ``reversed(list(zip(xs, ys)))``)
+_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed, builtins.list)
 
 
 class ControlFlow:
@@ -192,7 +193,7 @@ class ControlFlow:
         raise self.error(target, "this loop target is not supported", "Loop over plain names.")
 
     def iteration(self, node: gast.expr) -> Expr:
-        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip`` and ``reversed`` stay calls."""
+        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip``, ``reversed``, ``list`` stay calls."""
         if (
             isinstance(node, gast.Call)
             and not node.keywords
