@@ -82,15 +82,11 @@ def _eager_subexpressions(e: Expr) -> Iterator[Expr]:
             yield from _eager_subexpressions(c)
 
 
-_NEW_ARRAYS = {"zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like"}
-_NEW_ARRAYS |= {"zeros_of", "zero_like"}  # the runtime's zeros of a value's structure
-
-
 def _worth_naming(e: Expr) -> bool:
     if not isinstance(e, Call) or not pure(e) or e.op.form in ir.STRUCTURAL or e.op.form == "attr":
         return False
-    if e.op.form == "call" and getattr(e.op.fn, "__name__", None) in _NEW_ARRAYS:
-        return False  # an array to fill in: each name needs its own
+    if _allocates(e):  # two new arrays, each changed in place later, are not one
+        return False
     if e.op is ir.NEG and not isinstance(e.args[0], Call):
         return False
     if e.op.form == "call" and e.op.fn is range:  # range(len(xs)) reads best where it is used
@@ -102,3 +98,13 @@ def _worth_naming(e: Expr) -> bool:
     ):
         return False  # 2 * x: as cheap to write twice as to name
     return ir.count_nodes(e) >= 3
+
+
+_ALLOCATORS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"}
+_ALLOCATORS |= {"array", "copy", "zeros_of"}
+
+
+def _allocates(e: Call) -> bool:
+    """Whether ``e`` makes a new array (``np.zeros(n)``, ``x.copy()``)."""
+    name = getattr(e.op.fn, "__name__", None) if e.op.form == "call" else e.op.symbol
+    return e.op.form in ("call", "method") and name in _ALLOCATORS
