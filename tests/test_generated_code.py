@@ -4,6 +4,9 @@ Each case also checks the derivative against central differences, so a rewrite t
 drops too much shows up here.
 """
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 from checks import assert_close, central_difference
@@ -196,6 +199,27 @@ def test_hessian_of_an_array_in_one_batched_sweep(f, args, batched):
     expected = central_difference(lambda *xs: grad(*xs), list(args), wrt)
     assert h.shape == args[wrt].shape * 2
     assert_close(h, expected, 1e-5, f.__name__)
+
+
+def array_in_a_tuple(x, a):
+    t2 = (math.exp(a[1]), a, 0.5 * a[2])
+    s3, v4, s5 = t2
+    t6 = (np.dot(v4, v4), a, v4[-1])
+    s7, v8, s9 = t6[0], t6[1], t6[2]
+    return s7 + s5 * x + np.sum(v4) + s3 * v8[0] * s9
+
+
+def test_hessian_with_a_tangent_read_from_a_list_is_not_batched():
+    """``[0.0, a_dot * 2.0, 0.0][1]``: the directions are not the list's first axis, so the
+    program runs once per direction (batched, it printed ``[...][:, 1]``, a SyntaxWarning)."""
+    args = (0.7, np.array([0.3, -0.5, 1.1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hessian = s2sad.hessian(array_in_a_tuple, wrt=1)
+        h = hessian(*args)
+    assert _column_program(hessian) == "columns"
+    grad = s2sad.grad(array_in_a_tuple, wrt=1)
+    assert_close(h, central_difference(grad, list(args), 1), 1e-5, "hessian")
 
 
 def two_floats(x, y):

@@ -194,6 +194,9 @@ class _Batcher:
             obj, index = e.args
             if self.reads_tangent(index):
                 raise NotBatchable("a tangent as an index")
+            display = isinstance(obj, Call) and obj.op.form in ("tuple", "list", "dict")
+            if display or self.kind(obj).is_container:  # the directions are not its first axis
+                raise NotBatchable("an item of a container")
             return Call(op, (self.expr(obj), _with_directions(index)), e.kwargs, e.pos)
         if op.form == "method" and op.symbol == "copy" and len(e.args) == 1:
             return e.map(self.expr)

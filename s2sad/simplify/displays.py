@@ -8,7 +8,8 @@ person writes:
 - ``read_displays``: an item read by its constant key is the item itself, where
   that is a constant or a name assigned once;
 - ``gather``: ``c = zeros_of(p)`` followed by one ``c[k] += e`` for each item is
-  the display ``c = [a, b]`` (a dict display for a dict);
+  the display ``c = [a, b]`` (a dict display for a dict); an item nothing is added
+  to is its zero, ``0.0`` for a number, ``np.zeros(p[k].shape)`` for an array;
 - ``split_unpacks``: ``a, b = [e1, e2]`` is ``a = e1; b = e2``.
 
 >>> from s2sad.simplify.examples import run
@@ -25,8 +26,8 @@ return z
 ... c_bar[0] += g
 ... c_bar[1] += 2.0 * g
 ... return c_bar
-... ''', c=(1.0, 2.0)))
-c_bar = [g, 2.0 * g]
+... ''', c=(1.0, 2.0, 3.0)))
+c_bar = [g, 2.0 * g, 0.0]
 return c_bar
 >>> print(run(split_unpacks, '''
 ... a, b = [x, 2.0 * x]
@@ -40,9 +41,9 @@ return a + b
 from __future__ import annotations
 
 from .. import ir
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op
 from ..rules.algebra import simplify_expr
-from ..rules.instantiate import runtime_call
+from ..rules.instantiate import np_call, runtime_call
 from .facts import all_reads, all_writes, changed_in_place
 from .state import State
 
@@ -159,7 +160,7 @@ def _gather(stmts: list[ir.Stmt], state: State, changed: set[str]) -> list[ir.St
             continue
         for key in slots:  # an item nothing was added to: its zero
             if key not in adds:
-                adds[key] = runtime_call("zeros_of", Call(ir.GETITEM, (like, Const(key))))
+                adds[key] = _zero(Call(ir.GETITEM, (like, Const(key))), state)
         if k.type is dict:
             value = Call(ir.DICT, (), tuple((key, adds[key]) for key in slots))
         else:
@@ -171,6 +172,16 @@ def _gather(stmts: list[ir.Stmt], state: State, changed: set[str]) -> list[ir.St
         state.kinds[name] = state.expr_kind(value)
         return _gather(rebuilt, state, changed)
     return stmts
+
+
+def _zero(item: Expr, state: State) -> Expr:
+    """The zero adjoint of an item: ``0.0`` for a number, zeros of its shape for an array."""
+    k = state.expr_kind(item)
+    if k.is_array and k.dtype in "fc":
+        return np_call("zeros", Call(attr_op("shape"), (item,)))
+    if k.is_scalar:
+        return Const(0.0)
+    return runtime_call("zeros_of", item)
 
 
 def _calls_helper(e: Expr, name: str) -> bool:

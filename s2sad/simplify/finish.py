@@ -14,7 +14,10 @@ value: a number, or a new writable array) and
   if it may be shared.
 
 Freshness is followed through branches (fresh after an ``if`` if fresh after
-both branches) and loops (until it settles).
+both branches) and loops (until it settles). A value that a second name takes
+(``v3_bar = v2_bar``, a view ``v3_bar = v2_bar.T``, an item of a tuple) is no
+longer fresh under either name while both are read, since a change in place
+through one would be seen through the other.
 
 >>> import numpy as np
 >>> from s2sad.ir.printer import body_source
@@ -33,6 +36,24 @@ x_bar = x_bar + np.cos(x)
 y_bar = y
 w_bar = np.sum(y)
 return [x_bar, y_bar.copy(), float(w_bar)]
+
+Two names of one new array, both read after a change in place to one of them:
+
+>>> body = read('''
+... v1 = np.ones(x.shape)
+... y_bar = v1
+... y_bar[0] += 2.0
+... x_bar = v1 + y_bar
+... return [as_gradient(x_bar, x), as_gradient(y_bar, y)]
+... ''')
+>>> s = state(body, x=np.ones(3), y=np.ones(3))
+>>> print(body_source(finish(s.fn, s.kinds).body), end="")
+v1 = np.ones(x.shape)
+y_bar = v1
+y_bar = y_bar.copy()
+y_bar[0] += 2.0
+x_bar = v1 + y_bar
+return [x_bar, y_bar]
 """
 
 from __future__ import annotations
@@ -44,7 +65,6 @@ from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
 from ..rules.instantiate import expr_kind, np_call, runtime_call
-from .facts import live_after
 
 _VIEWS = {
     "reshape",
@@ -57,7 +77,70 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}  # a view, or the value itself
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}
+# calls whose result may be (or hold) their first argument itself, or views of it
+_PASS_THROUGH = (
+    _VIEWS
+    | _READ_ONLY
+    | {
+        "gradient_like",
+        "spread",
+        "unconcatenate",
+        "unstack",
+        "unhstack",
+        "unvstack",
+    }
+)
+_VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "diagonal"}
+
+
+def _held(e: Expr, kind_of) -> set[str]:
+    """The names whose arrays ``e`` may be, hold or be a view of: after ``y = e`` a change in
+    place to ``y`` would be seen through them (``v``, ``v.T``, ``v[1:]``, ``(v, w)``, ``t[1]``)."""
+    if isinstance(e, Name):
+        return {e.id}
+    if not isinstance(e, Call) or expr_kind(e, kind_of).is_scalar:
+        return set()  # a number is a copy
+    op = e.op
+    name = getattr(op.fn, "__name__", op.symbol)
+    if op.form in ("tuple", "list", "dict"):
+        parts = [*e.args, *(v for _, v in e.kwargs)]
+    elif op is ir.IFEXP:
+        parts = list(e.args[1:])
+    elif (
+        op.form == "subscript"
+        or op.form == "attr"
+        and op.symbol == "T"
+        or op.form == "call"
+        and name in _PASS_THROUGH
+        or op.form == "method"
+        and op.symbol in _VIEW_METHODS
+    ):
+        parts = list(e.args[:1])
+    else:
+        return set()  # a new value
+    return {n for part in parts for n in _held(part, kind_of)}
+
+
+def _live_after(stmts: list[ir.Stmt], after: set[str]) -> list[set[str]]:
+    """For each statement of a block, the names that may be read after it (``after``: after
+    the block). A name bound again before it is read is not, where the block binds it
+    (a binding inside a nested block may not run)."""
+    live = set(after)
+    out: list[set[str]] = []
+    for stmt in reversed(stmts):
+        out.append(set(live))
+        if isinstance(stmt, ir.Assign) and not stmt.accumulate:
+            live.discard(stmt.target.id)
+        elif isinstance(stmt, ir.Unpack):
+            live.difference_update(t.id for t in stmt.targets)
+        live.update(n for s in ir.walk([stmt]) for n in s.reads())
+    out.reverse()
+    return out
+
+
+def _reads(stmts: list[ir.Stmt]) -> set[str]:
+    return {n for s in ir.walk(stmts) for n in s.reads()}
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
@@ -73,10 +156,6 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     if op.form in ("binary", "unary"):
         return True
     name = getattr(op.fn, "__name__", op.symbol)
-    if op.form == "call" and name == "unbroadcast" and e.args:  # to more axes: a read-only broadcast
-        grown = expr_kind(e.args[0], kind_of).ndim
-        if k.ndim is None or grown is None or k.ndim > grown:
-            return False
     if op.form == "attr" and op.symbol == "T" or op.form == "call" and name in _VIEWS:
         return bool(e.args) and _fresh(e.args[0], fresh, kind_of)
     if op.form == "call" and name == "diag":  # a new matrix from a vector, a read-only view of a matrix
@@ -88,75 +167,59 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     return op.form in ("call", "method") and op is not AS_GRADIENT
 
 
-def _view_base(e: Expr) -> str | None:
-    """The name whose array ``e`` is, or is a view of: ``y`` for ``y``, ``y.T``, ``np.reshape(y, s)``."""
-    while isinstance(e, Call) and e.args:
-        name = getattr(e.op, "fn", None) and getattr(e.op.fn, "__name__", None) or e.op.symbol
-        if not (e.op.form == "attr" and e.op.symbol == "T" or e.op.form == "call" and name in _VIEWS):
-            return None
-        e = e.args[0]
-    return e.id if isinstance(e, Name) else None
-
-
 class Finish:
-    def __init__(self, kinds: dict[str, Kind], adjoints: set[str], live: dict[int, set[str]]):
+    def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
         self.kinds = dict(kinds)
         self.adjoints = adjoints
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
-        self.live = live  # the names read after each statement
-        self.shared: dict[str, set[str]] = {}  # the other names a fresh array is bound to
-
-    # names bound to the same array: `x_bar = y_bar`, `x_bar = y_bar.T` -------------------
-    def unshare(self, name: str) -> None:
-        for other in self.shared.pop(name, ()):
-            self.shared.get(other, set()).discard(name)
-
-    def share(self, name: str, base: str) -> None:
-        group = (self.shared.get(base, set()) | {base}) - {name}
-        self.unshare(name)
-        for other in group:
-            self.shared.setdefault(other, set()).add(name)
-        self.shared[name] = group
-
-    def alone(self, name: str, stmt: ir.Stmt) -> bool:
-        """Whether no other name bound to ``name``'s array is read after ``stmt``."""
-        others = self.shared.get(name, set())
-        live = self.live.get(id(stmt))
-        return not others or live is not None and not others & live
-
-    def merge(self, *states: dict[str, set[str]]) -> None:
-        """Names that may share after paths meet: those that share on any path."""
-        self.shared = {}
-        for state in states:
-            for name, others in state.items():
-                self.shared.setdefault(name, set()).update(others)
-
-    def snapshot(self) -> dict[str, set[str]]:
-        return {n: set(o) for n, o in self.shared.items()}
+        self.shared: set[str] = set()  # names whose array another name has taken at some point
+        self.closures: set[str] = set()  # names nested functions read: read whenever they run
+        self.shallow: set[str] = set()  # lists that are ours, with arrays in them that may not be
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
 
-    def block(self, stmts: list[ir.Stmt], fresh: set[str]) -> list[ir.Stmt]:
+    def block(self, stmts: list[ir.Stmt], fresh: set[str], after: set[str]) -> list[ir.Stmt]:
+        """The block finished; ``after``: the names that may be read after it."""
         out: list[ir.Stmt] = []
-        for stmt in stmts:
-            out += self.statement(stmt, fresh)
+        for stmt, live in zip(stmts, _live_after(stmts, after | self.closures), strict=True):
+            out += self.statement(stmt, fresh, live)
             if stmt.blocks():  # a display assigned on one path only is not the value after it
                 for name in {w for s in ir.walk([stmt]) for w in s.writes()} & set(self.displays):
                     del self.displays[name]
         return out
 
-    def own(self, name: str, fresh: set[str], stmt: ir.Stmt) -> list[ir.Stmt]:
-        """Copy ``name`` before ``stmt`` changes it in place, unless it is ours already
-        (fresh, and no other name bound to it is read later)."""
-        if name in fresh and self.alone(name, stmt):
+    def own(self, name: str, fresh: set[str], origin) -> list[ir.Stmt]:
+        """Copy ``name`` before it is changed in place, unless it is ours already."""
+        if name in fresh:
             return []
         fresh.add(name)
-        self.unshare(name)
-        origin = stmt.origin
         return [ir.Assign(Name(name), Call(method_op("copy"), (Name(name),)), origin=origin)]
 
-    def statement(self, stmt: ir.Stmt, fresh: set[str]) -> list[ir.Stmt]:
+    def take(self, value: Expr, fresh: set[str], live: set[str], *names: str) -> bool:
+        """A statement stores ``value`` (or a view of it) under new ``names`` (or in a list):
+        the names it holds are fresh no longer; whether the new name has a fresh value (none
+        of them read later)."""
+        held = _held(value, self.kind_of)
+        fresh -= held
+        if held:
+            self.shared |= held | set(names)
+        return not held & live
+
+    def into_container(self, stmt: ir.SetItem, ours: bool, fresh: set[str], live: set[str]) -> ir.SetItem:
+        """``c[k] = v`` stores ``v`` itself; ``c[k] += v`` adds into the array in ``c`` in
+        place, which is written ``c[k] = c[k] + v`` unless the array is ours alone."""
+        entry = Call(ir.GETITEM, (stmt.target, stmt.index))
+        if stmt.accumulate and not ours and not expr_kind(entry, self.kind_of).is_scalar:
+            added = Call(ir.ADD, (entry, stmt.value))
+            return ir.SetItem(stmt.target, stmt.index, added, origin=stmt.origin)
+        if not stmt.accumulate and not _fresh(stmt.value, fresh, self.kind_of):
+            self.shallow.add(stmt.target.id)
+        self.take(stmt.value, fresh, live)
+        return stmt
+
+    def statement(self, stmt: ir.Stmt, fresh: set[str], live: set[str]) -> list[ir.Stmt]:
+        """``stmt`` finished; ``live``: the names that may be read after it."""
         if isinstance(stmt, ir.Assign):
             # the kind the value really has: an adjoint of a float may be a NumPy scalar
             k = expr_kind(stmt.value, self.kind_of)
@@ -170,18 +233,14 @@ class Finish:
             if not stmt.accumulate and _adds_to(stmt) and self.kinds[name].is_scalar:
                 stmt = ir.Assign(stmt.target, stmt.value.args[1], accumulate=True, origin=stmt.origin)
             if stmt.accumulate:
-                owned = name in fresh and self.kinds[name].is_float and self.alone(name, stmt)
-                if not (self.kinds[name].is_scalar or owned):
+                safe = self.kinds[name].is_scalar or (name in fresh and self.kinds[name].is_float)
+                if not safe:
                     stmt = ir.Assign(stmt.target, Call(ir.ADD, (stmt.target, stmt.value)), origin=stmt.origin)
-                    self.unshare(name)
                 fresh.add(name)
             else:
-                (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
-                base = _view_base(stmt.value)
-                if name in fresh and base is not None:
-                    self.share(name, base)
-                else:
-                    self.unshare(name)
+                own = _fresh(stmt.value, fresh, self.kind_of)
+                alone = self.take(stmt.value, fresh, live - {name}, name)
+                (fresh.add if own and alone else fresh.discard)(name)
             stmt.value = self.hand_over(stmt.value, fresh)
             self.displays.pop(name, None)
             if (
@@ -203,26 +262,34 @@ class Finish:
                 if not pullback:
                     self.kinds[target.id] = k
                 fresh.discard(target.id)
-                self.unshare(target.id)
+            self.take(stmt.value, fresh, live, *(t.id for t in stmt.targets))
             return [stmt]
         if isinstance(stmt, ir.SetItem):
-            prefix = self.own(stmt.target.id, fresh, stmt) if stmt.target.id in self.adjoints else []
+            name = stmt.target.id
+            changes = name in self.adjoints or name in self.shared  # may be seen through another name
+            ours = name in fresh and name not in self.shallow  # the list and every array in it
+            prefix = self.own(name, fresh, stmt.origin) if changes else []
+            if self.kind_of(name).is_container:
+                stmt = self.into_container(stmt, ours, fresh, live)
+                if prefix:
+                    self.shallow.add(name)  # a copy of the list holds the same arrays
             self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
         if isinstance(stmt, ir.Effect) and _is_add_at(stmt.value):
             target = stmt.value.args[0]
             self.displays.pop(target.id, None)
-            return self.own(target.id, fresh, stmt) + [stmt]
+            return self.own(target.id, fresh, stmt.origin) + [stmt]
+        if isinstance(stmt, ir.Effect) and _stores(stmt.value):  # items.append(v_bar)
+            for arg in stmt.value.args[1:]:
+                self.take(arg, fresh, live)
         if isinstance(stmt, ir.Return):
             return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]
         if isinstance(stmt, ir.If):
             then_fresh, else_fresh = set(fresh), set(fresh)
-            before, kinds = self.snapshot(), dict(self.kinds)
-            body = self.block(stmt.body, then_fresh)
-            after_then, self.shared = self.shared, before
-            then_kinds, self.kinds = self.kinds, kinds
-            orelse = self.block(stmt.orelse, else_fresh)
-            self.merge(after_then, self.shared)
+            before = dict(self.kinds)
+            body = self.block(stmt.body, then_fresh, live)
+            then_kinds, self.kinds = self.kinds, dict(before)
+            orelse = self.block(stmt.orelse, else_fresh, live)
             for name, k in then_kinds.items():  # a float on one path, a NumPy float on the other
                 other = self.kinds.get(name)
                 self.kinds[name] = k if other is None or other is k else other.join(k)
@@ -230,28 +297,24 @@ class Finish:
             fresh.update(then_fresh & else_fresh)  # fresh after the `if` if fresh after both branches
             return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]
         if isinstance(stmt, (ir.For, ir.While)):
+            live = live | _reads([stmt])  # the next iteration reads what the loop reads
             start = set(fresh)
-            before = self.snapshot()
-            if isinstance(stmt, ir.For):
-                for target in ir.names_in(stmt.target):
-                    self.unshare(target)
-            for _ in range(3):  # what is fresh (and what may share) at the top of every iteration
+            for _ in range(3):  # what is fresh at the top of every iteration
                 end = set(start)
-                self.block(_copy_blocks(stmt), end)
-                self.merge(before, self.shared)
+                self.block(_copy_blocks(stmt), end, live)
                 if start <= end:
                     break
                 start &= end
-            test_body = self.block(stmt.test_body, set(start)) if isinstance(stmt, ir.While) else None
-            body = self.block(stmt.body, set(start))
-            self.merge(before, self.shared)
+            test_body = self.block(stmt.test_body, set(start), live) if isinstance(stmt, ir.While) else None
+            body = self.block(stmt.body, set(start), live)
             fresh.intersection_update(start)
             if isinstance(stmt, ir.While):
                 return [ir.While(test_body, stmt.test, body, stmt.joins, origin=stmt.origin)]
             return [ir.For(stmt.target, stmt.iter, body, stmt.joins, origin=stmt.origin)]
         if isinstance(stmt, ir.Def):
             f = stmt.function
-            return [ir.Def(ir.replace(f, body=self.block(f.body, set(fresh))), origin=stmt.origin)]
+            body = self.block(f.body, set(fresh), live | _reads(f.body))
+            return [ir.Def(ir.replace(f, body=body), origin=stmt.origin)]
         return [stmt]
 
     def hand_over_items(self, value: Call, param: Name, pk: Kind, fresh: set[str]) -> Expr:
@@ -330,10 +393,18 @@ def _adds_to(stmt: ir.Assign) -> bool:
     return isinstance(v, Call) and v.op is ir.ADD and v.args[0] == stmt.target
 
 
+def _stores(e: Expr) -> bool:
+    """``items.append(v)``, ``items.insert(i, v)``: ``v`` itself goes into the list."""
+    return isinstance(e, Call) and e.op.form == "method" and e.op.symbol in ("append", "insert", "extend")
+
+
 def _is_add_at(e: Expr) -> bool:
     return isinstance(e, Call) and e.op.form == "call" and e.op.symbol == "np.add.at"
 
 
 def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
     """Hand adjoints over as gradients and make every in-place update safe."""
-    return ir.replace(fn, body=Finish(kinds, fn.adjoints, live_after(fn.body)).block(fn.body, set()))
+    finisher = Finish(kinds, fn.adjoints)
+    defs = [s.function for s in ir.walk(fn.body) if isinstance(s, ir.Def)]
+    finisher.closures = {n for f in defs for n in _reads(f.body)}
+    return ir.replace(fn, body=finisher.block(fn.body, set(), set()))

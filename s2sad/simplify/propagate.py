@@ -43,10 +43,13 @@ def rename_into_results(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     """``v1_bar = ...; x_bar = v1_bar``  ->  ``x_bar = ...``: a gradient keeps its name."""
     counts = state.assignments(body)
     reads: Counter = Counter()
-    assigned: set[str] = set()
+    assigned: set[str] = set()  # by an assignment or an unpacking, which `renamed` can rename
     for stmt in ir.walk(body):
         reads.update(stmt.reads())
-        assigned.update(stmt.writes())
+        if isinstance(stmt, ir.Assign):
+            assigned.add(stmt.target.id)
+        elif isinstance(stmt, ir.Unpack):
+            assigned.update(t.id for t in stmt.targets)
     renames: dict[str, str] = {}
     for stmt in ir.walk(body):
         if (
@@ -76,6 +79,9 @@ def rename_into_results(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         stmt = state.rewrite(stmt, mapping)
         if isinstance(stmt, ir.Assign) and stmt.target.id in renames:
             stmt = ir.Assign(Name(renames[stmt.target.id]), stmt.value, stmt.accumulate, origin=stmt.origin)
+        if isinstance(stmt, ir.Unpack) and any(t.id in renames for t in stmt.targets):
+            targets = tuple(Name(renames.get(t.id, t.id)) for t in stmt.targets)
+            stmt = ir.Unpack(targets, stmt.value, origin=stmt.origin)
         return stmt
 
     return ir.map_blocks(body, lambda stmts: [renamed(s) for s in stmts if not the_copy(s)])

@@ -33,7 +33,7 @@ from s2sad.simplify.displays import gather, read_displays, split_unpacks
 from s2sad.simplify.examples import run
 from s2sad.simplify.inline import inline, inline_views
 from s2sad.simplify.order import hoist_common, tangent_first
-from s2sad.simplify.propagate import propagate
+from s2sad.simplify.propagate import propagate, rename_into_results
 from s2sad.simplify.shapes import fold_ones, reroot_shapes
 
 
@@ -80,6 +80,38 @@ CASES = [
         """,
     ),
     Case(
+        "rename_into_results: a gradient unpacked from a tuple keeps its name",
+        rename_into_results,
+        """
+        _, _, v4_bar = t1_bar
+        x_bar = v4_bar
+        return as_gradient(x_bar, x)
+        """,
+        """
+        _, _, x_bar = t1_bar
+        return as_gradient(x_bar, x)
+        """,
+    ),
+    Case(
+        "cse: two new arrays to fill in stay two arrays",
+        cse,
+        """
+        v3_bar = np.ones(v2.shape)
+        v2_bar = np.ones(v2.shape)
+        v3_bar[1] += g
+        v2_bar += v3_bar
+        return v2_bar
+        """,
+        """
+        v3_bar = np.ones(v2.shape)
+        v2_bar = np.ones(v2.shape)
+        v3_bar[1] += g
+        v2_bar += v3_bar
+        return v2_bar
+        """,
+        {"v2": np.ones(3)},
+    ),
+    Case(
         "read_displays: a negative index counts from the end",
         read_displays,
         """
@@ -100,7 +132,7 @@ CASES = [
         return d_bar
         """,
         """
-        d_bar = {'w': g, 'b': zeros_of(d['b'])}
+        d_bar = {'w': g, 'b': 0.0}
         return d_bar
         """,
         {"d": {"w": 1.0, "b": 2.0}},
