@@ -41,6 +41,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Expr, Name
 from ..ir.kinds import UNKNOWN, Kind
 from ..ir.printer import expr_source
+from ..rules.instantiate import expr_kind
 from .activity import adds_at
 from .views import view_of
 
@@ -57,7 +58,7 @@ def check_owned(fn: ir.Function, stmt: ir.SetItem) -> None:
             loc,
             f"Copy it first: {name} = {name}.copy()",
         )
-    if not _makes_new_array(owner):
+    if not makes_new_array(owner):
         raise UnsupportedSyntaxError(
             f"assignment into `{name}`, which may share memory with another array, is not supported",
             loc,
@@ -97,12 +98,18 @@ _FRESH_CALLS = {
     "diag",
     "cumsum",
     "outer",
+    # containers: a list or dict made here, written by item, shares no memory with anything
+    "list",
+    "dict",
+    "zeros_of",
+    "zero_like",
 }
 
 
-def _makes_new_array(value: Expr) -> bool:
+def makes_new_array(value: Expr) -> bool:
+    """Whether ``value`` is a new array (or list, or dict) that shares memory with nothing."""
     if isinstance(value, Call):
-        if value.op.form in ("binary", "unary"):
+        if value.op.form in ("binary", "unary", "list", "dict"):
             return True
         if value.op.form == "method":
             return value.op.symbol in ("copy", "astype")
@@ -116,6 +123,22 @@ def check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
     afterwards through another name that shares its memory (``z = y``, ``v = y[1:]``):
     that name would see the change, which the adjoint cannot follow."""
     stmts = list(ir.walk(fn.body))
+    for s in stmts:
+        if isinstance(s, ir.SetItem) and s.accumulate and kinds.get(s.target.id, UNKNOWN).is_container:
+            slot = expr_kind(Call(ir.GETITEM, (s.target, s.index)), lambda n: kinds.get(n, UNKNOWN))
+            owner = _owner(fn, s.target.id)
+            fresh = isinstance(owner, Call) and getattr(owner.op.fn, "__name__", "") in (
+                "zeros_of",
+                "zero_like",
+            )
+            if slot.is_array and not fresh:  # the list's own zeros (an adjoint's) hold no one else's array
+                item = expr_source(Call(ir.GETITEM, (s.target, s.index)))
+                raise UnsupportedSyntaxError(
+                    f"`{item} += ...` adds into the array the container holds, in place, "
+                    "which is not supported",
+                    ir.location(fn, s.origin),
+                    f"Make a new array: {item} = {item} + ...",
+                )
     order = {id(s): i for i, s in enumerate(stmts)}
     loops: dict[int, set[int]] = {id(s): set() for s in stmts}  # statement -> the loops around it
     for loop in stmts:
@@ -158,6 +181,8 @@ def _sharing(stmts: list[ir.Stmt], kinds: dict[str, Kind]) -> tuple[dict[str, se
             defs.setdefault(stmt.target.id, stmt)
             base = stmt.value.id if isinstance(stmt.value, Name) else view_of(stmt.value)
             scalar = kinds.get(stmt.target.id, UNKNOWN).is_scalar  # y[0] is a number: a copy
+            if isinstance(stmt.value, Call) and kinds.get(base, UNKNOWN).type in (list, dict, tuple):
+                scalar = True  # an item of a list is no view of it: `y[0] = v` leaves the old item be
             if base is not None and base != stmt.target.id and not scalar:
                 shares.setdefault(base, set()).add(stmt.target.id)
                 shares.setdefault(stmt.target.id, set()).add(base)

@@ -53,6 +53,7 @@ needs it, and nothing is kept.
 from __future__ import annotations
 
 from .. import ir
+from ..analysis.activity import adds_at, appends
 from ..ir import Call, Expr, Name, method_op
 from ..rules.registry import lookup
 from .adjoints import Adjoints, Loop, adjoint_origin
@@ -151,10 +152,14 @@ class Tapes:
         for name in store:
             tape = self.new(name)
             j = max(owners[name] + 1, floor)
-            origin = stmts[min(j, len(stmts) - 1)].origin if stmts else None
             value = Name(name)
-            if name in self.rev.mutated:  # the array changes in place later: keep it as it is now
+            if name in self.rev.mutated:
+                # a list or array changed in place after it is made (xs.append(v), y[i] = v): the
+                # adjoint of the iteration starts from it as the iteration leaves it, and each
+                # change reversed puts back what it overwrote. A copy: the next iteration changes it
+                j = max([j] + [k + 1 for k in range(j, len(stmts)) if name in _changed_in(stmts[k])])
                 value = Call(method_op("copy"), (value,))
+            origin = stmts[min(j, len(stmts) - 1)].origin if stmts else None
             push = ir.Effect(Call(method_op("append"), (Name(tape), value)), origin=origin)
             before.setdefault(j, []).append(push)
             pop = Call(method_op("pop"), (Name(tape),))
@@ -247,6 +252,17 @@ def _rotations(
                 and value not in out
             ):
                 out[value] = stmt.target.id
+    return out
+
+
+def _changed_in(stmt: ir.Stmt) -> set[str]:
+    """The lists and arrays a statement (or one nested in it) changes in place."""
+    out = set()
+    for s in ir.walk([stmt]):
+        if isinstance(s, ir.SetItem):
+            out.add(s.target.id)
+        elif isinstance(s, ir.Effect) and (appends(s.value) or adds_at(s.value)):
+            out.add(s.value.args[0].id)
     return out
 
 

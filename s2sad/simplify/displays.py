@@ -40,9 +40,9 @@ return a + b
 from __future__ import annotations
 
 from .. import ir
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, attr_op
 from ..rules.algebra import simplify_expr
-from ..rules.instantiate import runtime_call
+from ..rules.instantiate import np_call, runtime_call
 from .facts import all_reads, all_writes
 from .state import State
 
@@ -185,7 +185,7 @@ def _gather(stmts: list[ir.Stmt], state: State, changed: set[str]) -> list[ir.St
             continue
         for key in slots:  # an item nothing was added to: its zero
             if key not in adds:
-                adds[key] = runtime_call("zeros_of", Call(ir.GETITEM, (like, Const(key))))
+                adds[key] = _zero(Call(ir.GETITEM, (like, Const(key))), state)
         if k.type is dict:
             value = Call(ir.DICT, (), tuple((key, adds[key]) for key in slots))
         else:
@@ -197,6 +197,16 @@ def _gather(stmts: list[ir.Stmt], state: State, changed: set[str]) -> list[ir.St
         state.kinds[name] = state.expr_kind(value)
         return _gather(rebuilt, state, changed)
     return stmts
+
+
+def _zero(item: Expr, state: State) -> Expr:
+    """The zero adjoint of an item: 0.0 for a number, zeros of its shape for an array."""
+    k = state.expr_kind(item)
+    if k.is_array:
+        return np_call("zeros", Call(attr_op("shape"), (item,)))
+    if k.is_scalar:
+        return Const(0.0)
+    return runtime_call("zeros_of", item)
 
 
 def _calls_helper(e: Expr, name: str) -> bool:

@@ -99,7 +99,7 @@ CASES = [
         return d_bar
         """,
         """
-        d_bar = {'w': g, 'b': zeros_of(d['b'])}
+        d_bar = {'w': g, 'b': 0.0}
         return d_bar
         """,
         {"d": {"w": 1.0, "b": 2.0}},
