@@ -88,10 +88,15 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
             _block(block, kinds, seen)
 
 
-def item_set(k: Kind, index: Expr, item: Kind) -> Kind:
+def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
     """A list or dict's kind, covering also what ``c[index] = item`` puts in it (one kind holds
-    for every point of the function: the item's kinds before and after are joined)."""
+    for every point of the function: the item's kinds before and after are joined). With
+    ``existing``, a key that is not a constant is one of those there (``c_bar[k] += g`` of an
+    adjoint): any of the items may have it."""
     key = index.value if isinstance(index, ir.Const) else None
+    if existing and not isinstance(index, ir.Const) and k.items is not None:
+        items = tuple(i.join(item) for i in k.items)
+        return Kind(k.type, None, "o", items=items, keys=k.keys, elem=k.elem.join(item) if k.elem else None)
     if k.items is not None and (k.type is list and type(key) is int or k.type is dict):
         names = k.keys if k.type is dict else range(len(k.items))
         at = [i for i, n in enumerate(names) if type(n) is type(key) and n == key]

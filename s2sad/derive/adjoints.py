@@ -142,7 +142,9 @@ class Adjoints(Sweep):
         entry = Call(ir.GETITEM, (target, index))
         if self.kind_of(target.id).is_container and self.kind_of_expr(value) != self.kind_of_expr(entry):
             # a NumPy float added to a float item: the item's kind covers both
-            self.adjoint_kinds[target.id] = item_set(self.kind_of(target.id), index, self.kind_of_expr(value))
+            self.adjoint_kinds[target.id] = item_set(
+                self.kind_of(target.id), index, self.kind_of_expr(value), existing=True
+            )
         if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
             # an entry of a list or dict that may be a list itself: `+=` would extend it
             out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))

@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir
+from ..analysis.infer import item_set
 from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
@@ -81,6 +82,18 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     if op.form == "method" and op.symbol == "pop":
         return False  # a value from a tape: the primal's own, not ours to change
     return op.form in ("call", "method") and op is not AS_GRADIENT
+
+
+def _shared_with(e: Expr) -> str | None:
+    """The name whose array ``e`` may be: ``y`` for ``y``, ``y.T`` or ``unbroadcast(y, s)``."""
+    if isinstance(e, Name):
+        return e.id
+    if not (isinstance(e, Call) and e.args and isinstance(e.args[0], Name)):
+        return None
+    name = getattr(e.op.fn, "__name__", e.op.symbol)
+    if e.op.form == "attr" and e.op.symbol == "T" or e.op.form == "call" and name in _VIEWS:
+        return e.args[0].id
+    return None
 
 
 class Finish:
@@ -128,6 +141,9 @@ class Finish:
                 fresh.add(name)
             else:
                 (fresh.add if _fresh(stmt.value, fresh, self.kind_of) else fresh.discard)(name)
+                shared = _shared_with(stmt.value)
+                if name in fresh and shared is not None and shared != name:
+                    fresh.discard(shared)  # both names hold the array now: neither is ours alone
             stmt.value = self.hand_over(stmt.value, fresh)
             self.displays.pop(name, None)
             if (
@@ -151,6 +167,11 @@ class Finish:
                 fresh.discard(target.id)
             return [stmt]
         if isinstance(stmt, ir.SetItem):
+            whole = self.kinds.get(stmt.target.id)
+            if whole is not None and whole.is_container:  # a NumPy float put in a float item
+                self.kinds[stmt.target.id] = item_set(
+                    whole, stmt.index, expr_kind(stmt.value, self.kind_of), existing=True
+                )
             prefix = self.own(stmt.target.id, fresh, stmt.origin) if stmt.target.id in self.adjoints else []
             self.displays.pop(stmt.target.id, None)  # changed since: no longer the display
             return prefix + [stmt]
