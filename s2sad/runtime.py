@@ -20,6 +20,7 @@ __all__ = [
     "expand_reduced",
     "reduced_size",
     "prod_others",
+    "prod_others_jvp",
     "matmul_vjp",
     "gradient_like",
     "zero_like",
@@ -96,7 +97,8 @@ def prod_others(x, axis=None):
     >>> prod_others(np.array([2.0, 0.0, 3.0]))
     array([0., 6., 0.])
     """
-    x = np.asarray(x)
+    if not isinstance(x, np.ndarray):  # a number: the product of no others
+        return 1.0
     if axis is None:
         return prod_others(x.reshape(-1), 0).reshape(x.shape)
     axes = axis if isinstance(axis, tuple) else (axis,)
@@ -114,6 +116,40 @@ def prod_others(x, axis=None):
         axis=a,
     )
     return before * after
+
+
+def prod_others_jvp(x, t, axis=None):
+    """The derivative of ``prod_others(x, axis)`` along ``t``: for each element, the sum
+    over the others ``j`` of ``t[j]`` times the product of all but it and ``j``.
+
+    The products before and after each element carry their tangents (the product
+    rule, step by step), so zeros in ``x`` need no care. The second derivative of a
+    product is symmetric in the two elements, so this is also the VJP, with ``t = g``.
+
+    >>> prod_others_jvp(np.array([2.0, 0.0, 3.0]), np.array([1.0, 1.0, 1.0]))
+    array([3., 5., 2.])
+    """
+    if not isinstance(x, np.ndarray):
+        return 0.0
+    t = np.broadcast_to(t, x.shape)
+    if axis is None:
+        return prod_others_jvp(x.reshape(-1), t.reshape(-1), 0).reshape(x.shape)
+    axes = tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+    front = tuple(range(len(axes)))
+    xs, ts = np.moveaxis(x, axes, front), np.moveaxis(t, axes, front)
+    shape = xs.shape
+    xs, ts = xs.reshape((-1,) + shape[len(axes) :]), ts.reshape((-1,) + shape[len(axes) :])
+    before, before_dot = np.empty(xs.shape), np.empty(xs.shape)
+    p, p_dot = np.ones(xs.shape[1:]), np.zeros(xs.shape[1:])
+    for k in range(len(xs)):
+        before[k], before_dot[k] = p, p_dot
+        p, p_dot = p * xs[k], p_dot * xs[k] + p * ts[k]
+    out = np.empty(xs.shape)
+    p, p_dot = np.ones(xs.shape[1:]), np.zeros(xs.shape[1:])
+    for k in reversed(range(len(xs))):
+        out[k] = before_dot[k] * p + before[k] * p_dot
+        p, p_dot = p * xs[k], p_dot * xs[k] + p * ts[k]
+    return np.moveaxis(out.reshape(shape), front, axes)
 
 
 def matmul_vjp(ct, a, b, which: int):

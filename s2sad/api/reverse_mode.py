@@ -100,6 +100,8 @@ def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -
         return
     if not kind_of(ct).is_numeric:
         raise TypeError(f"pullback: {what} must be a number or an array, got {type(ct).__name__}")
+    if np.iscomplexobj(ct):
+        raise TypeError(f"pullback: {what} is complex; complex numbers are not supported")
     if np.shape(ct) != np.shape(out):
         raise ValueError(
             f"pullback: {what} has shape {np.shape(ct)}, but the output{where} has shape {np.shape(out)}"

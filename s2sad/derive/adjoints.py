@@ -31,6 +31,7 @@ adjoints and one pool of names, and this bookkeeping.
 
 from __future__ import annotations
 
+import ast
 import functools
 from dataclasses import dataclass, field
 
@@ -101,12 +102,22 @@ class Adjoints(Sweep):
         """A zero adjoint for primal ``name``."""
         kind = self.kinds.get(name, UNKNOWN)
         if kind.is_array:
-            return np_call("zeros", Call(attr_op("shape"), (Name(name),)))
+            shape: Expr = Call(attr_op("shape"), (Name(name),))
+            if self.maybe_unbound(name):  # the shape from what is there on every path
+                if kind.shape in _everywhere(self.fn):
+                    shape = Call(attr_op("shape"), (Name(kind.shape),))
+                elif kind.shape and kind.shape.startswith("("):
+                    shape = Const(ast.literal_eval(kind.shape))
+            return np_call("zeros", shape)
         if kind.dims == () and kind.type is not None:
             return Const(0.0)
         if kind.is_container:
             return runtime_call("zeros_of", Name(name))
         return runtime_call("zero_like", Name(name))
+
+    def maybe_unbound(self, name: str) -> bool:
+        """Whether ``name`` may have no value where its adjoint is set to zero."""
+        return False
 
     def unbroadcast(self, g: Expr, x: Expr) -> Expr:
         """``g`` summed down to the shape of ``x``, where broadcasting may have grown it."""
@@ -195,3 +206,9 @@ def _advanced(index: Expr, kind_of) -> bool:
             continue  # a mask picks each element once
         return True
     return False
+
+
+def _everywhere(fn: ir.Function) -> set[str]:
+    """The names that have a value on every path when the adjoint sweep runs: the parameters,
+    and what the function's body assigns outside any block."""
+    return {p.name for p in fn.params} | {s.target.id for s in fn.body if isinstance(s, ir.Assign)}

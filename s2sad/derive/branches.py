@@ -31,6 +31,8 @@ def f_grad(x, y):
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .. import ir
 from ..ir import Name
 from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
@@ -49,11 +51,38 @@ class Branches(Adjoints):
         if loop is not None:  # accumulators of the loop start at zero before it: leave them be
             both = {n for n in both if n in loop.defs or n in state}
         origin = adjoint_origin(stmt.origin)
-        for branch_state, adjoint in ((then_state, a_then), (else_state, a_else)):
+        for taken, branch_state, adjoint in ((True, then_state, a_then), (False, else_state, a_else)):
             for name in sorted(both - branch_state):  # a path that adds nothing: zero
+                if self.undefined_on(name, stmt.test, taken):
+                    continue  # nor is there a primal value, whose reversal would read it
                 adjoint.append(ir.Assign(Name(self.adjoint(name)), self.zero(name), origin=origin))
         state.clear()
         state.update(both)
         forward = [ir.If(stmt.test, f_then, f_else, stmt.joins, origin=stmt.origin)]
         adjoint = [ir.If(stmt.test, a_then, a_else, origin=origin)] if a_then or a_else else []
         return forward, adjoint
+
+    def maybe_unbound(self, name: str) -> bool:
+        self.undefined_on(name, None, False)  # the names assigned in one branch only, found once
+        return name in self.one_sided
+
+    def undefined_on(self, name: str, test: ir.Expr, taken: bool) -> bool:
+        """Whether ``name`` surely has no value where ``test`` is ``taken``: it is assigned only
+        inside one branch of an earlier ``if`` on the same condition (generated code splits one
+        ``if`` in two that way: the primal sweep's, then the adjoint sweep's)."""
+        if not hasattr(self, "one_sided"):
+            self.one_sided: dict[str, set[tuple[str, bool]]] = {}
+            everywhere = _writes(self.fn.body)
+            for s in ir.walk(self.fn.body):
+                if isinstance(s, ir.If) and isinstance(s.test, Name):
+                    for branch, block in ((True, s.body), (False, s.orelse)):
+                        inside = _writes(block)
+                        for n, count in inside.items():
+                            if count == everywhere[n]:  # assigned there and nowhere else
+                                self.one_sided.setdefault(n, set()).add((s.test.id, not branch))
+        return isinstance(test, Name) and (test.id, taken) in self.one_sided.get(name, ())
+
+
+def _writes(stmts: list[ir.Stmt]) -> Counter:
+    """How many statements of ``stmts`` (nested blocks too) assign each name."""
+    return Counter(w for s in ir.walk(stmts) for w in s.writes())

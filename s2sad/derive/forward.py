@@ -319,11 +319,17 @@ class Forward(Sweep):
             targets = tuple(p[0] if p is not None else t for p, t in zip(pairs, target.args))
             seqs = tuple(p[1] if p is not None else a for p, a in zip(pairs, it.args))
             return Call(ir.TUPLE, targets), Call(it.op, seqs)
+        if _is(it, builtins.list):  # list(zip(xs, ys)) -> list(zip(xs, xs_dot, ...))
+            inner = self.pair(target, it.args[0])
+            return None if inner is None else (inner[0], Call(it.op, (inner[1],)))
         if _is(it, builtins.reversed):
             inner = self.pair(target, it.args[0])
             if inner is None:
                 return None
-            new_target, new_it = inner  # zip(xs, xs_dot) -> zip(reversed(xs), reversed(xs_dot))
+            new_target, new_it = inner
+            if _is(new_it, builtins.list):  # reversed(list(zip(xs, xs_dot)))
+                return new_target, Call(it.op, (new_it,))
+            # zip(xs, xs_dot) -> zip(reversed(xs), reversed(xs_dot))
             return new_target, Call(new_it.op, tuple(Call(it.op, (a,)) for a in new_it.args))
         names = [n for n in ir.names_in(target) if n in self.active]
         seq = self.tangent_of(it)

@@ -150,6 +150,14 @@ class Loops(Adjoints):
         flows = []
         index = Name(self.pool.fresh("k"))
         self.kinds[index.id] = INT
+        if _is(it, builtins.reversed) and _is(it.args[0], builtins.list):  # reversed(list(zip(...)))
+            inner = it.args[0].args[0]  # reversed again: forwards
+            bindings = self.bind(target, inner, index, flows)
+            if not flows and count is None:
+                return [], [], target, inner
+            length = _length(inner)
+            bounds = (length,) if count is None else (Call(ir.SUB, (length, count)), length)
+            return bindings, flows, index, Call(_builtin(builtins.range), bounds)
         if _is(it, builtins.reversed) and isinstance(it.args[0], (Name, ir.Ref)):  # reversed again: forwards
             seq = it.args[0]
             bindings = self.bind(target, seq, index, flows)
@@ -233,7 +241,7 @@ def _unpack(target: Expr, element: Expr) -> list[ir.Stmt]:
 
 
 def _length(it: Expr) -> Expr:
-    if _is(it, builtins.enumerate) or _is(it, builtins.reversed):
+    if _is(it, builtins.enumerate) or _is(it, builtins.reversed) or _is(it, builtins.list):
         return _length(it.args[0])
     if _is(it, builtins.zip):
         return Call(_builtin(builtins.min), tuple(_length(a) for a in it.args))

@@ -42,6 +42,8 @@ def check_array_like(x: Any, what: str) -> None:
     """A Jacobian or Hessian is taken of numbers and arrays, not of containers."""
     if not kind_of(x).is_numeric or isinstance(x, (tuple, list, dict)):
         raise TypeError(f"{what} must be a number or an array, got {type(x).__name__}")
+    if np.iscomplexobj(x):
+        raise TypeError(f"{what} is complex; complex numbers are not supported")
 
 
 def basis(x: Any):
@@ -121,9 +123,9 @@ def as_tangent(t: Any, x: Any, what: str) -> Any:
         )
     if np.shape(t) != np.shape(x):
         raise ValueError(f"jvp: {what} has shape {np.shape(t)}, but its primal has shape {np.shape(x)}")
-    if isinstance(x, np.ndarray):
-        return np.asarray(t, dtype=complex if k.dtype == "c" else float)
-    return complex(t) if k.dtype == "c" else float(t)
+    if k.dtype == "c" or np.iscomplexobj(t):
+        raise TypeError(f"jvp: {what} or its primal is complex; complex numbers are not supported")
+    return np.asarray(t, dtype=float) if isinstance(x, np.ndarray) else float(t)
 
 
 def jvp_at(f: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:

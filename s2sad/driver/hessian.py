@@ -36,6 +36,7 @@ def f_hessian(x1, x2):
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -115,6 +116,7 @@ def slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable:
     positional = positional_params(f)
 
     def hess(*args: Any) -> Any:
+        args = _with_defaults(f, positional, args)
         for name in names:
             check_array_like(args[positional.index(name)], f"hessian: `{name}`")
         directional = second_derivatives(f, names, args)
@@ -331,3 +333,16 @@ def _leaves(value: Any) -> list:
     if isinstance(value, tuple):
         return [leaf for v in value for leaf in _leaves(v)]
     return [value]
+
+
+def _with_defaults(f: Callable, positional: list[str], args: Sequence[Any]) -> tuple:
+    """``args`` and the defaults of the positional parameters they leave out: the programs
+    built from ``f`` take every parameter."""
+    try:
+        params = inspect.signature(f).parameters
+    except (TypeError, ValueError):
+        return tuple(args)
+    missing = [params.get(p) for p in positional[len(args) :]]
+    if not missing or any(p is None or p.default is inspect.Parameter.empty for p in missing):
+        return tuple(args)
+    return (*args, *(p.default for p in missing))

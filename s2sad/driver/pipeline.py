@@ -145,6 +145,10 @@ def _varies(k: Kind | None) -> bool:
 def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> None:
     for name in request.wrt:
         k = kinds.get(name)
+        if k is not None and k.dtype == "c":
+            raise TypeError(
+                f"cannot differentiate {fn.name} with respect to `{name}`: complex numbers are not supported"
+            )
         if request.mode in ("vjp", "jvp"):
             continue  # vjp gives None for what is not a number; jvp ignores its tangent
         if request.mode == "derivative" and k is not None and k.type is not None and not k.dims == ():
@@ -156,10 +160,6 @@ def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> Non
             raise TypeError(
                 f"cannot differentiate {fn.name} with respect to `{name}`: it is a "
                 f"{k.describe()}, not a number or a float array"
-            )
-        if k is not None and k.dtype == "c":
-            raise TypeError(
-                f"cannot differentiate {fn.name} with respect to `{name}`: complex numbers are not supported"
             )
 
 

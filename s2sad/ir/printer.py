@@ -25,6 +25,7 @@ name (``np`` becomes ``numpy`` when the user has a variable ``np``).
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 import sys
@@ -250,7 +251,7 @@ class Printer:
         if f.doc:
             body.insert(0, gast.Expr(value=gast.Constant(value=_docstring(f.doc, depth), kind=None)))
         return gast.FunctionDef(
-            name=f.name,
+            name=f"{f.name}_" if keyword.iskeyword(f.name) else f.name,  # a lambda's SSA: lambda_
             args=self.arguments(f.params),
             body=body,
             decorator_list=[],

@@ -10,6 +10,7 @@ The modules, in the order a function goes through them:
 - ``assign``: assignment targets: names, unpacking, items of arrays, augmented assignment;
 - ``control``: ``if``, ``for``, ``while`` with join names; comprehensions, ``and``/``or`` and
   ``a if c else b``;
+- ``functions``: local functions where paths join: a ``def`` or ``lambda`` in a branch or a loop;
 - ``inline``: calls to the user's own functions, inlined; binding arguments to parameters;
 - ``statements``: ``Lowering``, the statements of a function, made of the four concerns above
   over ``ExprBuilder``; ``lower()`` and ``lower_source()``.

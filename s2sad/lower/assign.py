@@ -40,7 +40,7 @@ from .. import ir
 from ..ir import Call, Const, Expr, Name
 from ..ir.fold import fold_constant as fold
 from ..ir.syntax import BINARY_SYMBOLS
-from .expressions import LocalFunction
+from .expressions import LOCAL_FUNCTIONS
 
 
 class Assignments:
@@ -49,7 +49,7 @@ class Assignments:
 
     def assign(self, target: gast.expr, value: Expr) -> None:
         """Bind ``target`` (a name, a tuple of targets, an item) to ``value``."""
-        if isinstance(value, LocalFunction):
+        if isinstance(value, LOCAL_FUNCTIONS):
             if not isinstance(target, gast.Name):
                 raise self.error(target, "a function can only be given a plain name here")
             self.env[target.id] = value

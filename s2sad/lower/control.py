@@ -56,9 +56,11 @@ import gast
 
 from .. import ir
 from ..ir import Call, Expr, Name
-from .expressions import Function
+from ..ir.syntax import COMPARE_SYMBOLS
+from .expressions import LOCAL_FUNCTIONS, Function
 
-_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed)
+# the iterables of a ``for`` that stay calls (``list`` for ``reversed(list(zip(xs, ys)))``)
+_ITERATORS = (builtins.range, builtins.enumerate, builtins.zip, builtins.reversed, builtins.list)
 
 
 class ControlFlow:
@@ -110,22 +112,36 @@ class ControlFlow:
                 if a == b:
                     self.env[var] = a
                     continue
+                if isinstance(a, LOCAL_FUNCTIONS) or isinstance(b, LOCAL_FUNCTIONS):
+                    self.env[var] = self.join_functions(var, (a, b), (body, orelse), joins, origin)
+                    continue
+                if a is None or b is None:  # bound on one path only: read after it only there
+                    self.env[var] = value = a if b is None else b
+                    if isinstance(value, Name) and value != env_before(var):
+                        joins.append(value.id)
+                    continue
                 join = self.pool.version(var)
-                if a is not None:
+                if a is not None and not self.is_unbound(a):
                     body.append(self.copy(join, a, origin))
-                if b is not None:
+                if b is not None and not self.is_unbound(b):
                     orelse.append(self.copy(join, b, origin))
+                if self.is_unbound(a) or self.is_unbound(b):  # a path where it has no value yet (in a loop)
+                    self.unbound.add(Name(join))
                 self.env[var] = Name(join)
                 joins.append(join)
         self.emit(ir.If(test, body, orelse, joins + self.exit_joins()))
         return False
+
+    def is_unbound(self, value: object) -> bool:
+        """Whether ``value`` is the join name of a loop that may not have a value yet."""
+        return isinstance(value, Name) and value in self.unbound
 
     def exit_joins(self) -> list[str]:
         """Names a `break` or `return` inside assigns on its way out: visible after the loop."""
         names = [j for loop in self.loops for j in loop.values()]
         return names + ([self.result] if self.result else [])
 
-    def enter_loop(self, node: gast.For | gast.While) -> dict[str, str]:
+    def enter_loop(self, node: gast.For | gast.While, also: set[str] = frozenset()) -> dict[str, str]:
         """Join names for the variables the loop assigns, copied in where they exist."""
         if node.orelse:
             raise self.error(
@@ -134,10 +150,13 @@ class ControlFlow:
                 "Use a flag set before `break` and test it after the loop.",
             )
         carried = {}
-        for var in sorted(_assigned(node.body)):
+        functions = self.enter_functions(node)
+        for var in sorted((_assigned(node.body) | also) - functions):
             join = self.pool.version(var)
-            if var in self.env:
+            if var in self.env and not self.is_unbound(self.env[var]):
                 self.emit(ir.Assign(Name(join), self.env[var]))
+            else:  # first bound in the loop: no value on the first iteration
+                self.unbound.add(Name(join))
             carried[var] = join
             self.env[var] = Name(join)
         return carried
@@ -154,6 +173,7 @@ class ControlFlow:
         self.loops.append(carried)
         body, env_end, exits = self.block(stmts)
         self.loops.pop()
+        self.settle_functions(self.function_vars.pop(), env_end)
         if not exits:
             saved, self.body, self.env = (self.body, self.env), body, env_end
             self.copy_out(carried)
@@ -165,9 +185,14 @@ class ControlFlow:
         node = _over_keys(node, self.pool)
         origin = self.parsed.origin(node)
         iterable = self.iteration(node.iter)
-        carried = self.enter_loop(node)
+        targets = {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+        # a target read after the loop (or by a function that may be called there) is carried
+        later = set() if getattr(node, "comprehension", False) else targets & _read_outside(self.tree, node)
+        carried = self.enter_loop(node, later)
         target = self.bind(node.target)
         body = self.loop_body(node.body, carried)
+        for var in targets & set(carried):
+            self.env[var] = Name(carried[var])
         self.origin = origin
         self.emit(ir.For(target, iterable, body, list(carried.values())))
 
@@ -193,7 +218,7 @@ class ControlFlow:
         raise self.error(target, "this loop target is not supported", "Loop over plain names.")
 
     def iteration(self, node: gast.expr) -> Expr:
-        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip`` and ``reversed`` stay calls."""
+        """The iterable of a ``for``: ``range``, ``enumerate``, ``zip``, ``reversed``, ``list`` stay calls."""
         if (
             isinstance(node, gast.Call)
             and not node.keywords
@@ -236,6 +261,7 @@ class ControlFlow:
             for cond in reversed(gen.ifs):
                 inner = gast.If(test=cond, body=[inner], orelse=[])
             inner = gast.For(target=gen.target, iter=gen.iter, body=[inner], orelse=[], type_comment=None)
+            inner.comprehension = True  # its targets do not leak
         for n in gast.walk(inner):
             if not hasattr(n, "lineno") or getattr(n, "lineno", None) is None:
                 n.lineno, n.col_offset = node.lineno, node.col_offset
@@ -263,6 +289,24 @@ class ControlFlow:
             branches.append(self.body)
             self.body = saved
         self.emit(ir.If(test, *branches, [join.id]))  # the join is what is read after it
+        return join
+
+    def _Compare(self, node: gast.Compare) -> Expr:
+        """``a < b < c`` is ``a < b and b < c``, ``b`` evaluated once and ``c`` only when needed."""
+        if len(node.ops) == 1:
+            return super()._Compare(node)
+        return self.chain(self.atom(self.expr(node.left)), node.ops, node.comparators)
+
+    def chain(self, left: Expr, ops: list[gast.cmpop], rights: list[gast.expr]) -> Expr:
+        right = self.expr(rights[0]) if len(ops) == 1 else self.atom(self.expr(rights[0]))
+        first = self.atom(Call(ir.COMPARE[COMPARE_SYMBOLS[type(ops[0])]], (left, right)))
+        if len(ops) == 1:
+            return first
+        join = Name(self.pool.temp())
+        saved, self.body = self.body, []
+        self.emit(ir.Assign(join, self.atom(self.chain(right, ops[1:], rights[1:]))))
+        lazy, self.body = self.body, saved
+        self.emit(ir.If(first, lazy, [ir.Assign(join, first, origin=self.origin)], [join.id]))
         return join
 
     def _BoolOp(self, node: gast.BoolOp) -> Expr:
@@ -321,6 +365,21 @@ def _assigned(stmts: list[gast.stmt]) -> set[str]:
             names.add(node.id)
         elif isinstance(node, gast.NamedExpr):
             names.add(node.target.id)
+    return names
+
+
+def _read_outside(fn: gast.AST, loop: gast.For) -> set[str]:
+    """Names read in ``fn`` outside ``loop``, or inside it by a nested function (called later)."""
+    names: set[str] = set()
+
+    def visit(node: gast.AST, inside: bool, nested: bool) -> None:
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and (nested or not inside):
+            names.add(node.id)
+        nested = nested or isinstance(node, (gast.Lambda, gast.FunctionDef)) and node is not fn
+        for child in gast.iter_child_nodes(node):
+            visit(child, inside or child is loop, nested)
+
+    visit(fn, False, False)
     return names
 
 

@@ -52,7 +52,7 @@ from .. import ir
 from ..errors import DifferentiationError, MissingRuleError, UnsupportedSyntaxError
 from ..frontend.namespaces import canonical_path, module_path
 from ..frontend.parse import Parsed
-from ..ir import Call, Const, Expr, Ref, attr_op, method_op
+from ..ir import Call, Const, Expr, Name, Ref, attr_op, method_op
 from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
 from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
@@ -85,6 +85,27 @@ class LocalFunction:
     node: gast.FunctionDef | gast.Lambda
     owner: ExprBuilder  # the lowering of the function it is defined in: its free names are read there
     defaults: dict[str, Expr]
+
+
+@dataclass(frozen=True, eq=False)
+class LocalChoice:
+    """A name bound to one of several local functions, which one decided where paths joined:
+    ``selector`` (an ``int`` join name) says which of ``options`` was bound last."""
+
+    selector: Name
+    options: tuple[LocalFunction, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class UnsettledFunction:
+    """A name bound to a local function on some paths and to something else on others, in a
+    way the lowering cannot follow: an error where it is used (``why`` says what)."""
+
+    why: str
+    hint: str = ""
+
+
+LOCAL_FUNCTIONS = (LocalFunction, LocalChoice, UnsettledFunction)
 
 
 _IMPURE = {
@@ -191,7 +212,9 @@ class ExprBuilder:
     # expressions -------------------------------------------------------------
     def expr(self, node: gast.expr) -> Expr:
         value = self.value(node)
-        if isinstance(value, LocalFunction):
+        if isinstance(value, UnsettledFunction):
+            raise self.error(node, value.why, value.hint)
+        if isinstance(value, LOCAL_FUNCTIONS):
             raise self.error(
                 node,
                 "a function defined here can only be called, not passed or stored",

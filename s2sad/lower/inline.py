@@ -64,7 +64,7 @@ from .. import ir
 from ..frontend.parse import parse, split_docstring
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Const, Expr, Name, Ref
-from .expressions import Function, LocalFunction, Module, default_expr
+from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction, default_expr
 
 
 class Inlining:
@@ -89,6 +89,10 @@ class Inlining:
             callee = self.value(node.func)
             if isinstance(callee, LocalFunction):
                 return self.inline_local(node, callee)
+            if isinstance(callee, LocalChoice):
+                return self.inline_choice(node, callee)
+            if isinstance(callee, UnsettledFunction):
+                raise self.error(node, callee.why, callee.hint)
         return super()._Call(node)
 
     def _Lambda(self, node: gast.Lambda) -> LocalFunction:
@@ -122,15 +126,18 @@ class Inlining:
         child.bind_params(parsed.node.args, args, kwargs, defaults, node, self)
         return child.run_inline(self)
 
-    def inline_local(self, node: gast.Call, local: LocalFunction) -> Expr:
-        """The value of a call to a function defined in this one, its body lowered here."""
+    def inline_local(
+        self, node: gast.Call, local: LocalFunction, passed: tuple[list[Expr], dict[str, Expr]] | None = None
+    ) -> Expr:
+        """The value of a call to a function defined in this one, its body lowered here
+        (``passed``: the arguments, when they are evaluated already)."""
         if id(local.node) in self.stack:
             raise self.error(
                 node,
                 "a recursive call to a local function is not supported yet",
                 "Write the recursion as a loop.",
             )
-        args, kwargs = self.arguments(node)
+        args, kwargs = passed or self.arguments(node)
         owner = local.owner
         child = type(self)(
             owner.parsed.nested(local.node),
@@ -142,6 +149,29 @@ class Inlining:
         )
         child.bind_params(local.node.args, args, kwargs, local.defaults, node, self)
         return child.run_inline(self)
+
+    def inline_choice(self, node: gast.Call, choice: LocalChoice) -> Expr:
+        """A call to one of several local functions: an ``if`` on the selector, each
+        function inlined in its branch, the arguments evaluated once before."""
+        passed = self.arguments(node)
+        join = Name(self.pool.temp())
+
+        def branch(local: LocalFunction) -> list[ir.Stmt]:
+            saved, self.body = self.body, []
+            self.emit(ir.Assign(join, self.atom(self.inline_local(node, local, passed))))
+            block, self.body = self.body, saved
+            return block
+
+        tests = [
+            self.atom(Call(ir.COMPARE["=="], (choice.selector, Const(i))))
+            for i in range(len(choice.options) - 1)
+        ]
+        blocks = [branch(local) for local in choice.options]
+        orelse = blocks[-1]
+        for test, block in reversed(list(zip(tests, blocks))):
+            orelse = [ir.If(test, block, orelse, [join.id])]
+        self.emit(orelse[0])
+        return join
 
     def recursive_call(self, node: gast.Call, fn: types.FunctionType) -> Expr:
         """A call that stays a call: the reverse pass calls the function's generated vjp."""

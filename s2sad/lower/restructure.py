@@ -69,6 +69,36 @@ def f(x):
     else:
         return x
 
+Copied into both branches, what follows would be copied again at every later ``if``
+that returns: there a flag says that the function returned, and what follows is
+written once, after the check of the flag:
+
+>>> show('''
+... def f(x):
+...     if x > 1:
+...         if x > 2:
+...             return x
+...     else:
+...         x = -x
+...     if x > 3:
+...         return 3 * x
+...     return x * x
+... ''')
+def f(x):
+    returned = False
+    if x > 1:
+        if x > 2:
+            result = x
+            returned = True
+    else:
+        x = -x
+    if returned:
+        return result
+    elif x > 3:
+        return 3 * x
+    else:
+        return x * x
+
 In a loop inside a loop the result is computed after the inner loops: a ``result``
 assigned deeper would be carried by the loops around before it has a value.
 
@@ -163,17 +193,49 @@ def _block(stmts: list[gast.stmt], names: _Names, depth: int) -> list[gast.stmt]
             s.body = _block(s.body, names, depth)
             s.orelse = _block(s.orelse, names, depth)
             rest = stmts[i + 1 :]
+            if depth == 0 and _both_go_on(s) and _returns_later(rest):
+                # both branches go on, and some path returns: a flag says which, and what
+                # follows is written once, after the check of the flag (in each branch, what
+                # follows would be copied again at each later `if` that returns)
+                flag, result = names.fresh("returned"), names.fresh("result")
+                _returns_to_flag(s, flag, result)
+                out += [_at(_assign(flag, _const(False)), s), s]
+                leave = [gast.Return(value=_load(result))]
+                check = _at(gast.If(test=_load(flag), body=leave, orelse=[]), s)
+                return out + _block([check, *rest], names, depth)
             if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
                 # what follows runs where a branch falls through: on every such path, or the
                 # exit a nested `if` takes would be followed by it
+                copy = _copy_tree(rest) if not exits(s.body) and not exits(s.orelse) else rest
                 if not exits(s.body):
                     s.body = _block(s.body + rest, names, depth)
-                if not exits(s.orelse):
-                    s.orelse = _block(s.orelse + rest, names, depth)
+                if not exits(s.orelse):  # its own copy: _block changes what it is given
+                    s.orelse = _block(s.orelse + copy, names, depth)
                 out.append(s)
                 return out
         out.append(s)
     return out
+
+
+def _both_go_on(s: gast.If) -> bool:
+    """Whether some path through ``s`` returns, and both of its branches can go on."""
+    return not exits(s.body) and not exits(s.orelse) and _may_exit([s])
+
+
+def _returns_later(stmts: list[gast.stmt]) -> bool:
+    """Whether an ``if`` or a loop among ``stmts`` may return (what would copy them again)."""
+    return any(isinstance(s, (gast.If, gast.For, gast.While)) and _has_return(s) for s in stmts)
+
+
+def _returns_to_flag(node: gast.If, flag: str, result: str) -> None:
+    """Each ``return v`` that ends a branch of ``node`` -> ``result = v; returned = True``."""
+    for block in (node.body, node.orelse):
+        last = block[-1] if block else None
+        if isinstance(last, gast.If):
+            _returns_to_flag(last, flag, result)
+        elif isinstance(last, gast.Return):
+            value = last.value or _const(None)
+            block[-1:] = [_at(_assign(result, value), last), _at(_assign(flag, _const(True)), last)]
 
 
 def _may_exit(stmts: list[gast.stmt]) -> bool:

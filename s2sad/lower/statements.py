@@ -50,11 +50,12 @@ from .assign import Assignments
 from .control import ControlFlow
 from .expressions import ExprBuilder, Function, LocalFunction, Module, default_expr
 from .flatten import Flattening
+from .functions import LocalFunctions
 from .inline import Inlining
 from .restructure import restructured
 
 
-class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
+class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, ExprBuilder):
     """Builds the SSA body of one function: ``function()`` lowers it whole; an inlined
     call lowers its body into the caller's block (``Inlining.run_inline``)."""
 
@@ -90,6 +91,10 @@ class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
         self.final: Expr | None = None  # what an inlined function returns at its end
         self.inlining = root is not None
         self.depth = 0
+        self.tree: gast.AST = parsed.node  # restructured, for a function with statements
+        self.function_vars: list[dict[str, object]] = []  # per loop: names it binds to functions
+        # join names of loops without a value on the first iteration (first bound in the loop)
+        self.unbound: set[Name] = set() if root is None else root.unbound
 
     def local(self, name: str) -> Expr | LocalFunction | None:
         value = self.env.get(name)
@@ -125,6 +130,7 @@ class Lowering(Inlining, ControlFlow, Assignments, Flattening, ExprBuilder):
             self.pool.used,
         )
         self.pool.used |= identifiers(fn)
+        self.tree = fn  # what the statements lowered belong to
         return fn.body
 
     def function(self) -> ir.Function:

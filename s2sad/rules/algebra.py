@@ -309,6 +309,8 @@ def _call_rewrite(e: Call, kind: KindOf) -> Expr:
     rule = _rule(e)
     first = e.args[0] if e.args else None
     if rule is not None and rule.linear and first is not None and not isinstance(first, Const):
+        if not kind(e).is_numeric:  # -unstack(x) is no list: f(-x) == -f(x) for arrays and numbers
+            return e
         stripped = strip_minus(first)
         if stripped is not None and rule.params and rule.vjp.get(rule.params[0]) not in (None, "0"):
             inner = Call(e.op, (stripped,) + e.args[1:], e.kwargs, e.pos)  # f(-x) == -f(x)

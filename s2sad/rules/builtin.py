@@ -21,7 +21,7 @@ scalar("x + y", "1", "1")
 scalar("x - y", "1", "-1")
 scalar("x * y", "y", "x")
 scalar("x / y", "1 / y", "-ans / y", kind=_arith("x", "y", dtype="f+", python=float))
-scalar("x ** y", "y * x ** (y - 1)", "ans * np.log(x)", python=("y * x ** (y - 1)", "ans * math.log(x)"))
+scalar("x ** y", "power_dx(x, y)", "power_dy(ans, x)")  # y * x ** (y - 1), ans * log(x), safe at 0
 scalar("x % y", "1", "-(x // y)")  # x % y == x - y * (x // y)
 scalar("-x", "-1")
 scalar("+x", "1")
@@ -37,7 +37,7 @@ table("builtin")
 scalar("abs(x)", "np.sign(x)", python="math.copysign(1.0, x)")
 scalar("max(a, b)", "a >= b", "a < b")  # a tie goes to the first, as Python's max picks it
 scalar("min(a, b)", "a <= b", "a > b")
-scalar("pow(x, y)", "y * x ** (y - 1)", "ans * np.log(x)", python=("y * x ** (y - 1)", "ans * math.log(x)"))
+scalar("pow(x, y)", "power_dx(x, y)", "power_dy(ans, x)")
 linear("float(x)", x="g", kind=always(FLOAT))
 
 

@@ -81,6 +81,8 @@ def _expr_kind(e: Expr, sub: Callable[[Expr], Kind]) -> Kind:
         return Kind(dict, None, "o", items=tuple(sub(v) for _, v in e.kwargs), keys=keys)
     if e.op.form == "slice":
         return Kind(slice, None, "o")
+    if e.op is ir.IFEXP:
+        return sub(e.args[1]).join(sub(e.args[2]))
     rule = lookup(e.op)
     if rule is None or rule.kind is None:
         return UNKNOWN

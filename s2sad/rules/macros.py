@@ -230,3 +230,56 @@ def is_list_variable(ctx: Context, x: Expr) -> Expr:
         return Const(k.type is list)
     test = ir.call_op(isinstance, "isinstance", True, canonical=True)
     return Call(test, (x, ir.Ref("list", list, canonical=True)))
+
+
+def _binary(symbol: str, a: Expr, b: Expr) -> Call:
+    return Call(ir.BINARY[symbol], (a, b))
+
+
+def _zero_like(ctx: Context, x: Expr) -> Expr:
+    """A float zero of the kind of ``x``: the other branch of a conditional, so that its kind
+    stays known."""
+    if ctx.kind(x).is_pyscalar:
+        return Const(0.0)
+    return np_call("zeros_like", x, dtype=ir.Ref("float", float, canonical=True))
+
+
+@macro
+def power_dx(ctx: Context, x: Expr, y: Expr) -> Expr:
+    """``y * x ** (y - 1)``, the derivative of ``x ** y`` in ``x``; 0 where ``y`` is 0,
+    at ``x = 0`` too (``x ** 0`` is constant, though ``0.0 ** -1`` fails)."""
+    if isinstance(y, Const):
+        return Const(0.0) if y.value == 0 else _binary("*", y, _binary("**", x, Const(y.value - 1)))
+    if ctx.kind(y).is_pyscalar:  # n * x ** (n - 1) if n else 0.0
+        general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
+        return Call(ir.IFEXP, (y, general, _zero_like(ctx, x)))
+    power = np_call("where", Call(ir.COMPARE["=="], (y, Const(0))), Const(1), _binary("-", y, Const(1)))
+    return _binary("*", y, _binary("**", x, power))
+
+
+@macro
+def power_dy(ctx: Context, ans: Expr, x: Expr) -> Expr:
+    """``ans * log(x)``, the derivative of ``x ** y`` in ``y``; 0 where ``x`` is 0 (``0 ** y``
+    is 0 for every positive ``y``), where the logarithm would be infinite."""
+    import math
+
+    python = ctx.kind(x).is_pyscalar
+    log = ir.call_op(math.log, "math.log", True, canonical=True) if python else None
+    if isinstance(x, Const):
+        if x.value == 0:
+            return Const(0.0)
+        return _binary("*", ans, Call(log, (x,)) if python else np_call("log", x))
+    if python:  # ans * math.log(x) if x else 0.0
+        return Call(ir.IFEXP, (x, _binary("*", ans, Call(log, (x,))), _zero_like(ctx, ans)))
+    safe = np_call("where", Call(ir.COMPARE["=="], (x, Const(0))), Const(1.0), x)
+    return _binary("*", ans, np_call("log", safe))
+
+
+@macro
+def over(ctx: Context, num: Expr, den: Expr) -> Expr:
+    """``num / den``, and 0 where ``den`` is 0: the derivative of ``np.std`` where the values
+    are all equal (one value, or constant data), where the formula alone is ``0 / 0``."""
+    if ctx.kind(den).dims == () and ctx.kind(num).dims == ():
+        return Call(ir.IFEXP, (den, _binary("/", num, den), Const(0.0)))
+    inf = ir.Ref("np.inf", float("inf"), canonical=True)
+    return _binary("/", num, np_call("where", Call(ir.COMPARE["=="], (den, Const(0))), inf, den))

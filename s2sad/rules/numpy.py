@@ -41,7 +41,7 @@ scalar("np.sqrt(x)", "0.5 / ans")
 scalar("np.cbrt(x)", "1 / (3 * ans ** 2)")
 scalar("np.square(x)", "2 * x", kind=elementwise("x"))
 scalar("np.reciprocal(x)", "-ans ** 2")
-scalar("np.power(x, y)", "y * x ** (y - 1)", "ans * np.log(x)", kind=elementwise("x", "y"))
+scalar("np.power(x, y)", "power_dx(x, y)", "power_dy(ans, x)", kind=elementwise("x", "y"))
 scalar("np.hypot(x, y)", "x / ans", "y / ans")
 scalar("np.logaddexp(x, y)", "np.exp(x - ans)", "np.exp(y - ans)")
 scalar("np.logaddexp2(x, y)", "2 ** (x - ans)", "2 ** (y - ans)")
@@ -152,12 +152,12 @@ rule(
 rule(
     "np.std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
     vjp={
-        "a": "expand(g / ans, a, axis, keepdims) * ((a - np.mean(a, axis=axis, keepdims=True))"
+        "a": "expand(over(g, ans), a, axis, keepdims) * ((a - np.mean(a, axis=axis, keepdims=True))"
         " / (count(a, axis) - ddof))"
     },
     jvp={
-        "a": "np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
-        " keepdims=keepdims) / ((count(a, axis) - ddof) * ans)"
+        "a": "over(np.sum(a_dot * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,"
+        " keepdims=keepdims) / (count(a, axis) - ddof), ans)"
     },
     kind=reduced(dtype="f+"),
 )

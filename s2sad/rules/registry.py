@@ -37,6 +37,9 @@ by kinds is ``instantiate``; what a rule says of its result's kind is ``kindrule
 
 from __future__ import annotations
 
+import os
+import site
+import sysconfig
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -285,6 +288,27 @@ def missing_rule(op: ir.Op, why: str = "") -> DifferentiationError:
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad", "autograd", "jax", "torch")
 
 
+def installed(fn: types.FunctionType) -> bool:
+    """Whether ``fn`` comes from the standard library or an installed package.
+
+    Such code is never transformed: it is not the user's, and it is written with
+    ``try``, ``*args`` and the like. Without a rule it is a call like any other,
+    an error only where a derivative must go through it.
+    """
+    filename = fn.__code__.co_filename
+    return filename.startswith("<frozen") or os.path.realpath(filename).startswith(_INSTALLED)
+
+
+def _installed_paths() -> tuple[str, ...]:
+    paths = {sysconfig.get_path(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    paths.update(getattr(site, "getsitepackages", list)())
+    paths.add(site.getusersitepackages())
+    return tuple(os.path.join(os.path.realpath(p), "") for p in paths if p)
+
+
+_INSTALLED = _installed_paths()
+
+
 def inlinable(fn: object) -> bool:
     """The user's own Python functions are inlined; library functions need rules."""
     if not isinstance(fn, types.FunctionType) or hasattr(fn, "__s2sad__"):
@@ -292,4 +316,4 @@ def inlinable(fn: object) -> bool:
     if lookup(ir.call_op(fn, getattr(fn, "__name__", "f"))) is not None:
         return False
     module = (getattr(fn, "__module__", None) or "").split(".")[0]
-    return module not in LIBRARIES
+    return module not in LIBRARIES and not installed(fn)

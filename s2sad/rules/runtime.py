@@ -47,8 +47,19 @@ rule(
 )
 nondiff("reduced_size(shape, axis=None)", kind=always(INT))
 nondiff("fail(message)")
-# No derivatives of their own yet: differentiating them again raises MissingRuleError.
-rule("prod_others(x, axis=None)", vjp={}, jvp={}, kind=same_as("x"))
+rule(
+    "prod_others(x, axis=None)",
+    vjp={"x": "prod_others_jvp(x, g, axis)"},  # symmetric: the VJP is the JVP along g
+    jvp={"x": "prod_others_jvp(x, x_dot, axis)"},
+    kind=same_as("x"),
+)
+# Linear in t (and symmetric); its derivative in x is the third of a product, not written yet.
+rule(
+    "prod_others_jvp(x, t, axis=None)",
+    vjp={"t": "prod_others_jvp(x, g, axis)"},
+    jvp={"t": "prod_others_jvp(x, t_dot, axis)"},
+    kind=same_as("x"),
+)
 rule(
     "matmul_vjp(ct, a, b, which)",
     vjp={},

@@ -83,6 +83,8 @@ def _eager_subexpressions(e: Expr) -> Iterator[Expr]:
 def _worth_naming(e: Expr) -> bool:
     if not isinstance(e, Call) or not pure(e) or e.op.form in ir.STRUCTURAL or e.op.form == "attr":
         return False
+    if _allocates(e):  # two new arrays, each changed in place later, are not one
+        return False
     if e.op is ir.NEG and not isinstance(e.args[0], Call):
         return False
     if e.op.form == "call" and e.op.fn is range:  # range(len(xs)) reads best where it is used
@@ -94,3 +96,13 @@ def _worth_naming(e: Expr) -> bool:
     ):
         return False  # 2 * x: as cheap to write twice as to name
     return ir.count_nodes(e) >= 3
+
+
+_ALLOCATORS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"}
+_ALLOCATORS |= {"array", "copy", "zeros_of"}
+
+
+def _allocates(e: Call) -> bool:
+    """Whether ``e`` makes a new array (``np.zeros(n)``, ``x.copy()``)."""
+    name = getattr(e.op.fn, "__name__", None) if e.op.form == "call" else e.op.symbol
+    return e.op.form in ("call", "method") and name in _ALLOCATORS

@@ -57,7 +57,7 @@ _VIEWS = {
     "unbroadcast",
     "expand_reduced",
 }
-_READ_ONLY = {"broadcast_to", "unreduce", "diagonal"}
+_READ_ONLY = {"broadcast_to", "broadcast_like", "unreduce", "diagonal"}
 
 
 def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
@@ -183,8 +183,13 @@ class Finish:
             return [ir.Return(self.hand_over(stmt.value, fresh), origin=stmt.origin)]
         if isinstance(stmt, ir.If):
             then_fresh, else_fresh = set(fresh), set(fresh)
+            before = dict(self.kinds)
             body = self.block(stmt.body, then_fresh)
+            then_kinds, self.kinds = self.kinds, dict(before)
             orelse = self.block(stmt.orelse, else_fresh)
+            for name, k in then_kinds.items():  # a float on one path, a NumPy float on the other
+                other = self.kinds.get(name)
+                self.kinds[name] = k if other is None or other is k else other.join(k)
             fresh.clear()
             fresh.update(then_fresh & else_fresh)  # fresh after the `if` if fresh after both branches
             return [ir.If(stmt.test, body, orelse, stmt.joins, origin=stmt.origin)]

@@ -61,6 +61,7 @@ def main(argv=None) -> int:
 
     counts: collections.Counter = collections.Counter()
     classes: collections.Counter = collections.Counter()
+    exact = 0  # programs judged against autograd's exact derivatives
     start = time.time()
     with open(args.out, "w") as out:
         out.write(f"# python -m tests.fuzz.run --programs {args.programs} --seed {args.seed}\n")
@@ -68,6 +69,7 @@ def main(argv=None) -> int:
             source = generate(RandomChooser(random.Random(f"{args.seed}:{n}")), features)
             outcome = check_with_timeout(source, args.timeout)
             counts[outcome.kind] += 1
+            exact += outcome.exact
             if outcome.failed or outcome.kind in (TIMEOUT, oracle.CLEAR):
                 signature = outcome.signature()
                 classes[signature] += 1
@@ -92,6 +94,7 @@ def main(argv=None) -> int:
     print(f"{args.programs} programs in {time.time() - start:.0f} s")
     for kind in (oracle.PASS, oracle.CLEAR, oracle.INTERNAL, oracle.WRONG, TIMEOUT, oracle.INVALID):
         print(f"  {kind:15} {counts[kind]}")
+    print(f"  judged against autograd's exact derivatives: {exact}, by differences alone: the rest")
     print("failure classes (outcome / derivative / exception: programs):")
     for signature, count in classes.most_common():
         print(f"  {' / '.join(filter(None, signature))}: {count}")

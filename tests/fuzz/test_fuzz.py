@@ -34,14 +34,8 @@ KNOWN_FAILING = frozenset(
         "nested",  # containers in containers (wrong, read-only adjoints at second order)
         "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
         "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays
-        "local_def",  # a lambda or def inside a loop or branch: AssertionError in lowering
         "slice",  # views of a (a[::-1], a[1:]) aliased by two names: adjoint doubled (wrong)
         "alias",  # v = a, then both names read: the adjoint of a counted twice (wrong)
-        "ifexp",  # a conditional expression inside a loop: wrong gradient
-        "if",  # if/elif/else: wrong gradients and UnboundLocalError next to early returns
-        "return",  # an early return: UnboundLocalError in jvp and in grad of grad
-        "continue",  # `continue` under an if: refused (clear), and with returns wrong
-        "break",  # with the early returns and branches above
     }
 )
 CI_FEATURES = FEATURES - KNOWN_FAILING

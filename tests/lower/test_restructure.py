@@ -8,11 +8,13 @@ is carried by a loop before it has a value.
 
 from __future__ import annotations
 
+import gast
 import numpy as np
 import pytest
 from checks import assert_close, central_difference, check_forward, check_reverse
 
 import s2sad
+from s2sad.lower.restructure import restructured
 
 
 def nested_return(x, c):
@@ -195,3 +197,120 @@ def test_early_returns_second_order(f, args):
 
 def test_the_primal_of_a_nested_return_is_the_value_returned():
     assert s2sad.jvp(if_one_nested, (1.0,), (1.0,)) == (1.0, 1.0)
+
+
+# ------------------------------------------------------------------ tails shared, not copied
+
+
+def continue_under_elif(x, a):
+    for e in a:
+        if e > 1.0:
+            x = x * 2.0
+        elif e < 0.0:
+            continue
+        if x > 5.0:
+            return x
+        x = x * e
+    return x
+
+
+def continue_in_inner_loop(x, a):
+    for _ in range(3):
+        for e in a:
+            if e > 1.0:
+                return x * e
+            elif e < 0.0:
+                continue
+            x = x * e
+    return x
+
+
+def sequential_partial_returns(x, a):
+    if x > 0.2:
+        y = x * x
+        if y > 9.0:
+            return y
+    else:
+        x = x + a[0]
+    z = x * a[1]
+    if z < 0.0:
+        if z < -4.0:
+            return z * x
+    else:
+        z = -z
+    w = z + x
+    if w > 0.1:
+        if w > 8.0:
+            return w
+    else:
+        w = w * a[2]
+    return w * x + z
+
+
+TAILS = [
+    (continue_under_elif, (0.7, np.array([0.3, -0.5, 1.1]))),
+    (continue_under_elif, (3.0, np.array([1.5, -0.5, 0.9]))),
+    (continue_in_inner_loop, (0.7, np.array([0.3, -0.5, 1.1]))),
+    (sequential_partial_returns, (0.7, np.array([0.3, -0.5, 1.1]))),
+    (sequential_partial_returns, (3.5, np.array([0.3, -0.5, 1.1]))),
+    (sequential_partial_returns, (-0.5, np.array([0.3, 0.5, 1.1]))),
+]
+
+
+@pytest.mark.parametrize("f,args", TAILS, ids=lambda c: getattr(c, "__name__", None))
+def test_what_follows_a_partial_exit_runs_once(f, args):
+    check_reverse(f, list(args), [0, 1])
+    check_forward(f, list(args), [0, 1])
+    d = s2sad.grad(f)
+    assert_close(s2sad.grad(d)(*args), central_difference(d, list(args), 0), 1e-5, "grad of grad")
+    h = s2sad.hessian(f, wrt=1)(*args)
+    assert_close(h, central_difference(s2sad.grad(f, wrt=1), list(args), 1), 1e-4, "hessian")
+
+
+def test_sequential_partial_returns_keep_the_code_linear():
+    def source(n):
+        lines = ["def f(x):"]
+        for k in range(n):
+            lines += [f"    if x > {k}.5:", f"        if x > {k}.7:", f"            return x * {k + 1}.0"]
+            lines += ["    x = x * x"]
+        return "\n".join(lines + ["    return x"])
+
+    def size(n):
+        fn = restructured(gast.parse(source(n)).body[0], set())
+        return sum(1 for _ in gast.walk(fn))
+
+    assert size(16) < 2.5 * size(8) < 2.5**2 * size(4)
+
+
+def partial_array_returns(x, a):
+    if x > 0.2:
+        if x > 0.5:
+            return a * x
+    else:
+        x = x * 2.0
+    if x > 0.25:
+        if x > 0.4:
+            return a * a
+    return a * a * x
+
+
+def partial_returns_of_a_new_array(x, a):
+    b = np.ones(4) * a[0]
+    if x > 0.2:
+        if x > 0.5:
+            return b * x
+    else:
+        x = x * 2.0
+    if x > 0.25:
+        if x > 0.4:
+            return b * b
+    return b * x
+
+
+@pytest.mark.parametrize("f", [partial_array_returns, partial_returns_of_a_new_array])
+@pytest.mark.parametrize("x", [0.7, 0.45, 0.3, -0.1])
+def test_partial_returns_of_arrays(f, x):
+    """The adjoint of a result an untaken return would give is zero without reading it."""
+    args = [x, np.array([0.3, -0.5, 1.1])]
+    check_reverse(f, args, [0, 1])
+    check_forward(f, args, [0, 1])

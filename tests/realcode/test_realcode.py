@@ -17,7 +17,6 @@ KNOWN = {
     ("gradient", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
     ("hvp", "heat_stencil"): "issue 13: no rule for np.roll",
     ("hvp", "heat_with_copies"): "issue 11: false 'shares memory' alarm for a fresh copy",
-    ("hvp", "polynomial_fit_loss"): "issue 11: no rule for zip inside the generated gradient",
 }
 
 

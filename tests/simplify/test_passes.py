@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from checks import assert_close, central_difference
 from conftest import make_function
 
 import s2sad
@@ -637,3 +638,33 @@ def test_branches_that_write_different_entries_are_not_the_same_code():
     df = s2sad.grad(f)
     assert df(3.0, 1.0) == pytest.approx(6.0)
     assert df(3.0, -1.0) == pytest.approx(6.0)
+
+
+def test_a_spread_tangent_is_copied_before_it_is_changed_in_place():
+    """``broadcast_like`` gives a read-only view: the Hessian of a loop that returns early
+    (a tangent of an adjoint spread, then added into at an index) copies it first."""
+    f = make_function(
+        """
+        def f(x, a):
+            v1 = 0.5 * a
+            s6 = x
+            for i7 in range(2):
+                if not i7:
+                    x = a[i7] / s6
+                else:
+                    return x
+                s6 = a @ v1
+        """
+    )
+    args = [0.7, np.array([0.3, -0.5, 1.1])]
+    expected = central_difference(s2sad.grad(f, wrt=1), args, 1)
+    assert_close(s2sad.hessian(f, wrt=1)(*args), expected, 1e-4, "hessian")
+
+
+def test_new_arrays_changed_in_place_are_not_made_one():
+    """Two zero adjoints, each added into in place, stay two arrays (cse named them once)."""
+    h1 = make_function("def h1(u, z, w):\n    return z[1]\n")
+    f = make_function("def f(x, a):\n    s3 = h1(x, a - x, 1.0)\n    return s3 + a[0]\n", h1=h1)
+    gx, ga = s2sad.grad(f, wrt=(0, 1))(0.7, np.array([0.3, -0.5, 1.1]))
+    assert gx == -1.0
+    assert_close(ga, [1.0, 1.0, 0.0], 1e-12, "gradient with respect to a")

@@ -1,0 +1,184 @@
+"""Control flow shapes the fuzzer found broken: local functions in loops and branches, early
+returns, names first bound in an inner loop, chained comparisons. Each is checked in reverse
+and forward mode and at second order (Hessian, and grad of grad) against central differences."""
+
+import numpy as np
+import pytest
+from checks import assert_close, central_difference, check_forward, check_reverse
+from conftest import make_function
+
+import s2sad
+from s2sad.errors import DifferentiationError
+
+X, A = 0.7, np.array([0.3, -0.5, 1.1])
+
+
+def check_all(source: str, **namespace):
+    """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``."""
+    f = make_function(source, "f", **namespace)
+    args = [X, A.copy()]
+    check_reverse(f, args, (0, 1))
+    check_forward(f, args, (0, 1))
+    for i in (0, 1):
+        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
+        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
+    twice = s2sad.grad(s2sad.grad(f))
+    expected = central_difference(s2sad.grad(f), args, 0)
+    assert_close(twice(*args), expected, 1e-4, "grad of grad")
+
+
+LOCAL_FUNCTIONS = {
+    "lambda in a for loop, unused": """
+        def f(x, a):
+            for e in a:
+                g = lambda t: 0.3
+            return x * x
+    """,
+    "lambda in a for loop, called there and after": """
+        def f(x, a):
+            for e in a:
+                g = lambda t: t * t + e
+                x = 0.5 * g(x)
+            return x + g(x)
+    """,
+    "def in a while loop": """
+        def f(x, a):
+            k = 0
+            while k < 2:
+                k += 1
+                def g(t):
+                    return np.sin(t) * a[k]
+                x = x + g(x)
+            return x * g(x)
+    """,
+    "def in one branch": """
+        def f(x, a):
+            if x > 0.5:
+                def g(t):
+                    return t * a[0]
+                return g(x) * x
+            return x
+    """,
+    "a different lambda in each branch, in a loop": """
+        def f(x, a):
+            for e in a:
+                if e > 0:
+                    g = lambda t: t * e
+                else:
+                    def g(t):
+                        return t * t
+                x = g(x) + 0.1
+            return x
+    """,
+    "a lambda replaced in a branch, three choices": """
+        def f(x, a):
+            g = lambda t: t * t
+            if a[0] > 0:
+                if a[1] > 0:
+                    g = lambda t: np.sin(t)
+                else:
+                    g = lambda t: t * a[2]
+            return g(x) + x
+    """,
+}
+
+
+@pytest.mark.parametrize("name", LOCAL_FUNCTIONS)
+def test_local_functions_in_loops_and_branches(name):
+    check_all(LOCAL_FUNCTIONS[name])
+
+
+def test_def_in_the_else_of_a_helper():
+    helper = make_function(
+        """
+        def h(u, z):
+            if u > 1.3:
+                return u
+            else:
+                def g(t):
+                    return t * z[0]
+            return g(u) * u
+        """,
+        "h",
+    )
+    check_all("def f(x, a):\n    return h(x, a) + h(2.0 * x, a)", h=helper)
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (
+            """
+            def f(x, a):
+                g = lambda t: t
+                for e in a:
+                    x = g(x)
+                    g = lambda t: t * e
+                return x
+            """,
+            "redefined in the loop",
+        ),
+        (
+            """
+            def f(x, a):
+                for e in a:
+                    g = lambda t, s=e: t * s
+                return g(x)
+            """,
+            "can only be called inside the loop",
+        ),
+    ],
+)
+def test_local_functions_that_depend_on_the_iteration_are_refused_at_the_call(source, message):
+    f = make_function(source, "f")
+    with pytest.raises(DifferentiationError, match=message) as info:
+        s2sad.grad(f)(X, A)
+    assert ":" in str(info.value).splitlines()[0]  # at the user's line
+
+
+EARLY_RETURNS = {
+    "a return in an if, grad of grad": """
+        def f(x, a):
+            if a @ a < 1.3:
+                return np.dot(x, np.array(x))
+            return x
+    """,
+    "a name first bound in an inner loop": """
+        def f(x, a):
+            for j in range(3):
+                for k in range(3):
+                    b = a[j] * a[k] * x
+            return b * x
+    """,
+    "a name first bound in a branch in a loop": """
+        def f(x, a):
+            for j in range(3):
+                if j > 0:
+                    b = a[j] * x
+                x = x * a[j]
+            return b * x
+    """,
+    "a chained comparison": """
+        def f(x, a):
+            if 0.0 < x < 1.0 <= a[2]:
+                return x * x * a[0]
+            return x
+    """,
+    "a chained comparison, false in the middle": """
+        def f(x, a):
+            y = x if a[0] < x * x < 0.4 else 2.0 * x
+            return y * a[1]
+    """,
+}
+
+
+@pytest.mark.parametrize("name", EARLY_RETURNS)
+def test_early_returns_and_joins(name):
+    check_all(EARLY_RETURNS[name])
+
+
+def test_the_ssa_of_a_lambda_is_valid_python():
+    f = make_function("g = lambda x: x * x", "g")
+    text = s2sad.source(f, stage="ssa")
+    compile(text, "<ssa>", "exec")
+    assert text.startswith("def lambda_(x):")
