@@ -56,9 +56,7 @@ class Forward(Sweep):
         super().__init__(fn, kinds, active, request, callees)
         self.dots = self.derived  # primal name -> tangent name
         self.tangent_kinds = self.derived_kinds
-        stmts = list(ir.walk(fn.body))
-        self.changed = {s.target.id for s in stmts if isinstance(s, ir.SetItem)}  # arrays written in place
-        self.changed |= {s.value.args[0].id for s in stmts if isinstance(s, ir.Effect) and adds_at(s.value)}
+        self.changed = _changed_in_place(fn)
 
     # names and kinds -------------------------------------------------------------
     def dot(self, name: str) -> str:
@@ -284,18 +282,15 @@ class Forward(Sweep):
         if name not in self.active:
             return []
         t = self.tangent_of(stmt.value)
-        if t is None:
-            if stmt.accumulate:
-                return []
-            # an array's slots take 0.0; an item of a list or dict is a value of its own
+        if t is None and stmt.accumulate:
+            return []
+        if t is None:  # a slot of an array: 0.0; an item of a list: a zero like it
             t = self.zero(stmt.value) if self.kind_of(name).is_container else Const(0.0)
         dot = Name(self.dot(name))
         if stmt.accumulate and self.kind_of_expr(Call(ir.GETITEM, (dot, stmt.index))).is_container:
             t = runtime_call("add_leaves", Call(ir.GETITEM, (dot, stmt.index)), t)  # `+=` extends lists
             return [ir.SetItem(dot, stmt.index, t, origin=stmt.origin)]
-        return [
-            ir.SetItem(Name(self.dot(name)), stmt.index, t, accumulate=stmt.accumulate, origin=stmt.origin)
-        ]
+        return [ir.SetItem(dot, stmt.index, t, accumulate=stmt.accumulate, origin=stmt.origin)]
 
     # loops -------------------------------------------------------------------------
     def loop_variables(self, target: Expr, it: Expr) -> tuple[Expr, Expr]:
@@ -377,3 +372,10 @@ def forward(
     transform = Forward(fn, dict(kinds), set(active), request, callees)
     derivative = transform.run()
     return derivative, {**kinds, **transform.kinds, **transform.tangent_kinds}
+
+
+def _changed_in_place(fn: ir.Function) -> set[str]:
+    """The arrays ``fn`` writes in place (``y[i] = v``, ``np.add.at(y, i, v)``)."""
+    stmts = list(ir.walk(fn.body))
+    changed = {s.target.id for s in stmts if isinstance(s, ir.SetItem)}
+    return changed | {s.value.args[0].id for s in stmts if isinstance(s, ir.Effect) and adds_at(s.value)}

@@ -29,9 +29,6 @@ from .programs import FEATURES, RandomChooser, generate
 KNOWN_FAILING = frozenset(
     {
         "tuple",  # containers: adjoints of entries dropped or doubled (wrong)
-        "list",  # lists: item assignment refused, appended values lose their adjoint (wrong)
-        "dict",  # containers (wrong)
-        "nested",  # containers in containers (wrong, read-only adjoints at second order)
         "write",  # y = np.zeros(3); y[i] = ... : read-only / aliasing errors at second order
         "copy",  # y = a.copy(); y[i] op= ... : wrong Hessians, read-only arrays
         "slice",  # views of a (a[::-1], a[1:]) aliased by two names: adjoint doubled (wrong)

@@ -26,8 +26,6 @@ NOT_TWICE = {"prod_others(x, axis=None)"}
 # Known failures in reverse mode, each a class of issue 11; strict, so a fix forces the mark off.
 LIST_WRITE = "issue 11: a list adjoint written by item is refused as shared memory"
 KNOWN = {
-    "spread(x, [y, z])[1] * z": "issue 11: a Python float's adjoint comes back as np.float64",
-    "unstack(x, 1)[1] * 2.0": LIST_WRITE,
     "[v * 2.0 for v in (x, y)].pop() * x": LIST_WRITE,
 }
 
