@@ -35,6 +35,8 @@ __all__ = [
     "unrepeat",
     "untile",
     "undiag",
+    "saved_item",
+    "restore_item",
     "fail",
 ]
 
@@ -285,6 +287,40 @@ def undiag(value, v, k=0):
     rows = np.arange(len(value)) + max(-k, 0)
     out[rows, rows + k] = value
     return out
+
+
+class _Missing:
+    """What ``saved_item`` keeps for a key a dict did not have."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+def saved_item(d, key):
+    """``d[key]``, or ``MISSING`` where ``d`` has no such key: what ``d[key] = v`` overwrites.
+
+    >>> saved_item({"a": 1.0}, "a"), saved_item({}, "a")
+    (1.0, MISSING)
+    """
+    old = d.get(key, MISSING)
+    return old.copy() if isinstance(old, np.ndarray) else old  # `d[key] += v` changes an array
+
+
+def restore_item(d, key, old) -> None:
+    """Put back what ``saved_item`` kept: the old item, or no item at all.
+
+    >>> d = {"a": 2.0}
+    >>> restore_item(d, "a", MISSING)
+    >>> d
+    {}
+    """
+    if old is MISSING:
+        d.pop(key, None)
+    else:
+        d[key] = old
 
 
 def fail(message: str):

@@ -131,6 +131,9 @@ _FRESH_CALLS = {
     "diag",
     "cumsum",
     "outer",
+    # containers: a list or dict made here, written by item, shares no memory with anything
+    "list",
+    "dict",
     "zeros_of",  # s2sad.runtime: zero adjoints, new
     "zero_like",
 }
@@ -139,7 +142,7 @@ _FRESH_CALLS = {
 def makes_new_array(value: Expr) -> bool:
     """Whether ``value`` is a new array: ``np.zeros(n)``, ``y.copy()``, ``a * 2``."""
     if isinstance(value, Call):
-        if value.op.form in ("binary", "unary"):
+        if value.op.form in ("binary", "unary", "list", "dict"):
             return True
         if value.op.form == "method":
             return value.op.symbol in ("copy", "astype")

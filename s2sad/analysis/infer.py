@@ -82,8 +82,34 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
             xs, v = stmt.value.args
             grown = Kind(list, None, "o", elem=kind_of(v))
             kinds[xs.id] = kinds[xs.id].join(grown) if xs.id in kinds else grown
+        elif isinstance(stmt, ir.SetItem) and stmt.target.id in kinds and kinds[stmt.target.id].is_container:
+            kinds[stmt.target.id] = item_set(kinds[stmt.target.id], stmt.index, kind_of(stmt.value))
         for block in stmt.blocks():
             _block(block, kinds, seen)
+
+
+def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
+    """A list or dict's kind, covering also what ``c[index] = item`` puts in it (one kind holds
+    for every point of the function: the item's kinds before and after are joined). With
+    ``existing``, a key that is not a constant is one of those there (``c_bar[k] += g`` of an
+    adjoint): any of the items may have it."""
+    key = index.value if isinstance(index, ir.Const) else None
+    if existing and not isinstance(index, ir.Const) and k.items is not None:
+        items = tuple(i.join(item) for i in k.items)
+        return Kind(k.type, None, "o", items=items, keys=k.keys, elem=k.elem.join(item) if k.elem else None)
+    if k.items is not None and (k.type is list and type(key) is int or k.type is dict):
+        names = k.keys if k.type is dict else range(len(k.items))
+        at = [i for i, n in enumerate(names) if type(n) is type(key) and n == key]
+        if at:
+            items = list(k.items)
+            items[at[0]] = items[at[0]].join(item)
+            return Kind(k.type, None, "o", items=tuple(items), keys=k.keys, elem=k.elem)
+        if k.type is dict and type(key) is str:  # a new key: the kind tells its item's kind
+            return Kind(dict, None, "o", items=k.items + (item,), keys=k.keys + (key,))
+    if k.type is list:
+        elem = k.elem.join(item) if k.elem is not None else None
+        return Kind(list, None, "o", elem=elem)
+    return Kind(k.type, None, "o")
 
 
 def _element(it: Expr, kind_of) -> Kind | tuple:

@@ -54,6 +54,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Expr, Name
 from ..ir.kinds import UNKNOWN, Kind
 from ..ir.printer import expr_source
+from ..rules.instantiate import expr_kind
 from .activity import adds_at
 from .aliases import source_name
 from .views import view_of
@@ -61,7 +62,28 @@ from .views import view_of
 
 def check_aliases(fn: ir.Function, kinds: dict[str, Kind]) -> None:
     """Raise at the first read of a name whose array changed in place after it was bound."""
+    _check_item_adds(fn, kinds)
     _Sharing(fn, kinds).block(fn.body, _State())
+
+
+def _check_item_adds(fn: ir.Function, kinds: dict[str, Kind]) -> None:
+    """``items[k] += v`` on an array that a list or dict holds changes that array in place,
+    which other names may hold too (``b`` in ``items = [b, x]``): refused, unless the
+    container is an adjoint's own zeros."""
+    made = {s.target.id: s.value for s in ir.walk(fn.body) if isinstance(s, ir.Assign)}
+    for s in ir.walk(fn.body):
+        if not (isinstance(s, ir.SetItem) and s.accumulate and kinds.get(s.target.id, UNKNOWN).is_container):
+            continue
+        slot = expr_kind(Call(ir.GETITEM, (s.target, s.index)), lambda n: kinds.get(n, UNKNOWN))
+        owner = made.get(s.target.id)
+        zeros = isinstance(owner, Call) and getattr(owner.op.fn, "__name__", "") in ("zeros_of", "zero_like")
+        if slot.is_array and not zeros:
+            item = f"{source_name(fn, s.target.id)}[{expr_source(s.index)}]"
+            raise UnsupportedSyntaxError(
+                f"`{item} += ...` adds into the array the container holds, in place, which is not supported",
+                ir.location(fn, s.origin),
+                f"Make a new array: {item} = {item} + ...",
+            )
 
 
 @dataclass

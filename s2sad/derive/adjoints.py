@@ -39,6 +39,7 @@ import numpy as np
 
 from .. import ir
 from ..analysis.activity import adds_at, appends
+from ..analysis.infer import item_set
 from ..ir import Call, Const, Expr, Name, attr_op
 from ..ir.kinds import UNKNOWN, Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
@@ -150,10 +151,16 @@ class Adjoints(Sweep):
             out.append(ir.Assign(target, self.zero(name), origin=origin))
         state.add(name)
         entry = Call(ir.GETITEM, (target, index))
+        if self.kind_of(target.id).is_container and self.kind_of_expr(value) != self.kind_of_expr(entry):
+            # a NumPy float added to a float item: the item's kind covers both
+            self.adjoint_kinds[target.id] = item_set(
+                self.kind_of(target.id), index, self.kind_of_expr(value), existing=True
+            )
         if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
             # an entry of a list or dict that may be a list itself: `+=` would extend it
             out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))
-        elif _advanced(index, self.kind_of_expr):  # repeated indices must all add up
+        elif not self.kind_of(target.id).is_container and _advanced(index, self.kind_of_expr):
+            # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
         else:

@@ -11,30 +11,41 @@ was before the change, so the old slot is kept and put back on the way back:
 >>> from s2sad.derive.examples import show
 >>> def f(x):
 ...     y = x * 1.0
+...     z = np.sum(y * y)
 ...     y[0] = x[1]
-...     return np.sum(y * x)
+...     return z + np.sum(y * x)
 >>> show(f, x=np.ones(3))
 def f_grad(x):
     y = x * 1.0
-    v1 = x[1]
+    v1 = y * y
+    z = np.sum(v1)
+    v2 = x[1]
     y_old = y[0]
-    y[0] = v1
-    v2 = y * x
-    v3 = np.sum(v2)
-    v3_bar = 1.0
-    v2_bar = np.full(v2.shape, v3_bar)
-    y_bar = v2_bar * x
-    x_bar = v2_bar * y
-    v1_bar = y_bar[0]
+    y[0] = v2
+    v3 = y * x
+    v4 = np.sum(v3)
+    v5 = z + v4
+    v5_bar = 1.0
+    z_bar = v5_bar
+    v4_bar = v5_bar
+    v3_bar = np.full(v3.shape, v4_bar)
+    y_bar = v3_bar * x
+    x_bar = v3_bar * y
+    v2_bar = y_bar[0]
     y_bar[0] = 0.0
     y[0] = y_old
-    x_bar[1] += v1_bar
+    x_bar[1] += v2_bar
+    v1_bar = np.full(v1.shape, z_bar)
+    y_bar += v1_bar * y
+    y_bar += v1_bar * y
     x_bar += y_bar
     return as_gradient(x_bar, x)
 <BLANKLINE>
 
 ``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
-sweep reads.
+sweep reads after the slot is put back. A list or dict written by item (``items[0] = v``,
+``d["a"] = v``) is reversed the same way: its items are values of their own, so the adjoint
+of the overwritten item is a zero like it, and a key the dict did not have is taken out again.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ from ..analysis.aliases import check_owned
 from ..analysis.views import view_of
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, method_op
+from ..rules.instantiate import runtime_call
 from .adjoints import Adjoints, Loop, adjoint_origin
 
 
@@ -127,26 +139,47 @@ class Containers(Adjoints):
         if name in state and name in self.active:
             g = Name(self.bar[name])
             part = Call(ir.GETITEM, (g, index))
-            if isinstance(value, Name) and value.id in self.active:
+            if isinstance(value, Name) and value.id in self.active and self.kind_of(name).is_container:
+                # an item of a list or dict is the value itself, and the next line replaces it;
+                # after `y[i] += v` it stays, and is added to in place: a copy
+                taken: Expr = part
+                if stmt.accumulate and self.kind_of_expr(part).is_array:
+                    taken = Call(method_op("copy"), (part,))
+                elif stmt.accumulate and not self.kind_of_expr(part).is_scalar:
+                    taken = runtime_call("add_leaves", runtime_call("zero_like", part), part)
+                adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
+            elif isinstance(value, Name) and value.id in self.active:
                 taken = self.unbroadcast(part, value)
                 if not self.kind_of_expr(part).is_scalar and _may_be(taken, part):
                     # a view of the slot would change with the next line
                     taken = self.unbroadcast(Call(method_op("copy"), (part,)), value)
                 adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
-            if not stmt.accumulate:
-                adjoint.append(ir.SetItem(g, index, Const(0.0), origin=origin))
         # Keep the overwritten values, to put them back when the adjoint sweep
         # passes: adjoint code reading `y` sees it as it was. `drop_unneeded_restores`
         # drops the pair where nothing reads `y`.
         old = Name(self.pool.fresh(f"{name}_old"))
-        self.kinds[old.id] = self.kind_of_expr(Call(ir.GETITEM, (stmt.target, index)))
-        read = Call(ir.GETITEM, (stmt.target, index))
-        if self.kinds[old.id].is_array:
-            read = Call(method_op("copy"), (read,))
+        container = self.kind_of(name).is_container
+        slot = Call(ir.GETITEM, (stmt.target, index))
+        self.kinds[old.id] = self.kind_of_expr(slot)
+        # `y[i] += v` adds into an array item in place; `y[i] = v` on a list only replaces it
+        copied = self.kinds[old.id].is_array and (stmt.accumulate or not container)
+        read: Expr = Call(method_op("copy"), (slot,)) if copied else slot
+        restore: ir.Stmt = ir.SetItem(stmt.target, index, old, origin=origin)
+        if self.kind_of(name).type is dict and not _has_key(self.fn, name, index):
+            read = runtime_call("saved_item", stmt.target, index)  # the key may be new: put back none
+            restore = ir.Effect(
+                runtime_call("restore_item", stmt.target, index, old, pure=False), origin=origin
+            )
         save = ir.Assign(old, read, origin=stmt.origin)
-        restore = ir.SetItem(stmt.target, index, old, origin=origin)
         save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
         self.defines.setdefault(id(stmt), []).append(old.id)  # in a loop: one per iteration, taped
+        if name in state and name in self.active and not stmt.accumulate:
+            if container and not self.kinds[old.id].is_scalar:
+                # an item of a list or dict is a value of its own: its adjoint is zero like it
+                zero = ir.SetItem(g, index, runtime_call("zero_like", old), origin=origin)
+            else:
+                zero = ir.SetItem(g, index, Const(0.0), origin=origin)
+            adjoint.append(zero)
         return [save] + forward, adjoint + [restore]
 
     def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
@@ -177,26 +210,64 @@ def _may_be(e: Expr, part: Expr) -> bool:
     )
 
 
+def _has_key(fn: ir.Function, name: str, key: Expr) -> bool:
+    """Whether the dict display ``name`` is made from has the constant ``key``."""
+    owner = next(
+        (s.value for s in ir.walk(fn.body) if isinstance(s, ir.Assign) and s.target.id == name), None
+    )
+    if not (isinstance(owner, Call) and owner.op.form == "dict" and isinstance(key, Const)):
+        return False
+    return any(type(k) is type(key.value) and k == key.value for k, _ in owner.kwargs)
+
+
 def drop_unneeded_restores(fn: ir.Function) -> ir.Function:
-    """Saving and restoring overwritten slots only matters where adjoint code,
-    or a statement the reverse sweep recomputes, reads the array."""
-    arrays = {s.restore_of for s in ir.walk(fn.body) if hasattr(s, "restore_of")}
+    """Saving and restoring overwritten slots only matters where adjoint code, or a statement
+    the reverse sweep recomputes, reads the array after the slot is put back (later in the
+    sweep, or in a loop around both)."""
+    stmts = list(ir.walk(fn.body))
+    arrays = {s.restore_of for s in stmts if hasattr(s, "restore_of")}
     if not arrays:
         return fn
     owner = {a: a for a in arrays}  # views of the arrays (y[1:], y.T, ...) read their slots too
     for _ in range(3):
-        for stmt in ir.walk(fn.body):
+        for stmt in stmts:
             if isinstance(stmt, ir.Assign) and view_of(stmt.value) in owner:
                 owner.setdefault(stmt.target.id, owner[view_of(stmt.value)])
-    needed = set()
-    for stmt in ir.walk(fn.body):
+    order = {id(s): i for i, s in enumerate(stmts)}
+    loops: dict[int, set[int]] = {id(s): set() for s in stmts}
+    for loop in stmts:
+        if isinstance(loop, (ir.For, ir.While)):
+            for s in ir.walk([s for block in loop.blocks() for s in block]):
+                loops[id(s)].add(id(loop))
+    readers: dict[str, list[ir.Stmt]] = {}
+    for stmt in stmts:
         if hasattr(stmt, "restore_of"):
             continue
         if stmt.origin is not None and stmt.origin.adjoint or getattr(stmt, "recomputed", False):
-            needed |= {owner[n] for n in stmt.reads() if n in owner}
-    unneeded = arrays - needed
+            for a in {owner[n] for n in stmt.reads() if n in owner}:
+                readers.setdefault(a, []).append(stmt)
+
+    def read_after(restore: ir.Stmt) -> bool:
+        return any(
+            order[id(r)] > order[id(restore)] or loops[id(r)] & loops[id(restore)]
+            for r in readers.get(restore.restore_of, ())
+        )
+
+    kept = {
+        id(s) for s in stmts if hasattr(s, "restore_of") and not isinstance(s, ir.Assign) and read_after(s)
+    }
+    needed = {s.restore_of for s in stmts if id(s) in kept}
+    # a zeroed adjoint like the old item reads the saved value: that save stays
+    read = {n for s in stmts if not hasattr(s, "restore_of") for n in s.reads()}
+
+    def dropped(s: ir.Stmt) -> bool:
+        if not hasattr(s, "restore_of") or id(s) in kept:
+            return False
+        if isinstance(s, ir.Assign):  # a save
+            return s.restore_of not in needed and s.target.id not in read
+        return True
 
     def block(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-        return [ir.with_blocks(s, block) for s in stmts if getattr(s, "restore_of", None) not in unneeded]
+        return [ir.with_blocks(s, block) for s in stmts if not dropped(s)]
 
     return ir.replace(fn, body=block(fn.body))

@@ -37,6 +37,7 @@ import builtins
 
 from .. import ir
 from ..analysis.activity import adds_at, appends, calls_user_function
+from ..analysis.aliases import makes_new_array
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import Kind
@@ -55,6 +56,7 @@ class Forward(Sweep):
         super().__init__(fn, kinds, active, request, callees)
         self.dots = self.derived  # primal name -> tangent name
         self.tangent_kinds = self.derived_kinds
+        self.changed = _changed_in_place(fn)
 
     # names and kinds -------------------------------------------------------------
     def dot(self, name: str) -> str:
@@ -202,6 +204,12 @@ class Forward(Sweep):
         value = self.tangent(stmt)
         if value is None:
             value = self.zero(stmt.target)
+        elif (
+            stmt.target.id in self.changed
+            and self.kind_of_expr(value).is_array
+            and not makes_new_array(value)
+        ):
+            value = np_call("copy", value)  # written in place later: a tangent of its own, not a view
         return [ir.Assign(target, value, origin=stmt.origin)]
 
     def tangent(self, stmt: ir.Assign) -> Expr | None:
@@ -274,17 +282,15 @@ class Forward(Sweep):
         if name not in self.active:
             return []
         t = self.tangent_of(stmt.value)
-        if t is None:
-            if stmt.accumulate:
-                return []
-            t = Const(0.0)
+        if t is None and stmt.accumulate:
+            return []
+        if t is None:  # a slot of an array: 0.0; an item of a list: a zero like it
+            t = self.zero(stmt.value) if self.kind_of(name).is_container else Const(0.0)
         dot = Name(self.dot(name))
         if stmt.accumulate and self.kind_of_expr(Call(ir.GETITEM, (dot, stmt.index))).is_container:
             t = runtime_call("add_leaves", Call(ir.GETITEM, (dot, stmt.index)), t)  # `+=` extends lists
             return [ir.SetItem(dot, stmt.index, t, origin=stmt.origin)]
-        return [
-            ir.SetItem(Name(self.dot(name)), stmt.index, t, accumulate=stmt.accumulate, origin=stmt.origin)
-        ]
+        return [ir.SetItem(dot, stmt.index, t, accumulate=stmt.accumulate, origin=stmt.origin)]
 
     # loops -------------------------------------------------------------------------
     def loop_variables(self, target: Expr, it: Expr) -> tuple[Expr, Expr]:
@@ -366,3 +372,10 @@ def forward(
     transform = Forward(fn, dict(kinds), set(active), request, callees)
     derivative = transform.run()
     return derivative, {**kinds, **transform.kinds, **transform.tangent_kinds}
+
+
+def _changed_in_place(fn: ir.Function) -> set[str]:
+    """The arrays ``fn`` writes in place (``y[i] = v``, ``np.add.at(y, i, v)``)."""
+    stmts = list(ir.walk(fn.body))
+    changed = {s.target.id for s in stmts if isinstance(s, ir.SetItem)}
+    return changed | {s.value.args[0].id for s in stmts if isinstance(s, ir.Effect) and adds_at(s.value)}

@@ -259,7 +259,7 @@ class Reverse(Branches, Loops, Containers, Recursion):
         out: list[ir.Stmt] = []
         for param in rule.params:
             arg = bound[param]
-            display = isinstance(arg, Call) and arg.op.form in ("tuple", "list")
+            display = is_display(arg)
             if not (isinstance(arg, Name) and arg.id in self.active or display):
                 if any(n in self.active for n in ir.names_in(arg)):
                     raise UnsupportedSyntaxError(

@@ -161,6 +161,7 @@ class Tapes:
             value = Name(name)
             if name in self.rev.mutated:  # the array may change in place again: keep it as it is now
                 value = Call(method_op("copy"), (value,))
+            origin = stmts[min(j, len(stmts) - 1)].origin if stmts else None
             push = ir.Effect(Call(method_op("append"), (Name(tape), value)), origin=origin)
             before.setdefault(j, []).append(push)
             pop = Call(method_op("pop"), (Name(tape),))
@@ -254,6 +255,17 @@ def _rotations(
                 and value not in out
             ):
                 out[value] = stmt.target.id
+    return out
+
+
+def _changed_in(stmt: ir.Stmt) -> set[str]:
+    """The lists and arrays a statement (or one nested in it) changes in place."""
+    out = set()
+    for s in ir.walk([stmt]):
+        if isinstance(s, ir.SetItem):
+            out.add(s.target.id)
+        elif isinstance(s, ir.Effect) and (appends(s.value) or adds_at(s.value)):
+            out.add(s.value.args[0].id)
     return out
 
 

@@ -132,9 +132,21 @@ class Kind:
         if self == other:
             return self if self.shape == other.shape else self.with_shape(None)
         if self.type is list and other.type is list:
+            if self.items is not None and other.items is not None and len(self.items) == len(other.items):
+                items = tuple(a.join(b) for a, b in zip(self.items, other.items))  # item by item
+                elem = items[0] if items else None
+                for k in items[1:]:
+                    elem = elem.join(k)
+                return Kind(list, None, "o", items=items, elem=elem)
             if self.elem is None or other.elem is None:
                 return self if other.elem is None else other
             return Kind(list, None, "o", elem=self.elem.join(other.elem))
+        if self.type is dict is other.type and self.keys is not None and other.keys is not None:
+            short, long = sorted((self, other), key=lambda k: len(k.keys))
+            if long.keys[: len(short.keys)] == short.keys and short.keys != long.keys:
+                # a dict that gains keys (d = {}; d["a"] = x): the keys it may have, and their kinds
+                grown = short.items + long.items[len(short.items) :]
+                return Kind(dict, None, "o", items=grown, keys=long.keys).join(long)
         if self.type in (tuple, dict) and self.type is other.type and self.keys == other.keys:
             if self.items is not None and other.items is not None and len(self.items) == len(other.items):
                 items = tuple(a.join(b) for a, b in zip(self.items, other.items))  # (W, b) of each layer

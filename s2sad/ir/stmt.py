@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from ..errors import Location
-from .expr import Expr, Name, names_in, subexpressions, substitute
+from .expr import Call, Expr, Name, names_in, subexpressions, substitute
 
 # ------------------------------------------------------------------- statements
 
@@ -119,6 +119,11 @@ class Effect(Stmt):
 
     def reads(self) -> Iterator[str]:
         return names_in(self.value)
+
+    def writes(self) -> Iterator[str]:
+        v = self.value  # restore_item(d, key, old) puts an item back into d, as d[key] = old does
+        if isinstance(v, Call) and getattr(v.op.fn, "__name__", "") == "restore_item":
+            yield from (a.id for a in v.args[:1] if isinstance(a, Name))
 
 
 @dataclass

@@ -182,6 +182,7 @@ class ControlFlow:
 
     def for_(self, node: gast.For) -> None:
         """Lower a ``for``: the iterable is evaluated once, before the carried variables enter."""
+        node = _over_keys(node, self.pool)
         origin = self.parsed.origin(node)
         iterable = self.iteration(node.iter)
         targets = {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
@@ -321,6 +322,39 @@ class ControlFlow:
         branches = (lazy, keep) if isinstance(node.op, gast.And) else (keep, lazy)
         self.emit(ir.If(first, *branches, [join.id]))
         return join
+
+
+def _over_keys(node: gast.For, pool) -> gast.For:
+    """``for k, v in d.items()`` as ``for k in d: v = d[k]`` (and ``.values()``, ``.keys()``):
+    each item read from the dict by its key, so that its adjoint goes back to its place."""
+    it = node.iter
+    if not (
+        isinstance(it, gast.Call)
+        and not it.args
+        and not it.keywords
+        and isinstance(it.func, gast.Attribute)
+        and it.func.attr in ("items", "values", "keys")
+        and isinstance(it.func.value, gast.Name)
+    ):
+        return node
+    view, d = it.func.attr, it.func.value.id
+    if view == "items" and not (
+        isinstance(node.target, (gast.Tuple, gast.List)) and len(node.target.elts) == 2
+    ):
+        return node
+    if view == "keys":
+        return gast.copy_location(gast.For(node.target, _load(d, it), node.body, node.orelse, None), node)
+    key, value = node.target.elts if view == "items" else (None, node.target)
+    if not isinstance(key, gast.Name):
+        key = gast.copy_location(gast.Name(pool.fresh("key"), gast.Store(), None, None), node)
+    item = gast.Subscript(_load(d, it), gast.Name(key.id, gast.Load(), None, None), gast.Load())
+    read = gast.copy_location(gast.Assign([value], gast.copy_location(item, it), None), node)
+    gast.fix_missing_locations(read)
+    return gast.copy_location(gast.For(key, _load(d, it), [read] + node.body, node.orelse, None), node)
+
+
+def _load(name: str, at: gast.AST) -> gast.Name:
+    return gast.copy_location(gast.Name(name, gast.Load(), None, None), at)
 
 
 def _assigned(stmts: list[gast.stmt]) -> set[str]:

@@ -87,12 +87,18 @@ class Flattening:
             return e
         order: list[Call] = []
         height: dict[int, int] = {}
+        # a display read by subscript, ``[a, b][i]``, is a value of its own: named, it has an adjoint
+        subscripted = {
+            id(c.args[0])
+            for c in ir.subexpressions(e)
+            if isinstance(c, Call) and c.op is ir.GETITEM and _is_display(c.args[0])
+        }
 
         def visit(c: Expr) -> int:
             if not isinstance(c, Call):
                 return 0
             h = max((visit(a) for a in c.children()), default=0)
-            if c.op.form in ir.STRUCTURAL:
+            if c.op.form in ir.STRUCTURAL and id(c) not in subscripted:
                 return h
             height[id(c)] = h + 1
             order.append(c)
@@ -117,3 +123,7 @@ class Flattening:
             self.emit(ir.Assign(name, rebuild(c)), at=c.pos)
             names[id(c)] = name
         return rebuild(e)
+
+
+def _is_display(e: Expr) -> bool:
+    return isinstance(e, Call) and e.op.form in ("tuple", "list", "dict")

@@ -72,6 +72,10 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         k = kind(other)
         if k.type is not None and k.type is not type(None):  # a float is not None
             return Const(op.name == "is_not")
+    if op is ir.GETITEM and isinstance(args[1], Const):
+        item = _display_item(args[0], args[1].value)
+        if item is not None:  # [a, b][0]  ->  a
+            return item
     if op is ir.IFEXP and isinstance(args[0], Const):
         return args[1] if args[0].value else args[2]
     if op.form == "boolop" and isinstance(args[0], Const):
@@ -175,6 +179,21 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         if _num(b, 1) and (type(b.value) is int or _float_like(a, kind)):
             return a
     return e
+
+
+def _display_item(e: Expr, key: object) -> Expr | None:
+    """The item of a display at a constant key, where the display computes nothing else."""
+    if not isinstance(e, Call) or not all(_pure(c) for c in e.children()):
+        return None
+    if e.op.form in ("tuple", "list") and type(key) is int and -len(e.args) <= key < len(e.args):
+        return e.args[key]
+    if e.op.form == "dict":
+        return next((v for k, v in e.kwargs if type(k) is type(key) and k == key), None)
+    return None
+
+
+def _pure(e: Expr) -> bool:
+    return not isinstance(e, Call) or e.op.pure and all(_pure(c) for c in e.children())
 
 
 def _factors(e: Expr) -> list[Expr]:

@@ -9,7 +9,7 @@ import numpy as np
 from .. import ir
 from ..ir import Call
 from ..ir.kinds import INT, UNKNOWN, Kind, broadcast, element_kind, promote
-from .kindrules import Arg, always, same_as, shape_kind
+from .kindrules import NOT_CONST, Arg, always, same_as, shape_kind
 from .registry import linear, nondiff, rule, table
 
 table("arrays")
@@ -164,6 +164,11 @@ def _indexed(a: dict[str, Arg]) -> Kind:
         return x.items[i] if isinstance(i, int) and -len(x.items) <= i < len(x.items) else UNKNOWN
     if x.type is tuple:  # a shape
         return INT if isinstance(index.const, int) else UNKNOWN
+    if x.type is dict and x.keys is not None and index.const is NOT_CONST and x.items:  # d[k]: any
+        elem = x.items[0]
+        for item in x.items[1:]:
+            elem = elem.join(item)
+        return elem
     if x.type is dict and x.keys is not None:
         return x.items[x.keys.index(index.const)] if index.const in x.keys else UNKNOWN
     if x.type is list:

@@ -64,4 +64,25 @@ rule(
 for pattern in ("int(x)", "round(x)", "len(x)", "bool(x)"):
     nondiff(pattern, kind=always(BOOL if pattern.startswith("bool") else INT))
 nondiff("isinstance(x, t)", kind=always(BOOL))
+
+
+def _copied(container: type):
+    """The kind of ``list(x)`` or ``dict(x)``: ``x``'s items in a new container."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        k = a["x"].kind
+        if container is list and k.type in (list, tuple):
+            return Kind(list, None, "o", items=k.items, elem=k.elem)
+        if container is list and k.is_array and k.dims:
+            return Kind(list, None, "o", elem=Kind(k.type, k.dims[1:], k.dtype))
+        if container is dict and k.type is dict:
+            return k
+        return Kind(container, None, "o")
+
+    return kind
+
+
+# the adjoint of a tuple or list is a list, of a dict a dict: copied, so that it changes alone
+linear("list(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(list))
+linear("dict(x)", x="dict(g)", kind=_copied(dict))
 nondiff("range(start, stop=None, step=None)", kind=always(Kind(range, None, "o")))

@@ -117,6 +117,6 @@ def np_call(name: str, *args: Expr, **kwargs: Expr) -> Call:
     return Call(op, args, tuple(kwargs.items()))
 
 
-def runtime_call(name: str, *args: Expr) -> Call:
-
-    return Call(ir.call_op(getattr(runtime, name), name, True, canonical=True), args)
+def runtime_call(name: str, *args: Expr, pure: bool = True) -> Call:
+    """A call to the helper ``name`` of ``s2sad.runtime``."""
+    return Call(ir.call_op(getattr(runtime, name), name, pure, canonical=True), args)

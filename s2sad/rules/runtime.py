@@ -76,9 +76,37 @@ rule(
     },
     kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
 )
-nondiff("zero_like(x)", kind=lambda a: a["x"].kind if a["x"].kind.is_array else Kind(float, (), "f"))
+
+
+def _zero_like(a: dict[str, Arg]) -> Kind:
+    k = a["x"].kind
+    if k.is_array or k.is_container or k.type is None:
+        return k
+    return Kind(float, (), "f")
+
+
+nondiff("zero_like(x)", kind=_zero_like)
 rule("add_leaves(a, b)", vjp={"a": "g", "b": "g"}, jvp={"a": "a_dot", "b": "b_dot"}, kind=same_as("a"))
-nondiff("zeros_of(x)", kind=lambda a: Kind(list, None, "o"))
+
+
+def _zeros(k: Kind | None) -> Kind | None:
+    """The kind of ``zeros_of`` a value of kind ``k``: float arrays and numbers, in lists and dicts."""
+    if k is None or k.type is None:
+        return k
+    if k.is_array:
+        return Kind(np.ndarray, k.dims, "f")
+    if k.is_container:
+        items = tuple(_zeros(i) for i in k.items) if k.items is not None else None
+        return Kind(
+            dict if k.type is dict else list, None, "o", items=items, keys=k.keys, elem=_zeros(k.elem)
+        )
+    return Kind(np.generic, (), "f") if k.dims == () else Kind()  # a float, or a NumPy float added in
+
+
+nondiff("zeros_of(x)", kind=lambda a: _zeros(a["x"].kind))
+# what `d[key] = v` overwrites in a dict, put back by the adjoint sweep
+nondiff("saved_item(d, key)")
+nondiff("restore_item(d, key, old)")
 
 
 def _spread(a: dict[str, Arg]) -> Kind:

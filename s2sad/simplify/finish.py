@@ -61,6 +61,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir
+from ..analysis.infer import item_set
 from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
@@ -167,6 +168,18 @@ def _fresh(e: Expr, fresh: set[str], kind_of) -> bool:
     return op.form in ("call", "method") and op is not AS_GRADIENT
 
 
+def _shared_with(e: Expr) -> str | None:
+    """The name whose array ``e`` may be: ``y`` for ``y``, ``y.T`` or ``unbroadcast(y, s)``."""
+    if isinstance(e, Name):
+        return e.id
+    if not (isinstance(e, Call) and e.args and isinstance(e.args[0], Name)):
+        return None
+    name = getattr(e.op.fn, "__name__", e.op.symbol)
+    if e.op.form == "attr" and e.op.symbol == "T" or e.op.form == "call" and name in _VIEWS:
+        return e.args[0].id
+    return None
+
+
 class Finish:
     def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
         self.kinds = dict(kinds)
@@ -265,6 +278,11 @@ class Finish:
             self.take(stmt.value, fresh, live, *(t.id for t in stmt.targets))
             return [stmt]
         if isinstance(stmt, ir.SetItem):
+            whole = self.kinds.get(stmt.target.id)
+            if whole is not None and whole.is_container:  # a NumPy float put in a float item
+                self.kinds[stmt.target.id] = item_set(
+                    whole, stmt.index, expr_kind(stmt.value, self.kind_of), existing=True
+                )
             name = stmt.target.id
             changes = name in self.adjoints or name in self.shared  # may be seen through another name
             ours = name in fresh and name not in self.shallow  # the list and every array in it

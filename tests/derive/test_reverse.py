@@ -106,7 +106,6 @@ def zero_first_grad(x):
     """
     y = x * 1.0
     # y[0] = 0.0
-    y_old = y[0]
     y[0] = 0.0
     # return np.sum(y * y)
     v1 = y * y
@@ -118,7 +117,6 @@ def zero_first_grad(x):
     y_bar += v1_bar * y
     # y[0] = 0.0
     y_bar[0] = 0.0
-    y[0] = y_old
     # y = x * 1.0
     x_bar = y_bar
     return x_bar
@@ -156,7 +154,12 @@ SNAPSHOTS = {
     "reuse": (cases.reuse, (1.5,), "grad", REUSE),  # y is read twice: set, then added to
     "clipped": (cases.clipped, (2.0,), "grad", CLIPPED),  # an if reversed by an if
     "power": (cases.power, (2.0, 3), "grad", POWER),  # the carried y on a tape
-    "zero_first": (cases.zero_first, (np.arange(1.0, 4.0),), "grad", ZERO_FIRST),  # slot saved, put back
+    "zero_first": (
+        cases.zero_first,
+        (np.arange(1.0, 4.0),),
+        "grad",
+        ZERO_FIRST,
+    ),  # nothing reads y after: no save
     "polar": (cases.polar, (2.0, 0.5), "vjp", POLAR),  # a tuple of cotangents, item by item
 }
 

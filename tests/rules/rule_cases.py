@@ -201,6 +201,11 @@ add("round(x)", [case("x * round(y)", x=S(), y=S(0.2, 5.0))])
 add("len(x)", [case("np.sum(x) * len(x)", x=A((3,)))])
 add("bool(x)", [case("x * bool(y)", x=S(), y=S(0.5, 1.0))])
 add("isinstance(x, t)", [case("x * isinstance(x, float)", x=S())])
+add(
+    "list(x)",
+    [case("list((x, y))[0] * list([y, x])[1]", x=A((3,)), y=S()), case("np.sum(list(x)[1] * x)", x=A((3,)))],
+)
+add("dict(x)", [case("dict({'u': x, 'v': y})['u'] * y", x=A((3,)), y=S())])
 add("range(start, stop=None, step=None)", [case("x * len(range(3))", x=S())])
 
 # ----------------------------------------------------------------------- math
@@ -673,6 +678,8 @@ add("np.triu(m, k=0)", [case("np.triu(x)", x=A((3, 3))), case("np.triu(x, 1)", x
 add("np.tril(m, k=0)", [case("np.tril(x)", x=A((3, 3))), case("np.tril(x, -1)", x=A((4, 3)))])
 
 # -------------------------------------------------- helpers for containers
+add("saved_item(d, key)", [case("x * 2.0 + zero_like(saved_item({'v': x}, 'u'))", x=S())])  # a key not there
+add("restore_item(d, key, old)", [case("x * (restore_item({'u': x}, 'u', 0.0) is None)", x=S())])
 add("zeros_of(x)", [case("sum(zeros_of([x, y])[1]) + x", x=A((2,)), y=A((3,)))])
 add("add_leaves(a, b)", [case("add_leaves([x, y], [y, x])[0] * y", x=A((3,)), y=A((3,)))])
 add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
