@@ -127,26 +127,6 @@ def tuple_unpacked(x, a):
     return r * s + np.sum(v * v)
 
 
-# arrays changed in place in a loop: the tape keeps them as the iteration leaves them
-
-
-def copy_written_in_loop(x, a):
-    s1 = x
-    for _ in range(3):
-        y3 = a.copy()
-        y3[2] = np.sin(a[0])
-        s1 = 0.5 * s1 + np.sin(np.dot(a, y3))
-    return x + s1 + x
-
-
-def zeros_written_in_loop(x, a):
-    y1 = np.zeros(3)
-    for i in range(3):
-        y1[i] = a[-1]
-    x -= np.array([a[0], x, x]) @ (a + y1)
-    return x + np.sum(y1)
-
-
 CASES = [
     display_read_twice,
     appended_in_loop,
@@ -163,8 +143,6 @@ CASES = [
     items_of_dict,
     values_of_numbers,
     tuple_unpacked,
-    copy_written_in_loop,
-    zeros_written_in_loop,
 ]
 
 
