@@ -393,8 +393,16 @@ def _exits(stmts: list[ir.Stmt]) -> bool:
     return isinstance(last, ir.Break)
 
 
+def _may_exit(stmts: list[ir.Stmt]) -> bool:
+    """Whether some path through a block of the loop body (not into a nested loop) breaks."""
+    return any(
+        isinstance(s, ir.Break) or isinstance(s, ir.If) and (_may_exit(s.body) or _may_exit(s.orelse))
+        for s in stmts
+    )
+
+
 def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-    """Move what follows an ``if`` with a ``break`` into its other branch.
+    """Move what follows an ``if`` with a ``break`` into its branches that go on.
 
     Then every statement in a block runs whenever the block does, which is
     what reversing a block assumes. Only ``if`` statements are entered: the body of a
@@ -404,10 +412,12 @@ def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
         if isinstance(s, ir.If):
             s = ir.with_blocks(s, _sink_after_exits)
             rest = stmts[i + 1 :]
-            if rest and (_exits(s.body) or _exits(s.orelse)):
+            if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
+                # into every branch that can fall through, also when the exit is deeper
+                # (``if a: if b: break``): the exit is followed by nothing of the block
                 if not _exits(s.body):
                     s = ir.replace(s, body=_sink_after_exits(s.body + rest))
-                elif not _exits(s.orelse):
+                if not _exits(s.orelse):
                     s = ir.replace(s, orelse=_sink_after_exits(s.orelse + rest))
                 out.append(s)
                 return out

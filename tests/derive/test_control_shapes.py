@@ -182,3 +182,71 @@ def test_the_ssa_of_a_lambda_is_valid_python():
     text = s2sad.source(f, stage="ssa")
     compile(text, "<ssa>", "exec")
     assert text.startswith("def lambda_(x):")
+
+
+# A `break` deeper than the first `if` of the loop body: the reversed iteration that broke
+# must run none of what follows the exit (the carried copies at the end of the body too).
+NESTED_BREAKS = {
+    "for: break in an if in an if": """
+        def f(x, a):
+            s = -x
+            for e in a:
+                if a[2] > 0.83:
+                    if a[2] / (1.0 + s * s) > -0.41:
+                        break
+                    s = x
+                else:
+                    s = e
+                s = 0.9 * s + np.tanh(x)
+            return s + np.sum(a)
+    """,
+    "for: break in the else of an inner if, then more code": """
+        def f(x, a):
+            s = x
+            for e in a:
+                s = s * e
+                if e < 1.0:
+                    if s > 0.1:
+                        s = s + x
+                    else:
+                        break
+                s = np.sin(s) + x
+            return s
+    """,
+    "while: break under an elif chain": """
+        def f(x, a):
+            k = 0
+            s = x * a[0]
+            while k < 3:
+                if a[k] > 1.0:
+                    s = s + x
+                elif -a[k] < -0.2:
+                    if s > 0.0:
+                        break
+                    s = s * x
+                else:
+                    s = s * a[k]
+                k += 1
+                s = s + x * a[1]
+            return s * s
+    """,
+    "three levels deep, the loop inside a loop": """
+        def f(x, a):
+            t = x
+            for i in range(2):
+                for e in a:
+                    if e > 0.0:
+                        if t > 0.0:
+                            if e > 1.0:
+                                break
+                        t = t * e
+                    t = t + x
+                t = np.cos(t)
+            return t
+    """,
+}
+
+
+@pytest.mark.parametrize("name", NESTED_BREAKS)
+def test_breaks_in_nested_ifs(name):
+    check_all(NESTED_BREAKS[name])

@@ -46,6 +46,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.run", description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--start", type=int, default=0, help="first program (split a long run: --start 5000 --programs 5000)"
+    )
     parser.add_argument("--features", choices=["all", "ci"], default="all")
     parser.add_argument("--without", default="", help="features left out, comma-separated")
     parser.add_argument("--out", default="fuzz-failures.txt")
@@ -64,8 +67,10 @@ def main(argv=None) -> int:
     exact = 0  # programs judged against autograd's exact derivatives
     start = time.time()
     with open(args.out, "w") as out:
-        out.write(f"# python -m tests.fuzz.run --programs {args.programs} --seed {args.seed}\n")
-        for n in range(args.programs):
+        out.write(
+            f"# python -m tests.fuzz.run --programs {args.programs} --seed {args.seed} --start {args.start}\n"
+        )
+        for n in range(args.start, args.start + args.programs):
             source = generate(RandomChooser(random.Random(f"{args.seed}:{n}")), features)
             outcome = check_with_timeout(source, args.timeout)
             counts[outcome.kind] += 1
@@ -85,9 +90,10 @@ def main(argv=None) -> int:
                     final = check_with_timeout(small, args.timeout)
                     out.write(f"\n## {' / '.join(filter(None, signature))} (program {n})\n{final}\n\n{small}")
                     out.flush()
-            if (n + 1) % 100 == 0:
-                print(f"{n + 1} programs, {time.time() - start:.0f} s: {dict(counts)}", flush=True)
-                if (n + 1) % 500 == 0:
+            done = n + 1 - args.start
+            if done % 100 == 0:
+                print(f"{done} programs, {time.time() - start:.0f} s: {dict(counts)}", flush=True)
+                if done % 500 == 0:
                     print(
                         "  classes:", {" / ".join(filter(None, k)): v for k, v in classes.items()}, flush=True
                     )
