@@ -355,6 +355,7 @@ linear("np.stack(arrays, axis=0)", arrays="unstack(g, axis)", kind=lambda a: _jo
 linear("np.hstack(tup)", tup="unhstack(g, tup)", kind=lambda a: _joined(a, "tup", "hstack"))
 linear("np.vstack(tup)", tup="unvstack(g, tup)", kind=lambda a: _joined(a, "tup", "vstack"))
 linear("np.flip(m, axis=None)", m="np.flip(g, axis)", kind=same_as("m"))
+linear("np.roll(a, shift, axis=None)", a="np.roll(g, negated(shift), axis)", kind=same_as("a"))
 
 
 def _flattened(k: Kind) -> Kind:

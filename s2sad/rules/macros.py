@@ -131,6 +131,18 @@ def expand(ctx: Context, g: Expr, x: Expr, axis: Expr, keepdims: Expr) -> Expr:
 
 
 @macro
+def negated(ctx: Context, shift: Expr) -> Expr:
+    """``-shift`` for an integer shift or a tuple of them: written out when it is a constant."""
+    if isinstance(shift, Const):
+        value = shift.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Const(-value)
+        if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+            return Const(tuple(-v for v in value))
+    return np_call("negative", shift)
+
+
+@macro
 def float_dtype(ctx: Context, dtype: Expr) -> Expr:
     """Whether a dtype argument names a floating type (``float``, ``np.float32``, "f8")."""
     import numpy as np

@@ -647,6 +647,17 @@ add(
     ],
 )
 add(
+    "np.roll(a, shift, axis=None)",
+    [
+        case("np.roll(x, 1)", x=A((4,))),
+        case("np.roll(x, -2) * y", x=A((2, 3)), y=A((2, 3))),
+        case("np.roll(x, 1, axis=1)", x=A((2, 3))),
+        case("np.roll(x, (1, -1), axis=(0, 1)) * x", x=A((3, 2))),
+        case("np.roll(x, shift=2, axis=0)", x=A((3,))),
+        case("np.roll(x, n) * x", x=A((4,)), n=I(3)),
+    ],
+)
+add(
     "np.cumsum(a, axis=None)",
     [
         case("np.cumsum(x)", x=A((4,))),
