@@ -128,9 +128,15 @@ def as_tangent(t: Any, x: Any, what: str) -> Any:
     return np.asarray(t, dtype=float) if isinstance(x, np.ndarray) else float(t)
 
 
-def jvp_at(f: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
+def jvp_at(
+    f: Callable, primals: tuple, tangents: tuple, wrt: tuple[str, ...] | None = None
+) -> tuple[Any, Any]:
     """``(f(*primals), tangent_out)``: the tangent program of ``f`` (of the code it runs, for
     a function s2sad returned), specialised on the primals and run along ``tangents``.
+
+    ``wrt`` names the parameters that move (the others' tangents are zero, and they are
+    constants of the tangent program: a Hessian in ``w`` needs no rule for what only the
+    data goes through); all of them by default.
 
     Errors name ``jvp``: this is what ``s2sad.jvp`` runs, and a Hessian-vector product's
     direction reaches the tangent program through it."""
@@ -148,6 +154,8 @@ def jvp_at(f: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
     parse(f)  # unsupported constructs are reported before anything is built
     if not positional:
         raise ValueError("jvp: wrt is empty; name at least one parameter")
-    t = transform(f, Request("jvp", tuple(positional), False))
+    names = tuple(positional) if wrt is None else tuple(n for n in positional if n in wrt)
+    t = transform(f, Request("jvp", names, False))
     function = t.specialise(dict(zip(positional, primals)))
-    return function(*primals, *tangents)
+    moving = (t for name, t in zip(positional, tangents) if name in names)
+    return function(*primals, *moving)

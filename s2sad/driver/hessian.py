@@ -82,13 +82,13 @@ def second_derivatives(f: Callable, names: tuple[str, ...], args: Sequence[Any])
     if key not in _over_forward:
         try:
             g = gradient_function(f, names, args)
-            jvp_at(g, tuple(args), tuple(zero_tangents(args)))  # built now: may raise
+            jvp_at(g, tuple(args), tuple(zero_tangents(args)), names)  # built now: may raise
         except UnsupportedSyntaxError:
             _over_forward.add(key)
         else:
 
             def over_reverse(tangents: list, k: int) -> Any:
-                return jvp_at(g, tuple(args), tuple(tangents))[1][k]
+                return jvp_at(g, tuple(args), tuple(tangents), names)[1][k]
 
             return over_reverse
     program = concrete(f, args)

@@ -272,3 +272,25 @@ def test_hvp_takes_the_defaults_of_arguments_left_out():
     np.testing.assert_allclose(s2sad.hvp(f)(w, 1.0, 2, v), 2.0 * v)
     with pytest.raises(TypeError, match="1 to 3 positional arguments and then v"):
         s2sad.hvp(f)(v)
+
+
+def test_second_derivatives_need_no_rule_for_what_only_the_data_goes_through():
+    """grad of f needs no rule for ``statistics.fmean(data)``; nor do hvp and hessian in ``w``
+    (the forward sweep over the gradient moves ``w`` only)."""
+    f = make_function(
+        """
+        def f(w, data):
+            centre = statistics.fmean(data)
+            return np.sum(np.sin(w) * (data - centre)) * np.sum(w * w)
+        """,
+        np=np,
+        statistics=__import__("statistics"),
+    )
+    w, data, v = np.array([0.3, -0.4]), np.array([1.0, 2.5]), np.array([1.0, 0.5])
+    h = 1e-6
+    gradient = s2sad.grad(f)
+    expected = (gradient(w + h * v, data) - gradient(w - h * v, data)) / (2 * h)
+    np.testing.assert_allclose(s2sad.hvp(f)(w, data, v), expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(s2sad.hessian(f)(w, data) @ v, expected, rtol=1e-6, atol=1e-8)
+    with pytest.raises(MissingRuleError, match="statistics.fmean"):
+        s2sad.grad(f, wrt="data")(w, data)
