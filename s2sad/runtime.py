@@ -27,6 +27,9 @@ __all__ = [
     "zeros_of",
     "add_leaves",
     "spread",
+    "as_lists",
+    "index_of",
+    "at_index",
     "unspread",
     "unconcatenate",
     "unstack",
@@ -210,6 +213,43 @@ def add_leaves(a, b):
 def spread(value, xs):
     """The cotangent of each element of a list that was summed: ``value``, summed down to its shape."""
     return [unbroadcast(value, np.shape(x)) for x in xs]
+
+
+def max_of(iterable, **options):
+    """``max(iterable)``: Python's max of one list (the first of equal items), which s2sad
+    reads as a call apart from ``max(a, b)``, with a derivative rule of its own."""
+    return max(iterable, **options)
+
+
+def min_of(iterable, **options):
+    """``min(iterable)``: Python's min of one list (the first of equal items)."""
+    return min(iterable, **options)
+
+
+def index_of(xs, value) -> int:
+    """Where ``max(xs)`` (or ``min(xs)``) found ``value``: the first item equal to it."""
+    for i, x in enumerate(xs):
+        if x is value or x == value:
+            return i
+    raise ValueError(f"{value!r} is not in the sequence")
+
+
+def at_index(value, xs, index: int):
+    """``value`` at ``index`` and zeros elsewhere, like ``xs`` (a list, or an array): the
+    adjoint of ``xs[index]``."""
+    if isinstance(xs, np.ndarray):
+        out = np.zeros(xs.shape)
+        out[index] = value
+        return out
+    return [value if i == index else zero_like(x) for i, x in enumerate(xs)]
+
+
+def as_lists(value, depth: int):
+    """``value``'s rows in a list, and their rows, ``depth`` levels down: the adjoint of a list
+    of lists made into an array, for the adjoints of its ``append`` calls to pop from."""
+    if depth == 0:
+        return value
+    return [as_lists(row, depth - 1) for row in value]
 
 
 def unspread(cotangents, value):

@@ -136,6 +136,9 @@ _FRESH_CALLS = {
     "dict",
     "zeros_of",  # s2sad.runtime: zero adjoints, new
     "zero_like",
+    "add_leaves",  # a new list (or dict), sums in it
+    "as_lists",  # a new list of the rows of an array
+    "at_index",  # zeros and one item: the adjoint of max(xs)
 }
 
 
@@ -145,7 +148,7 @@ def makes_new_array(value: Expr) -> bool:
         if value.op.form in ("binary", "unary", "list", "dict"):
             return True
         if value.op.form == "method":
-            return value.op.symbol in ("copy", "astype")
+            return value.op.symbol in ("copy", "astype", "tolist")
         if value.op.form == "call":
             return getattr(value.op.fn, "__name__", "") in _FRESH_CALLS
     return False

@@ -40,8 +40,8 @@ import numpy as np
 from .. import ir
 from ..analysis.activity import adds_at, appends
 from ..analysis.infer import item_set
-from ..ir import Call, Const, Expr, Name, attr_op
-from ..ir.kinds import UNKNOWN, Kind
+from ..ir import Call, Const, Expr, Name, attr_op, method_op
+from ..ir.kinds import UNKNOWN, Kind, element_kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from ..rules.templates import parse_template
 from .request import Callees, Request
@@ -128,6 +128,7 @@ class Adjoints(Sweep):
         """``name_bar += value``, or ``=`` for the first contribution."""
         target = Name(self.adjoint(name))
         origin = adjoint_origin(origin)
+        value = self.as_list_adjoint(name, value)
         accumulate = name in state
         if loop is not None and name not in loop.defs and not accumulate:
             loop.outer.add(name)  # set to zero before the loop, added to in every iteration
@@ -136,6 +137,20 @@ class Adjoints(Sweep):
         if accumulate and self.kind_of(target.id).is_container:  # `+` joins lists
             return [ir.Assign(target, runtime_call("add_leaves", target, value), origin=origin)]
         return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
+
+    def as_list_adjoint(self, name: str, value: Expr) -> Expr:
+        """The adjoint of a list is a list, which the adjoints of its ``append`` calls pop from:
+        an array's rows (``np.array(rows)``, ``np.stack(rows)``) become one, as many levels
+        down as the list holds lists: ``list(g)``, ``g.tolist()`` for numbers in lists of lists."""
+        want, _ = list_depth(self.kind_of(self.adjoint(name)))
+        have, leaf = list_depth(self.kind_of_expr(value))
+        if want <= have or not leaf.is_array:
+            return value
+        if have == 0 and want == 1:
+            return Call(ir.call_op(list, "list", True, canonical=True), (value,))
+        if have == 0 and leaf.ndim == want:
+            return Call(method_op("tolist"), (value,))
+        return runtime_call("as_lists", value, Const(want))
 
     def contribute_at(
         self, name: str, index: Expr, value: Expr, origin, state: set[str], loop: Loop | None
@@ -166,6 +181,14 @@ class Adjoints(Sweep):
         else:
             out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
         return out
+
+
+def list_depth(k: Kind) -> tuple[int, Kind]:
+    """How many levels of lists (or tuples) ``k`` is, and the kind of what they hold."""
+    depth = 0
+    while k.type in (list, tuple) and (k.elem is not None or k.items):
+        depth, k = depth + 1, element_kind(k)
+    return depth, k
 
 
 def adjoint_origin(origin: ir.Origin | None) -> ir.Origin | None:

@@ -64,11 +64,17 @@ class Containers(Adjoints):
     arrays in place (``y[i] = v``, ``np.add.at``)."""
 
     # displays: (a, b), [a, b], {"a": a} ----------------------------------------------
-    def unpackable(self, display: Call, state: set[str], loop: Loop | None) -> bool:
-        """Whether each item of a flat display is a constant or a name whose adjoint starts here."""
+    def unpackable(self, display: Call, state: set[str], loop: Loop | None, g: Expr | None = None) -> bool:
+        """Whether each item of a flat display is a constant or a name whose adjoint starts here
+        (as the item of ``g``: not a row of an array where the name is a list)."""
         names = [e.id for e in display.args if isinstance(e, Name) and e.id in self.active]
+        rows = g is not None and any(
+            isinstance(e, Name) and e.id in self.active and self.as_list_adjoint(e.id, part) != part
+            for e, part in ((e, Call(ir.GETITEM, (g, Const(i)))) for i, e in enumerate(display.args))
+        )
         return (
             bool(names)
+            and not rows
             and all(isinstance(e, (Name, Const)) for e in display.args)
             and len(names) == len(set(names))
             and not any(n in state or loop is not None and n not in loop.defs for n in names)
@@ -108,6 +114,13 @@ class Containers(Adjoints):
         last = Call(method_op("pop"), (Name(self.bar[xs.id]),))
         if isinstance(v, Name) and v.id in self.active:
             return self.contribute(v.id, last, stmt.origin, state, loop)
+        if is_display(v) and any(n in self.active for n in ir.names_in(v)):
+            # xs.append([a, b]): the last item of xs_bar goes back to a and b
+            item = Name(self.pool.fresh(f"{xs.id}_item_bar"))
+            self.kinds[item.id] = self.kind_of_expr(last)
+            self.temps.add(item.id)
+            take = ir.Assign(item, last, origin=adjoint_origin(stmt.origin))
+            return [take] + self.distribute(v, item, stmt.origin, state, loop)
         return [ir.Effect(last, origin=adjoint_origin(stmt.origin))]
 
     def pop(self, stmt: ir.Assign, g: Name, state: set[str], loop: Loop | None) -> list[ir.Stmt]:

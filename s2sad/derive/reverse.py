@@ -242,7 +242,7 @@ class Reverse(Branches, Loops, Containers, Recursion):
             return []
         if value.op.form == "method" and value.op.symbol == "pop" and len(value.args) == 1:
             return self.pop(stmt, g, state, loop)
-        if value.op.form in ("tuple", "list") and self.unpackable(value, state, loop):
+        if value.op.form in ("tuple", "list") and self.unpackable(value, state, loop, g):
             return [self.unpack(value, g, stmt.origin, state)]  # a_bar, b_bar = t_bar
         if value.op.form in ("tuple", "list", "dict"):  # (a, b): the adjoint's items go back to a and b
             return self.distribute(value, g, stmt.origin, state, loop)
@@ -279,7 +279,7 @@ class Reverse(Branches, Loops, Containers, Recursion):
                 continue
             contribution = instantiate(template, bindings, self.kind_of)
             _check_fail(contribution, loc)
-            if display and self.unpackable(arg, state, loop):  # x_bar, y_bar = unstack(g)
+            if display and self.unpackable(arg, state, loop, contribution):  # x_bar, y_bar = unstack(g)
                 out.append(self.unpack(arg, contribution, stmt.origin, state))
             elif display:  # np.array([a, b]): the list of cotangents goes back item by item
                 whole = Name(self.pool.fresh(f"{stmt.target.id}_items_bar"))

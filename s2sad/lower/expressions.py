@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from .. import ir
+from .. import ir, runtime
 from ..errors import DifferentiationError, MissingRuleError, UnsupportedSyntaxError
 from ..frontend.namespaces import canonical_path, module_path
 from ..frontend.parse import Parsed
@@ -136,6 +136,10 @@ _FRAME_READERS = (
     builtins.vars,
     builtins.dir,
 )
+
+
+# max and min of one iterable, a function apart from max(a, b) and min(a, b) for the rules
+ONE_ITERABLE: dict[object, Callable] = {builtins.max: runtime.max_of, builtins.min: runtime.min_of}
 
 
 def is_pure(fn: object, path: str) -> bool:
@@ -356,6 +360,10 @@ class ExprBuilder:
             )
         args = tuple(self.expr(a) for a in node.args)
         kwargs = tuple((kw.arg, self.expr(kw.value)) for kw in node.keywords)
+        if fn in ONE_ITERABLE and len(args) == 1:
+            # max(xs) is not max(a, b): a call of its own, printed as written
+            op = ir.call_op(ONE_ITERABLE[fn], callee.path, True, canonical=callee.canonical)
+            return Call(op, args, kwargs)
         if fn in (builtins.max, builtins.min) and len(args) > 2 and not kwargs:
             # max(a, b, c) is max(max(a, b), c): ties keep the first, as Python does
             op = ir.call_op(fn, callee.path, True)

@@ -117,12 +117,23 @@ def _as_array(k: Kind) -> Kind | None:
 
 # np.array([a, b]): each item gets its element of the cotangent
 linear("np.asarray(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
-linear(
-    "np.array(a, dtype=None)",
-    a="list(g) if is_list_variable(a) else g if is_sequence(a) else unbroadcast(g, a)",
-    kind=_array_kind,
-)
+# (the adjoint of a list is a list: Adjoints.as_list_adjoint turns the rows of g into one)
+linear("np.array(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
+
+
+def _listed(a: dict[str, Arg]) -> Kind:
+    """``x.tolist()``: lists of lists of Python numbers, as deep as ``x`` has axes."""
+    k = a["x"].kind
+    if k.dims is None:
+        return Kind(list, None, "o")
+    out = Kind({"b": bool, "i": int, "c": complex}.get(k.dtype, float), (), k.dtype)
+    for _ in k.dims:
+        out = Kind(list, None, "o", elem=out)
+    return out
+
+
+linear("x.tolist()", x="np.array(g)", kind=_listed)
 linear(
     "x.astype(dtype)",
     x="g if float_dtype(dtype) else np.zeros(np.shape(x))",

@@ -6,7 +6,7 @@ derivative in each argument, ``ans`` being the result. Python numbers get
 arrays broadcast; the VJP sums the cotangent back to each operand's shape.
 """
 
-from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast
+from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast, element_kind
 from .kindrules import Arg, always, reduced
 from .registry import linear, nondiff, rule, scalar, table
 
@@ -37,6 +37,20 @@ table("builtin")
 scalar("abs(x)", "np.sign(x)", python="math.copysign(1.0, x)")
 scalar("max(a, b)", "a >= b", "a < b")  # a tie goes to the first, as Python's max picks it
 scalar("min(a, b)", "a <= b", "a > b")
+
+
+def _item(a: dict[str, Arg]) -> Kind:
+    return element_kind(a["iterable"].kind)
+
+
+# max(xs) of one list: the first item equal to the result gets it all, as Python's max picks it
+for name in ("max", "min"):
+    rule(
+        f"{name}(iterable)",
+        vjp={"iterable": "at_index(g, iterable, index_of(iterable, ans))"},
+        jvp={"iterable": "iterable_dot[index_of(iterable, ans)]"},
+        kind=_item,
+    )
 scalar("pow(x, y)", "power_dx(x, y)", "power_dy(ans, x)")
 linear("float(x)", x="g", kind=always(FLOAT))
 

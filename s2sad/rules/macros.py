@@ -231,19 +231,6 @@ def is_sequence(ctx: Context, x: Expr) -> Expr:
     )
 
 
-@macro
-def is_list_variable(ctx: Context, x: Expr) -> Expr:
-    """Whether ``x`` is a list held by a name (not a display): its adjoint is a list too,
-    which the adjoints of its ``append`` calls pop from."""
-    k = ctx.kind(x)
-    if isinstance(x, Call):
-        return Const(False)
-    if k.type is not None:
-        return Const(k.type is list)
-    test = ir.call_op(isinstance, "isinstance", True, canonical=True)
-    return Call(test, (x, ir.Ref("list", list, canonical=True)))
-
-
 def _binary(symbol: str, a: Expr, b: Expr) -> Call:
     return Call(ir.BINARY[symbol], (a, b))
 

@@ -6,7 +6,7 @@ of what they return.
 
 import numpy as np
 
-from ..ir.kinds import INT, Kind
+from ..ir.kinds import INT, Kind, element_kind
 from .kindrules import Arg, always, same_as, shape_kind
 from .registry import ZERO, linear, nondiff, rule, table
 
@@ -124,6 +124,32 @@ def _spread(a: dict[str, Arg]) -> Kind:
 
 linear("spread(value, xs)", value="unspread(g, value)", xs=ZERO, kind=_spread)
 linear("unspread(cotangents, value)", cotangents="spread(g, cotangents)", value=ZERO, kind=same_as("value"))
+
+
+def _as_lists(a: dict[str, Arg]) -> Kind:
+    """Lists of lists, ``depth`` levels, of the rows of ``value``."""
+    k, depth = a["value"].kind, a["depth"].const
+    if not isinstance(depth, int):
+        return Kind(list, None, "o")
+    if depth == 0:
+        return k
+    rows = _as_lists({"value": Arg(element_kind(k)), "depth": Arg(INT, depth - 1)})
+    return Kind(list, None, "o", elem=rows)
+
+
+linear("as_lists(value, depth)", value="np.array(g)", kind=_as_lists)
+nondiff("index_of(xs, value)", kind=always(INT))
+
+
+def _at_index(a: dict[str, Arg]) -> Kind:
+    """Zeros like ``xs`` (a float array, or a list), ``value`` at one index."""
+    k = a["xs"].kind
+    if k.is_array:
+        return Kind(np.ndarray, k.dims, "f", shape=k.shape)
+    return Kind(list, None, "o", elem=a["value"].kind)
+
+
+linear("at_index(value, xs, index)", value="g[index]", xs=ZERO, kind=_at_index)
 
 
 def _pieces(a: dict[str, Arg]) -> Kind:

@@ -38,7 +38,7 @@ from .. import ir
 from ..ir import Call, Expr, Name, Ref
 from ..rules.algebra import broadcast_value
 from ..rules.registry import lookup
-from .facts import MAX_NODES, all_writes, pure, replace_name, viewers
+from .facts import MAX_NODES, all_reads, all_writes, changed_in_place, pure, replace_name, viewers
 from .state import State
 
 
@@ -99,6 +99,9 @@ def _can_move(stmts: list[ir.Stmt], i: int, j: int, views: dict[str, set[str]]) 
         return False
     if not pure(value) and any(not pure(v) for s in between for v in s.exprs()):
         return False
+    changed = changed_in_place([stmts[i]]) if not pure(value) else set()
+    if any(changed & all_reads(s) for s in between):
+        return False  # a, = xs after v = xs.pop(): xs is read with one item fewer
     return not any(isinstance(s, ir.Def) for s in between)
 
 

@@ -3,7 +3,8 @@
 A program is a function ``f(x, a)`` of a float ``x`` and a float array ``a`` of
 length 3 that returns a float. It is built statement by statement; every
 statement only reads names defined before it, so the program always runs.
-Values are kept smooth at the sampled inputs: no kinks (``abs``, ``max``), no
+Values are kept smooth at the sampled inputs: no kinks (``abs``; ``max`` and ``min`` of a
+list only, smooth but where two items cross, which the oracle then calls invalid), no
 logarithm of a value that may be negative (``np.log(1.0 + e * e)`` instead),
 no division by a value that may vanish (``e / (1.0 + e * e)``), loops with a
 fixed number of iterations.
@@ -58,6 +59,8 @@ FEATURES = frozenset(
         "write",  # y = np.zeros(3); y[i] = ...
         "copy",  # y = a.copy(); y[i] = ...
         "array",  # np.array([e1, e2, e3])
+        "matrix",  # np.array of a list of lists or of tuples: a comprehension, appends, a display
+        "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items tie)
         "alias",  # an array bound to a second name: v = a
     }
 )
@@ -247,7 +250,7 @@ class Generator:
             kinds += [k for k in ("if", "for", "while") if self.has(k)]
             if self.has("for", "list"):
                 kinds.append("append")
-        for k in ("tuple", "list", "dict", "write", "copy", "helper"):
+        for k in ("tuple", "list", "dict", "write", "copy", "helper", "matrix", "extremum"):
             if self.has(k):
                 kinds.append(k)
         for k in ("lambda", "closure"):
@@ -345,6 +348,47 @@ class Generator:
 
     def stmt_return(self, scope, depth, indent):
         return [f"{indent}if {self.condition(scope)}:", f"{indent}    return {self.floating(scope, 2)}"]
+
+    def stmt_matrix(self, scope, depth, indent):
+        m, i, j = self.fresh("m"), self.fresh("i"), self.fresh("j")
+        inner = scope.child(ints=scope.ints + [i, j])
+        e = lambda: self.floating(inner, 1)  # noqa: E731
+        form = self.c.choice(["comprehension", "tuples", "append", "display"])
+        if form == "comprehension":
+            lines = [f"{indent}{m} = np.array([[{e()} for {j} in range(2)] for {i} in range({N})])"]
+        elif form == "tuples":
+            lines = [f"{indent}{m} = np.array([({e()}, {e()}) for {i} in range({N})])"]
+        elif form == "append":
+            row = self.fresh("row")
+            lines = [
+                f"{indent}{m} = []",
+                f"{indent}for {i} in range({N}):",
+                f"{indent}    {row} = []",
+                f"{indent}    for {j} in range(2):",
+                f"{indent}        {row}.append({e()})",
+                f"{indent}    {m}.append({row})",
+                f"{indent}{m} = np.asarray({m})",
+            ]
+        else:
+            outer = scope.child()
+            rows = [f"[{self.floating(outer, 1)}, {self.floating(outer, 1)}]" for _ in range(2)]
+            lines = [f"{indent}{m} = np.array([{', '.join(rows)}])"]
+        s = self.fresh("s")
+        readers = [f"np.sum({m} * {m})", f"np.sum({m}.T @ {m})", f"np.sum({m}[0])"]
+        lines.append(f"{indent}{s} = {self.c.choice(readers)}")
+        scope.floats.append(s)
+        return lines
+
+    def stmt_extremum(self, scope, depth, indent):
+        s, v = self.fresh("s"), self.fresh("v")
+        inner = scope.child(floats=scope.floats + [v])
+        fn = self.c.choice(["max", "min"])
+        if self.c.chance(0.5):
+            value = f"{fn}({self.floating(inner, 1)} for {v} in {self.c.choice(scope.arrays)})"
+        else:
+            value = f"{fn}([{', '.join(self.floating(scope, 2) for _ in range(self.c.integer(1, 3)))}])"
+        scope.floats.append(s)
+        return [f"{indent}{s} = {value}"]
 
     def stmt_tuple(self, scope, depth, indent):
         t = self.fresh("t")

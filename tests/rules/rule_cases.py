@@ -188,6 +188,16 @@ add(
 )
 add("min(a, b)", [case("min(x, y)", x=S(), y=S()), case("min(0.5, y)", y=S())])
 add(
+    "max(iterable)",
+    [
+        case("max([x, y, z])", x=S(), y=S(), z=S()),
+        case("max((x * 2.0, 0.5, x * y)) * y", x=S(), y=S()),
+        case("max(x)", x=A((4,))),
+        case("max([x, x]) * x", x=S()),  # a tie: the first item gets the cotangent
+    ],
+)
+add("min(iterable)", [case("min([x, y * y, 0.5])", x=S(), y=S()), case("min(x * y)", x=A((3,)), y=S())])
+add(
     "pow(x, y)",
     [case("pow(x, y)", x=pos(), y=S()), case("pow(x, 3)", x=A((3,))), case("pow(0.0, y)", y=pos())],
 )
@@ -481,6 +491,10 @@ add("np.asarray(a, dtype=None)", [case("np.asarray(x)", x=A((3,))), case("np.asa
 add("np.array(a, dtype=None)", [case("np.array(x)", x=A((3,)))])
 add("x.item()", [case("x.item() * 2.0", x=A((1,)))])
 add(
+    "x.tolist()",
+    [case("x.tolist()[1][0] * x[0, 1]", x=A((2, 3))), case("np.array(x.tolist()) * 2.0", x=A((3,)))],
+)
+add(
     "x.astype(dtype)",
     [
         case("x.astype(float)", x=A((3,))),
@@ -695,6 +709,21 @@ add("zeros_of(x)", [case("sum(zeros_of([x, y])[1]) + x", x=A((2,)), y=A((3,)))])
 add("add_leaves(a, b)", [case("add_leaves([x, y], [y, x])[0] * y", x=A((3,)), y=A((3,)))])
 add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
 add("unspread(cotangents, value)", [case("unspread([x, y], z) * z", x=A((3,)), y=S(), z=A((3,)))])
+add("index_of(xs, value)", [case("x * index_of([0.5, x, 1.0], x)", x=S())])
+add(
+    "at_index(value, xs, index)",
+    [
+        case("at_index(x, [y, y, y], 1)[1] * y", x=S(), y=S()),
+        case("at_index(x * y[0], y, 2) * y", x=S(), y=A((3,))),
+    ],
+)
+add(
+    "as_lists(value, depth)",
+    [
+        case("as_lists(x, 2)[1][2] * x[0, 0]", x=A((2, 3))),
+        case("np.array(as_lists(x, 1)[1]) * x[0]", x=A((2, 3))),
+    ],
+)
 add(
     "unconcatenate(value, arrays, axis=0)",
     [case("unconcatenate(x, [y, z])[0] * y", x=A((5,)), y=A((2,)), z=A((3,)))],
