@@ -22,7 +22,7 @@ import numpy as np
 from .. import ir, runtime
 from ..ir import Call, Expr, Name, attr_op, method_op
 from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
-from ..lower.expressions import ONE_ITERABLE, ExprBuilder, Function, Module
+from ..lower.expressions import ExprBuilder, Function, Module
 
 MACROS: dict[str, Callable] = {}
 
@@ -110,6 +110,4 @@ def parse_pattern(pattern: str) -> tuple[object, tuple[str, ...], dict[str, obje
         return method_op(func.attr), (func.value.id, *params), defaults
     callee = TemplateBuilder(set(), macros=False).value(func)
     assert isinstance(callee, Function), pattern
-    if callee.fn in ONE_ITERABLE and len(node.args) == 1:  # max(iterable), apart from max(a, b)
-        return ONE_ITERABLE[callee.fn], params, defaults
     return callee.fn, params, defaults

@@ -331,6 +331,22 @@ CASES = [
         """,
     ),
     Case(
+        "inline: a pop not past a read of its list",
+        inline,
+        """
+        v1 = r.pop()
+        v2, = r
+        y = v1 * x + v2
+        return y
+        """,
+        """
+        v1 = r.pop()
+        v2, = r
+        y = v1 * x + v2
+        return y
+        """,
+    ),
+    Case(
         "inline: effects keep their order",
         inline,
         """
