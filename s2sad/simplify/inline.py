@@ -38,7 +38,16 @@ from .. import ir
 from ..ir import Call, Expr, Name, Ref
 from ..rules.algebra import broadcast_value
 from ..rules.registry import lookup
-from .facts import MAX_NODES, all_reads, all_writes, changed_in_place, pure, replace_name, viewers
+from .facts import (
+    MAX_NODES,
+    all_reads,
+    all_writes,
+    changed_in_place,
+    pure,
+    read_counts,
+    replace_name,
+    viewers,
+)
 from .state import State
 
 
@@ -111,12 +120,14 @@ def inline_views(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     Assignments are counted in the function as it came, so the names ``cse`` made
     stay."""
     counts = state.assignments(state.fn.body)
-    return ir.map_blocks(body, lambda stmts: _inline_views(stmts, counts, state))
+    reads = read_counts(body)
+    return ir.map_blocks(body, lambda stmts: _inline_views(stmts, counts, reads, state))
 
 
-def _inline_views(stmts: list[ir.Stmt], counts: Counter, state: State) -> list[ir.Stmt]:
+def _inline_views(stmts: list[ir.Stmt], counts: Counter, reads: Counter, state: State) -> list[ir.Stmt]:
     out: list[ir.Stmt] = []
     mapping: dict[str, Expr] = {}
+    here = read_counts(stmts)  # a view read outside this block too (an adjoint's if) stays
     for stmt in stmts:
         if mapping:
             stmt = ir.map_exprs_in([stmt], lambda e: state.rewrite_expr(e, mapping))[0]
@@ -125,6 +136,7 @@ def _inline_views(stmts: list[ir.Stmt], counts: Counter, state: State) -> list[i
             and not stmt.accumulate
             and stmt.target.id in state.temps
             and counts[stmt.target.id] == 1
+            and here[stmt.target.id] == reads[stmt.target.id]
             and (
                 _is_view(stmt.value)
                 or (broadcast_value(stmt.value) is not None and _only_elementwise_uses(stmt.target.id, stmts))

@@ -95,6 +95,13 @@ NESTED = {
                 r2.append(v + x * x)
             return np.sum(np.array([r1, r2]) ** 2)
     """,
+    "a display of displays after an early return, a product with its transpose": """
+        def f(x, a):
+            if x > 0.9:
+                return a[2]
+            m = np.array([[a[0], a[1] * x], [a[2], x]])
+            return x + np.sum(m.T @ m)
+    """,
     "a display of displays": """
         def f(x, a):
             return np.sum(np.array([[x, a[0]], [1.0, x * a[1]]]) ** 2)

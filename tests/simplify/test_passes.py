@@ -376,6 +376,30 @@ CASES = [
         {"x": np.ones(3)},
     ),
     Case(
+        "inline_views: not where another block reads it too",
+        inline_views,
+        """
+        if c:
+            v1 = m.T
+            y = v1 @ m
+        if c:
+            g = v1.T @ y
+        else:
+            g = m
+        return g
+        """,
+        """
+        if c:
+            v1 = m.T
+            y = v1 @ m
+        if c:
+            g = v1.T @ y
+        else:
+            g = m
+        return g
+        """,
+    ),
+    Case(
         "inline_views: not where a reduction reads it",
         inline_views,
         """
