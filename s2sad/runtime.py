@@ -27,6 +27,10 @@ __all__ = [
     "zeros_of",
     "add_leaves",
     "fold_repeats",
+    "take_sorted",
+    "unsort",
+    "sorted_items",
+    "unsorted_items",
     "spread",
     "unspread",
     "unconcatenate",
@@ -214,6 +218,45 @@ def fold_repeats(value, size):
     for start in range(size, len(value), size):
         total = add_leaves(total, value[start : start + size])
     return total
+
+
+def _sort_order(a, axis):
+    return np.argsort(a, axis=axis, kind="stable")
+
+
+def take_sorted(value, a, axis=-1):
+    """``value`` in the order that sorts ``a`` along ``axis``: the tangent of ``np.sort(a, axis)``."""
+    if axis is None:
+        return np.ravel(value)[_sort_order(a, None)]
+    return np.take_along_axis(np.asarray(value, dtype=float), _sort_order(a, axis), axis=axis)
+
+
+def unsort(value, a, axis=-1):
+    """The adjoint of ``np.sort(a, axis)``: each entry of ``value`` back where its item of ``a`` was."""
+    if axis is None:
+        out = np.zeros(np.size(a))
+        out[_sort_order(a, None)] = np.ravel(value)
+        return out.reshape(np.shape(a))
+    out = np.zeros(np.shape(a))
+    np.put_along_axis(out, _sort_order(a, axis), np.asarray(value, dtype=float), axis=axis)
+    return out
+
+
+def _item_order(key):
+    return sorted(range(len(key)), key=key.__getitem__)  # the order sorted(key) puts them in
+
+
+def sorted_items(values, key):
+    """``values`` in the order ``sorted(key)`` puts ``key``'s items: its tangent."""
+    return [values[i] for i in _item_order(key)]
+
+
+def unsorted_items(values, key):
+    """The adjoint of ``sorted(key)``: each of ``values`` back where its item of ``key`` was."""
+    out = list(values)
+    for j, i in enumerate(_item_order(key)):
+        out[i] = values[j]
+    return out
 
 
 def spread(value, xs):

@@ -146,7 +146,8 @@ def is_pure(fn: object, path: str) -> bool:
 
 
 # Methods on arrays that mean a NumPy function of the array; the argument
-# spelling of reshape and transpose differs (x.reshape(2, 3)).
+# spelling of reshape and transpose differs (x.reshape(2, 3)). Not ``sort``: ``x.sort()``
+# sorts in place (``analysis.inplace`` refuses it), where ``np.sort(x)`` makes a copy.
 METHODS = {
     name: getattr(np, name)
     for name in (
@@ -173,7 +174,6 @@ METHODS = {
         "diagonal",
         "repeat",
         "conj",
-        "sort",
         "argsort",
         "swapaxes",
     )

@@ -368,6 +368,12 @@ linear("np.stack(arrays, axis=0)", arrays="unstack(g, axis)", kind=lambda a: _jo
 linear("np.hstack(tup)", tup="unhstack(g, tup)", kind=lambda a: _joined(a, "tup", "hstack"))
 linear("np.vstack(tup)", tup="unvstack(g, tup)", kind=lambda a: _joined(a, "tup", "vstack"))
 linear("np.flip(m, axis=None)", m="np.flip(g, axis)", kind=same_as("m"))
+rule(
+    "np.sort(a, axis=-1)",
+    vjp={"a": "unsort(g, a, axis)"},
+    jvp={"a": "take_sorted(a_dot, a, axis)"},
+    kind=lambda a: same_as("a")(a) if a["axis"].const is not None else _flattened(a["a"].kind),
+)
 linear("np.roll(a, shift, axis=None)", a="np.roll(g, negated(shift), axis)", kind=same_as("a"))
 
 

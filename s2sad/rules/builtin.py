@@ -145,7 +145,20 @@ def _copied(container: type):
     return kind
 
 
+def _reordered(k: Kind) -> Kind:
+    """The kind of ``sorted(xs)``: a list of ``xs``'s items, in an order kinds do not know."""
+    parts = list(k.items or ()) + ([k.elem] if k.elem is not None else [])
+    elem = _common(tuple(parts)) if parts else None
+    return Kind(list, None, "o", elem=elem)
+
+
 # the adjoint of a tuple or list is a list, of a dict a dict: copied, so that it changes alone
 linear("list(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(list))
 linear("dict(x)", x="dict(g)", kind=_copied(dict))
+rule(
+    "sorted(iterable)",
+    vjp={"iterable": "unsorted_items(g, iterable)"},
+    jvp={"iterable": "sorted_items(iterable_dot, iterable)"},
+    kind=lambda a: _reordered(a["iterable"].kind),
+)
 nondiff("range(start, stop=None, step=None)", kind=always(Kind(range, None, "o")))

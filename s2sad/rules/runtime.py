@@ -88,6 +88,12 @@ def _zero_like(a: dict[str, Arg]) -> Kind:
 nondiff("zero_like(x)", kind=_zero_like)
 rule("add_leaves(a, b)", vjp={"a": "g", "b": "g"}, jvp={"a": "a_dot", "b": "b_dot"}, kind=same_as("a"))
 
+# a permutation, the same almost everywhere: linear in the value, constant in the order's key
+linear("take_sorted(value, a, axis=-1)", value="unsort(g, a, axis)", a=ZERO, kind=same_as("value", "f"))
+linear("unsort(value, a, axis=-1)", value="take_sorted(g, a, axis)", a=ZERO, kind=same_as("a", "f"))
+linear("sorted_items(values, key)", values="unsorted_items(g, key)", key=ZERO, kind=same_as("values"))
+linear("unsorted_items(values, key)", values="sorted_items(g, key)", key=ZERO, kind=same_as("values"))
+
 
 def _folded(a: dict[str, Arg]) -> Kind:
     k, size = a["value"].kind, a["size"].const

@@ -647,6 +647,26 @@ add(
     ],
 )
 add(
+    "np.sort(a, axis=-1)",
+    [
+        case("np.sort(x) * y", x=A((4,)), y=A((4,))),
+        case("np.sort(x, axis=0) ** 2", x=A((3, 2))),
+        case("np.sort(x * y, axis=None)[1:]", x=A((2, 3)), y=A((2, 3))),
+        case("np.sort(x)[-1] * y", x=A((3,)), y=S()),
+    ],
+)
+add(
+    "sorted(iterable)",
+    [
+        case("sorted([x, y, x * y])[0] * y", x=S(), y=S()),
+        case("sum(sorted((x * x, y))) * x", x=S(), y=S()),
+    ],
+)
+add("take_sorted(value, a, axis=-1)", [case("take_sorted(x * y, y) * x", x=A((4,)), y=A((4,)))])
+add("sorted_items(values, key)", [case("sorted_items([x, y * x], [y, x])[0] * y", x=S(), y=S())])
+add("unsorted_items(values, key)", [case("unsorted_items([x, y], [y * y, x])[1] * x", x=S(), y=S())])
+add("unsort(value, a, axis=-1)", [case("unsort(x * y, y, 0) * x", x=A((2, 3)), y=A((2, 3)))])
+add(
     "np.roll(a, shift, axis=None)",
     [
         case("np.roll(x, 1)", x=A((4,))),
