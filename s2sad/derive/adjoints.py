@@ -107,7 +107,7 @@ class Adjoints(Sweep):
                 if kind.shape in _everywhere(self.fn):
                     shape = Call(attr_op("shape"), (Name(kind.shape),))
                 elif kind.shape and kind.shape.startswith("("):
-                    shape = Const(ast.literal_eval(kind.shape))
+                    shape = _literal_shape(kind.shape) or shape
             return np_call("zeros", shape)
         if kind.dims == () and kind.type is not None:
             return Const(0.0)
@@ -206,6 +206,14 @@ def _advanced(index: Expr, kind_of) -> bool:
             continue  # a mask picks each element once
         return True
     return False
+
+
+def _literal_shape(token: str) -> Const | None:
+    """A shape token that spells a constant shape, ``(3,)``: the shape; ``None`` for others."""
+    try:
+        return Const(ast.literal_eval(token))
+    except (ValueError, SyntaxError):
+        return None
 
 
 def _everywhere(fn: ir.Function) -> set[str]:
