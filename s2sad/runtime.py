@@ -26,6 +26,7 @@ __all__ = [
     "zero_like",
     "zeros_of",
     "add_leaves",
+    "fold_repeats",
     "spread",
     "unspread",
     "unconcatenate",
@@ -207,6 +208,14 @@ def add_leaves(a, b):
     if isinstance(a, (tuple, list)):
         return [add_leaves(x, y) for x, y in zip(a, b, strict=True)]
     return a + b
+
+
+def fold_repeats(value, size):
+    """The adjoint of ``xs * n`` (``size`` items repeated): the copies' adjoints added, item by item."""
+    total = list(value[:size])
+    for start in range(size, len(value), size):
+        total = add_leaves(total, value[start : start + size])
+    return total
 
 
 def spread(value, xs):

@@ -3,6 +3,7 @@
 - ``activity``: which values need a derivative (they depend on a ``wrt`` input and
   reach the output);
 - ``infer``: the kind of every value (a float, a 2-D float array, a list of them, ...);
+- ``sequences``: ``+`` and ``*`` of lists and tuples, which join and repeat them;
 - ``views``: which array an expression may be a view of;
 - ``aliases``: changes in place that the reverse sweep cannot follow, refused with a fix;
 - ``examples``: a Python function lowered to SSA, for the examples in these docstrings.

@@ -106,10 +106,27 @@ def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
             return Kind(k.type, None, "o", items=tuple(items), keys=k.keys, elem=k.elem)
         if k.type is dict and type(key) is str:  # a new key: the kind tells its item's kind
             return Kind(dict, None, "o", items=k.items + (item,), keys=k.keys + (key,))
+    cut = _constant_slice(index)
+    if k.type is list and k.items is not None and cut is not None and item.type is list:
+        at = range(len(k.items))[cut]  # c[1:] = [a, b]: those items
+        new = item.items if item.items is not None else (item.elem,) * len(at) if item.elem else None
+        if new is not None and len(new) == len(at):
+            items = list(k.items)
+            for i, n in zip(at, new):
+                items[i] = items[i].join(n)
+            return Kind(list, None, "o", items=tuple(items), elem=k.elem)
     if k.type is list:
         elem = k.elem.join(item) if k.elem is not None else None
         return Kind(list, None, "o", elem=elem)
     return Kind(k.type, None, "o")
+
+
+def _constant_slice(index: Expr) -> slice | None:
+    if isinstance(index, ir.Const) and isinstance(index.value, slice):
+        return index.value
+    if isinstance(index, Call) and index.op is ir.SLICE and all(isinstance(p, ir.Const) for p in index.args):
+        return slice(*(p.value for p in index.args))
+    return None
 
 
 def _element(it: Expr, kind_of) -> Kind | tuple:

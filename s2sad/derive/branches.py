@@ -73,14 +73,49 @@ class Branches(Adjoints):
         if not hasattr(self, "one_sided"):
             self.one_sided: dict[str, set[tuple[str, bool]]] = {}
             everywhere = _writes(self.fn.body)
+            self.negations = _negations(self.fn.body, everywhere)
             for s in ir.walk(self.fn.body):
-                if isinstance(s, ir.If) and isinstance(s.test, Name):
+                condition = _condition(s.test, self.negations) if isinstance(s, ir.If) else None
+                if condition is not None:
+                    flag, sense = condition
                     for branch, block in ((True, s.body), (False, s.orelse)):
                         inside = _writes(block)
                         for n, count in inside.items():
                             if count == everywhere[n]:  # assigned there and nowhere else
-                                self.one_sided.setdefault(n, set()).add((s.test.id, not branch))
-        return isinstance(test, Name) and (test.id, taken) in self.one_sided.get(name, ())
+                                self.one_sided.setdefault(n, set()).add((flag, sense != branch))
+        condition = _condition(test, self.negations) if test is not None else None
+        if condition is None:
+            return False
+        flag, sense = condition
+        return (flag, taken == sense) in self.one_sided.get(name, ())
+
+
+def _negations(body: list[ir.Stmt], writes: Counter) -> dict[str, str]:
+    """``v5 = not v3``, assigned once: ``{"v5": "v3"}``."""
+    out = {}
+    for s in ir.walk(body):
+        if isinstance(s, ir.Assign) and writes[s.target.id] == 1 and _negated(s.value) is not None:
+            out[s.target.id] = _negated(s.value)
+    return out
+
+
+def _negated(e: ir.Expr) -> str | None:
+    if isinstance(e, ir.Call) and e.op is ir.UNARY["not"] and isinstance(e.args[0], Name):
+        return e.args[0].id
+    return None
+
+
+def _condition(test: ir.Expr, negations: dict[str, str]) -> tuple[str, bool] | None:
+    """A test as a flag and whether it is the flag itself or its negation: ``v3`` is
+    ``("v3", True)``; ``not v3``, and ``v5`` after ``v5 = not v3``, are ``("v3", False)``."""
+    sense = True
+    if _negated(test) is not None:
+        test, sense = Name(_negated(test)), False
+    if not isinstance(test, Name):
+        return None
+    while test.id in negations:
+        test, sense = Name(negations[test.id]), not sense
+    return test.id, sense
 
 
 def _writes(stmts: list[ir.Stmt]) -> Counter:

@@ -225,6 +225,8 @@ class Forward(Sweep):
             return Call(ir.GETITEM, (t, index)) if t is not None else None
         if value.op.form in ("tuple", "list", "dict"):
             return self.tangent_of(value)
+        if value.op is ir.JOIN:
+            return _joined(self, value)
         if value.op.form == "method" and value.op.symbol == "pop" and isinstance(value.args[0], Name):
             t = self.tangent_of(value.args[0])  # x = tape.pop(): its tangent comes off the tangents' list
             return Call(method_op("pop"), (t, *value.args[1:])) if t is not None else None
@@ -258,24 +260,8 @@ class Forward(Sweep):
                 continue
             total = instantiate(Call(ir.ADD, (Name("a"), Name("b"))), {"a": total, "b": term}, self.kind_of)
         if rule.elementwise:
-            total = self.spread(total, stmt.target)
+            total = _spread(self, total, stmt.target)
         return total
-
-    def spread(self, t: Expr, like: Name) -> Expr:
-        """An elementwise tangent with the shape of the value: ``x_dot`` of ``x + y`` for a
-        number ``x`` and an array ``y`` is spread over ``y``'s shape."""
-        kt, kl = self.kind_of_expr(t), self.kind_of(like.id)
-        if kt.same_shape(kl) or kl.dims == () and kt.dims == () or kl.type is not None and not kl.is_array:
-            return t
-        if kl.is_array and kt.dims == () and kt.type is not None:
-            return np_call("full", Call(attr_op("shape"), (like,)), t)
-        if kl.is_array and kt.dims is not None and kl.dims is not None and len(kt.dims) <= len(kl.dims):
-            tail = kl.dims[len(kl.dims) - len(kt.dims) :]
-            if all(a == b or a == "1" and b == "n" for a, b in zip(kt.dims, tail)) and "?" not in kl.dims:
-                if kt.dims == kl.dims:
-                    return t
-                return np_call("broadcast_to", t, Call(attr_op("shape"), (like,)))
-        return runtime_call("broadcast_like", t, like)
 
     def setitem(self, stmt: ir.SetItem) -> list[ir.Stmt]:
         name = stmt.target.id
@@ -346,6 +332,39 @@ class Forward(Sweep):
         jvp = Call(ir.call_op(None, head, pure=False, canonical=True), args, kwargs)
         y = stmt.target
         return [ir.Unpack((y, Name(self.dot(y.id))), jvp, origin=stmt.origin)]
+
+
+def _spread(fwd: Forward, t: Expr, like: Name) -> Expr:
+    """An elementwise tangent with the shape of the value: ``x_dot`` of ``x + y`` for a
+    number ``x`` and an array ``y`` is spread over ``y``'s shape."""
+    kt, kl = fwd.kind_of_expr(t), fwd.kind_of(like.id)
+    if kt.same_shape(kl) or kl.dims == () and kt.dims == () or kl.type is not None and not kl.is_array:
+        return t
+    if kl.is_array and kt.dims == () and kt.type is not None:
+        return np_call("full", Call(attr_op("shape"), (like,)), t)
+    if kl.is_array and kt.dims is not None and kl.dims is not None and len(kt.dims) <= len(kl.dims):
+        tail = kl.dims[len(kl.dims) - len(kt.dims) :]
+        if all(a == b or a == "1" and b == "n" for a, b in zip(kt.dims, tail)) and "?" not in kl.dims:
+            if kt.dims == kl.dims:
+                return t
+            return np_call("broadcast_to", t, Call(attr_op("shape"), (like,)))
+    return runtime_call("broadcast_like", t, like)
+
+
+def _joined(fwd: Forward, value: Call) -> Expr | None:
+    """``xs + ys`` of two lists or tuples: the tangents joined (a tuple's is a list)."""
+    tangents = [fwd.tangent_of(a) for a in value.args]
+    if all(t is None for t in tangents):
+        return None
+    parts = []
+    for t, a in zip(tangents, value.args):
+        t = fwd.zero(a) if t is None else t
+        if isinstance(t, Call) and t.op is ir.TUPLE:  # a tuple's tangent may be a tuple display
+            t = Call(ir.LIST, t.args)
+        elif fwd.kind_of_expr(a).type is tuple and not (isinstance(t, Call) and t.op is ir.LIST):
+            t = Call(_builtin(builtins.list), (t,))
+        parts.append(t)
+    return Call(ir.JOIN, tuple(parts))
 
 
 def _tangent_target(target: Expr, fwd: Forward) -> Expr:

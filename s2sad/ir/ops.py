@@ -79,6 +79,10 @@ COMPARE = {
     "not in": _op("not_contains", "compare", "not in", lambda a, b: a not in b),
 }
 ADD, SUB, MUL, DIV, POW, MATMUL = (BINARY[s] for s in ("+", "-", "*", "/", "**", "@"))
+# `+` and `*` of lists and tuples, which join and repeat them: ops of their own, printed as
+# the operators, given to calls once kinds show that the operands are sequences
+JOIN = _op("join", "binary", "+", operator.add)
+REPEAT = _op("repeat", "binary", "*", operator.mul)  # xs * n, or n * xs
 NEG = UNARY["-"]
 GETITEM = _op("getitem", "subscript", "[]", operator.getitem)
 TUPLE = _op("tuple", "tuple", "()", lambda *xs: xs)

@@ -76,6 +76,10 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         item = _display_item(args[0], args[1].value)
         if item is not None:  # [a, b][0]  ->  a
             return item
+    if op is ir.GETITEM and _is_display(args[0]) and _constant_slice(args[1]) is not None:
+        return Call(args[0].op, args[0].args[_constant_slice(args[1])])  # [a, b, c][1:]  ->  [b, c]
+    if op is ir.JOIN and all(_is_display(a) and a.op is args[0].op for a in args):
+        return Call(args[0].op, args[0].args + args[1].args)  # [a] + [b]  ->  [a, b]
     if op is ir.IFEXP and isinstance(args[0], Const):
         return args[1] if args[0].value else args[2]
     if op.form == "boolop" and isinstance(args[0], Const):
@@ -179,6 +183,19 @@ def rewrite(e: Call, kind: KindOf) -> Expr:
         if _num(b, 1) and (type(b.value) is int or _float_like(a, kind)):
             return a
     return e
+
+
+def _is_display(e: Expr) -> bool:
+    """A tuple or list display that computes nothing but its items."""
+    return isinstance(e, Call) and e.op.form in ("tuple", "list") and all(_pure(c) for c in e.children())
+
+
+def _constant_slice(e: Expr) -> slice | None:
+    if isinstance(e, Const) and isinstance(e.value, slice):
+        return e.value
+    if isinstance(e, Call) and e.op is ir.SLICE and all(isinstance(p, Const) for p in e.args):
+        return slice(*(p.value for p in e.args))
+    return None
 
 
 def _display_item(e: Expr, key: object) -> Expr | None:

@@ -7,7 +7,7 @@ came from, the JVP does to the tangent what the function does to its input.
 import numpy as np
 
 from .. import ir
-from ..ir import Call
+from ..ir import Call, Const
 from ..ir.kinds import INT, UNKNOWN, Kind, broadcast, element_kind, promote
 from .kindrules import NOT_CONST, Arg, always, same_as, shape_kind
 from .registry import linear, nondiff, rule, table
@@ -147,6 +147,16 @@ def dtype_category(dtype: object) -> str:
     return {"u": "i"}.get(kind, kind) if kind in "biufc" else "o"
 
 
+def _constant_slice(index: Arg) -> slice | None:
+    """The slice an index spells with constants (``2:``, ``:-1``), if it does."""
+    if isinstance(index.const, slice):
+        return index.const
+    e = index.expr
+    if isinstance(e, Call) and e.op is ir.SLICE and all(isinstance(p, Const) for p in e.args):
+        return slice(*(p.value for p in e.args))
+    return None
+
+
 def indexed(a: dict[str, Arg]) -> Kind:
     """Basic indexing: ints drop an axis, slices keep it, None adds one."""
     x, index = a["x"].kind, a["index"]
@@ -158,6 +168,9 @@ def indexed(a: dict[str, Arg]) -> Kind:
             elem = item if elem is None else elem.join(item)
         if index.kind.type is not slice:
             return elem or UNKNOWN  # xs[k]: any of the items
+        cut = _constant_slice(index)
+        if x.items is not None and cut is not None:  # xs[2:]: those items
+            return Kind(x.type, None, "o", items=x.items[cut], elem=elem)
         return Kind(x.type, None, "o", elem=elem)  # xs[1:]: some of the items, as a list or tuple
     if x.type is tuple and x.items is not None:  # a tuple: its item (or a shape's length)
         i = index.const

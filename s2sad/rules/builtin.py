@@ -6,6 +6,7 @@ derivative in each argument, ``ans`` being the result. Python numbers get
 arrays broadcast; the VJP sums the cotangent back to each operand's shape.
 """
 
+from ..ir import JOIN, REPEAT
 from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast
 from .kindrules import Arg, always, reduced
 from .registry import linear, nondiff, rule, scalar, table
@@ -17,9 +18,71 @@ def _arith(*params: str, dtype: str | None = None, python: type | None = None):
     return lambda a: broadcast(*(a[p].kind for p in params), dtype=dtype, python=python)
 
 
-scalar("x + y", "1", "1")
+def _sequences(a: dict[str, Arg]) -> bool:
+    """Whether ``x + y`` joins two lists (or tuples), not numbers or arrays."""
+    kx, ky = a["x"].kind, a["y"].kind
+    return kx.type in (list, tuple) and kx.type is ky.type
+
+
+def joined(x: Kind, y: Kind) -> Kind:
+    """The kind of ``x + y`` for two lists or two tuples."""
+    if x.items is not None and y.items is not None:
+        items = x.items + y.items
+        return Kind(x.type, None, "o", items=items, elem=_common(items))
+    parts = [k for k in (x.elem, y.elem) if k is not None]
+    elem = parts[0].join(parts[1]) if len(parts) == 2 else None
+    return Kind(x.type, None, "o", elem=elem)
+
+
+def _common(items: tuple[Kind, ...]) -> Kind | None:
+    if not items:
+        return None
+    out = items[0]
+    for k in items[1:]:
+        out = out.join(k)
+    return out
+
+
+def repeated(xs: Kind, n: Arg) -> Kind:
+    """The kind of ``xs * n``: ``xs``'s items ``n`` times."""
+    if xs.items is not None and isinstance(n.const, int):
+        items = xs.items * max(n.const, 0)
+        return Kind(xs.type, None, "o", items=items, elem=_common(items) or xs.elem)
+    return Kind(xs.type, None, "o", elem=xs.elem if xs.items is None else _common(xs.items))
+
+
+def _plus(a: dict[str, Arg]) -> Kind:
+    return joined(a["x"].kind, a["y"].kind) if _sequences(a) else broadcast(a["x"].kind, a["y"].kind)
+
+
+def _times(a: dict[str, Arg]) -> Kind:
+    kx, ky = a["x"].kind, a["y"].kind
+    if kx.type in (list, tuple) and ky.dtype in "bi" and not ky.is_array:
+        return repeated(kx, a["y"])
+    if ky.type in (list, tuple) and kx.dtype in "bi" and not kx.is_array:
+        return repeated(ky, a["x"])
+    return broadcast(kx, ky)
+
+
+scalar("x + y", "1", "1", kind=_plus)
 scalar("x - y", "1", "-1")
-scalar("x * y", "y", "x")
+scalar("x * y", "y", "x", kind=_times)
+# The same operators on lists and tuples join and repeat them (``analysis.sequences`` gives
+# those calls these ops). The adjoint of a sequence is a list: cut back, or the copies' added.
+rule(
+    "xs + ys",
+    vjp={"xs": "g[:length(xs)]", "ys": "g[length(xs):]"},
+    jvp={"xs": "list(xs_dot) + zeros_of(ys)", "ys": "zeros_of(xs) + list(ys_dot)"},  # forward joins them
+    kind=lambda a: joined(a["xs"].kind, a["ys"].kind),
+    key=JOIN,
+)
+rule(
+    "xs * n",
+    vjp={"xs": "fold_repeats(g, length(xs))"},
+    jvp={"xs": "xs_dot * n"},
+    kind=lambda a: repeated(a["xs"].kind, a["n"]),
+    key=REPEAT,  # n * xs is written xs * n
+)
 scalar("x / y", "1 / y", "-ans / y", kind=_arith("x", "y", dtype="f+", python=float))
 scalar("x ** y", "power_dx(x, y)", "power_dy(ans, x)")  # y * x ** (y - 1), ans * log(x), safe at 0
 scalar("x % y", "1", "-(x // y)")  # x % y == x - y * (x // y)

@@ -131,6 +131,15 @@ def expand(ctx: Context, g: Expr, x: Expr, axis: Expr, keepdims: Expr) -> Expr:
 
 
 @macro
+def length(ctx: Context, xs: Expr) -> Expr:
+    """``len(xs)`` of a list or tuple, written out where its kind knows its items."""
+    k = ctx.kind(xs)
+    if k.type in (list, tuple) and k.items is not None:
+        return Const(len(k.items))
+    return Call(ir.call_op(len, "len", True, canonical=True), (xs,))
+
+
+@macro
 def negated(ctx: Context, shift: Expr) -> Expr:
     """``-shift`` for an integer shift or a tuple of them: written out when it is a constant."""
     if isinstance(shift, Const):

@@ -165,8 +165,9 @@ def table(name: str) -> None:
     _TABLE[0] = name
 
 
-def _register(pattern: str, **fields: object) -> Rule:
-    key, params, defaults = parse_pattern(pattern)
+def _register(pattern: str, key: object = None, **fields: object) -> Rule:
+    parsed, params, defaults = parse_pattern(pattern)
+    key = parsed if key is None else key
     rule = Rule(key, pattern, _TABLE[0], params, defaults, **fields)
     RULES[key] = rule
     return rule
@@ -235,11 +236,14 @@ def rule(
     python_vjp: dict[str, str] | None = None,
     python_jvp: dict[str, str] | None = None,
     elementwise: bool = False,
+    key: object = None,
 ) -> Rule:
-    """A rule with VJP and JVP templates given per parameter."""
+    """A rule with VJP and JVP templates given per parameter; ``key`` looks it up instead of
+    the op the pattern spells (``ir.JOIN``, which prints as ``+``)."""
     assert set(vjp) == set(jvp), f"{pattern}: VJP and JVP must cover the same parameters"
     return _register(
         pattern,
+        key,
         vjp=vjp,
         jvp=jvp,
         kind=kind,

@@ -90,6 +90,17 @@ nondiff("zero_like(x)", kind=_zero_like)
 rule("add_leaves(a, b)", vjp={"a": "g", "b": "g"}, jvp={"a": "a_dot", "b": "b_dot"}, kind=same_as("a"))
 
 
+def _folded(a: dict[str, Arg]) -> Kind:
+    k, size = a["value"].kind, a["size"].const
+    if k.items is not None and isinstance(size, int):
+        return Kind(list, None, "o", items=k.items[:size], elem=k.elem)
+    return Kind(list, None, "o", elem=k.elem)
+
+
+# its transpose repeats: the n copies of xs each get the adjoint of the sum
+linear("fold_repeats(value, size)", value="g * (len(value) // size) if size else []", kind=_folded)
+
+
 def _zeros(k: Kind | None) -> Kind | None:
     """The kind of ``zeros_of`` a value of kind ``k``: float arrays and numbers, in lists and dicts."""
     if k is None or k.type is None:

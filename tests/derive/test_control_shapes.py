@@ -2,6 +2,8 @@
 returns, names first bound in an inner loop, chained comparisons. Each is checked in reverse
 and forward mode and at second order (Hessian, and grad of grad) against central differences."""
 
+import math
+
 import numpy as np
 import pytest
 from checks import assert_close, central_difference, check_forward, check_reverse
@@ -250,3 +252,53 @@ NESTED_BREAKS = {
 @pytest.mark.parametrize("name", NESTED_BREAKS)
 def test_breaks_in_nested_ifs(name):
     check_all(NESTED_BREAKS[name])
+
+
+# A value bound in one branch only, whose adjoint a later `if` on the negated condition
+# (`v5 = not v3`, `if not v3:`) would have set to zeros of its shape where it is unbound
+# (grad of grad: UnboundLocalError). The fuzzer's long run found these.
+ONE_SIDED = {
+    "else branch binds an array": """
+        def f(x, a):
+            s = x
+            if math.cos(a[1]) > 0.83:
+                pass
+            else:
+                s = x * a @ np.array([x, a[2], x])
+            return s + np.sum(np.zeros(3))
+    """,
+    "the same, the other branch taken": """
+        def f(x, a):
+            s = x
+            if math.cos(a[1]) < 0.83:
+                pass
+            else:
+                s = x * a @ np.array([x, a[2], x])
+            return s
+    """,
+    "truthiness of a float": """
+        def f(x, a):
+            if x:
+                s = x
+            else:
+                v = np.sin(np.array([x, x, a[-1]]))
+                s = v[2]
+            return s + np.sum(a)
+    """,
+    "a dict made in the untaken branch": """
+        def f(x, a):
+            y = np.zeros(3)
+            y[0] = x
+            if x:
+                pass
+            else:
+                d = {"p": (x + x, [a, np.mean(y)]), "q": y[2]}
+                x = y * d["p"][1][0] @ np.exp(np.tanh(y))
+            return x + np.sum(y)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", ONE_SIDED)
+def test_values_bound_in_one_branch_at_second_order(name):
+    check_all(ONE_SIDED[name], math=math)

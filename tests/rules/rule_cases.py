@@ -692,6 +692,23 @@ add("np.tril(m, k=0)", [case("np.tril(x)", x=A((3, 3))), case("np.tril(x, -1)", 
 add("saved_item(d, key)", [case("x * 2.0 + zero_like(saved_item({'v': x}, 'u'))", x=S())])  # a key not there
 add("restore_item(d, key, old)", [case("x * (restore_item({'u': x}, 'u', 0.0) is None)", x=S())])
 add("zeros_of(x)", [case("sum(zeros_of([x, y])[1]) + x", x=A((2,)), y=A((3,)))])
+add(
+    "xs + ys",
+    [
+        case("np.sum(([x, y] + [y * y])[2] * x)", x=A((3,)), y=A((3,))),
+        case("((x, y) + (x * y,))[2] + ((x,) + (y,))[1]", x=S(), y=S()),
+        case("sum([x] + [y, x])", x=S(), y=S()),
+    ],
+)
+add(
+    "xs * n",
+    [
+        case("sum([x, y] * 3) * x", x=S(), y=S()),
+        case("np.sum((2 * [x * y])[1] * x)", x=A((3,)), y=A((3,))),
+        case("((x, y) * n)[3] * x", x=S(), y=S(), n=I(2)),
+    ],
+)
+add("fold_repeats(value, size)", [case("fold_repeats([x, y, y, x], 2)[0] * y", x=A((2,)), y=A((2,)))])
 add("add_leaves(a, b)", [case("add_leaves([x, y], [y, x])[0] * y", x=A((3,)), y=A((3,)))])
 add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
 add("unspread(cotangents, value)", [case("unspread([x, y], z) * z", x=A((3,)), y=S(), z=A((3,)))])
