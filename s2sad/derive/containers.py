@@ -42,7 +42,10 @@ def f_grad(x):
     return as_gradient(x_bar, x)
 <BLANKLINE>
 
-``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
+Through an index that may name a slot twice (``y[idx] = v`` with an integer array), NumPy
+writes the slot once per time it is named and the last write stays: ``last_written(y_bar,
+idx, v)`` hands each slot's adjoint to that write alone, where ``y_bar[idx]`` would give it
+to every one. ``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
 sweep reads after the slot is put back. A list or dict written by item (``items[0] = v``,
 ``d["a"] = v``) is reversed the same way: its items are values of their own, so the adjoint
 of the overwritten item is a zero like it, and a key the dict did not have is taken out again.

@@ -189,10 +189,12 @@ def _last_written(a: dict[str, Arg]) -> Kind:
 
 
 # `y[index] = value` through an index that may name a slot twice: linear in the adjoint of y,
-# and the transpose writes by the same index (the value is read only for its layout)
+# and the transpose writes by the same index (the index and the value are read only for
+# where and in which order NumPy writes)
 linear(
     "last_written(slots, index, value=None)",
     slots="written_back(g, slots, index, value)",
+    index=ZERO,
     value=ZERO,
     kind=_last_written,
 )
@@ -200,6 +202,7 @@ linear(
     "written_back(writes, slots, index, value=None)",
     writes="last_written(g, index, value)",
     slots=ZERO,
+    index=ZERO,
     value=ZERO,
     kind=same_as("slots", dtype="f+"),
 )

@@ -125,6 +125,33 @@ WRITES = {
                 y[idx] = np.sin(y) * x
             return np.sum(y * y)
     """,
+    "*= through a list that repeats a slot, with an int": """
+        def f(x, a):
+            m = np.outer(a, a) * x
+            m[[0, 0], 1] *= a[:2] * x
+            return np.sum(m * m)
+    """,
+    "an index computed from the input": """
+        def f(x, a):
+            y = a * x
+            idx = np.argsort(a)
+            y[idx] = a * x * x
+            return np.sum(y * y)
+    """,
+    "a read and a write of the same repeated slots": """
+        def f(x, a):
+            y = a * x
+            idx = np.array([0, 0, 1])
+            y[idx] = y[idx] * y[idx]
+            return np.sum(y * a)
+    """,
+    "a repeating index made in a loop": """
+        def f(x, a):
+            y = a * x
+            for i in range(2):
+                y[np.array([i, i, 2])] += a * y
+            return np.sum(y * y)
+    """,
     "a read of repeated slots": """
         def f(x, a):
             y = a * x
