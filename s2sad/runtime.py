@@ -40,6 +40,8 @@ __all__ = [
     "unrepeat",
     "untile",
     "undiag",
+    "last_written",
+    "written_back",
     "saved_item",
     "restore_item",
     "fail",
@@ -338,6 +340,62 @@ def undiag(value, v, k=0):
     out = np.zeros(np.shape(v))
     rows = np.arange(len(value)) + max(-k, 0)
     out[rows, rows + k] = value
+    return out
+
+
+def _written_last(shape: tuple[int, ...], index, value) -> np.ndarray:
+    """For each slot of an array of ``shape``, the position in ``value`` (counted in C
+    order) of the element ``y[index] = value`` leaves there, and -1 where it writes
+    nothing. An index that names a slot twice writes it twice, and the last write stays;
+    which is last depends on the layouts of the index and the value, so the write is
+    repeated with tags laid out like the value.
+
+    >>> _written_last((3,), np.array([0, 0, 2]), np.ones(3))
+    array([ 1, -1,  2])
+    """
+    value = np.asarray(value)
+    flipped = tuple(i for i, s in enumerate(value.strides) if s < 0)
+    tags = np.empty_like(np.flip(value, flipped) if flipped else value, dtype=np.intp)
+    tags = np.flip(tags, flipped) if flipped else tags  # the same order of axes and directions
+    tags[...] = np.arange(value.size).reshape(value.shape)
+    slots = np.full(shape, -1, dtype=np.intp)
+    slots[index] = tags
+    return slots
+
+
+def last_written(slots, index, value=None):
+    """The adjoint of what ``y[index] = value`` writes, from the adjoint ``slots`` of ``y``
+    after it: each slot's adjoint goes to the element written there last, not to every
+    element that names it (a slot the index names twice keeps only its second write).
+    Without ``value``, to the positions of ``y[index]`` (what ``y[index] += v`` writes).
+
+    >>> last_written(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 2]))
+    array([0., 1., 3.])
+    >>> last_written(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 2]), 0.5)  # y[index] = 0.5
+    4.0
+    """
+    source = slots[index] if value is None else value
+    last = _written_last(np.shape(slots), index, source)
+    out = np.zeros(np.size(source), dtype=np.result_type(slots, float))
+    kept = last >= 0
+    np.add.at(out, last[kept], np.asarray(slots)[kept])
+    if np.ndim(source) == 0 and not isinstance(source, np.ndarray):
+        return out[0].item()  # a number written to every slot the index names
+    return out.reshape(np.shape(source))
+
+
+def written_back(writes, slots, index, value=None):
+    """The transpose of ``last_written(slots, index, value)``: zeros like ``slots``, and in
+    each slot that ``y[index] = value`` writes, the element of ``writes`` written there last.
+
+    >>> written_back(np.array([5.0, 6.0, 7.0]), np.zeros(3), np.array([0, 0, 2]))
+    array([6., 0., 7.])
+    """
+    source = slots[index] if value is None else value
+    last = _written_last(np.shape(slots), index, source)
+    out = np.zeros(np.shape(slots), dtype=np.result_type(writes, float))
+    kept = last >= 0
+    out[kept] = np.ravel(writes)[last[kept]]
     return out
 
 

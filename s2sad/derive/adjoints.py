@@ -159,7 +159,7 @@ class Adjoints(Sweep):
         if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
             # an entry of a list or dict that may be a list itself: `+=` would extend it
             out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))
-        elif not self.kind_of(target.id).is_container and _advanced(index, self.kind_of_expr):
+        elif not self.kind_of(target.id).is_container and may_repeat(index, self.kind_of_expr):
             # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
@@ -193,7 +193,7 @@ def _assigned_more_than_once(fn: ir.Function) -> set[str]:
     return multi
 
 
-def _advanced(index: Expr, kind_of) -> bool:
+def may_repeat(index: Expr, kind_of) -> bool:
     """Whether an index may pick an element more than once (an integer array)."""
     parts = index.args if isinstance(index, Call) and index.op.form == "tuple" else (index,)
     for part in parts:

@@ -157,7 +157,7 @@ def _constant_slice(index: Arg) -> slice | None:
     return None
 
 
-def _indexed(a: dict[str, Arg]) -> Kind:
+def indexed(a: dict[str, Arg]) -> Kind:
     """Basic indexing: ints drop an axis, slices keep it, None adds one."""
     x, index = a["x"].kind, a["index"]
     if x.type in (tuple, list) and (
@@ -313,7 +313,7 @@ def _index_items(index: Arg) -> list | None:
 
 
 # Reading elements; the derivative (writing the cotangent back into place) comes with array updates.
-rule("x[index]", vjp={}, jvp={}, kind=_indexed)
+rule("x[index]", vjp={}, jvp={}, kind=indexed)
 
 
 def _joined_length(lengths: list[str]) -> str:

@@ -6,7 +6,8 @@ of what they return.
 
 import numpy as np
 
-from ..ir.kinds import INT, Kind
+from ..ir.kinds import FLOAT, INT, Kind
+from .arrays import indexed
 from .kindrules import Arg, always, same_as, shape_kind
 from .registry import ZERO, linear, nondiff, rule, table
 
@@ -184,3 +185,30 @@ linear(
 )
 linear("untile(value, a, reps)", value="np.tile(g, reps)", a=ZERO, kind=same_as("a"))
 linear("undiag(value, v, k=0)", value="np.diag(g, k)", v=ZERO, kind=same_as("v"))
+
+
+def _last_written(a: dict[str, Arg]) -> Kind:
+    """Shaped like the value written, or without one like ``slots[index]``."""
+    if a["value"].const is None:
+        return indexed({"x": a["slots"], "index": a["index"]})
+    return same_as("value", dtype="f+")(a) if a["value"].kind.is_array else FLOAT
+
+
+# `y[index] = value` through an index that may name a slot twice: linear in the adjoint of y,
+# and the transpose writes by the same index (the index and the value are read only for
+# where and in which order NumPy writes)
+linear(
+    "last_written(slots, index, value=None)",
+    slots="written_back(g, slots, index, value)",
+    index=ZERO,
+    value=ZERO,
+    kind=_last_written,
+)
+linear(
+    "written_back(writes, slots, index, value=None)",
+    writes="last_written(g, index, value)",
+    slots=ZERO,
+    index=ZERO,
+    value=ZERO,
+    kind=same_as("slots", dtype="f+"),
+)

@@ -747,6 +747,26 @@ add(
     ],
 )
 add("untile(value, a, reps)", [case("untile(x, y, (1, 2))", x=A((2, 6)), y=A((2, 3)))])
+REPEATS = V(np.array([0, 0, 2]))  # an index that names slot 0 twice
+CROSSED = V(np.array([[0, 1], [1, 0]]).T)  # laid out by columns: NumPy writes in that order
+add(
+    "last_written(slots, index, value=None)",
+    [
+        case("last_written(x * y, i)", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3,)), y=S(), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3, 2)), y=A((3, 2)), i=REPEATS),
+        case("last_written(x * x, i, y.T) * y.T", x=A((3,)), y=A((2, 2)), i=CROSSED),
+    ],
+)
+add(
+    "written_back(writes, slots, index, value=None)",
+    [
+        case("written_back(x, y, i) * y", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("written_back(x * x, y, i, z) * y", x=A((3,)), y=A((4,)), z=A((3,)), i=REPEATS),
+        case("written_back(x.T * x.T, y, i, x.T) * y", x=A((2, 2)), y=A((3,)), i=CROSSED),
+    ],
+)
 add("undiag(value, v, k=0)", [case("undiag(x, y, 1)", x=A((2,)), y=A((3, 3)))])
 add(
     "broadcast_like(value, like)",
