@@ -27,9 +27,12 @@ __all__ = [
     "zeros_of",
     "add_leaves",
     "fold_repeats",
+    "take_sorted",
+    "unsort",
+    "sorted_items",
+    "unsorted_items",
     "spread",
     "as_lists",
-    "index_of",
     "at_index",
     "unspread",
     "unconcatenate",
@@ -39,6 +42,8 @@ __all__ = [
     "unrepeat",
     "untile",
     "undiag",
+    "last_written",
+    "written_back",
     "saved_item",
     "restore_item",
     "fail",
@@ -192,8 +197,7 @@ def broadcast_like(value, like):
 
 
 def zeros_of(x):
-    """Zero adjoints for every number and array in ``x``, in a list (or dict) of its structure,
-    to be added into in place."""
+    """Zero adjoints for each number and array in ``x``, in lists (or dicts) like it, to add into."""
     if isinstance(x, dict):
         return {k: zeros_of(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
@@ -202,8 +206,7 @@ def zeros_of(x):
 
 
 def add_leaves(a, b):
-    """``a + b`` for adjoints, leaf by leaf: the adjoint of a tuple, list or dict is a list or
-    a dict of the adjoints of its items, and ``+`` would join two lists instead of adding them."""
+    """``a + b`` for adjoints, leaf by leaf: ``+`` would join two lists (a sequence's adjoint)."""
     if isinstance(a, dict):
         return {k: add_leaves(a[k], b[k]) for k in a}
     if isinstance(a, (tuple, list)):
@@ -219,46 +222,60 @@ def fold_repeats(value, size):
     return total
 
 
+def _sort_order(a, axis):
+    return np.argsort(a, axis=axis, kind="stable")
+
+
+def take_sorted(value, a, axis=-1):
+    """``value`` in the order that sorts ``a`` along ``axis``: the tangent of ``np.sort(a, axis)``."""
+    if axis is None:
+        return np.ravel(value)[_sort_order(a, None)]
+    return np.take_along_axis(np.asarray(value, dtype=float), _sort_order(a, axis), axis=axis)
+
+
+def unsort(value, a, axis=-1):
+    """The adjoint of ``np.sort(a, axis)``: each entry of ``value`` back where its item of ``a`` was."""
+    if axis is None:
+        out = np.zeros(np.size(a))
+        out[_sort_order(a, None)] = np.ravel(value)
+        return out.reshape(np.shape(a))
+    out = np.zeros(np.shape(a))
+    np.put_along_axis(out, _sort_order(a, axis), np.asarray(value, dtype=float), axis=axis)
+    return out
+
+
+def _item_order(key):
+    return sorted(range(len(key)), key=key.__getitem__)  # the order sorted(key) puts them in
+
+
+def sorted_items(values, key):
+    """``values`` in the order ``sorted(key)`` puts ``key``'s items: its tangent."""
+    return [values[i] for i in _item_order(key)]
+
+
+def unsorted_items(values, key):
+    """The adjoint of ``sorted(key)``: each of ``values`` back where its item of ``key`` was."""
+    out = list(values)
+    for j, i in enumerate(_item_order(key)):
+        out[i] = values[j]
+    return out
+
+
 def spread(value, xs):
     """The cotangent of each element of a list that was summed: ``value``, summed down to its shape."""
     return [unbroadcast(value, np.shape(x)) for x in xs]
 
 
-def max_of(iterable, **options):
-    """``max(iterable)``: Python's max of one list (the first of equal items), which s2sad
-    reads as a call apart from ``max(a, b)``, with a derivative rule of its own."""
-    return max(iterable, **options)
-
-
-def min_of(iterable, **options):
-    """``min(iterable)``: Python's min of one list (the first of equal items)."""
-    return min(iterable, **options)
-
-
-def index_of(xs, value) -> int:
-    """Where ``max(xs)`` (or ``min(xs)``) found ``value``: the first item equal to it."""
-    for i, x in enumerate(xs):
-        if x is value or x == value:
-            return i
-    raise ValueError(f"{value!r} is not in the sequence")
-
-
 def at_index(value, xs, index: int):
-    """``value`` at ``index`` and zeros elsewhere, like ``xs`` (a list, or an array): the
-    adjoint of ``xs[index]``."""
-    if isinstance(xs, np.ndarray):
-        out = np.zeros(xs.shape)
-        out[index] = value
-        return out
-    return [value if i == index else zero_like(x) for i, x in enumerate(xs)]
+    """``value`` at ``index``, zeros elsewhere, like ``xs`` (a list or an array): ``xs[index]``'s adjoint."""
+    out = zeros_of(xs)  # np.zeros(xs.shape) for an array
+    out[index] = value
+    return out
 
 
 def as_lists(value, depth: int):
-    """``value``'s rows in a list, and their rows, ``depth`` levels down: the adjoint of a list
-    of lists made into an array, for the adjoints of its ``append`` calls to pop from."""
-    if depth == 0:
-        return value
-    return [as_lists(row, depth - 1) for row in value]
+    """``value``'s rows in lists, ``depth`` levels down: the adjoint of a list of lists made an array."""
+    return [as_lists(row, depth - 1) for row in value] if depth else value
 
 
 def unspread(cotangents, value):
@@ -338,6 +355,62 @@ def undiag(value, v, k=0):
     return out
 
 
+def _written_last(shape: tuple[int, ...], index, value) -> np.ndarray:
+    """For each slot of an array of ``shape``, the position in ``value`` (counted in C
+    order) of the element ``y[index] = value`` leaves there, and -1 where it writes
+    nothing. An index that names a slot twice writes it twice, and the last write stays;
+    which is last depends on the layouts of the index and the value, so the write is
+    repeated with tags laid out like the value.
+
+    >>> _written_last((3,), np.array([0, 0, 2]), np.ones(3))
+    array([ 1, -1,  2])
+    """
+    value = np.asarray(value)
+    flipped = tuple(i for i, s in enumerate(value.strides) if s < 0)
+    tags = np.empty_like(np.flip(value, flipped) if flipped else value, dtype=np.intp)
+    tags = np.flip(tags, flipped) if flipped else tags  # the same order of axes and directions
+    tags[...] = np.arange(value.size).reshape(value.shape)
+    slots = np.full(shape, -1, dtype=np.intp)
+    slots[index] = tags
+    return slots
+
+
+def last_written(slots, index, value=None):
+    """The adjoint of what ``y[index] = value`` writes, from the adjoint ``slots`` of ``y``
+    after it: each slot's adjoint goes to the element written there last, not to every
+    element that names it (a slot the index names twice keeps only its second write).
+    Without ``value``, to the positions of ``y[index]`` (what ``y[index] += v`` writes).
+
+    >>> last_written(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 2]))
+    array([0., 1., 3.])
+    >>> last_written(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 2]), 0.5)  # y[index] = 0.5
+    4.0
+    """
+    source = slots[index] if value is None else value
+    last = _written_last(np.shape(slots), index, source)
+    out = np.zeros(np.size(source), dtype=np.result_type(slots, float))
+    kept = last >= 0
+    np.add.at(out, last[kept], np.asarray(slots)[kept])
+    if np.ndim(source) == 0 and not isinstance(source, np.ndarray):
+        return out[0].item()  # a number written to every slot the index names
+    return out.reshape(np.shape(source))
+
+
+def written_back(writes, slots, index, value=None):
+    """The transpose of ``last_written(slots, index, value)``: zeros like ``slots``, and in
+    each slot that ``y[index] = value`` writes, the element of ``writes`` written there last.
+
+    >>> written_back(np.array([5.0, 6.0, 7.0]), np.zeros(3), np.array([0, 0, 2]))
+    array([6., 0., 7.])
+    """
+    source = slots[index] if value is None else value
+    last = _written_last(np.shape(slots), index, source)
+    out = np.zeros(np.shape(slots), dtype=np.result_type(writes, float))
+    kept = last >= 0
+    out[kept] = np.ravel(writes)[last[kept]]
+    return out
+
+
 class _Missing:
     """What ``saved_item`` keeps for a key a dict did not have."""
 
@@ -374,5 +447,4 @@ def restore_item(d, key, old) -> None:
 
 def fail(message: str):
     """Raise the error a rule met at run time (a case it does not cover)."""
-
     raise MissingRuleError(message)

@@ -67,7 +67,7 @@ def _made_by(fn: ir.Function, name: str, seen: set[str]) -> str:
     values = [s.value for s in bound if isinstance(s, ir.Assign) and not s.accumulate]  # y += v: y's array
     if not bound:
         return "argument"
-    if any(not isinstance(s, (ir.Assign, ir.SetItem)) for s in bound) or not values:
+    if any(not isinstance(s, (ir.Assign, ir.SetItem, ir.Effect)) for s in bound) or not values:
         return "unknown"  # a loop variable, or an item unpacked
     out = "function"
     for value in values:

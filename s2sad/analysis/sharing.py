@@ -55,7 +55,7 @@ from ..ir import Call, Expr, Name
 from ..ir.kinds import UNKNOWN, Kind
 from ..ir.printer import expr_source
 from ..rules.instantiate import expr_kind
-from .activity import adds_at
+from .activity import adds_at, appends
 from .aliases import source_name
 from .views import view_of
 
@@ -92,6 +92,8 @@ class _State:
     stale: dict[str, tuple] = field(default_factory=dict)  # name -> (array changed, made, change)
     slots: dict[str, tuple] = field(default_factory=dict)  # view name -> (array, index)
     saved: dict[str, tuple] = field(default_factory=dict)  # old -> (array, index, changes since)
+    holders: dict[str, set[tuple]] = field(default_factory=dict)  # name -> (container, key) holding it
+    held: dict[str, tuple] = field(default_factory=dict)  # stale container -> (item changed, its keys)
 
     def copy(self) -> _State:
         return _State(
@@ -99,6 +101,8 @@ class _State:
             dict(self.stale),
             dict(self.slots),
             {n: (y, i, list(c)) for n, (y, i, c) in self.saved.items()},
+            {n: set(o) for n, o in self.holders.items()},
+            {n: (c, set(k)) for n, (c, k) in self.held.items()},
         )
 
     def merge(self, other: _State) -> _State:
@@ -106,6 +110,9 @@ class _State:
         out = self.copy()
         for n, o in other.shared.items():
             out.shared.setdefault(n, set()).update(o)
+        for n, o in other.holders.items():
+            out.holders.setdefault(n, set()).update(o)
+        out.held = {n: (c, set(k)) for n, (c, k) in {**other.held, **self.held}.items()}
         out.stale = {**other.stale, **self.stale}
         out.slots = {n: v for n, v in self.slots.items() if other.slots.get(n) == v}
         out.saved = {n: v for n, v in out.saved.items() if other.saved.get(n) == v}
@@ -146,6 +153,7 @@ class _Sharing:
             others = state.shared.get(changed, set()) | ({changed} if isinstance(stmt, ir.Assign) else set())
             for other in others - set(stmt.writes()):
                 state.stale.setdefault(other, (changed, self.made.get(other), stmt))
+            self.holders_changed(changed, state.shared.get(changed, set()) | {changed}, state)
             for array, _, changes in state.saved.values():
                 if array == changed:
                     changes.append(stmt)
@@ -155,7 +163,29 @@ class _Sharing:
                 self.bind(target, stmt, state, changed if in_place else None)
             if isinstance(stmt, ir.Assign):
                 self.saves(stmt, state)
+                self.holds(stmt, state)
         return state
+
+    def holds(self, stmt: ir.Assign, state: _State) -> None:
+        """``c = [y, a]``: the container holds the array (or list) ``y`` itself."""
+        value = stmt.value
+        if isinstance(value, Call) and value.op.form in ("tuple", "list", "dict"):
+            items = list(value.kwargs) if value.op.form == "dict" else list(enumerate(value.args))
+            for key, e in items:
+                if isinstance(e, Name) and not self.kinds.get(e.id, UNKNOWN).is_scalar:
+                    state.holders.setdefault(e.id, set()).add((stmt.target.id, key))
+
+    def holders_changed(self, changed: str, names: set[str], state: _State) -> None:
+        """The containers that hold the array changed (through any of its ``names``), and
+        those that hold them, see the change: stale."""
+        todo, seen = list(names), set(names)
+        while todo:
+            for holder, key in state.holders.get(todo.pop(), set()):
+                _, keys = state.held.setdefault(holder, (changed, set()))
+                keys.add(key)
+                if holder not in seen:
+                    seen.add(holder)
+                    todo.append(holder)
 
     def loop(self, stmt: ir.For | ir.While, state: _State) -> _State:
         self.reads(stmt, state)
@@ -179,6 +209,8 @@ class _Sharing:
         for other in state.shared.pop(name, set()):
             state.shared.get(other, set()).discard(name)
         state.stale.pop(name, None)
+        state.held.pop(name, None)
+        state.holders.pop(name, None)
         state.slots.pop(name, None)
         state.saved = {
             old: (y, index, changes)
@@ -224,13 +256,23 @@ class _Sharing:
             if name in state.stale:
                 changed, made, _ = state.stale[name]
                 raise _shared_error(self.fn, name, changed, made, stmt)
+            if name in state.held and not _other_items_only(stmt, name, state.held[name][1]):
+                changed, _ = state.held[name]
+                holder, item = source_name(self.fn, name), source_name(self.fn, changed)
+                raise UnsupportedSyntaxError(
+                    f"`{holder}` holds `{item}`, which is changed in place after, and `{holder}` "
+                    "is read after the change",
+                    ir.location(self.fn, stmt.origin),
+                    f"Put a copy in it ({item}.copy()), or change a copy of `{item}`.",
+                )
 
 
 def _changed_array(stmt: ir.Stmt, kinds: dict[str, Kind]) -> str | None:
-    """The array ``stmt`` changes in place: ``y[i] = v``, ``np.add.at(y, i, v)``, ``y += v``."""
+    """The array (or list) ``stmt`` changes in place: ``y[i] = v``, ``np.add.at(y, i, v)``,
+    ``y += v``, ``xs.append(v)``."""
     if isinstance(stmt, ir.SetItem):
         return stmt.target.id
-    if isinstance(stmt, ir.Effect) and adds_at(stmt.value):
+    if isinstance(stmt, ir.Effect) and (adds_at(stmt.value) or appends(stmt.value)):
         return stmt.value.args[0].id
     before = getattr(stmt, "in_place", None)  # y += v, marked by lowering: the array before
     if before is not None and not kinds.get(before, UNKNOWN).is_scalar:
@@ -257,6 +299,28 @@ def _shared_error(fn: ir.Function, other: str, name: str, made: ir.Stmt | None, 
 
 
 _SHAPE_ONLY = {"shape", "ndim", "size", "dtype"}
+
+
+def _other_items_only(stmt: ir.Stmt, name: str, keys: set) -> bool:
+    """Whether ``stmt`` reads ``name`` only by constant keys other than ``keys`` (``t[1]`` of
+    ``t = (y, x)`` after ``y`` changed: ``x``, not ``y``)."""
+    found: list[bool] = []
+
+    def visit(e: Expr) -> None:
+        if isinstance(e, Name) and e.id == name:
+            found.append(False)
+        elif isinstance(e, Call):
+            if e.op is ir.GETITEM and e.args[0] == Name(name) and isinstance(e.args[1], ir.Const):
+                key = e.args[1].value
+                found.append(type(key) in (int, str) and key not in keys)
+                return
+            for c in e.children():
+                visit(c)
+
+    for e in stmt.exprs():
+        if e is not None:
+            visit(e)
+    return bool(found) and all(found)
 
 
 def _value_reads(stmt: ir.Stmt) -> set[str]:

@@ -107,7 +107,7 @@ class Adjoints(Sweep):
                 if kind.shape in _everywhere(self.fn):
                     shape = Call(attr_op("shape"), (Name(kind.shape),))
                 elif kind.shape and kind.shape.startswith("("):
-                    shape = Const(ast.literal_eval(kind.shape))
+                    shape = _literal_shape(kind.shape) or shape
             return np_call("zeros", shape)
         if kind.dims == () and kind.type is not None:
             return Const(0.0)
@@ -174,7 +174,7 @@ class Adjoints(Sweep):
         if self.kind_of(target.id).is_container and not self.kind_of_expr(entry).is_numeric:
             # an entry of a list or dict that may be a list itself: `+=` would extend it
             out.append(ir.SetItem(target, index, runtime_call("add_leaves", entry, value), origin=origin))
-        elif not self.kind_of(target.id).is_container and _advanced(index, self.kind_of_expr):
+        elif not self.kind_of(target.id).is_container and may_repeat(index, self.kind_of_expr):
             # repeated indices must all add up
             add_at = Call(ir.call_op(np.add.at, "np.add.at", False, canonical=True), (target, index, value))
             out.append(ir.Effect(add_at, origin=origin))
@@ -216,7 +216,7 @@ def _assigned_more_than_once(fn: ir.Function) -> set[str]:
     return multi
 
 
-def _advanced(index: Expr, kind_of) -> bool:
+def may_repeat(index: Expr, kind_of) -> bool:
     """Whether an index may pick an element more than once (an integer array)."""
     parts = index.args if isinstance(index, Call) and index.op.form == "tuple" else (index,)
     for part in parts:
@@ -229,6 +229,14 @@ def _advanced(index: Expr, kind_of) -> bool:
             continue  # a mask picks each element once
         return True
     return False
+
+
+def _literal_shape(token: str) -> Const | None:
+    """A shape token that spells a constant shape, ``(3,)``: the shape; ``None`` for others."""
+    try:
+        return Const(ast.literal_eval(token))
+    except (ValueError, SyntaxError):
+        return None
 
 
 def _everywhere(fn: ir.Function) -> set[str]:

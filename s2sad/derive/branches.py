@@ -66,6 +66,13 @@ class Branches(Adjoints):
         self.undefined_on(name, None, False)  # the names assigned in one branch only, found once
         return name in self.one_sided
 
+    def bound_when(self, name: str) -> tuple[str, bool] | None:
+        """The flag, and its value, on which a name assigned in one branch only has a value."""
+        if not self.maybe_unbound(name):
+            return None
+        flag, unbound = sorted(self.one_sided[name])[0]
+        return flag, not unbound
+
     def undefined_on(self, name: str, test: ir.Expr, taken: bool) -> bool:
         """Whether ``name`` surely has no value where ``test`` is ``taken``: it is assigned only
         inside one branch of an earlier ``if`` on the same condition (generated code splits one

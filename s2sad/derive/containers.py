@@ -42,7 +42,10 @@ def f_grad(x):
     return as_gradient(x_bar, x)
 <BLANKLINE>
 
-``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
+Through an index that may name a slot twice (``y[idx] = v`` with an integer array), NumPy
+writes the slot once per time it is named and the last write stays: ``last_written(y_bar,
+idx, v)`` hands each slot's adjoint to that write alone, where ``y_bar[idx]`` would give it
+to every one. ``drop_unneeded_restores`` removes the pairs whose array nothing in the adjoint
 sweep reads after the slot is put back. A list or dict written by item (``items[0] = v``,
 ``d["a"] = v``) is reversed the same way: its items are values of their own, so the adjoint
 of the overwritten item is a zero like it, and a key the dict did not have is taken out again.
@@ -56,7 +59,7 @@ from ..analysis.views import view_of
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, method_op
 from ..rules.instantiate import runtime_call
-from .adjoints import Adjoints, Loop, adjoint_origin
+from .adjoints import Adjoints, Loop, adjoint_origin, may_repeat
 
 
 class Containers(Adjoints):
@@ -161,6 +164,10 @@ class Containers(Adjoints):
                 elif stmt.accumulate and not self.kind_of_expr(part).is_scalar:
                     taken = runtime_call("add_leaves", runtime_call("zero_like", part), part)
                 adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
+            elif isinstance(value, Name) and value.id in self.active and may_repeat(index, self.kind_of_expr):
+                # a slot the index names twice keeps the last write: only it reaches the output
+                taken = self.last_write(g, index, value, stmt.accumulate)
+                adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
             elif isinstance(value, Name) and value.id in self.active:
                 taken = self.unbroadcast(part, value)
                 if not self.kind_of_expr(part).is_scalar and _may_be(taken, part):
@@ -194,6 +201,16 @@ class Containers(Adjoints):
                 zero = ir.SetItem(g, index, Const(0.0), origin=origin)
             adjoint.append(zero)
         return [save] + forward, adjoint + [restore]
+
+    def last_write(self, g: Name, index: Expr, value: Name, accumulate: bool) -> Expr:
+        """The adjoint of ``value`` in ``y[index] = value`` (or ``+=``) where ``index`` may name
+        a slot twice: each slot's adjoint ``g`` goes to the write NumPy kept there, the last."""
+        if accumulate or self.kind_of(value.id).dims == ():
+            # `y[index] += v` writes `y[index] + v`, laid out like `y[index]`; a number, to every slot
+            return self.unbroadcast(runtime_call("last_written", g, index), value)
+        return runtime_call(
+            "last_written", g, index, value
+        )  # its order of writing follows the value's layout
 
     def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
         """``np.add.at(y, index, v)``: v's adjoint is ``y_bar[index]`` (each slot as often as it

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..analysis.activity import adds_at, appends
-from ..ir import Call, Expr, Name, method_op
+from ..ir import Call, Const, Expr, Name, method_op
 from ..rules.registry import lookup
 from .adjoints import Adjoints, Loop, adjoint_origin
 
@@ -92,7 +92,13 @@ class Tapes:
             return sweep
         mapping = {n: self.rev.pool.fresh(f"{n}_final") for n in shared}
         for n, final in mapping.items():
-            forward.append(ir.Assign(Name(final), Name(n)))
+            value: Expr = Name(n)
+            bound = self.rev.bound_when(n)
+            if bound is not None:  # assigned in one branch only: y_final = y if v2 else None
+                flag, sense = bound
+                test = Name(flag) if sense else Call(ir.UNARY["not"], (Name(flag),))
+                value = Call(ir.IFEXP, (test, Name(n), Const(None)))
+            forward.append(ir.Assign(Name(final), value))
         start = []
         for n in shared:
             value = Call(method_op("copy"), (Name(mapping[n]),)) if n in self.lists else Name(mapping[n])

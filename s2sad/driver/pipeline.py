@@ -56,6 +56,7 @@ import gast
 from .. import ir
 from ..analysis.activity import active_names
 from ..analysis.infer import infer
+from ..analysis.inplace import check_calls_in_place
 from ..analysis.sequences import sequence_ops
 from ..derive.forward import forward
 from ..derive.request import Callees, Request
@@ -117,6 +118,7 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind], callees:
     _check_wrt(ssa, request, param_kinds)
     kinds = infer(ssa, {p: k.with_shape(p) if k.is_array else k for p, k in param_kinds.items()})
     ssa = sequence_ops(ssa, kinds)
+    check_calls_in_place(ssa, kinds)
     if request.mode in FORWARD_MODES:
         wrt = {p for p in request.wrt if _varies(kinds.get(p))}
         active = active_names(ssa, wrt)

@@ -83,6 +83,18 @@ def _const(value: object) -> gast.expr:
     return gast.Constant(value=value, kind=None)
 
 
+def _as_value(node: gast.expr) -> gast.expr:
+    """A slice outside an index, as in an index passed to a function (``np.add.at(y, (1:, i),
+    v)`` is not Python): ``slice(1, None)``, in a tuple too."""
+    if isinstance(node, gast.Tuple) and any(isinstance(e, (gast.Slice, gast.Tuple)) for e in node.elts):
+        return gast.Tuple(elts=[_as_value(e) for e in node.elts], ctx=gast.Load())
+    if not isinstance(node, gast.Slice):
+        return node
+    parts = [node.lower, node.upper] + ([node.step] if node.step is not None else [])
+    args = [gast.Constant(value=None, kind=None) if p is None else p for p in parts]
+    return gast.Call(func=_name("slice"), args=args, keywords=[])
+
+
 _IDENTIFIER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -115,8 +127,10 @@ class Printer:
             return self.path(e.path, e.canonical)
         assert isinstance(e, Call), e
         op, args = e.op, [self.expr(a) for a in e.args]
-        keywords = [gast.keyword(arg=k, value=self.expr(v)) for k, v in e.kwargs]
+        keywords = [gast.keyword(arg=k, value=_as_value(self.expr(v))) for k, v in e.kwargs]
         form = op.form
+        if form not in ("subscript", "tuple", "slice"):  # an index's parts stay slices
+            args = [_as_value(a) for a in args]
         if form == "binary":
             return gast.BinOp(left=args[0], op=BINARY_NODES[op.symbol](), right=args[1])
         if form == "unary":
@@ -163,11 +177,11 @@ class Printer:
                 if stripped is not None:  # x += -a * b  ->  x -= a * b
                     value, op = stripped, gast.Sub()
                 return [gast.AugAssign(target=target, op=op, value=self.expr(value))]
-            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
+            return [gast.Assign(targets=[target], value=_as_value(self.expr(s.value)), type_comment=None)]
         if isinstance(s, ir.Return):
-            return [gast.Return(value=self.expr(s.value))]
+            return [gast.Return(value=_as_value(self.expr(s.value)))]
         if isinstance(s, ir.Effect):
-            return [gast.Expr(value=self.expr(s.value))]
+            return [gast.Expr(value=_as_value(self.expr(s.value)))]
         if isinstance(s, ir.Assert):
             msg = None if s.msg is None else self.expr(s.msg)
             return [gast.Assert(test=self.expr(s.test), msg=msg)]
@@ -181,12 +195,12 @@ class Printer:
             return [self.function(s.function, self.depth + 1)]
         if isinstance(s, ir.Unpack):
             target = gast.Tuple(elts=[_name(t.id, gast.Store) for t in s.targets], ctx=gast.Store())
-            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
+            return [gast.Assign(targets=[target], value=_as_value(self.expr(s.value)), type_comment=None)]
         if isinstance(s, ir.SetItem):
             target = gast.Subscript(value=_name(s.target.id), slice=self.expr(s.index), ctx=gast.Store())
             if s.accumulate:
-                return [gast.AugAssign(target=target, op=gast.Add(), value=self.expr(s.value))]
-            return [gast.Assign(targets=[target], value=self.expr(s.value), type_comment=None)]
+                return [gast.AugAssign(target=target, op=gast.Add(), value=_as_value(self.expr(s.value)))]
+            return [gast.Assign(targets=[target], value=_as_value(self.expr(s.value)), type_comment=None)]
         if isinstance(s, ir.If):
             if not s.body and s.orelse:  # if c: pass else: ...  ->  if not c: ...
                 test = gast.UnaryOp(op=gast.Not(), operand=self.expr(s.test))

@@ -121,8 +121,9 @@ class Effect(Stmt):
         return names_in(self.value)
 
     def writes(self) -> Iterator[str]:
-        v = self.value  # restore_item(d, key, old) puts an item back into d, as d[key] = old does
-        if isinstance(v, Call) and getattr(v.op.fn, "__name__", "") == "restore_item":
+        v = self.value  # restore_item(d, key, old) puts an item back into d, as d[key] = old does;
+        changes = ("restore_item", "np.add.at")  # np.add.at(y, i, v) adds into y, as y[i] += v
+        if isinstance(v, Call) and v.op.form == "call" and v.op.symbol in changes:
             yield from (a.id for a in v.args[:1] if isinstance(a, Name))
 
 

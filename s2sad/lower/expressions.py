@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from .. import ir, runtime
+from .. import ir
 from ..errors import DifferentiationError, MissingRuleError, UnsupportedSyntaxError
 from ..frontend.namespaces import canonical_path, module_path
 from ..frontend.parse import Parsed
@@ -138,8 +138,19 @@ _FRAME_READERS = (
 )
 
 
-# max and min of one iterable, a function apart from max(a, b) and min(a, b) for the rules
-ONE_ITERABLE: dict[object, Callable] = {builtins.max: runtime.max_of, builtins.min: runtime.min_of}
+def max_of(iterable, **options):
+    """``max(iterable)``: Python's max of one list (the first of equal items), which s2sad
+    reads as a call apart from ``max(a, b)``, with a derivative rule of its own."""
+    return max(iterable, **options)
+
+
+def min_of(iterable, **options):
+    """``min(iterable)``: Python's min of one list (the first of equal items)."""
+    return min(iterable, **options)
+
+
+# max and min of one iterable: calls apart from max(a, b) and min(a, b), for the rules
+ONE_ITERABLE: dict[object, Callable] = {builtins.max: max_of, builtins.min: min_of}
 
 
 def is_pure(fn: object, path: str) -> bool:
@@ -150,7 +161,8 @@ def is_pure(fn: object, path: str) -> bool:
 
 
 # Methods on arrays that mean a NumPy function of the array; the argument
-# spelling of reshape and transpose differs (x.reshape(2, 3)).
+# spelling of reshape and transpose differs (x.reshape(2, 3)). Not ``sort``: ``x.sort()``
+# sorts in place (``analysis.inplace`` refuses it), where ``np.sort(x)`` makes a copy.
 METHODS = {
     name: getattr(np, name)
     for name in (
@@ -177,7 +189,6 @@ METHODS = {
         "diagonal",
         "repeat",
         "conj",
-        "sort",
         "argsort",
         "swapaxes",
     )

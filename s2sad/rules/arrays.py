@@ -134,6 +134,7 @@ def _listed(a: dict[str, Arg]) -> Kind:
 
 
 linear("x.tolist()", x="np.array(g)", kind=_listed)
+nondiff("x.index(value)", kind=always(INT))  # where in a list: the first item equal to it
 linear(
     "x.astype(dtype)",
     x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
@@ -168,7 +169,7 @@ def _constant_slice(index: Arg) -> slice | None:
     return None
 
 
-def _indexed(a: dict[str, Arg]) -> Kind:
+def indexed(a: dict[str, Arg]) -> Kind:
     """Basic indexing: ints drop an axis, slices keep it, None adds one."""
     x, index = a["x"].kind, a["index"]
     if x.type in (tuple, list) and (
@@ -324,7 +325,7 @@ def _index_items(index: Arg) -> list | None:
 
 
 # Reading elements; the derivative (writing the cotangent back into place) comes with array updates.
-rule("x[index]", vjp={}, jvp={}, kind=_indexed)
+rule("x[index]", vjp={}, jvp={}, kind=indexed)
 
 
 def _joined_length(lengths: list[str]) -> str:
@@ -379,6 +380,12 @@ linear("np.stack(arrays, axis=0)", arrays="unstack(g, axis)", kind=lambda a: _jo
 linear("np.hstack(tup)", tup="unhstack(g, tup)", kind=lambda a: _joined(a, "tup", "hstack"))
 linear("np.vstack(tup)", tup="unvstack(g, tup)", kind=lambda a: _joined(a, "tup", "vstack"))
 linear("np.flip(m, axis=None)", m="np.flip(g, axis)", kind=same_as("m"))
+rule(
+    "np.sort(a, axis=-1)",
+    vjp={"a": "unsort(g, a, axis)"},
+    jvp={"a": "take_sorted(a_dot, a, axis)"},
+    kind=lambda a: same_as("a")(a) if a["axis"].const is not None else _flattened(a["a"].kind),
+)
 linear("np.roll(a, shift, axis=None)", a="np.roll(g, negated(shift), axis)", kind=same_as("a"))
 
 

@@ -6,9 +6,9 @@ derivative in each argument, ``ans`` being the result. Python numbers get
 arrays broadcast; the VJP sums the cotangent back to each operand's shape.
 """
 
-from .. import runtime
 from ..ir import JOIN, REPEAT
 from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast, element_kind
+from ..lower.expressions import max_of, min_of
 from .kindrules import Arg, always, reduced
 from .registry import linear, nondiff, rule, scalar, table
 
@@ -108,12 +108,12 @@ def _item(a: dict[str, Arg]) -> Kind:
 
 
 # max(xs) of one list (lowering gives it an op of its own, printed as written): the first
-# item equal to the result gets it all, as Python's max picks it
-for name, one in (("max", runtime.max_of), ("min", runtime.min_of)):
+# item equal to the result gets it all, as Python's max picks it (list.index finds it)
+for name, one in (("max", max_of), ("min", min_of)):
     rule(
         f"{name}(iterable)",
-        vjp={"iterable": "at_index(g, iterable, index_of(iterable, ans))"},
-        jvp={"iterable": "iterable_dot[index_of(iterable, ans)]"},
+        vjp={"iterable": "at_index(g, iterable, list(iterable).index(ans))"},
+        jvp={"iterable": "iterable_dot[list(iterable).index(ans)]"},
         kind=_item,
         key=one,
     )
@@ -162,7 +162,20 @@ def _copied(container: type):
     return kind
 
 
+def _reordered(k: Kind) -> Kind:
+    """The kind of ``sorted(xs)``: a list of ``xs``'s items, in an order kinds do not know."""
+    parts = list(k.items or ()) + ([k.elem] if k.elem is not None else [])
+    elem = _common(tuple(parts)) if parts else None
+    return Kind(list, None, "o", elem=elem)
+
+
 # the adjoint of a tuple or list is a list, of a dict a dict: copied, so that it changes alone
 linear("list(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(list))
 linear("dict(x)", x="dict(g)", kind=_copied(dict))
+rule(
+    "sorted(iterable)",
+    vjp={"iterable": "unsorted_items(g, iterable)"},
+    jvp={"iterable": "sorted_items(iterable_dot, iterable)"},
+    kind=lambda a: _reordered(a["iterable"].kind),
+)
 nondiff("range(start, stop=None, step=None)", kind=always(Kind(range, None, "o")))

@@ -6,7 +6,8 @@ of what they return.
 
 import numpy as np
 
-from ..ir.kinds import INT, Kind, element_kind
+from ..ir.kinds import FLOAT, INT, Kind, element_kind
+from .arrays import indexed
 from .kindrules import Arg, always, same_as, shape_kind
 from .registry import ZERO, linear, nondiff, rule, table
 
@@ -88,6 +89,12 @@ def _zero_like(a: dict[str, Arg]) -> Kind:
 nondiff("zero_like(x)", kind=_zero_like)
 rule("add_leaves(a, b)", vjp={"a": "g", "b": "g"}, jvp={"a": "a_dot", "b": "b_dot"}, kind=same_as("a"))
 
+# a permutation, the same almost everywhere: linear in the value, constant in the order's key
+linear("take_sorted(value, a, axis=-1)", value="unsort(g, a, axis)", a=ZERO, kind=same_as("value", "f"))
+linear("unsort(value, a, axis=-1)", value="take_sorted(g, a, axis)", a=ZERO, kind=same_as("a", "f"))
+linear("sorted_items(values, key)", values="unsorted_items(g, key)", key=ZERO, kind=same_as("values"))
+linear("unsorted_items(values, key)", values="sorted_items(g, key)", key=ZERO, kind=same_as("values"))
+
 
 def _folded(a: dict[str, Arg]) -> Kind:
     k, size = a["value"].kind, a["size"].const
@@ -149,7 +156,6 @@ def _as_lists(a: dict[str, Arg]) -> Kind:
 
 
 linear("as_lists(value, depth)", value="np.array(g)", kind=_as_lists)
-nondiff("index_of(xs, value)", kind=always(INT))
 
 
 def _at_index(a: dict[str, Arg]) -> Kind:
@@ -204,3 +210,30 @@ linear(
 )
 linear("untile(value, a, reps)", value="np.tile(g, reps)", a=ZERO, kind=same_as("a"))
 linear("undiag(value, v, k=0)", value="np.diag(g, k)", v=ZERO, kind=same_as("v"))
+
+
+def _last_written(a: dict[str, Arg]) -> Kind:
+    """Shaped like the value written, or without one like ``slots[index]``."""
+    if a["value"].const is None:
+        return indexed({"x": a["slots"], "index": a["index"]})
+    return same_as("value", dtype="f+")(a) if a["value"].kind.is_array else FLOAT
+
+
+# `y[index] = value` through an index that may name a slot twice: linear in the adjoint of y,
+# and the transpose writes by the same index (the index and the value are read only for
+# where and in which order NumPy writes)
+linear(
+    "last_written(slots, index, value=None)",
+    slots="written_back(g, slots, index, value)",
+    index=ZERO,
+    value=ZERO,
+    kind=_last_written,
+)
+linear(
+    "written_back(writes, slots, index, value=None)",
+    writes="last_written(g, index, value)",
+    slots=ZERO,
+    index=ZERO,
+    value=ZERO,
+    kind=same_as("slots", dtype="f+"),
+)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .. import ir
+from ..analysis.inplace import changed_by
 from ..analysis.views import view_of
 from ..ir import Call, Expr, Name
 from ..ir.kinds import UNKNOWN, Kind
@@ -29,9 +30,6 @@ def pure(e: Expr) -> bool:
     if isinstance(e, Call):
         return e.op.pure and all(pure(c) for c in e.children())
     return True
-
-
-_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem"}
 
 
 def changed_in_place(body: list[ir.Stmt], kind_of: Callable[[str], Kind] | None = None) -> set[str]:
@@ -49,10 +47,11 @@ def changed_in_place(body: list[ir.Stmt], kind_of: Callable[[str], Kind] | None 
             if not kind_of(stmt.target.id).is_scalar:
                 changed.add(stmt.target.id)
     for call in ir.walk_exprs(body):
-        if not (isinstance(call, Call) and call.args and isinstance(call.args[0], Name)):
+        if not (isinstance(call, Call) and call.args):
             continue
-        if call.op.form == "method" and call.op.symbol in _CHANGES or call.op.symbol == "np.add.at":
-            changed.add(call.args[0].id)
+        target = changed_by(call)
+        if isinstance(target, Name):
+            changed.add(target.id)
     for _ in copies:  # an alias changed is the value changed
         grown = {b for a, b in copies if a in changed} | {a for a, b in copies if b in changed}
         if grown <= changed:

@@ -285,6 +285,29 @@ ONE_SIDED = {
                 s = v[2]
             return s + np.sum(a)
     """,
+    "an array written in one branch, its shape a view's": """
+        def f(x, a):
+            y1 = np.zeros(3)
+            if x:
+                y3 = np.zeros(3)
+                y3[1] = y1[::-1] @ np.array([y1[2], x, x])
+                s2 = a[-1] / (1.0 + y3[1] * y3[1]) + x * y3[1]
+            return s2
+    """,
+    "an array written in a loop in one branch": """
+        def f(x, a):
+            if math.cos(x) > 1.3:
+                y2 = np.zeros(3)
+                for i in range(3):
+                    y2[i] = x
+                s1 = np.dot(y2[::-1], y2)
+            else:
+                items = []
+                items.append(x)
+                s1 = items[-1] / (1.0 + x * x)
+            d = {"u": s1, "w": a}
+            return np.dot(a, d["w"] - x) * s1
+    """,
     "a dict made in the untaken branch": """
         def f(x, a):
             y = np.zeros(3)

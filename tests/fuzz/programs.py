@@ -60,8 +60,9 @@ FEATURES = frozenset(
         "copy",  # y = a.copy(); y[i] = ...
         "array",  # np.array([e1, e2, e3])
         "matrix",  # np.array of a list of lists or of tuples: a comprehension, appends, a display
-        "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items tie)
+        "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items cross)
         "alias",  # an array bound to a second name: v = a
+        "fancy",  # y[idx] = v, y[idx] += v and v[idx] through an integer array or list that repeats a slot
     }
 )
 
@@ -226,7 +227,14 @@ class Generator:
             forms.append(lambda: f"{leaf()}[::-1]")
         if self.has("array"):
             forms.append(lambda: f"np.array([{', '.join(self.floating(scope, d) for _ in range(N))}])")
+        if self.has("fancy"):
+            forms.append(lambda: f"{leaf()}[{self.repeating_index(N)}]")
         return self.c.choice(forms)()
+
+    def repeating_index(self, n: int) -> str:
+        """An integer array or list of ``n`` slots, some named twice: ``np.array([0, 0, 2])``."""
+        slots = [self.c.integer(0, N - 1) for _ in range(n)]
+        return repr(slots) if self.c.chance(0.3) else f"np.array({slots})"
 
     def condition(self, scope: Scope) -> str:
         forms = [lambda: f"{self.floating(scope, 1)} {self.c.choice(['>', '<'])} {self.threshold()}"]
@@ -250,7 +258,7 @@ class Generator:
             kinds += [k for k in ("if", "for", "while") if self.has(k)]
             if self.has("for", "list"):
                 kinds.append("append")
-        for k in ("tuple", "list", "dict", "write", "copy", "helper", "matrix", "extremum"):
+        for k in ("tuple", "list", "dict", "write", "copy", "helper", "fancy", "matrix", "extremum"):
             if self.has(k):
                 kinds.append(k)
         for k in ("lambda", "closure"):
@@ -442,6 +450,20 @@ class Generator:
                 lines.append(f"{indent}{y}[{j}] = {self.floating(scope, 2)}")
         scope.arrays.append(y)
         return lines
+
+    def stmt_fancy(self, scope, depth, indent):
+        """``y[idx] = v`` or ``y[idx] += v``: NumPy keeps the last write to a repeated slot."""
+        y = self.fresh("y")
+        start = f"{self.c.choice(scope.arrays)}.copy()" if scope.arrays else f"np.zeros({N})"
+        n = self.c.integer(2, N)
+        value = (
+            self.array(scope, 2)
+            if n == N and scope.arrays and self.c.chance(0.5)
+            else self.floating(scope, 2)
+        )
+        op = self.c.choice(["=", "+="])
+        scope.arrays.append(y)
+        return [f"{indent}{y} = {start}", f"{indent}{y}[{self.repeating_index(n)}] {op} {value}"]
 
     def stmt_copy(self, scope, depth, indent):
         y = self.fresh("y")

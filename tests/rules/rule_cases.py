@@ -661,6 +661,26 @@ add(
     ],
 )
 add(
+    "np.sort(a, axis=-1)",
+    [
+        case("np.sort(x) * y", x=A((4,)), y=A((4,))),
+        case("np.sort(x, axis=0) ** 2", x=A((3, 2))),
+        case("np.sort(x * y, axis=None)[1:]", x=A((2, 3)), y=A((2, 3))),
+        case("np.sort(x)[-1] * y", x=A((3,)), y=S()),
+    ],
+)
+add(
+    "sorted(iterable)",
+    [
+        case("sorted([x, y, x * y])[0] * y", x=S(), y=S()),
+        case("sum(sorted((x * x, y))) * x", x=S(), y=S()),
+    ],
+)
+add("take_sorted(value, a, axis=-1)", [case("take_sorted(x * y, y) * x", x=A((4,)), y=A((4,)))])
+add("sorted_items(values, key)", [case("sorted_items([x, y * x], [y, x])[0] * y", x=S(), y=S())])
+add("unsorted_items(values, key)", [case("unsorted_items([x, y], [y * y, x])[1] * x", x=S(), y=S())])
+add("unsort(value, a, axis=-1)", [case("unsort(x * y, y, 0) * x", x=A((2, 3)), y=A((2, 3)))])
+add(
     "np.roll(a, shift, axis=None)",
     [
         case("np.roll(x, 1)", x=A((4,))),
@@ -726,7 +746,7 @@ add("fold_repeats(value, size)", [case("fold_repeats([x, y, y, x], 2)[0] * y", x
 add("add_leaves(a, b)", [case("add_leaves([x, y], [y, x])[0] * y", x=A((3,)), y=A((3,)))])
 add("spread(value, xs)", [case("spread(x, [y, z])[1] * z", x=A((3,)), y=A((3,)), z=S())])
 add("unspread(cotangents, value)", [case("unspread([x, y], z) * z", x=A((3,)), y=S(), z=A((3,)))])
-add("index_of(xs, value)", [case("x * index_of([0.5, x, 1.0], x)", x=S())])
+add("x.index(value)", [case("x * [0.5, x, 1.0].index(x)", x=S())])
 add(
     "at_index(value, xs, index)",
     [
@@ -756,6 +776,26 @@ add(
     ],
 )
 add("untile(value, a, reps)", [case("untile(x, y, (1, 2))", x=A((2, 6)), y=A((2, 3)))])
+REPEATS = V(np.array([0, 0, 2]))  # an index that names slot 0 twice
+CROSSED = V(np.array([[0, 1], [1, 0]]).T)  # laid out by columns: NumPy writes in that order
+add(
+    "last_written(slots, index, value=None)",
+    [
+        case("last_written(x * y, i)", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3,)), y=S(), i=REPEATS),
+        case("last_written(x, i, y) * y", x=A((3, 2)), y=A((3, 2)), i=REPEATS),
+        case("last_written(x * x, i, y.T) * y.T", x=A((3,)), y=A((2, 2)), i=CROSSED),
+    ],
+)
+add(
+    "written_back(writes, slots, index, value=None)",
+    [
+        case("written_back(x, y, i) * y", x=A((3,)), y=A((3,)), i=REPEATS),
+        case("written_back(x * x, y, i, z) * y", x=A((3,)), y=A((4,)), z=A((3,)), i=REPEATS),
+        case("written_back(x.T * x.T, y, i, x.T) * y", x=A((2, 2)), y=A((3,)), i=CROSSED),
+    ],
+)
 add("undiag(value, v, k=0)", [case("undiag(x, y, 1)", x=A((2,)), y=A((3, 3)))])
 add(
     "broadcast_like(value, like)",
