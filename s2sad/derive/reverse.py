@@ -220,6 +220,9 @@ class Reverse(Branches, Loops, Containers, Recursion):
         if name in state and name in self.active:
             g = Name(self.bar[name])
             out = self.flow(stmt, g, state, loop)
+        elif _pops_active(stmt.value, self.active):
+            # x = xs.pop() with no adjoint for x: a zero goes back on xs's, which keeps its length
+            out = self.pop(stmt, self.zero(name), state, loop)
         if name in self.multi or loop is not None:
             # the version before this assignment has an adjoint of its own; in a loop, even a
             # name assigned once is assigned in every iteration: the one before starts at zero
@@ -290,6 +293,18 @@ class Reverse(Branches, Loops, Containers, Recursion):
             else:
                 out += self.contribute(arg.id, contribution, stmt.origin, state, loop)
         return out
+
+
+def _pops_active(e: Expr, active: set[str]) -> bool:
+    """``xs.pop()`` of an active list."""
+    return (
+        isinstance(e, Call)
+        and e.op.form == "method"
+        and e.op.symbol == "pop"
+        and len(e.args) == 1
+        and isinstance(e.args[0], Name)
+        and e.args[0].id in active
+    )
 
 
 def _check_fail(e: Expr, loc: Location | None) -> None:

@@ -142,10 +142,12 @@ def jvp_at(
     direction reaches the tangent program through it."""
     f = concrete(f, primals)
     positional, _, _ = parameters(f)
-    if len(primals) != len(positional):
-        raise ValueError(
-            f"jvp: {f.__name__} takes {len(positional)} positional arguments, got {len(primals)} primals"
-        )
+    defaults = tuple(getattr(f, "__defaults__", None) or ())
+    missing = len(positional) - len(primals)
+    if missing < 0 or missing > len(defaults):
+        required = len(positional) - len(defaults)
+        count = str(len(positional)) if not defaults else f"{required} to {len(positional)}"
+        raise ValueError(f"jvp: {f.__name__} takes {count} positional arguments, got {len(primals)} primals")
     if len(tangents) != len(primals):
         raise ValueError(
             f"jvp: {len(primals)} primals but {len(tangents)} tangents; pass one tangent per primal"
@@ -154,7 +156,9 @@ def jvp_at(
     parse(f)  # unsupported constructs are reported before anything is built
     if not positional:
         raise ValueError("jvp: wrt is empty; name at least one parameter")
-    names = tuple(positional) if wrt is None else tuple(n for n in positional if n in wrt)
+    given = positional[: len(primals)]  # arguments left out take their defaults, held constant
+    primals = tuple(primals) + (defaults[len(defaults) - missing :] if missing else ())
+    names = tuple(n for n in given if wrt is None or n in wrt)
     t = transform(f, Request("jvp", names, False))
     function = t.specialise(dict(zip(positional, primals)))
     moving = (t for name, t in zip(positional, tangents) if name in names)

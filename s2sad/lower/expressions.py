@@ -258,6 +258,22 @@ class ExprBuilder:
     def _Constant(self, node: gast.Constant) -> Expr:
         return Const(node.value)
 
+    def _JoinedStr(self, node: gast.JoinedStr) -> Expr:
+        """``f"{x:.3f} {n}"`` as ``'{:.3f} {}'.format(x, n)``: text, with no derivative."""
+        template, values = "", []
+        for part in node.values:
+            if isinstance(part, gast.Constant):
+                template += str(part.value).replace("{", "{{").replace("}", "}}")
+                continue
+            spec = part.format_spec
+            if spec is not None and not all(isinstance(p, gast.Constant) for p in spec.values):
+                raise self.error(node, "a computed format spec in an f-string is not supported")
+            conversion = {115: "!s", 114: "!r", 97: "!a"}.get(part.conversion, "")
+            template += "{" + conversion
+            template += (":" + "".join(str(p.value) for p in spec.values) if spec is not None else "") + "}"
+            values.append(self.expr(part.value))
+        return Call(method_op("format"), (Const(template), *values))
+
     def _Name(self, node: gast.Name) -> Expr | Module | Function:
         value = self.local(node.id)
         return value if value is not None else self.resolve(node.id, node)

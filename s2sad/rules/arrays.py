@@ -273,12 +273,21 @@ def _slice_drops(bounds) -> int | None:
     return (start or 0) - (stop or 0)
 
 
+def _as_index_array(k: Kind) -> Kind:
+    """A list of ints used as an index is a 1-D int array (``x[[0, 2, 1]]``)."""
+    if k.type is list:
+        parts = list(k.items or ()) + ([k.elem] if k.elem is not None else [])
+        if parts and all(p.dtype == "i" and p.dims == () for p in parts):
+            return Kind(np.ndarray, ("?",), "i")
+    return k
+
+
 def _advanced(x: Kind, index: Arg) -> Kind:
     """``x[mask]`` with a mask of x's rank is 1-D; ``x[idx]`` and ``x[rows, cols]`` with
     integer arrays take the (broadcast) shape of the index arrays, then x's other axes."""
     e = index.expr
     parts = list(e.args) if isinstance(e, Call) and e.op.form == "tuple" else [e]
-    kinds = [index.kind_of(p) if index.kind_of else UNKNOWN for p in parts]
+    kinds = [_as_index_array(index.kind_of(p)) if index.kind_of else UNKNOWN for p in parts]
     if len(parts) == 1 and kinds[0].dtype == "b" and kinds[0].dims == x.dims:
         return Kind(np.ndarray, ("?",), x.dtype)
     if all(k.dtype == "i" and k.dims is not None for k in kinds) and len(parts) <= len(x.dims):

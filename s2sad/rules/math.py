@@ -3,9 +3,9 @@
 ``ans`` is the result, so ``exp``, ``sqrt`` and ``tanh`` reuse it.
 """
 
-from ..ir.kinds import BOOL, INT
+from ..ir.kinds import BOOL, FLOAT, INT
 from .kindrules import always
-from .registry import ZERO, nondiff, scalar, table
+from .registry import ZERO, linear, nondiff, scalar, table
 
 table("math")
 
@@ -51,3 +51,5 @@ for name in ("isnan", "isinf", "isfinite"):
     nondiff(f"math.{name}(x)", kind=always(BOOL))
 nondiff("math.isclose(a, b, rel_tol=1e-09, abs_tol=0.0)", kind=always(BOOL))
 scalar("math.fmod(x, y)", "1", "-math.trunc(x / y)")  # fmod(x, y) == x - y * trunc(x / y)
+# sum(seq), correctly rounded: each item gets the cotangent
+linear("math.fsum(seq)", seq="spread(g, seq)", kind=always(FLOAT))

@@ -294,3 +294,17 @@ def test_second_derivatives_need_no_rule_for_what_only_the_data_goes_through():
     np.testing.assert_allclose(s2sad.hessian(f)(w, data) @ v, expected, rtol=1e-6, atol=1e-8)
     with pytest.raises(MissingRuleError, match="statistics.fmean"):
         s2sad.grad(f, wrt="data")(w, data)
+
+
+def test_jvp_takes_the_defaults_of_primals_left_out():
+    """Arguments left out take their defaults and are held constant, as calling f does."""
+    f = make_function(
+        """
+        def f(x, scale=2.0, offsets=[1.0, 0.5]):
+            return scale * x * x + offsets[0] * x
+        """
+    )
+    assert s2sad.jvp(f, (3.0,), (1.0,)) == (21.0, 13.0)
+    assert s2sad.jvp(f, (3.0, 1.0), (1.0, 1.0)) == (12.0, 16.0)  # d/dscale moves too
+    with pytest.raises(ValueError, match="takes 1 to 3 positional arguments, got 4 primals"):
+        s2sad.jvp(f, (1.0, 2.0, [1.0], 4.0), (1.0, 1.0, [1.0], 1.0))

@@ -123,6 +123,24 @@ def test_print_and_assert_run_once_in_the_primal(capsys):
     assert g == pytest.approx(central_difference(f, [0.3, 3], 0))
 
 
+def test_f_strings_print_as_python_prints_them(capsys):
+    f = make_function(
+        """
+        def f(x, a):
+            y = x * a
+            print(f"x = {x:.3f}, shape {y.shape}, {{braces}} {x!r}")
+            label = f"{np.sum(y):>8.2f}"
+            assert len(label) == 8, f"bad {label}"
+            return np.sum(y) * x
+        """
+    )
+    a = np.array([0.3, -0.5, 1.1])
+    g = s2sad.grad(f)(0.7, a)
+    assert capsys.readouterr().out == "x = 0.700, shape (3,), {braces} 0.7\n"
+    assert g == pytest.approx(central_difference(f, [0.7, a], 0))
+    assert "'x = {:.3f}, shape {}, {{braces}} {!r}'.format(x, y.shape, x)" in s2sad.source(f, args=(0.7, a))
+
+
 def test_failing_assert_raises_as_in_the_primal():
     f = make_function("def f(x):\n    assert x > 0, 'x must be positive'\n    return x * x\n")
     with pytest.raises(AssertionError, match="positive"):

@@ -78,3 +78,27 @@ PROGRAMS = {
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_sequences_joined_and_repeated(name):
     check_all(PROGRAMS[name])
+
+
+# xs.pop() whose item the derivative does not need: its adjoint still goes back on the list's
+POPPED = {
+    "the last item popped, the rest read": """
+        def f(x, a):
+            l = [a[0] * x, x, a[1]]
+            v = l.pop()
+            return v * 2.0 + l[0] * l[1]
+    """,
+    "popped until empty": """
+        def f(x, a):
+            l = [a[0] * x, x, a[1] * x]
+            s = 0.0
+            while l:
+                s = s * x + l.pop()
+            return s
+    """,
+}
+
+
+@pytest.mark.parametrize("name", POPPED)
+def test_lists_popped(name):
+    check_all(POPPED[name])

@@ -247,6 +247,10 @@ for name, domain in [
     add(f"math.{name}(x)", [case(f"math.{name}(x)", x=domain())])
 add("math.atan2(y, x)", [case("math.atan2(y, x)", y=S(), x=S())])
 add(
+    "math.fsum(seq)",
+    [case("math.fsum([x, x * y, y]) * y", x=S(), y=S()), case("math.fsum((x, 2.0 * x))", x=S())],
+)
+add(
     "math.log(x, base=None)",
     [case("math.log(x)", x=pos()), case("math.log(x, b)", x=pos(), b=big()), case("math.log(x, 2)", x=pos())],
 )
