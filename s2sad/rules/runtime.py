@@ -6,7 +6,7 @@ of what they return.
 
 import numpy as np
 
-from ..ir.kinds import FLOAT, INT, Kind, element_kind
+from ..ir.kinds import FLOAT, INT, UNKNOWN, Kind, element_kind
 from .arrays import indexed
 from .kindrules import Arg, always, same_as, shape_kind
 from .registry import ZERO, linear, nondiff, rule, table
@@ -25,11 +25,24 @@ linear(
     "broadcast_like(value, like)", value="unbroadcast(g, value)", like=ZERO, kind=same_as("like", dtype="f+")
 )
 # The macros of the same names take a value to match, not a shape: the JVPs call the helpers.
+
+
+def _unbroadcast(a: dict[str, Arg]) -> Kind:
+    """An array of the shape, where it has axes; for the shape ``()``, a number: the value
+    itself, or the sum of an array (a NumPy float); unknown while the shape's length is."""
+    k, value = shape_kind("shape")(a), a["value"].kind
+    if k.dims is None:
+        return UNKNOWN
+    if k.dims == ():
+        return value if value.dims == () and not value.is_array else Kind(np.generic, (), "f")
+    return k
+
+
 rule(
     "unbroadcast(value, shape)",
     vjp={"value": "np.broadcast_to(g, np.shape(value))"},
     jvp={"value": "rt.unbroadcast(value_dot, shape)"},
-    kind=shape_kind("shape"),
+    kind=_unbroadcast,
 )
 rule(
     "unreduce(value, shape, axis=None, keepdims=False)",

@@ -308,6 +308,16 @@ ONE_SIDED = {
             d = {"u": s1, "w": a}
             return np.dot(a, d["w"] - x) * s1
     """,
+    "a number or an array, by the branch taken in a loop": """
+        def f(x, a):
+            k = 0
+            while k < 2:
+                k += 1
+                if x:
+                    continue
+                x = x + a[[2, 1, 1]]
+            return x + x
+    """,
     "a dict made in the untaken branch": """
         def f(x, a):
             y = np.zeros(3)
