@@ -37,13 +37,20 @@ from .api import (
     value_and_grad,
     vjp,
 )
-from .errors import DifferentiationError, MissingRuleError, NonScalarOutputError, UnsupportedSyntaxError
+from .errors import (
+    DifferentiationError,
+    MissingRuleError,
+    NonScalarOutputError,
+    UndefinedNameError,
+    UnsupportedSyntaxError,
+)
 
 __version__ = "0.1.0"
 __all__ = [
     "DifferentiationError",
     "MissingRuleError",
     "NonScalarOutputError",
+    "UndefinedNameError",
     "UnsupportedSyntaxError",
     "check_grad",
     "derivative",

@@ -62,6 +62,11 @@ class UnsupportedSyntaxError(DifferentiationError):
     """A construct the transformer does not handle."""
 
 
+class UndefinedNameError(UnsupportedSyntaxError, NameError):
+    """A name the function reads that is defined nowhere. s2sad reads every path, also one
+    that does not run for these arguments; it is a ``NameError`` too, as Python's would be."""
+
+
 class MissingRuleError(DifferentiationError):
     """A call to a function with no derivative rule and no Python source."""
 

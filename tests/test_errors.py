@@ -219,3 +219,12 @@ def test_assignment_into_an_argument_names_the_users_variable():
 def test_more_changes_in_place_that_are_fine(body):
     f = make_function(f"def f(x):\n    {body}\n")
     s2sad.check_grad(f, np.array([0.5, 1.5, 2.0]))
+
+
+def test_an_undefined_name_on_a_path_that_does_not_run_is_a_clear_error():
+    """s2sad reads every path; the error is an UnsupportedSyntaxError, and a NameError."""
+    f = make_function("def f(x):\n    if x > 0:\n        return x\n    return s4\n")
+    with pytest.raises(s2sad.UndefinedNameError, match="name 's4' is not defined") as info:
+        s2sad.grad(f)(1.0)
+    assert isinstance(info.value, NameError) and isinstance(info.value, s2sad.UnsupportedSyntaxError)
+    assert info.value.location.line == 4 and "every path" in info.value.hint

@@ -41,6 +41,7 @@ from collections.abc import Callable
 import gast
 
 from .. import ir
+from ..errors import UndefinedNameError
 from ..frontend.parse import Parsed, parse_source, split_docstring
 from ..frontend.resolve import Resolver
 from ..ir import Const, Expr, Name
@@ -107,8 +108,12 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
             return self.enclosing.resolve(name, node)
         where, value = self.resolver.lookup(name)
         if where == "missing":
-            loc = self.parsed.location(node)
-            raise NameError(f"{loc}: name '{name}' is not defined")
+            raise UndefinedNameError(
+                f"name '{name}' is not defined",
+                self.parsed.location(node),
+                "s2sad reads every path of the function, also one that does not run here: "
+                "define the name, or remove the code that reads it.",
+            )
         if self.root is self:
             self.free[name] = value
             return self.wrap(value, name, canonical=False)

@@ -364,8 +364,10 @@ class Generator:
         form = self.c.choice(["comprehension", "tuples", "append", "display"])
         if form == "comprehension":
             lines = [f"{indent}{m} = np.array([[{e()} for {j} in range(2)] for {i} in range({N})])"]
-        elif form == "tuples":
-            lines = [f"{indent}{m} = np.array([({e()}, {e()}) for {i} in range({N})])"]
+        elif form == "tuples":  # one loop: j is not bound here
+            row = scope.child(ints=scope.ints + [i])
+            pair = f"({self.floating(row, 1)}, {self.floating(row, 1)})"
+            lines = [f"{indent}{m} = np.array([{pair} for {i} in range({N})])"]
         elif form == "append":
             row = self.fresh("row")
             lines = [
