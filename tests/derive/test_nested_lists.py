@@ -8,27 +8,15 @@ of grad) against central differences."""
 
 import numpy as np
 import pytest
-from checks import assert_close, central_difference, check_forward, check_reverse
+from checks import check_forward, check_reverse
 from conftest import make_function
 
 import s2sad
 from s2sad.errors import DifferentiationError
 
+from .test_control_shapes import check_all
+
 X, A = 0.7, np.array([0.3, -0.5, 1.1])
-
-
-def check_all(source: str) -> None:
-    """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``."""
-    f = make_function(source, "f")
-    args = [X, A.copy()]
-    check_reverse(f, args, (0, 1))
-    check_forward(f, args, (0, 1))
-    for i in (0, 1):
-        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
-        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
-    twice = s2sad.grad(s2sad.grad(f))
-    expected = central_difference(s2sad.grad(f), args, 0)
-    assert_close(twice(*args), expected, 1e-4, "grad of grad")
 
 
 NESTED = {
