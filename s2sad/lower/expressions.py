@@ -334,6 +334,10 @@ class ExprBuilder:
         if isinstance(base, Function) and isinstance(base.fn, np.ufunc) and node.attr == "at":
             return Function(getattr(base.fn, node.attr), f"{base.path}.at", base.canonical)  # np.add.at
         if isinstance(base, Function):
+            method = getattr(base.fn, node.attr, None)
+            path = canonical_path(method) if isinstance(method, types.MethodType) else None
+            if path is not None:  # a method of one of SciPy's distributions: scipy.stats.norm.logpdf
+                return Function(method, path, True)
             raise self.error(node, f"the attribute `{_text(node)}` of a function is not supported")
         return Call(attr_op(node.attr), (base,))
 

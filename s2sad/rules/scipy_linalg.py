@@ -1,0 +1,155 @@
+"""Rules for ``scipy.linalg``: loaded when the user's code has imported it (SciPy is optional).
+
+A factorisation reads one triangle of its matrix and writes one: the rules see
+that triangle and nothing else. ``cho_factor`` returns ``(c, lower)`` with
+``c``'s other triangle left as it was (SciPy calls it garbage): its
+derivatives neither use nor give anything there. The derivative of ``expm``
+in direction ``E`` is the top right block of ``expm([[A, E], [0, A]])``.
+
+>>> from s2sad import ir
+>>> from s2sad.rules import lookup
+>>> lookup(ir.call_op(scipy.linalg.cho_solve, "scipy.linalg.cho_solve")).vjp["b"]
+'scipy.linalg.cho_solve(c_and_lower, g)'
+"""
+
+import numpy as np
+import scipy.linalg  # noqa: F401  (in sys.modules, templates can name it)
+
+from ..ir.kinds import Kind
+from .kindrules import Arg, same_as
+from .linalg import SOLVE, cholesky_templates
+from .registry import rule, table
+
+table("scipy.linalg")
+
+_MATRIX = "a.ndim == 2"
+
+
+def _matrices(template: str, name: str) -> str:
+    return f"{template} if {_MATRIX} else fail('{name} of stacked matrices')"
+
+
+def _outer(u: str, v: str, b: str = "b") -> str:
+    """``u v^T`` for the solution of a solve with right-hand side ``b`` (a vector or columns)."""
+    return f"(np.outer({u}, {v}) if {b}.ndim == 1 else {u} @ {v}.T)"
+
+
+# ------------------------------------------------------------------- Cholesky
+_LOWER = cholesky_templates("ans", "g", "a_dot")
+_UPPER = cholesky_templates("ans.T", "g.T", "a_dot.T")  # the upper triangle read as a.T
+rule(
+    "scipy.linalg.cholesky(a, lower=False, overwrite_a=False, check_finite=True)",
+    vjp={"a": _matrices(f"{_LOWER[0]} if lower else ({_UPPER[0]}).T", "scipy.linalg.cholesky")},
+    jvp={"a": _matrices(f"{_LOWER[1]} if lower else ({_UPPER[1]}).T", "scipy.linalg.cholesky")},
+    kind=same_as("a", dtype="f+"),
+)
+# (c, lower): the factor in one triangle of c
+_C_LOWER = cholesky_templates("np.tril(ans[0])", "np.tril(g[0])", "a_dot")
+_C_UPPER = cholesky_templates("np.triu(ans[0]).T", "np.triu(g[0]).T", "a_dot.T")
+rule(
+    "scipy.linalg.cho_factor(a, lower=False, overwrite_a=False, check_finite=True)",
+    vjp={"a": _matrices(f"{_C_LOWER[0]} if lower else ({_C_UPPER[0]}).T", "scipy.linalg.cho_factor")},
+    jvp={
+        "a": _matrices(
+            f"({_C_LOWER[1]}, 0.0) if lower else (({_C_UPPER[1]}).T, 0.0)", "scipy.linalg.cho_factor"
+        )
+    },
+    kind=lambda a: Kind(tuple, None, "o", items=(same_as("a", dtype="f+")(a), Kind(bool, (), "b"))),
+)
+# x = A^-1 b with A = L L^T, L = tril(c) (or U^T U, U = triu(c)): b_bar = A^-1 g, A_bar = -b_bar x^T,
+# and from A_bar to the factor's triangle: L_bar = tril((A_bar + A_bar^T) L)
+_SYM = "(-" + _outer("scipy.linalg.cho_solve(c_and_lower, g)", "ans") + ")"
+_SYM = f"({_SYM} + {_SYM}.T)"
+_C, _LOW, _C_DOT = "c_and_lower[0]", "c_and_lower[1]", "c_and_lower_dot[0]"
+_A_DOT = (
+    f"(np.tril({_C_DOT}) @ np.tril({_C}).T + np.tril({_C}) @ np.tril({_C_DOT}).T if {_LOW} else "
+    f"np.triu({_C_DOT}).T @ np.triu({_C}) + np.triu({_C}).T @ np.triu({_C_DOT}))"
+)
+rule(
+    "scipy.linalg.cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True)",
+    vjp={
+        "c_and_lower": f"(np.tril({_SYM} @ np.tril({_C})) if {_LOW} else "
+        f"np.triu(np.triu({_C}) @ {_SYM}), 0.0)",
+        "b": "scipy.linalg.cho_solve(c_and_lower, g)",
+    },
+    jvp={
+        "c_and_lower": f"-scipy.linalg.cho_solve(c_and_lower, {_A_DOT} @ ans)",
+        "b": "scipy.linalg.cho_solve(c_and_lower, b_dot)",
+    },
+    kind=same_as("b", dtype="f+"),
+)
+
+# --------------------------------------------------------- triangular solves
+# T x = b, or T^T x = b with trans; T the lower or upper triangle of a, with ones on the
+# diagonal when unit_diagonal
+_T = "trans in (1, 'T', 2, 'C')"
+_OPTIONS = "lower=lower, unit_diagonal=unit_diagonal"
+_B_BAR = f"scipy.linalg.solve_triangular(a, g, trans=0 if {_T} else 1, {_OPTIONS})"
+
+
+def _triangle(m: str) -> str:
+    """The part of ``m`` that ``solve_triangular`` reads of its matrix."""
+    return f"(np.tril({m}, -1 if unit_diagonal else 0) if lower else np.triu({m}, 1 if unit_diagonal else 0))"
+
+
+rule(
+    "scipy.linalg.solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, "
+    "check_finite=True)",
+    vjp={
+        "a": _matrices(
+            f"-{_triangle(_outer('ans', _B_BAR))} if {_T} else -{_triangle(_outer(_B_BAR, 'ans'))}",
+            "scipy.linalg.solve_triangular",
+        ),
+        "b": _B_BAR,
+    },
+    jvp={
+        "a": f"-scipy.linalg.solve_triangular(a, ({_triangle('a_dot')}.T if {_T} else {_triangle('a_dot')}) "
+        f"@ ans, trans=trans, {_OPTIONS})",
+        "b": f"scipy.linalg.solve_triangular(a, b_dot, trans=trans, {_OPTIONS})",
+    },
+    kind=same_as("b", dtype="f+"),
+)
+
+# ------------------------------------------------------- as in numpy.linalg
+_GENERAL = "assume_a is None or assume_a in ('gen', 'general')"
+_ONLY_GENERAL = "fail('scipy.linalg.solve with assume_a other than general')"
+rule(
+    "scipy.linalg.solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, "
+    "assume_a=None, transposed=False)",
+    vjp={p: f"{t} if {_GENERAL} and not transposed else {_ONLY_GENERAL}" for p, t in SOLVE["vjp"].items()},
+    jvp={p: f"{t} if {_GENERAL} and not transposed else {_ONLY_GENERAL}" for p, t in SOLVE["jvp"].items()},
+    kind=same_as("b", dtype="f+"),
+)
+rule(
+    "scipy.linalg.inv(a, overwrite_a=False, check_finite=True)",
+    vjp={"a": _matrices("-ans.T @ g @ ans.T", "scipy.linalg.inv")},
+    jvp={"a": "-ans @ a_dot @ ans"},
+    kind=same_as("a", dtype="f+"),
+)
+rule(
+    "scipy.linalg.det(a, overwrite_a=False, check_finite=True)",
+    vjp={"a": _matrices("g * ans * np.linalg.inv(a).T", "scipy.linalg.det")},
+    jvp={"a": _matrices("ans * np.trace(np.linalg.solve(a, a_dot))", "scipy.linalg.det")},
+    kind=lambda a: Kind(np.generic, (), "f"),
+)
+
+
+# ------------------------------------------------------------ the exponential
+def _frechet(a: str, e: str) -> str:
+    """The derivative of expm at ``a`` in direction ``e``: a block of a matrix twice the size."""
+    block = f"np.vstack([np.hstack([{a}, {e}]), np.hstack([np.zeros_like({a}), {a}])])"
+    n = "A.shape[0]"
+    stacked = "fail('scipy.linalg.expm of stacked matrices')"
+    return f"scipy.linalg.expm({block})[:{n}, {n}:] if A.ndim == 2 else {stacked}"
+
+
+rule(
+    "scipy.linalg.expm(A)",
+    vjp={"A": _frechet("A.T", "g")},
+    jvp={"A": _frechet("A", "A_dot")},
+    kind=lambda a: _expm_kind(a),
+)
+
+
+def _expm_kind(a: dict[str, Arg]) -> Kind:
+    return same_as("A", dtype="f+")(a)
