@@ -56,24 +56,22 @@ rule(
     },
     kind=lambda a: Kind(tuple, None, "o", items=(same_as("a", dtype="f+")(a), Kind(bool, (), "b"))),
 )
-# x = A^-1 b with A = L L^T, L = tril(c) (or U^T U, U = triu(c)): b_bar = A^-1 g, A_bar = -b_bar x^T,
-# and from A_bar to the factor's triangle: L_bar = tril((A_bar + A_bar^T) L)
-_SYM = "(-" + _outer("scipy.linalg.cho_solve(c_and_lower, g)", "ans") + ")"
-_SYM = f"({_SYM} + {_SYM}.T)"
+# x = A^-1 b with A = L L^T, L = tril(c) (or U^T U, U = triu(c), and L = U^T): b_bar = A^-1 g,
+# A_bar = -b_bar x^T, and L_bar = tril((A_bar + A_bar^T) L), which is U_bar^T. `lower` is known
+# when the code runs: np.where picks, so that the parts both cases share are computed once.
 _C, _LOW, _C_DOT = "c_and_lower[0]", "c_and_lower[1]", "c_and_lower_dot[0]"
-_A_DOT = (
-    f"(np.tril({_C_DOT}) @ np.tril({_C}).T + np.tril({_C}) @ np.tril({_C_DOT}).T if {_LOW} else "
-    f"np.triu({_C_DOT}).T @ np.triu({_C}) + np.triu({_C}).T @ np.triu({_C_DOT}))"
-)
+_L = f"np.where({_LOW}, np.tril({_C}), np.triu({_C}).T)"
+_L_DOT = f"np.where({_LOW}, np.tril({_C_DOT}), np.triu({_C_DOT}).T)"
+_A_BAR = "(-" + _outer("scipy.linalg.cho_solve(c_and_lower, g)", "ans") + ")"
+_L_BAR = f"np.tril(({_A_BAR} + {_A_BAR}.T) @ {_L})"
 rule(
     "scipy.linalg.cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True)",
     vjp={
-        "c_and_lower": f"(np.tril({_SYM} @ np.tril({_C})) if {_LOW} else "
-        f"np.triu(np.triu({_C}) @ {_SYM}), 0.0)",
+        "c_and_lower": f"(np.where({_LOW}, {_L_BAR}, {_L_BAR}.T), 0.0)",
         "b": "scipy.linalg.cho_solve(c_and_lower, g)",
     },
     jvp={
-        "c_and_lower": f"-scipy.linalg.cho_solve(c_and_lower, {_A_DOT} @ ans)",
+        "c_and_lower": f"-scipy.linalg.cho_solve(c_and_lower, ({_L_DOT} @ {_L}.T + {_L} @ {_L_DOT}.T) @ ans)",
         "b": "scipy.linalg.cho_solve(c_and_lower, b_dot)",
     },
     kind=same_as("b", dtype="f+"),
