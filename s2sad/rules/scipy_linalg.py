@@ -108,6 +108,54 @@ rule(
     kind=same_as("b", dtype="f+"),
 )
 
+
+# ------------------------------------------------------------------------ LU
+# a = P L U, with L unit lower and U upper in the triangles of lu. P is known only through
+# a or lu_solve: P^T = L U a^-1. Then with X = L^-1 P^T a_dot U^-1 = U a^-1 a_dot U^-1,
+# L_dot = L tril(X, -1) and U_dot = triu(X) U; the VJP is the transpose of that map.
+def _factors(lu: str) -> tuple[str, str]:
+    return f"(np.tril({lu}, -1) + np.eye({lu}.shape[0]))", f"np.triu({lu})"
+
+
+_FL, _FU = _factors("ans[0]")
+_X = f"scipy.linalg.solve_triangular(ans[0], ({_FU} @ np.linalg.solve(a, a_dot)).T, trans='T').T"
+_M = f"(np.tril({_FL}.T @ np.tril(g[0], -1), -1) + np.triu(np.triu(g[0]) @ {_FU}.T))"
+rule(
+    "scipy.linalg.lu_factor(a, overwrite_a=False, check_finite=True)",
+    vjp={
+        "a": _matrices(
+            f"np.linalg.solve(a.T, {_FU}.T @ scipy.linalg.solve_triangular(ans[0], {_M}.T).T)",
+            "scipy.linalg.lu_factor",
+        )
+    },
+    jvp={
+        "a": _matrices(f"({_FL} @ np.tril({_X}, -1) + np.triu({_X}) @ {_FU}, 0.0)", "scipy.linalg.lu_factor")
+    },
+    kind=lambda a: Kind(tuple, None, "o", items=(same_as("a", dtype="f+")(a), Kind(np.ndarray, ("?",), "i"))),
+)
+_LU_T = "trans in (1, 2)"
+_SL, _SU = _factors("lu_and_piv[0]")
+_PT = f"{_SL} @ {_SU} @ scipy.linalg.lu_solve(lu_and_piv, {{}})"  # P^T times what is in {}
+_LU_B_BAR = f"scipy.linalg.lu_solve(lu_and_piv, g, trans=0 if {_LU_T} else 1)"
+_LU_A_BAR = f"-({_outer('ans', _LU_B_BAR)} if {_LU_T} else {_outer(_LU_B_BAR, 'ans')})"
+_Q = _PT.format(_LU_A_BAR)  # P^T a_bar: then L_bar = Q U^T and U_bar = L^T Q
+_DL, _DU = "np.tril(lu_and_piv_dot[0], -1)", "np.triu(lu_and_piv_dot[0])"
+_DA_P = f"({_DL} @ {_SU} + {_SL} @ {_DU})"  # P^T a_dot
+rule(
+    "scipy.linalg.lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True)",
+    vjp={
+        "lu_and_piv": f"(np.tril(({_Q}) @ {_SU}.T, -1) + np.triu({_SL}.T @ ({_Q})), 0.0)",
+        "b": _LU_B_BAR,
+    },
+    jvp={
+        "lu_and_piv": f"-scipy.linalg.lu_solve(lu_and_piv, {_DA_P}.T @ ({_PT.format('ans')}), trans=trans) "
+        f"if {_LU_T} else -scipy.linalg.solve_triangular(lu_and_piv[0], scipy.linalg.solve_triangular("
+        f"lu_and_piv[0], {_DL} @ ({_SU} @ ans), lower=True, unit_diagonal=True) + {_DU} @ ans)",
+        "b": "scipy.linalg.lu_solve(lu_and_piv, b_dot, trans=trans)",
+    },
+    kind=same_as("b", dtype="f+"),
+)
+
 # ------------------------------------------------------- as in numpy.linalg
 _GENERAL = "assume_a is None or assume_a in ('gen', 'general')"
 _ONLY_GENERAL = "fail('scipy.linalg.solve with assume_a other than general')"

@@ -237,3 +237,25 @@ for _method in ("logpdf", "pdf"):
             case(f"{_call}(x, cov=c + s @ s.T)", x=A((2, 3)), c=MVN_SPD, s=SMALL),
         ],
     )
+
+PIVOTED = V(np.array([[0.5, 3.0, 0.2], [2.5, 0.3, 0.1], [0.4, 0.2, 2.0]]))  # rows swap
+add(
+    "scipy.linalg.lu_factor(a, overwrite_a=False, check_finite=True)",
+    [
+        case("scipy.linalg.lu_factor(m + x)[0]", m=PIVOTED, x=SMALL),
+        case("scipy.linalg.lu_factor(m + x)[0]", m=WELL_CONDITIONED, x=SMALL),
+    ],
+)
+LU_SOLVE = "scipy.linalg.lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True)"
+add(
+    LU_SOLVE,
+    [
+        case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m + x), y)", m=PIVOTED, x=SMALL, y=A((3,))),
+        case(
+            "scipy.linalg.lu_solve(scipy.linalg.lu_factor(m + x), y, trans=1)", m=PIVOTED, x=SMALL, y=A((3,))
+        ),
+        case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m + x), y)", m=PIVOTED, x=SMALL, y=A((3, 2))),
+        case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m + x), y, 1)", m=PIVOTED, x=SMALL, y=A((3, 2))),
+        case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m), y, trans=1)", m=PIVOTED, y=A((3,))),
+    ],
+)

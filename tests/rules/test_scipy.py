@@ -176,3 +176,37 @@ def test_parts_reading_a_tuple_adjoint_are_computed_once():
     assert text.count("np.linalg.solve(") == 2, text
     check_reverse(f, [K], [0])
     check_forward(f, [K], [0])
+
+
+def test_the_printed_module_imports_what_it_calls(in_root, capsys):
+    """``s2sad FILE:FUNC`` prints a module that runs by itself: it says ``import scipy.linalg``."""
+    import gaussian_process as gp
+
+    from s2sad.tools.cli import main
+
+    path = "examples/gaussian_process.py:neg_log_marginal_likelihood"
+    assert main([path, "--args", "np.zeros(3)", "X", "y"]) == 0
+    text = capsys.readouterr().out
+    assert "import scipy.linalg\n" in text, text
+    namespace: dict = {}
+    exec(compile(text, "<printed>", "exec"), namespace)
+    params = np.array([0.2, -0.1, -1.5])
+    got = namespace["neg_log_marginal_likelihood_grad"](params, gp.X, gp.y)
+    assert np.allclose(got, s2sad.grad(gp.neg_log_marginal_likelihood)(params, gp.X, gp.y), rtol=1e-12)
+
+
+def test_the_rules_page_lists_every_scipy_rule():
+    from s2sad.rules import RULES, load_tables
+
+    for module in ("scipy.special", "scipy.linalg", "scipy.stats"):
+        load_tables(module)
+    text = (ROOT / "docs" / "rules.md").read_text()
+    missing = []
+    for rule in {id(r): r for r in RULES.values()}.values():
+        if not rule.table.startswith("scipy."):
+            continue
+        parts = rule.pattern.split("(")[0].split(".")  # scipy.stats.norm.logpdf
+        names = parts[2:] if rule.table == "scipy.stats" else parts[-1:]
+        if not all(f"`{name}`" in text for name in names):
+            missing.append(rule.pattern)
+    assert not missing, f"docs/rules.md does not list {missing}"
