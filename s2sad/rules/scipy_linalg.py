@@ -25,6 +25,11 @@ table("scipy.linalg")
 _MATRIX = "a.ndim == 2"
 
 
+def _one_of(name: str, *values: object) -> str:
+    """``name`` equal to one of ``values``: ``==`` and ``or`` fold when ``name`` is a constant."""
+    return "(" + " or ".join(f"{name} == {v!r}" for v in values) + ")"
+
+
 def _matrices(template: str, name: str) -> str:
     return f"{template} if {_MATRIX} else fail('{name} of stacked matrices')"
 
@@ -80,7 +85,7 @@ rule(
 # --------------------------------------------------------- triangular solves
 # T x = b, or T^T x = b with trans; T the lower or upper triangle of a, with ones on the
 # diagonal when unit_diagonal
-_T = "trans in (1, 'T', 2, 'C')"
+_T = _one_of("trans", 1, "T", 2, "C")
 _OPTIONS = "lower=lower, unit_diagonal=unit_diagonal"
 _B_BAR = f"scipy.linalg.solve_triangular(a, g, trans=0 if {_T} else 1, {_OPTIONS})"
 
@@ -133,7 +138,7 @@ rule(
     },
     kind=lambda a: Kind(tuple, None, "o", items=(same_as("a", dtype="f+")(a), Kind(np.ndarray, ("?",), "i"))),
 )
-_LU_T = "trans in (1, 2)"
+_LU_T = _one_of("trans", 1, 2)
 _SL, _SU = _factors("lu_and_piv[0]")
 _PT = f"{_SL} @ {_SU} @ scipy.linalg.lu_solve(lu_and_piv, {{}})"  # P^T times what is in {}
 _LU_B_BAR = f"scipy.linalg.lu_solve(lu_and_piv, g, trans=0 if {_LU_T} else 1)"
@@ -157,13 +162,39 @@ rule(
 )
 
 # ------------------------------------------------------- as in numpy.linalg
-_GENERAL = "assume_a is None or assume_a in ('gen', 'general')"
-_ONLY_GENERAL = "fail('scipy.linalg.solve with assume_a other than general')"
+_GENERAL = f"(assume_a is None or {_one_of('assume_a', 'gen', 'general')}) and not transposed"
+# a symmetric (or positive definite) matrix is read from one triangle, the upper unless lower
+_SYMMETRIC = _one_of("assume_a", "sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+_OTHER = "fail('scipy.linalg.solve with this assume_a or transposed')"
+
+
+def _folded(m: str) -> str:
+    """A full matrix of derivatives, folded onto the triangle of ``a`` that is read."""
+    return f"(np.tril({m} + {m}.T) if lower else np.triu({m} + {m}.T)) - np.diag(np.diag({m}))"
+
+
+_SYM_B_BAR = "scipy.linalg.solve(a, g, lower=lower, assume_a=assume_a)"
+_SYM_A_DOT = "(np.tril(a_dot) + np.tril(a_dot, -1).T if lower else np.triu(a_dot) + np.triu(a_dot, 1).T)"
+_SOLVE = {
+    "vjp": {
+        "a": _folded(f"(-{_outer(_SYM_B_BAR, 'ans')})"),
+        "b": _SYM_B_BAR,
+    },
+    "jvp": {
+        "a": f"-scipy.linalg.solve(a, {_SYM_A_DOT} @ ans, lower=lower, assume_a=assume_a)",
+        "b": "scipy.linalg.solve(a, b_dot, lower=lower, assume_a=assume_a)",
+    },
+}
 rule(
     "scipy.linalg.solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, "
     "assume_a=None, transposed=False)",
-    vjp={p: f"{t} if {_GENERAL} and not transposed else {_ONLY_GENERAL}" for p, t in SOLVE["vjp"].items()},
-    jvp={p: f"{t} if {_GENERAL} and not transposed else {_ONLY_GENERAL}" for p, t in SOLVE["jvp"].items()},
+    **{
+        mode: {
+            p: f"({SOLVE[mode][p]}) if {_GENERAL} else ({_SOLVE[mode][p]}) if {_SYMMETRIC} else {_OTHER}"
+            for p in ("a", "b")
+        }
+        for mode in ("vjp", "jvp")
+    },
     kind=same_as("b", dtype="f+"),
 )
 rule(

@@ -162,6 +162,12 @@ add(
     [
         case("scipy.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=SMALL, y=A((3,))),
         case("scipy.linalg.solve(m + x, y)", m=WELL_CONDITIONED, x=SMALL, y=A((3, 2))),
+        case("scipy.linalg.solve(m + x, y, assume_a='pos')", m=SPD, x=SMALL, y=A((3,))),  # the upper triangle
+        case("scipy.linalg.solve(m + x, y, lower=True, assume_a='sym')", m=SPD, x=SMALL, y=A((3, 2))),
+        case("scipy.linalg.solve(x @ x.T + m, y, assume_a='pos')", m=SPD, x=SMALL, y=A((3,))),
+        case(
+            "scipy.linalg.solve(m + x, y, transposed=True)", m=SPD, x=SMALL, y=A((3,)), error=MissingRuleError
+        ),
     ],
 )
 add(
