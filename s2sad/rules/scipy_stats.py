@@ -123,7 +123,7 @@ _MVN = {
     "vjp": {
         "x": f"-({_S} * g).T",
         "mean": f"unbroadcast({_S} * g if x.ndim == 1 else {_S} @ g, mean)",
-        "cov": f"2 * {phi(f'({_COV_G}) / 2')}",
+        "cov": phi(_COV_G),  # 2 phi of the symmetric derivative, _COV_G / 2
     },
     "jvp": {
         "x": f"-np.sum(x_dot.T * {_S}, axis=0)",
@@ -136,7 +136,7 @@ _MVN = {
 
 def _matrix_cov(template: str) -> str:
     matrix = "fail('scipy.stats.multivariate_normal with a cov that is not a matrix')"
-    return f"{template} if np.ndim(cov) == 2 else {matrix}"
+    return f"{template} if cov.ndim == 2 else {matrix}"
 
 
 def _mvn_kind(a: dict[str, Arg]) -> Kind:
