@@ -46,7 +46,10 @@ _LAZY = {
 # the methods of SciPy's distributions (``norm.logpdf``): a bound method is a new object
 # each time it is read, equal to the last one and with the same hash, so it is looked up by value
 _METHODS: dict[object, str] = {}
-DISTRIBUTION_METHODS = ("pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
+DISTRIBUTION_METHODS = (
+    *("pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"),
+    *("rvs", "mean", "median", "var", "std", "entropy", "interval", "stats", "moment"),
+)
 _LISTENERS: list = []
 _PREFERRED = {"scipy.special": ("digamma",)}  # not its other name, psi
 

@@ -155,7 +155,9 @@ ONE_ITERABLE: dict[object, Callable] = {builtins.max: max_of, builtins.min: min_
 
 def is_pure(fn: object, path: str) -> bool:
     """Whether a call may be reordered or dropped when its result is unused."""
-    if path.startswith("np.random") or fn in _IMPURE or path.endswith(".at"):  # np.add.at changes its array
+    if path.startswith("np.random") or path.endswith(".rvs"):  # random draws (scipy.stats.norm.rvs)
+        return False
+    if fn in _IMPURE or path.endswith(".at"):  # np.add.at changes its array
         return False
     return canonical_path(fn) is not None or path.startswith(("np.", "math."))
 

@@ -210,3 +210,17 @@ def test_the_rules_page_lists_every_scipy_rule():
         if not all(f"`{name}`" in text for name in names):
             missing.append(rule.pattern)
     assert not missing, f"docs/rules.md does not list {missing}"
+
+
+def test_random_draws_of_a_distribution_stay_two_draws():
+    """``norm.rvs`` is a method too, and a random draw: two calls are two draws, never one."""
+    f = make_function(
+        "def f(x):\n"
+        "    a = norm.rvs(size=3, random_state=rng)\n"
+        "    b = norm.rvs(size=3, random_state=rng)\n"
+        "    return np.sum(x * a) + np.sum(x * b)\n",
+        norm=scipy.stats.norm,
+        rng=np.random.default_rng(0),
+    )
+    text = s2sad.source(f, args=(np.ones(3),), mode="forward")
+    assert text.count("scipy.stats.norm.rvs(") == 2, text
