@@ -214,7 +214,7 @@ rule(
 # ------------------------------------------------------------ the exponential
 def _frechet(a: str, e: str) -> str:
     """The derivative of expm at ``a`` in direction ``e``: a block of a matrix twice the size."""
-    block = f"np.vstack([np.hstack([{a}, {e}]), np.hstack([np.zeros_like({a}), {a}])])"
+    block = f"np.vstack([np.hstack([{a}, {e}]), np.hstack([np.zeros_like(A), {a}])])"
     n = "A.shape[0]"
     stacked = "fail('scipy.linalg.expm of stacked matrices')"
     return f"scipy.linalg.expm({block})[:{n}, {n}:] if A.ndim == 2 else {stacked}"

@@ -35,7 +35,8 @@ def _elementwise(*params: str):
 
 
 def _location_scale(name: str, shapes: tuple[str, ...], logpdf: dict[str, str]) -> None:
-    """logpdf, pdf, cdf and logcdf of ``scipy.stats.<name>``, from the partials of logpdf."""
+    """logpdf, pdf, cdf, logcdf, sf, logsf and ppf of ``scipy.stats.<name>``, from the partials
+    of logpdf."""
     params = ("x", *shapes, "loc", "scale")
     signature = ", ".join(("x", *shapes, "loc=0", "scale=1"))
     path = f"scipy.stats.{name}"
@@ -51,6 +52,17 @@ def _location_scale(name: str, shapes: tuple[str, ...], logpdf: dict[str, str]) 
         "scale": f"-np.exp({path}.logpdf{call} - ans) * {_Z}",
     }
     scalar(f"{path}.logcdf({signature})", *(over_cdf.get(p) for p in params), kind=kind)
+    pdf, density = f"{path}.pdf{call}", f"np.exp({path}.logpdf{call} - ans)"
+    sf = {"x": f"-{pdf}", "loc": pdf, "scale": f"{pdf} * {_Z}"}  # 1 - cdf
+    scalar(f"{path}.sf({signature})", *(sf.get(p) for p in params), kind=kind)
+    over_sf = {"x": f"-{density}", "loc": density, "scale": f"{density} * {_Z}"}
+    scalar(f"{path}.logsf({signature})", *(over_sf.get(p) for p in params), kind=kind)
+    # x = ppf(q) solves cdf(x) = q: dx/dq = 1 / pdf(x), and x = loc + scale * z
+    at_ans = f"(ans, {', '.join((*shapes, 'loc', 'scale'))})"
+    ppf = {"q": f"1 / {path}.pdf{at_ans}", "loc": "1", "scale": "(ans - loc) / scale"}
+    q_params = ("q", *shapes, "loc", "scale")
+    q_signature = ", ".join(("q", *shapes, "loc=0", "scale=1"))
+    scalar(f"{path}.ppf({q_signature})", *(ppf.get(p) for p in q_params), kind=_elementwise(*q_params))
 
 
 def _from_z(dz: str, **shapes: str) -> dict[str, str]:

@@ -191,7 +191,7 @@ for _name, (_shapes, _domain) in LOC_SCALE.items():
     _shape_args = {p: big() for p in _shapes}
     _signature = ", ".join(("x", *_shapes, "loc=0", "scale=1"))
     _all = ", ".join(("x", *_shapes, "loc", "scale"))
-    for _method in ("logpdf", "pdf", "cdf", "logcdf"):
+    for _method in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
         _pattern = f"scipy.stats.{_name}.{_method}({_signature})"
         _call = f"scipy.stats.{_name}.{_method}"
         _cases = [
@@ -218,6 +218,17 @@ for _name, (_shapes, _domain) in LOC_SCALE.items():
         ]
         add(_pattern, _cases)
 add("scipy.stats.norm.logcdf(x, loc=0, scale=1)", [case("scipy.stats.norm.logcdf(x)", x=S(-30.0, -20.0))])
+for _name, (_shapes, _domain) in LOC_SCALE.items():
+    _signature = ", ".join(("q", *_shapes, "loc=0", "scale=1"))
+    _call = f"scipy.stats.{_name}.ppf"
+    _shape_values = "".join(", 3" for _ in _shapes)
+    add(
+        f"{_call}({_signature})",
+        [
+            case(f"{_call}(q{_shape_values}, loc, scale)", q=A((3,), 0.1, 0.9), loc=S(), scale=pos()),
+            case(f"{_call}(q{_shape_values}, scale=scale)", q=S(0.1, 0.9), scale=pos()),
+        ],
+    )
 # no closed form for the derivative of t's distribution function in df: an error
 add(
     "scipy.stats.t.cdf(x, df, loc=0, scale=1)",
