@@ -4,12 +4,14 @@ value held still.
     s2sad examples/extending.py:beta_binomial --wrt a,b
     s2sad examples/extending.py:quantized_loss
     s2sad examples/extending.py:centered
+    s2sad examples/extending.py:softmax_loss --args "np.zeros((3, 2))" X labels
 """
 
 import math
 
 import numpy as np
 import scipy.special
+from scipy.special import logsumexp
 
 import s2sad
 
@@ -50,6 +52,17 @@ def centered(x, y):
     x is not differentiated."""
     mean = s2sad.stop_gradient(0.5 * (x + y))
     return (x - mean) ** 2 + (y - mean) ** 2
+
+
+def softmax_loss(W, X, labels):
+    """Cross-entropy of a linear classifier. SciPy's functions have rules of s2sad's own:
+    nothing to register."""
+    logits = X @ W
+    return np.mean(logsumexp(logits, axis=1) - logits[np.arange(len(labels)), labels])
+
+
+X = np.array([[1.0, 0.5, -0.2], [0.3, -1.0, 0.8], [-0.5, 0.2, 1.5], [1.2, 1.0, 0.1]])
+labels = np.array([0, 1, 1, 0])
 
 
 if __name__ == "__main__":
