@@ -139,6 +139,8 @@ _FRESH_CALLS = {
     "add_leaves",  # a new list (or dict), sums in it
     "as_lists",  # a new list of the rows of an array
     "at_index",  # zeros and one item: the adjoint of max(xs)
+    "last_written",  # the adjoints of repeated-slot writes: new arrays, written again at 2nd order
+    "written_back",
 }
 
 

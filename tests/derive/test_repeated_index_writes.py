@@ -152,6 +152,16 @@ WRITES = {
             np.add.at(y, idx, a * x * x)
             return np.sum(y * y)
     """,
+    # at second order the gradient adds into what last_written returned: a new array
+    "a repeated-slot write, then a read by repeated index (fuzz 15/9983)": """
+        def f(x, a):
+            s, v, t = (x, a, x)
+            y8 = np.zeros(3)
+            y8[1] = np.mean(v[np.array([0, 2, 0])])
+            y9 = a.copy()
+            y9[[2, 1, 1]] = v
+            return np.sum(y8) + np.sum(y9)
+    """,
 }
 
 
