@@ -37,6 +37,7 @@ from .api import (
     value_and_grad,
     vjp,
 )
+from .checkpointing import checkpoint
 from .errors import (
     DifferentiationError,
     MissingRuleError,
@@ -53,6 +54,7 @@ __all__ = [
     "UndefinedNameError",
     "UnsupportedSyntaxError",
     "check_grad",
+    "checkpoint",
     "derivative",
     "grad",
     "hessian",

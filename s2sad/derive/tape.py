@@ -67,10 +67,11 @@ class Tapes:
     def __init__(self, rev: Adjoints):
         self.rev = rev
         self.lists: list[str] = []
+        self.local: list[str] = []  # the tapes of a checkpointed loop's step, made in the step
 
     @property
     def names(self) -> set[str]:
-        return set(self.lists)
+        return set(self.lists) | set(self.local)
 
     def new(self, value: str) -> str:
         tape = self.rev.pool.fresh(f"{value}_tape")

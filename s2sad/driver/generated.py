@@ -21,10 +21,11 @@ transform; it carries in ``__s2sad_concrete__`` how to get the code it runs in t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..frontend.resolve import parameters
-from .dispatch import Transform
+from .dispatch import Transform, transform
 
 
 def generated(f: Callable) -> Transform | None:
@@ -54,6 +55,8 @@ def concrete(f: Callable, args: Sequence[Any], kwargs: dict | None = None) -> Ca
     ):
         values.setdefault(name, default)
     values.update({k: v for k, v in (f.__kwdefaults__ or {}).items() if k not in values})
+    if t.request.mode in ("grad", "value_and_grad", "vjp") and not t.request.taped:
+        t = transform(t.fn, replace(t.request, taped=True))  # checkpointed loops taped, to differentiate
     return t.specialise(values)
 
 
