@@ -312,7 +312,7 @@ class MemoryCase:
 
 def make_long_rnn_taped(np):
     def long_rnn(W, b, h, steps):
-        for t in range(steps):
+        for _ in range(steps):
             h = np.tanh(W @ h + b)
         return np.sum(h**2)
 
@@ -321,7 +321,7 @@ def make_long_rnn_taped(np):
 
 def make_long_rnn_checkpointed(np, checkpoint):
     def long_rnn_checkpointed(W, b, h, steps):
-        for t in checkpoint(range(steps)):
+        for _ in checkpoint(range(steps)):
             h = np.tanh(W @ h + b)
         return np.sum(h**2)
 

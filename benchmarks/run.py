@@ -274,8 +274,10 @@ def memory_worker(name: str, quick: bool) -> dict:
     import numpy as np
 
     sys.path.insert(0, str(HERE))
-    import s2sad
     from cases import MEMORY_CASES
+
+    import s2sad
+    from s2sad.checkpointing import default_snapshots
 
     case = next(c for c in MEMORY_CASES if c.name == name)
     steps = case.steps // 10 if quick else case.steps
@@ -305,7 +307,7 @@ def memory_worker(name: str, quick: bool) -> dict:
             samples[system].append(time.perf_counter() - t0)
     for system in systems:
         out[f"{system}_s"] = statistics.median(samples[system])
-    out["snapshots"] = __import__("s2sad.checkpointing").checkpointing.default_snapshots(steps)
+    out["snapshots"] = default_snapshots(steps)
     return out
 
 

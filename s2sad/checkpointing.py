@@ -152,6 +152,10 @@ def schedule(n: int, snapshots: int | None = None) -> Iterator[tuple]:
                 continue
             m = i + _split(j - i, s)
             yield ("advance", i, m)
+            if j - m == 1:  # the last step reversed at once: no copy of its state needed
+                yield ("reverse", m)
+                j, current = m, -1
+                continue
             yield ("store", m)
             yield from reverse(m, j, s - 1, m)
             yield ("free", m)

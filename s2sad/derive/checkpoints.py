@@ -66,6 +66,7 @@ import builtins
 
 from .. import ir
 from ..analysis.activity import adds_at, appends
+from ..analysis.aliases import makes_new_array
 from ..checkpointing import checkpoint, reverse_steps
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name
@@ -107,11 +108,15 @@ class Checkpoints(Adjoints):
                 loc,
                 "Loop over the steps that run (a range of the right length), or drop checkpoint.",
             )
+        # a list or array a step makes and changes is its own; one that lives across steps is not
+        made = {
+            s.target.id for s in ir.walk(stmt.body) if isinstance(s, ir.Assign) and makes_new_array(s.value)
+        }
         for s in ir.walk(stmt.body):
-            changes = isinstance(s, ir.SetItem) or (
-                isinstance(s, ir.Effect) and (appends(s.value) or adds_at(s.value))
-            )
-            if changes:
+            changed = s.target.id if isinstance(s, ir.SetItem) else None
+            if isinstance(s, ir.Effect) and (appends(s.value) or adds_at(s.value)):
+                changed = s.value.args[0].id
+            if changed is not None and changed not in made:
                 raise UnsupportedSyntaxError(
                     "a checkpointed loop that changes an array or a list in place is not supported",
                     ir.location(self.fn, s.origin) or loc,
@@ -144,10 +149,14 @@ class Checkpoints(Adjoints):
                     "Loop over its indices: `for t in checkpoint(range(len(xs))):` and read `xs[t]`.",
                 )
             items = backwards.args[0]
-        carried = list(stmt.joins)
+        # the state: what the loop carries that a step reads (a variable each step assigns before
+        # it reads it, or only for after the loop, starts nothing)
+        read = {n for s in ir.walk(stmt.body) for n in s.reads()}
+        carried = [c for c in stmt.joins if c in read]
         start = Name(self.pool.fresh("start"))
         self.kinds[start.id] = UNKNOWN
         self.temps.add(start.id)
+        self.defines.setdefault(id(stmt), []).append(start.id)  # a loop around keeps it per iteration
         # a variable first bound in the loop has no value before it: None stands in
         inside = {id(s) for s in ir.walk(stmt.body)}
         bound = {w for s in ir.walk(self.fn.body) if id(s) not in inside for w in s.writes()}
@@ -168,7 +177,7 @@ class Checkpoints(Adjoints):
         adjoints = set(self.bar.values())
         written = {w for s in ir.walk(adjoint_body) for w in s.writes() if w in adjoints}
         primal = {bar: p for p, bar in self.bar.items()}
-        bars = [self.bar[c] for c in carried if c in self.active and c in self.bar]
+        bars = [self.bar[c] for c in stmt.joins if c in self.active and c in self.bar]
         bars += sorted(w for w in written if primal[w] not in loop.defs and w not in bars)
         body, tapes = self.kept_in_names(taped_body + adjoint_body, tapes)
         local_tapes = [ir.Assign(Name(t), Call(ir.LIST, ())) for t in tapes]

@@ -83,7 +83,8 @@ class Loops(Checkpoints):
     def reverse_loop(self, stmt: ir.For | ir.While, state: set[str], outer: Loop | None) -> tuple[list, list]:
         schedule = checkpointed(stmt)  # for t in checkpoint(range(n)): (range(n), snapshots)
         if schedule is not None:
-            stmt = ir.replace(stmt, iter=schedule[0])
+            original, stmt = stmt, ir.replace(stmt, iter=schedule[0])
+            self.defines[id(stmt)] = self.defines.setdefault(id(original), [])  # one list for both
             if self.request.taped:
                 schedule = None
         defs = assigned_in([stmt])  # an array changed in place keeps its adjoint from outside

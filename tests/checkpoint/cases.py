@@ -144,6 +144,93 @@ CASES = {
         (0.3, np.array([0.5, 1.5, -0.7, 0.2])),
         (0,),
     ),
+    "inside_a_taped_loop": (
+        """
+        def f(x, w, n):
+            for j in range(3):
+                for t in checkpoint(range(n), snapshots=2):
+                    x = np.sin(w * x + j)
+                x = x * 1.2
+            return x
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "inside_a_checkpointed_loop": (
+        """
+        def f(x, w, n):
+            for j in checkpoint(range(3), snapshots=2):
+                for t in checkpoint(range(n), snapshots=2):
+                    x = np.sin(w * x + j)
+                x = x * 1.2
+            return x
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "first_bound_in_the_loop": (
+        """
+        def f(x, w, n):
+            s = 0.0
+            for j in checkpoint(range(n)):
+                y = x * j
+                s = s + np.sin(y * w)
+            return s + y
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "comprehension_in_the_step": (
+        """
+        def f(x, w, n):
+            for t in checkpoint(range(n), snapshots=2):
+                x = np.sum(np.array([np.sin(w * x + k) for k in range(3)])) * 0.3
+            return x
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "array_made_and_written_in_the_step": (
+        """
+        def f(x, w, n):
+            for t in checkpoint(range(n), snapshots=2):
+                y = np.zeros(3)
+                y[0] = x * w
+                y[1] = np.sin(x)
+                x = np.sum(y) * 0.5
+            return x
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "list_made_and_appended_in_the_step": (
+        """
+        def f(x, w, n):
+            for t in checkpoint(range(n), snapshots=2):
+                items = []
+                for k in range(2):
+                    items.append(x * k + w)
+                x = np.sin(sum(items)) * 0.4
+            return x
+        """,
+        (0.4, 1.1, 4),
+        (0, 1),
+    ),
+    "assigned_on_one_path": (
+        """
+        def f(x, w, n):
+            for i in checkpoint(range(n), snapshots=1):
+                if i % 2:
+                    s = x * w
+                    t = s * x
+                else:
+                    t = x
+                x = 0.5 * x + np.sin(t)
+            return x
+        """,
+        (0.3, 1.4, 5),
+        (0, 1),
+    ),
     "module_spelling": (
         """
         def f(x, w, n):

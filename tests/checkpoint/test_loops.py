@@ -43,7 +43,9 @@ def test_both_modes_against_central_differences(name):
     assert_close(value, f(*args), 1e-12, name)
 
 
-@pytest.mark.parametrize("name", ["logistic", "rnn", "read_after", "branch", "nested"])
+@pytest.mark.parametrize(
+    "name", ["logistic", "rnn", "read_after", "branch", "nested", "inside_a_taped_loop", "tuple_state"]
+)
 def test_second_order(name):
     source, args, wrt = CASES[name]
     f, plain = functions(source)
