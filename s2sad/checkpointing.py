@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 __all__ = ["checkpoint", "default_snapshots", "forward_steps", "reverse_steps", "schedule", "show_schedule"]
 
 
-def checkpoint(fn_or_iterable, snapshots=None):
+def checkpoint(iterable, snapshots=None):  # or checkpoint(f): a function in place of the iterable
     """``checkpoint(range(n), snapshots=s)`` in a ``for`` header: the loop is reversed with at
     most ``s`` copies of its state instead of a tape. ``checkpoint(f)``: a call ``checkpoint(f)(x)``
     keeps only ``f``'s arguments, and computes ``f``'s forward values again in the reverse sweep.
@@ -67,10 +67,10 @@ def checkpoint(fn_or_iterable, snapshots=None):
             "checkpoint: snapshots must be a whole number >= 1 (or None for about log2 of the steps), "
             f"not {snapshots!r}"
         )
-    if callable(fn_or_iterable):
+    if callable(iterable):
         if snapshots is not None:
             raise TypeError("checkpoint: snapshots applies to a loop's iterable, not to a function")
-        fn = fn_or_iterable
+        fn = iterable
 
         @functools.wraps(fn)
         def checkpointed(*args, **kwargs):
@@ -78,13 +78,13 @@ def checkpoint(fn_or_iterable, snapshots=None):
 
         return checkpointed
     try:
-        iter(fn_or_iterable)
+        iter(iterable)
     except TypeError:
         raise TypeError(
-            "checkpoint: fn_or_iterable must be an iterable (for t in checkpoint(range(n)):) or a "
-            f"function (checkpoint(f)(x)), not {type(fn_or_iterable).__name__}"
+            "checkpoint: iterable must be an iterable (for t in checkpoint(range(n)):) or a "
+            f"function (checkpoint(f)(x)), not {type(iterable).__name__}"
         ) from None
-    return fn_or_iterable
+    return iterable
 
 
 def default_snapshots(n: int) -> int:

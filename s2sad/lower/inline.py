@@ -209,7 +209,7 @@ class Inlining:
                 f"Write the loop as a `for` statement: `for t in {callee.path}(range(n)):`.",
             )
         keywords = {k.arg: k.value for k in it.keywords}
-        args = list(it.args) + [keywords.pop(k) for k in ("fn_or_iterable", "snapshots") if k in keywords]
+        args = list(it.args) + [keywords.pop(k) for k in ("iterable", "snapshots") if k in keywords]
         if keywords or not 1 <= len(args) <= 2 or any(isinstance(a, gast.Starred) for a in args):
             raise self.error(
                 it,

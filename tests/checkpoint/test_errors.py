@@ -98,7 +98,7 @@ def test_refused_at_the_users_line(name):
         ((range(3), 0), ValueError, "snapshots"),
         ((range(3), 2.5), ValueError, "snapshots"),
         ((range(3), True), ValueError, "snapshots"),
-        ((3,), TypeError, "fn_or_iterable"),
+        ((3,), TypeError, "iterable"),
         ((np.sin, 2), TypeError, "snapshots"),
     ],
 )

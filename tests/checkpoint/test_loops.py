@@ -72,3 +72,13 @@ def test_every_size(n, s):
     args = (0.4, 1.3, n, s)
     assert_close(s2sad.grad(f, wrt=(0, 1))(*args), s2sad.grad(plain, wrt=(0, 1))(*args), 1e-12)
     check_reverse(f, args, (0, 1))
+
+
+def test_the_program_differentiated_again_says_it_is_taped():
+    from s2sad.driver.generated import concrete
+
+    source, args, wrt = CASES["logistic"]
+    f, _ = functions(source)
+    again = concrete(s2sad.grad(f, wrt=wrt), args)  # what grad(grad(f)) and hessian differentiate
+    assert "reversed with a tape" in again.__doc__
+    assert "reverse_steps" not in s2sad.source(s2sad.grad(f, wrt=0), args=args)
