@@ -31,6 +31,16 @@ has dropped a dead ``y = t.pop()``, what pushes onto ``t`` (an effect, which
 ... return 1.0
 ... ''', tapes=("t",)))
 return 1.0
+
+What was pushed is still run when it has an effect (``t.append(ys.pop())`` still pops):
+
+>>> print(run(dead_tapes, '''
+... t = []
+... t.append(ys.pop())
+... return len(ys)
+... ''', tapes=("t",)))
+ys.pop()
+return len(ys)
 """
 
 from __future__ import annotations
@@ -130,12 +140,25 @@ def dead_tapes(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
     if not dead:
         return body
 
-    def keep(stmt: ir.Stmt) -> bool:
+    def kept(stmt: ir.Stmt) -> list[ir.Stmt]:
         if isinstance(stmt, ir.Assign) and stmt.target.id in dead or _pops(stmt, dead):
-            return False
-        return not (isinstance(stmt, ir.Effect) and _touches(stmt.value, dead))
+            return []
+        if isinstance(stmt, ir.Effect) and _touches(stmt.value, dead):
+            # what was pushed may still have an effect of its own: `t.append(ys.pop())`
+            pushed = _pushed(stmt.value, dead)
+            return [] if pushed is None or pure(pushed) else [ir.replace(stmt, value=pushed)]
+        return [stmt]
 
-    return live_code(ir.map_blocks(body, lambda stmts: [s for s in stmts if keep(s)]), state)
+    return live_code(ir.map_blocks(body, lambda stmts: [s for stmt in stmts for s in kept(stmt)]), state)
+
+
+def _pushed(e: Expr, tapes: set[str]) -> Expr | None:
+    """``v`` of ``tape.append(v)``."""
+    if isinstance(e, Call) and e.op.form == "method" and e.op.symbol == "append" and len(e.args) == 2:
+        target = e.args[0]
+        if isinstance(target, Name) and target.id in tapes and not _touches(e.args[1], tapes):
+            return e.args[1]
+    return None
 
 
 def _pops(stmt: ir.Stmt, tapes: set[str]) -> bool:

@@ -121,6 +121,16 @@ NESTED = {
                 rows.append(row)
             return np.sum(np.array(rows) ** 2)
     """,
+    # grad of grad: the gradient pops the list's adjoint in a loop whose tape is dead at second
+    # order; the pops must stay, or the list's adjoint of the adjoint starts one item too long
+    "a list built in a loop and read by index (fuzz 15/6071)": """
+        def f(x, a):
+            items = []
+            for i in range(1):
+                items.append(np.dot(a - x, a[::-1]))
+            s = items[0]
+            return s * s
+    """,
 }
 
 
