@@ -193,7 +193,7 @@ class Checkpoints(Adjoints):
         call = Call(
             ir.call_op(reverse_steps, helper, pure=False, canonical=True),
             (Name(step.name), Name(step_adjoint.name), items, start, back),
-            (("snapshots", snapshots),),
+            () if isinstance(snapshots, Const) and snapshots.value is None else (("snapshots", snapshots),),
         )
         for b in bars:  # what the steps hand back: a NumPy float where a float came in
             k = self.kind_of(b).join(adjoint_kind(self.kinds.get(primal[b], UNKNOWN)))

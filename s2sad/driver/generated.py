@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..derive.checkpoints import uses_checkpoint
 from ..frontend.resolve import parameters
 from .dispatch import Transform, transform
 
@@ -55,8 +56,9 @@ def concrete(f: Callable, args: Sequence[Any], kwargs: dict | None = None) -> Ca
     ):
         values.setdefault(name, default)
     values.update({k: v for k, v in (f.__kwdefaults__ or {}).items() if k not in values})
-    if t.request.mode in ("grad", "value_and_grad", "vjp") and not t.request.taped:
-        t = transform(t.fn, replace(t.request, taped=True))  # checkpointed loops taped, to differentiate
+    reverse = t.request.mode in ("grad", "value_and_grad", "vjp") and not t.request.taped
+    if reverse and uses_checkpoint(t.stages(values).ssa):  # to differentiate: checkpointed loops taped
+        t = transform(t.fn, replace(t.request, taped=True))
     return t.specialise(values)
 
 
