@@ -27,6 +27,10 @@ the ones before it (tests/layout/test_layers.py checks):
 
 from .api import (
     check_grad,
+    custom_jvp,
+    custom_vjp,
+    defjvp,
+    defvjp,
     derivative,
     grad,
     hessian,
@@ -34,6 +38,7 @@ from .api import (
     jacobian,
     jvp,
     source,
+    stop_gradient,
     value_and_grad,
     vjp,
 )
@@ -55,6 +60,10 @@ __all__ = [
     "UnsupportedSyntaxError",
     "check_grad",
     "checkpoint",
+    "custom_jvp",
+    "custom_vjp",
+    "defjvp",
+    "defvjp",
     "derivative",
     "grad",
     "hessian",
@@ -62,6 +71,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "source",
+    "stop_gradient",
     "value_and_grad",
     "vjp",
 ]

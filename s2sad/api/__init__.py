@@ -6,6 +6,7 @@
 - ``second_order``: ``hessian``, ``hvp`` (the Hessian programs are built by ``s2sad.driver.hessian``);
 - ``inspection``: ``source``, and ``program`` behind it and the command line;
 - ``checking``: ``check_grad``, ``numerical_gradient``;
+- ``extending``: ``defvjp``, ``defjvp``, ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
 - ``arguments``: what they all check first (the function, ``wrt``).
 
 No module is named after a function in it: the package re-exports the functions
@@ -17,6 +18,7 @@ under their names, which would hide such a module (``s2sad.api.hessian`` is the 
 """
 
 from .checking import check_grad, numerical_gradient
+from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
 from .inspection import Program, program, source
 from .jacobians import jacobian
@@ -25,6 +27,10 @@ from .second_order import hessian, hvp
 
 __all__ = [
     "check_grad",
+    "custom_jvp",
+    "custom_vjp",
+    "defjvp",
+    "defvjp",
     "derivative",
     "grad",
     "hessian",
@@ -35,6 +41,7 @@ __all__ = [
     "program",
     "Program",
     "source",
+    "stop_gradient",
     "value_and_grad",
     "vjp",
 ]

@@ -42,6 +42,7 @@ import builtins
 import inspect
 import linecache
 import math
+import sys
 import types
 from collections.abc import Callable
 
@@ -109,6 +110,8 @@ class _Module:
                 self.add_from("builtins", value.__name__, name)
         elif isinstance(value, np.ufunc) or getattr(np, getattr(value, "__name__", ""), None) is value:
             self.add_from("numpy", value.__name__, name)
+        elif closure and _importable(value):  # a function a rule of the user's calls
+            self.add_from(value.__module__, value.__qualname__, name)
         elif not closure:  # a module-level name of the user's
             module = getattr(self.user, "__module__", None)
             if module and module != "__main__":
@@ -153,6 +156,18 @@ def _free_names(text: str) -> list[str]:
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound and n.id not in out:
             out.append(n.id)
     return out
+
+
+def _importable(value: object) -> bool:
+    """Whether ``value`` is a module-level name of an imported module (not ``__main__``)."""
+    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    qualname = getattr(value, "__qualname__", "")
+    return (
+        module is not None
+        and module.__name__ != "__main__"
+        and qualname.isidentifier()
+        and getattr(module, qualname, None) is value
+    )
 
 
 def _all_args(a: ast.arguments) -> list[ast.arg]:

@@ -127,10 +127,29 @@ class Sweep:
         reads only the shape of ``x``), an error otherwise."""
         if kind.dtype in "bi" or not rule.differentiable:
             return
+        if rule.table == "user":
+            raise self.missing_user_rule(rule, param, loc)
         raise MissingRuleError(
             f"the rule for `{rule.pattern}` has no derivative with respect to `{param}`",
             loc,
             f"Pass a constant as `{param}`, or register a rule with s2sad.def{self.direction}.",
+        )
+
+    def missing_user_rule(self, rule: Rule, param: str, loc: Location | None) -> MissingRuleError:
+        """A function with the user's rules, but none for this direction."""
+        name = rule.pattern.split("(")[0]
+        given = [d for d in ("vjp", "jvp") if rule.covers(d, param)]
+        mode = "reverse" if self.direction == "vjp" else "forward"
+        wanted = self.direction.upper()
+        has = f"has a {given[0].upper()} rule but no {wanted} rule" if given else "has no rule"
+        first = "g" if self.direction == "vjp" else "t"
+        args = ", ".join(rule.params)
+        return MissingRuleError(
+            f"`{name}` {has}, which {mode} mode needs (for `{param}`)",
+            loc,
+            f"Register one: s2sad.def{self.direction}({name}, lambda {first}, ans, {args}: ...), "
+            "one rule per positional argument."
+            + (" (s2sad.hessian and hvp run forward mode over the gradient.)" if mode == "forward" else ""),
         )
 
     def missing(self, op: ir.Op, loc: Location | None) -> MissingRuleError:

@@ -53,6 +53,7 @@ from ..errors import UnsupportedSyntaxError
 from ..frontend.resolve import Resolver, parameters
 from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from ..rules.instantiate import expr_kind
+from ..rules.user import on_change
 from .pipeline import Stages, build, cells_needed
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
@@ -86,6 +87,20 @@ class Compiled:
 
 
 _cache: dict[tuple, list[Compiled]] = {}
+_live: weakref.WeakSet = weakref.WeakSet()  # every Transform, so a new rule can reach its dispatcher
+
+
+def rebuild(fn: object = None) -> None:
+    """A rule changed (for ``fn``): every derivative is built again when next called.
+
+    Derivatives of code that never reaches ``fn`` are built again too; rules are
+    registered before derivatives are taken, so this is rare, and it is always right."""
+    with _lock:
+        _cache.clear()
+        _vjp_cells.clear()
+        _jvp_cells.clear()
+        for t in list(_live):
+            t.reset()
 
 
 def _value_at(fn: Callable, path: str) -> object:
@@ -113,6 +128,14 @@ class Transform:
             self.cells.update({f"__k{i}": types.CellType(None) for i in range(SPARE)})
         self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
         self.dispatcher = self._new_dispatcher()
+        _live.add(self)
+
+    def reset(self) -> None:
+        """Forget every specialisation: the next call builds its derivative again."""
+        self.slots, self.all, self.inlined = [], [], None
+        for i in range(SLOTS):
+            self.cells[f"__s{i}"].cell_contents = None
+        self.dispatcher.__code__ = self._compile_dispatcher().__code__
 
     # the dispatcher ---------------------------------------------------------
     def _forward(self) -> str:
@@ -405,4 +428,5 @@ def jvp_cell(fn: Callable, kinds: dict[str, Kind]) -> types.CellType:
         return cell
 
 
-CALLEES = Callees(vjp_cell, jvp_cell)  # what the derivation passes call for recursive functions
+CALLEES = Callees(vjp_cell, jvp_cell)
+on_change(rebuild)  # what the derivation passes call for recursive functions

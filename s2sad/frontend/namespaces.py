@@ -17,6 +17,7 @@ on the user's globals. A user name that would clash takes a fallback.
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 import sys
 import types
@@ -73,10 +74,36 @@ def module_path(module: types.ModuleType) -> str | None:
     return None
 
 
+#: names the user's derivative rules read (a module, a function, a constant), by the name
+#: generated code uses for them: rules are inlined far from the module they were written in
+RULE_NAMES: dict[str, object] = {}
+
+
+def rule_name(name: str, value: object) -> str:
+    """The name generated code uses for ``value``, which a user's rule calls ``name``.
+
+    >>> import operator
+    >>> rule_name("mul", operator.mul), rule_name("mul", operator.mul), rule_name("mul", max)
+    ('mul', 'mul', 'mul_')
+    """
+    for head in itertools.chain((name,), fallback_names(name)):
+        if RULE_NAMES.get(head, value) is value and head not in MODULES and not _ours(head):
+            RULE_NAMES[head] = value
+            return head
+    raise AssertionError("unreachable: fallback names never end")
+
+
+def _ours(head: str) -> bool:
+    return hasattr(builtins, head) or head in runtime.__all__
+
+
 def head_object(head: str) -> object:
-    """What a first name in a canonical path stands for (``np``, ``math``, ``abs``, a helper)."""
+    """What a first name in a canonical path stands for (``np``, ``math``, ``abs``, a helper,
+    a name a user's rule reads)."""
     if head in MODULES:
         return MODULES[head]
+    if head in RULE_NAMES:
+        return RULE_NAMES[head]
     if hasattr(builtins, head):
         return getattr(builtins, head)
 

@@ -16,7 +16,7 @@ helpers generated code may call). A new rule is a row in one of them.
 """
 
 # The tables register their rules when imported; macros before any template is used.
-from . import arrays, builtin, linalg, macros, math, numpy, runtime  # noqa: F401
+from . import arrays, builtin, linalg, macros, math, numpy, runtime, user  # noqa: F401
 from .registry import RULES, Rule, lookup
 
 __all__ = ["RULES", "Rule", "lookup"]

@@ -20,8 +20,8 @@ when ``x`` lost a leading axis, and a run-time helper only when nothing is
 known.
 
 Rules are looked up by the function object (``numpy.sin``), or by the op for
-operators, attributes and methods. Users register rules with the same
-functions (``s2sad.custom_vjp`` builds on ``rule``).
+operators, attributes and methods. The user's rules (``s2sad.defvjp``) go into the
+same table, from their own functions' source (``user``).
 
 >>> import numpy as np
 >>> from s2sad import ir, rules
@@ -110,7 +110,7 @@ class Rule:
                 default = self.defaults.get(p, REQUIRED)
                 if default is REQUIRED:
                     raise BindError(f"argument `{p}` is missing")
-                bound[p] = Const(default)
+                bound[p] = default if isinstance(default, Expr) else Const(default)
         out = bound.get("out")
         if out is not None and not (isinstance(out, Const) and out.value is None):
             raise BindError("writing into `out=` is not supported; assign the result instead")

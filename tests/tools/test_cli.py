@@ -115,6 +115,39 @@ def test_printed_module_runs_by_itself(model, capsys, argv, name, call):
         assert namespace[name](*call) == pytest.approx(s2sad.grad(m.uses)(1.3))
 
 
+RULED = """
+import s2sad
+
+
+def opaque_square(x):
+    return eval("x * x")
+
+
+def opaque_square_vjp(g, ans, x):  # two statements: generated code calls it
+    slope = 2.0 * x
+    return g * slope
+
+
+s2sad.defvjp(opaque_square, opaque_square_vjp)
+
+
+def with_rule(x):
+    return opaque_square(x) + x
+"""
+
+
+def test_printed_module_imports_the_rules_it_calls(tmp_path, monkeypatch, capsys):
+    (tmp_path / "ruled_model.py").write_text(RULED)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["ruled_model.py:with_rule"]) == 0
+    text = capsys.readouterr().out
+    assert "from ruled_model import opaque_square_vjp as opaque_square_vjp_0" in text
+    namespace: dict = {}
+    exec(compile(text, "printed.py", "exec"), namespace)
+    assert namespace["with_rule_grad"](1.5) == 4.0
+
+
 def test_trace_reproduces_baydin(in_root, capsys):
     """Table 2 and 3 of Baydin et al. (2018): the values, and the adjoints 5.5 and 1.716."""
     assert main(["examples/quickstart.py:baydin", "--wrt", "x1,x2", "--trace", "2", "5"]) == 0
