@@ -42,6 +42,7 @@ import builtins
 import inspect
 import linecache
 import math
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -124,6 +125,9 @@ class _Module:
     def text(self, title: str) -> str:
         parts = [f'"""{title}"""']
         head = list(self.imports)
+        if "import scipy" in head:  # its submodules, which `import scipy` alone may not load
+            used = sorted(set(re.findall(r"\bscipy\.(\w+)\.", "\n".join(self.functions))))
+            head = [line for line in head if line != "import scipy"] + [f"import scipy.{m}" for m in used]
         froms = [f"from {m} import {', '.join(names)}" for m, names in self.froms.items()]
         if head:
             parts.append("\n".join(sorted(head)))

@@ -5,6 +5,12 @@ np``, ``from numpy import sin``), generated code says ``np.sin``: it gets
 ``np`` and ``math`` as closure cells of its own, so these names never depend
 on the user's globals. A user name that would clash takes a fallback.
 
+SciPy is optional and never imported here: once the user's code has imported
+``scipy.special``, ``scipy.linalg`` or ``scipy.stats``, the first name looked up
+and not found indexes them (``expit`` is ``scipy.special.expit``, the bound
+method ``norm.logpdf`` is ``scipy.stats.norm.logpdf``) and tells the
+listeners of ``on_load`` (the rule tables) which module came in.
+
 >>> import math, numpy
 >>> [canonical_path(f) for f in (numpy.sin, numpy.linalg.norm, math.exp, abs)]
 ['np.sin', 'np.linalg.norm', 'math.exp', 'abs']
@@ -27,11 +33,32 @@ import numpy as np
 from .. import runtime
 
 #: module -> the name generated code uses for it, and the names to fall back on
-MODULES = {"np": np, "math": math}
-FALLBACKS = {"np": ("numpy", "np_"), "math": ("math_", "pymath")}
+MODULES = {"np": np, "math": math}  # and ``scipy``, once the user's code imported it
+FALLBACKS = {"np": ("numpy", "np_"), "math": ("math_", "pymath"), "scipy": ("scipy_", "sp")}
 
 _index: dict[int, str] | None = None
-_LAZY = {"numpy.random": "np.random."}  # indexed once imported (importing it costs ~20 ms)
+# indexed once imported (importing numpy.random costs ~20 ms, scipy is optional)
+_LAZY = {
+    "numpy.random": "np.random.",
+    "scipy.special": "scipy.special.",
+    "scipy.linalg": "scipy.linalg.",
+    "scipy.stats": "scipy.stats.",
+}
+# the methods of SciPy's distributions (``norm.logpdf``): a bound method is a new object
+# each time it is read, equal to the last one and with the same hash, so it is looked up by value
+_METHODS: dict[object, str] = {}
+DISTRIBUTION_METHODS = (
+    *("pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"),
+    *("rvs", "mean", "median", "var", "std", "entropy", "interval", "stats", "moment"),
+)
+_LISTENERS: list = []
+_PREFERRED = {"scipy.special": ("digamma",)}  # not its other name, psi
+
+
+def on_load(listener) -> None:
+    """Call ``listener(module_name)`` whenever a lazily indexed module (``scipy.special``) is
+    indexed: the rule tables for it load then."""
+    _LISTENERS.append(listener)
 
 
 def _add(index: dict[int, str], module: types.ModuleType, prefix: str) -> None:
@@ -49,18 +76,50 @@ def _build_index() -> dict[int, str]:
     return index
 
 
+def _add_methods(module: types.ModuleType, prefix: str) -> None:
+    """The methods of the distribution objects of ``scipy.stats`` (``norm.logpdf``)."""
+    for name, obj in vars(module).items():
+        if name.startswith("_") or isinstance(obj, type) or not hasattr(obj, "cdf"):
+            continue
+        for method in DISTRIBUTION_METHODS:
+            bound = getattr(obj, method, None)
+            if isinstance(bound, types.MethodType):
+                _METHODS.setdefault(bound, f"{prefix}{name}.{method}")
+
+
+def _load_lazy() -> bool:
+    """Index the lazy modules the user's code has imported; whether any came in."""
+    assert _index is not None
+    loaded = False
+    for module_name, prefix in list(_LAZY.items()):
+        # the user's code has it, so it may be calling it (and a listener may have indexed it)
+        if module_name in sys.modules and module_name in _LAZY:
+            module = sys.modules[module_name]
+            del _LAZY[module_name]
+            for name in _PREFERRED.get(module_name, ()):  # of two names for one function
+                _index[id(getattr(module, name))] = f"{prefix}{name}"
+            _add(_index, module, prefix)
+            if module_name == "scipy.stats":
+                _add_methods(module, prefix)
+            for listener in _LISTENERS:
+                listener(module_name)
+            loaded = True
+    return loaded
+
+
 def canonical_path(obj: object) -> str | None:
     """``np.sin`` for numpy.sin, ``abs`` for the builtin, ``None`` if unknown."""
     global _index
     if _index is None:
         _index = _build_index()
     found = _index.get(id(obj))
-    if found is None and _LAZY:
-        for module_name, prefix in list(_LAZY.items()):
-            if module_name in sys.modules:  # the user's code has it, so it may be calling it
-                _add(_index, sys.modules[module_name], prefix)
-                del _LAZY[module_name]
-                found = _index.get(id(obj))
+    if found is None and isinstance(obj, types.MethodType):
+        try:
+            found = _METHODS.get(obj)
+        except TypeError:  # a method of an unhashable object
+            return None
+    if found is None and _LAZY and _load_lazy():
+        return canonical_path(obj)
     return found
 
 
@@ -71,6 +130,9 @@ def module_path(module: types.ModuleType) -> str | None:
         return "math"
     if name == "numpy" or name.startswith("numpy."):
         return "np" + name[len("numpy") :]
+    if name.split(".")[0] == "scipy" and not any(part.startswith("_") for part in name.split(".")):
+        canonical_path(module)  # its functions are indexed, and their rules loaded
+        return name
     return None
 
 
@@ -87,7 +149,13 @@ def rule_name(name: str, value: object) -> str:
     ('mul', 'mul', 'mul_')
     """
     for head in itertools.chain((name,), fallback_names(name)):
-        if RULE_NAMES.get(head, value) is value and head not in MODULES and not _ours(head):
+        scipy_taken = head == "scipy" and value is not sys.modules.get("scipy")  # our name for SciPy
+        if (
+            RULE_NAMES.get(head, value) is value
+            and head not in MODULES
+            and not _ours(head)
+            and not scipy_taken
+        ):
             RULE_NAMES[head] = value
             return head
     raise AssertionError("unreachable: fallback names never end")
@@ -102,6 +170,8 @@ def head_object(head: str) -> object:
     a name a user's rule reads)."""
     if head in MODULES:
         return MODULES[head]
+    if head == "scipy":  # only in code that calls SciPy, so the user's code imported it
+        return sys.modules["scipy"]
     if head in RULE_NAMES:
         return RULE_NAMES[head]
     if hasattr(builtins, head):

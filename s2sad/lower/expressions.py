@@ -155,7 +155,9 @@ ONE_ITERABLE: dict[object, Callable] = {builtins.max: max_of, builtins.min: min_
 
 def is_pure(fn: object, path: str) -> bool:
     """Whether a call may be reordered or dropped when its result is unused."""
-    if path.startswith("np.random") or fn in _IMPURE or path.endswith(".at"):  # np.add.at changes its array
+    if path.startswith("np.random") or path.endswith(".rvs"):  # random draws (scipy.stats.norm.rvs)
+        return False
+    if fn in _IMPURE or path.endswith(".at"):  # np.add.at changes its array
         return False
     return canonical_path(fn) is not None or path.startswith(("np.", "math."))
 
@@ -334,6 +336,10 @@ class ExprBuilder:
         if isinstance(base, Function) and isinstance(base.fn, np.ufunc) and node.attr == "at":
             return Function(getattr(base.fn, node.attr), f"{base.path}.at", base.canonical)  # np.add.at
         if isinstance(base, Function):
+            method = getattr(base.fn, node.attr, None)
+            path = canonical_path(method) if isinstance(method, types.MethodType) else None
+            if path is not None:  # a method of one of SciPy's distributions: scipy.stats.norm.logpdf
+                return Function(method, path, True)
             raise self.error(node, f"the attribute `{_text(node)}` of a function is not supported")
         return Call(attr_op(node.attr), (base,))
 

@@ -13,10 +13,28 @@ The tables, one per namespace: ``builtin`` (Python operators and builtins),
 ``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
 and axes), ``linalg`` (products and ``numpy.linalg``) and ``runtime`` (the
 helpers generated code may call). A new rule is a row in one of them.
+
+SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
+when the user's code has imported the module they cover and s2sad first meets
+it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
 """
 
 # The tables register their rules when imported; macros before any template is used.
+from ..frontend.namespaces import on_load
 from . import arrays, builtin, linalg, macros, math, numpy, runtime, user  # noqa: F401
 from .registry import RULES, Rule, lookup
 
-__all__ = ["RULES", "Rule", "lookup"]
+
+def load_tables(module_name: str) -> None:
+    """Load the rules for ``module_name`` (``scipy.special``), which the user's code imported."""
+    if module_name == "scipy.special":
+        from . import scipy_special  # noqa: F401
+    elif module_name == "scipy.linalg":
+        from . import scipy_linalg  # noqa: F401
+    elif module_name == "scipy.stats":
+        from . import scipy_stats  # noqa: F401
+
+
+on_load(load_tables)
+
+__all__ = ["RULES", "Rule", "load_tables", "lookup"]

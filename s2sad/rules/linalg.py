@@ -138,17 +138,17 @@ rule(
     jvp={"a": "-ans @ a_dot @ ans"},
     kind=same_as("a", dtype="f+"),
 )
-rule(
-    "np.linalg.solve(a, b)",  # with x = solve(a, b): b_bar = solve(a.T, g), a_bar = -b_bar x.T
-    vjp={
+# with x = solve(a, b): b_bar = solve(a.T, g), a_bar = -b_bar x.T (scipy.linalg.solve too)
+SOLVE = {
+    "vjp": {
         "a": "-np.outer(np.linalg.solve(a.T, g), ans) if b.ndim == 1 and a.ndim == 2 else "
         "-np.linalg.solve(a.T, g) @ ans.T if a.ndim == 2 else "
         "fail('np.linalg.solve with stacked matrices')",
         "b": "np.linalg.solve(a.T, g) if a.ndim == 2 else fail('np.linalg.solve with stacked matrices')",
     },
-    jvp={"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
-    kind=same_as("b", dtype="f+"),
-)
+    "jvp": {"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
+}
+rule("np.linalg.solve(a, b)", vjp=SOLVE["vjp"], jvp=SOLVE["jvp"], kind=same_as("b", dtype="f+"))
 rule(
     "np.linalg.det(a)",
     vjp={"a": "g * ans * np.linalg.inv(a).T if a.ndim == 2 else fail('np.linalg.det of stacked matrices')"},
@@ -158,6 +158,58 @@ rule(
     },
     kind=lambda a: Kind(np.generic, (), "f") if a["a"].kind.ndim == 2 else Kind(np.ndarray, None, "f"),
 )
+
+
+_STACKED = "fail('{} of stacked matrices')"
+rule(
+    "np.linalg.slogdet(a)",  # (sign, log|det a|): the sign is piecewise constant
+    vjp={"a": "g[1] * np.linalg.inv(a).T if a.ndim == 2 else " + _STACKED.format("np.linalg.slogdet")},
+    jvp={
+        "a": "(0.0, np.trace(np.linalg.solve(a, a_dot))) if a.ndim == 2 else "
+        + _STACKED.format("np.linalg.slogdet")
+    },
+    kind=lambda a: _slogdet_kind(a),
+)
+
+
+def phi(x: str) -> str:
+    """The lower triangle of ``x`` with half its diagonal (Murray 2016, for Cholesky factors)."""
+    return f"(np.tril({x}) - np.diag(np.diag({x})) / 2)"
+
+
+def cholesky_templates(factor: str, g: str, a_dot: str) -> tuple[str, str]:
+    """The VJP and JVP of the lower Cholesky ``factor`` of the lower triangle of ``a``.
+
+    NumPy reads the lower triangle of ``a`` and nothing else, so the rules see that
+    triangle and nothing else: for the symmetric matrix ``A`` it stands for,
+    ``A_bar = sym(L^-T phi(L^T g) L^-1)`` (Murray 2016), and ``a_bar = 2 phi(A_bar)``;
+    ``L_dot = L phi(L^-1 A_dot L^-T)`` with ``A_dot`` the symmetric matrix of the lower
+    triangle of ``a_dot``."""
+    s = f"np.linalg.solve({factor}.T, np.linalg.solve({factor}.T, {phi(f'{factor}.T @ {g}')}.T).T)"
+    vjp = f"np.tril({s} + ({s}).T) - np.diag(np.diag({s}))"
+    sym = f"(np.tril({a_dot}) + np.tril({a_dot}, -1).T)"
+    jvp = f"{factor} @ {phi(f'np.linalg.solve({factor}, np.linalg.solve({factor}, {sym}).T)')}"
+    return vjp, jvp
+
+
+_LOWER = cholesky_templates("ans", "g", "a_dot")
+_UPPER = cholesky_templates("ans.T", "g.T", "a_dot.T")  # the upper triangle read as a.T
+_CHOLESKY = {
+    "vjp": f"{_LOWER[0]} if not upper else ({_UPPER[0]}).T",
+    "jvp": f"{_LOWER[1]} if not upper else ({_UPPER[1]}).T",
+}
+rule(
+    "np.linalg.cholesky(a, upper=False)",
+    vjp={"a": f"{_CHOLESKY['vjp']} if a.ndim == 2 else " + _STACKED.format("np.linalg.cholesky")},
+    jvp={"a": f"{_CHOLESKY['jvp']} if a.ndim == 2 else " + _STACKED.format("np.linalg.cholesky")},
+    kind=same_as("a", dtype="f+"),
+)
+
+
+def _slogdet_kind(a: dict[str, Arg]) -> Kind:
+    k = a["a"].kind
+    part = Kind(np.generic, (), "f") if k.ndim == 2 else Kind(np.ndarray, None, "f")
+    return Kind(tuple, None, "o", items=(part, part))
 
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:

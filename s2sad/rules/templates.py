@@ -2,7 +2,8 @@
 
 A template is Python: ``g`` (the cotangent), ``ans`` (the result), the rule's
 parameters and their tangents (``x_dot``) are placeholders; other names are
-NumPy, ``math``, builtins, run-time helpers and macros:
+NumPy, ``math``, builtins, run-time helpers, macros, and ``scipy`` once the
+user's code has imported it (``scipy.special.digamma(x)``):
 
 >>> parse_template("unbroadcast(g * np.cos(x), x)", ("x",))
 unbroadcast(g * np.cos(x), x)
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import sys
 from collections.abc import Callable
 
 import gast
@@ -34,13 +36,15 @@ def macro(fn: Callable) -> Callable:
 
 
 def _template_names(macros: bool = True) -> dict[str, object]:
-    """Names in templates: builtins, np, math, the run-time helpers, and macros
-    (which take precedence: in a template, ``unbroadcast`` expands by kind)."""
+    """Names in templates: builtins, np, math, scipy if imported, the run-time helpers, and
+    macros (which take precedence: in a template, ``unbroadcast`` expands by kind)."""
 
     names: dict[str, object] = dict(vars(builtins))
     names.update(np=np, math=math)
     names.update({name: getattr(runtime, name) for name in runtime.__all__})
     names["rt"] = runtime  # rt.unbroadcast: the run-time helper itself, where a macro has its name
+    if "scipy" in sys.modules:  # the SciPy tables are loaded only then
+        names["scipy"] = sys.modules["scipy"]
     if macros:
         names.update(MACROS)
     return names

@@ -99,6 +99,7 @@ PASSES: list[Pass] = [
     split_unpacks,
     read_displays,
     propagate,
+    cse,  # parts that read an adjoint's display as its item (`v_bar[0]` now `c_bar`) are shared now
     live_code,
     inline_views,
     inline,

@@ -16,12 +16,7 @@ CASES = {**programs.CASES, **more_programs.CASES}
 # the test pass, and then the mark must go.
 KNOWN = {
     (test, name): f"issue 13: no rule for {function}"
-    for name, function in (
-        ("ica_loglik", "np.linalg.slogdet"),
-        ("bayes_linreg_evidence", "np.linalg.slogdet"),
-        ("wave_energy", "np.diff"),
-        ("rbf_kernel_nll", "np.linalg.cholesky"),
-    )
+    for name, function in (("wave_energy", "np.diff"),)
     for test in ("gradient", "hvp")
 }
 

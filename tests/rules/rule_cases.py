@@ -806,3 +806,6 @@ add(
     [case("broadcast_like(x, y) * y", x=S(), y=A((3,))), case("broadcast_like(x, y) * 2.0", x=S(), y=S())],
 )
 add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
+
+# ------------------------------------------------ SciPy, and NumPy's factorisations
+from . import scipy_cases  # noqa: E402, F401  (adds its cases to CASES)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy
 from checks import check_forward, check_reverse
 from conftest import make_function
 
@@ -49,6 +50,7 @@ ALL = [(pattern, i, c) for pattern, cases in CASES.items() for i, c in enumerate
 def _function(case):
     return make_function(
         f"def f({', '.join(case.params)}):\n    return {case.expr}\n",
+        scipy=scipy,
         **{name: getattr(runtime, name) for name in runtime.__all__},
     )
 

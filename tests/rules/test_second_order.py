@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy
 from checks import check_forward, check_reverse
 from conftest import make_function
 
@@ -40,6 +41,7 @@ CASES_2 = [
 def _gradient(case, j):
     f = make_function(
         f"def f({', '.join(case.params)}):\n    return np.sum(np.sin({case.expr}))\n",
+        scipy=scipy,
         **{name: getattr(runtime, name) for name in runtime.__all__},
     )
     return s2sad.grad(f, wrt=j)

@@ -676,6 +676,7 @@ def test_pass_order():
         "split_unpacks",
         "read_displays",
         "propagate",
+        "cse",
         "live_code",
         "inline_views",
         "inline",
