@@ -290,3 +290,60 @@ CASES = [
 ]
 
 BY_NAME = {case.name: case for case in CASES}
+
+
+# --- checkpointing: memory against time ---------------------------------------------------
+# Not timed against the hand-written gradient: the checkpointed loop's gradient is measured
+# against the same loop's taped gradient, for peak memory (tracemalloc) and time per call.
+
+
+@dataclass
+class MemoryCase:
+    name: str
+    title: str
+    make_taped: Callable  # make(np) -> the loop, reversed with a tape
+    make_checkpointed: Callable  # make(np, checkpoint) -> the same loop, checkpointed
+    inputs: Callable[[np.random.Generator, int], tuple]
+    wrt: tuple[int, ...]
+    steps: int
+    memory_target: float  # checkpointed peak / taped peak, at most
+    time_target: float  # checkpointed time / taped time, at most
+
+
+def make_long_rnn_taped(np):
+    def long_rnn(W, b, h, steps):
+        for _ in range(steps):
+            h = np.tanh(W @ h + b)
+        return np.sum(h**2)
+
+    return long_rnn
+
+
+def make_long_rnn_checkpointed(np, checkpoint):
+    def long_rnn_checkpointed(W, b, h, steps):
+        for _ in checkpoint(range(steps)):
+            h = np.tanh(W @ h + b)
+        return np.sum(h**2)
+
+    return long_rnn_checkpointed
+
+
+def _long_rnn_inputs(rng: np.random.Generator, steps: int) -> tuple:
+    n = 100
+    W = rng.normal(size=(n, n)) / math.sqrt(n) * 0.9
+    return W, rng.normal(size=n) * 0.1, rng.normal(size=n), steps
+
+
+MEMORY_CASES = [
+    MemoryCase(
+        "long_rnn",
+        "RNN step h = tanh(W @ h + b), state of 100 floats, 20,000 steps",
+        make_long_rnn_taped,
+        make_long_rnn_checkpointed,
+        _long_rnn_inputs,
+        (0, 1, 2),
+        steps=20_000,
+        memory_target=1 / 20,
+        time_target=8.0,
+    ),
+]

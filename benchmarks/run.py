@@ -3,6 +3,7 @@
     python benchmarks/run.py            # every benchmark, about ten minutes
     python benchmarks/run.py --quick    # a smoke test in under a minute: short rounds, no JAX
     python benchmarks/run.py --only scalar,rnn --systems hand,s2sad
+    python benchmarks/run.py --checkpointing   # a checkpointed loop's memory and time
 
 Each benchmark runs in its own process with one thread for every library (BLAS,
 XLA, PyTorch). In that process every system's gradient is first checked against
@@ -265,6 +266,102 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
     return result
 
 
+def memory_worker(name: str, quick: bool) -> dict:
+    """A checkpointed loop's gradient against the taped loop's: peak memory and time."""
+    import statistics
+    import tracemalloc
+
+    import numpy as np
+
+    sys.path.insert(0, str(HERE))
+    from cases import MEMORY_CASES
+
+    import s2sad
+    from s2sad.checkpointing import default_snapshots
+
+    case = next(c for c in MEMORY_CASES if c.name == name)
+    steps = case.steps // 10 if quick else case.steps
+    args = case.inputs(np.random.default_rng(0), steps)
+    systems = {
+        "taped": s2sad.grad(case.make_taped(np), wrt=case.wrt),
+        "checkpointed": s2sad.grad(case.make_checkpointed(np, s2sad.checkpoint), wrt=case.wrt),
+    }
+    results = {name: fn(*args) for name, fn in systems.items()}  # built, and compared
+    error = max(
+        float(np.max(np.abs(a - b)) / max(1.0, float(np.max(np.abs(b)))))
+        for a, b in zip(results["checkpointed"], results["taped"])
+    )
+    out: dict = {"name": case.name, "title": case.title, "steps": steps, "max_error": error}
+    out["memory_target"], out["time_target"] = case.memory_target, case.time_target
+    for system, fn in systems.items():
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        fn(*args)
+        out[f"{system}_peak_bytes"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    samples: dict[str, list[float]] = {s: [] for s in systems}
+    for _ in range(3 if quick else 7):  # round-robin, as for the other benchmarks
+        for system, fn in systems.items():
+            t0 = time.perf_counter()
+            fn(*args)
+            samples[system].append(time.perf_counter() - t0)
+    for system in systems:
+        out[f"{system}_s"] = statistics.median(samples[system])
+    out["snapshots"] = default_snapshots(steps)
+    return out
+
+
+def memory_table(results: list[dict]) -> str:
+    lines = [
+        "| loop | snapshots | taped peak | checkpointed peak | memory ratio (target) | taped s "
+        "| checkpointed s | time ratio (target) | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|:-:|",
+    ]
+    for r in results:
+        memory = r["checkpointed_peak_bytes"] / r["taped_peak_bytes"]
+        slower = r["checkpointed_s"] / r["taped_s"]
+        met = memory <= r["memory_target"] and slower <= r["time_target"]
+        lines.append(
+            f"| {r['title']} | {r['snapshots']} | {r['taped_peak_bytes'] / 1e6:.1f} MB "
+            f"| {r['checkpointed_peak_bytes'] / 1e6:.2f} MB | **1/{1 / memory:.0f}** "
+            f"(1/{1 / r['memory_target']:.0f}) | {r['taped_s']:.3f} | {r['checkpointed_s']:.3f} "
+            f"| **{slower:.1f}** ({r['time_target']:g}) | {'yes' if met else 'no'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_memory(quick: bool, docs: bool, out: Path) -> None:
+    sys.path.insert(0, str(HERE))
+    from cases import MEMORY_CASES
+
+    results = []
+    for case in MEMORY_CASES:
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            cmd = [sys.executable, __file__, "--memory-worker", case.name, "--json", tmp.name]
+            cmd += ["--quick"] if quick else []
+            done = subprocess.run(cmd, env={**os.environ, **ONE_THREAD}, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"benchmark {case.name} failed:\n{done.stderr}")
+            results.append(json.loads(Path(tmp.name).read_text()))
+    report = (
+        f"Machine: {machine()}. One thread; times are medians over rounds"
+        + (" (quick mode: a tenth of the steps)." if quick else ".")
+        + "\n\n"
+        + memory_table(results)
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "checkpointing.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out / "checkpointing.md").write_text(report)
+    print(report)
+    if docs:
+        page = ROOT / "docs" / "benchmarks.md"
+        text = page.read_text()
+        begin, end = "<!-- checkpointing: begin -->", "<!-- checkpointing: end -->"
+        head, rest = text.split(begin)
+        _, tail = rest.split(end)
+        page.write_text(f"{head}{begin}\n{report}{end}{tail}")
+
+
 # ======================================================================================
 # The driver: one process per benchmark, then the report
 # ======================================================================================
@@ -450,7 +547,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(HERE / "results"), help="where the JSON, Markdown and PNG go")
     parser.add_argument("--docs", action="store_true", help="also update docs/benchmarks.md and its plot")
     parser.add_argument("--report", metavar="JSON", help="only write the report again, from a results.json")
+    parser.add_argument(
+        "--checkpointing",
+        action="store_true",
+        help="instead: checkpointed loops against taped ones, peak memory and time (with --docs: its table)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--memory-worker", help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
     opts = parser.parse_args(argv)
     if opts.systems:
@@ -462,6 +565,12 @@ def main(argv: list[str] | None = None) -> None:
         systems = [s for s in SYSTEMS if not (opts.quick and s.startswith("jax"))]
     if opts.worker:
         Path(opts.json).write_text(json.dumps(worker(opts.worker, opts.quick, systems)))
+        return
+    if opts.memory_worker:
+        Path(opts.json).write_text(json.dumps(memory_worker(opts.memory_worker, opts.quick)))
+        return
+    if opts.checkpointing:
+        run_memory(opts.quick, opts.docs, Path(opts.out))
         return
 
     if opts.report:

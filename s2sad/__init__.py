@@ -42,6 +42,7 @@ from .api import (
     value_and_grad,
     vjp,
 )
+from .checkpointing import checkpoint
 from .errors import (
     DifferentiationError,
     MissingRuleError,
@@ -58,6 +59,7 @@ __all__ = [
     "UndefinedNameError",
     "UnsupportedSyntaxError",
     "check_grad",
+    "checkpoint",
     "custom_jvp",
     "custom_vjp",
     "defjvp",

@@ -89,3 +89,13 @@ def test_quick_run_writes_its_report(tmp_path):
         assert ours["max_error"] < 1e-8 and ours["us"] > 0
     table = (tmp_path / "results.md").read_text()
     assert "| x * x (call overhead) |" in table and "Rosenbrock, n = 10,000" in table
+
+
+def test_checkpointing_run_compares_with_the_taped_loop(tmp_path):
+    cmd = [sys.executable, str(BENCHMARKS / "run.py"), "--checkpointing", "--quick", "--out", str(tmp_path)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads((tmp_path / "checkpointing.json").read_text())
+    assert result["max_error"] < 1e-10
+    assert result["checkpointed_peak_bytes"] < result["taped_peak_bytes"]
+    assert "| RNN step" in (tmp_path / "checkpointing.md").read_text()

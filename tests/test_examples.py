@@ -10,6 +10,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 EXPECTED = {
     "quickstart.py": "f'(2) = 46.0",
+    "checkpointing.py": "the same gradient, 5000 steps: True",
     "control_flow.py": "x_1_tape.append(x_1)",
     "extending.py": "quantized to 0.5, loss 0.0",
     "gaussian_process.py": "noise std 0.08",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import builtins
 
 from .. import ir
+from ..checkpointing import checkpoint
 from ..frontend.parse import parse
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Expr, Name
@@ -139,7 +140,7 @@ def _element(it: Expr, kind_of) -> Kind | tuple:
             return (INT, _element(it.args[0], kind_of))
         if fn is builtins.zip:
             return tuple(_element(a, kind_of) for a in it.args)
-        if fn is builtins.reversed:
+        if fn is builtins.reversed or fn is checkpoint:  # checkpoint(xs) iterates as xs
             return _element(it.args[0], kind_of)
     return element_kind(kind_of(it))
 

@@ -49,7 +49,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .. import runtime
+from .. import checkpointing, runtime
 
 
 def _generated(obj: object) -> bool:
@@ -104,6 +104,8 @@ class _Module:
                 self.bindings.append(f"{name} = {value.__name__}")
         elif getattr(runtime, getattr(value, "__name__", ""), None) is value:
             self.add_from("s2sad.runtime", value.__name__, name)
+        elif getattr(checkpointing, getattr(value, "__name__", ""), None) is value:
+            self.add_from("s2sad.checkpointing", value.__name__, name)
         elif getattr(builtins, getattr(value, "__name__", ""), None) is value:
             if value.__name__ != name:
                 self.add_from("builtins", value.__name__, name)

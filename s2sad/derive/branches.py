@@ -66,19 +66,20 @@ class Branches(Adjoints):
         self.undefined_on(name, None, False)  # the names assigned in one branch only, found once
         return name in self.one_sided
 
-    def bound_when(self, name: str) -> tuple[str, bool] | None:
-        """The flag, and its value, on which a name assigned in one branch only has a value."""
+    def bound_when(self, name: str) -> list[tuple[str, bool]] | None:
+        """The flags, and their values, on which a name assigned in one branch only has a value:
+        one per ``if`` around it, the outermost first (an inner flag has a value where the
+        outer ones hold)."""
         if not self.maybe_unbound(name):
             return None
-        flag, unbound = sorted(self.one_sided[name])[0]
-        return flag, not unbound
+        return [(flag, not unbound) for flag, unbound in self.one_sided[name]]
 
     def undefined_on(self, name: str, test: ir.Expr, taken: bool) -> bool:
         """Whether ``name`` surely has no value where ``test`` is ``taken``: it is assigned only
         inside one branch of an earlier ``if`` on the same condition (generated code splits one
         ``if`` in two that way: the primal sweep's, then the adjoint sweep's)."""
         if not hasattr(self, "one_sided"):
-            self.one_sided: dict[str, set[tuple[str, bool]]] = {}
+            self.one_sided: dict[str, list[tuple[str, bool]]] = {}  # in the order of the ifs
             everywhere = _writes(self.fn.body)
             self.negations = _negations(self.fn.body, everywhere)
             for s in ir.walk(self.fn.body):
@@ -89,7 +90,9 @@ class Branches(Adjoints):
                         inside = _writes(block)
                         for n, count in inside.items():
                             if count == everywhere[n]:  # assigned there and nowhere else
-                                self.one_sided.setdefault(n, set()).add((flag, sense != branch))
+                                sides = self.one_sided.setdefault(n, [])
+                                if (flag, sense != branch) not in sides:
+                                    sides.append((flag, sense != branch))
         condition = _condition(test, self.negations) if test is not None else None
         if condition is None:
             return False

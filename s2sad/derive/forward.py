@@ -42,6 +42,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
+from .checkpoints import unwrap_checkpoint
 from .request import AS_GRADIENT, Callees, Request
 from .sweep import Sweep
 
@@ -171,6 +172,7 @@ class Forward(Sweep):
                 ir.If(stmt.test, self.block(stmt.body), self.block(stmt.orelse), joins, origin=stmt.origin)
             ]
         if isinstance(stmt, ir.For):
+            stmt = unwrap_checkpoint(stmt)  # forward mode keeps no tape: a plain loop
             target, iterable = self.loop_variables(stmt.target, stmt.iter)
             joins = stmt.joins + [self.dot(j) for j in stmt.joins if j in self.active]
             return [ir.For(target, iterable, self.block(stmt.body), joins, origin=stmt.origin)]

@@ -73,19 +73,27 @@ from .. import ir
 from ..analysis.activity import adds_at, appends
 from ..ir import Call, Const, Expr, Name
 from ..ir.kinds import INT
-from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
+from .adjoints import Loop, adjoint_origin, assigned_in
+from .checkpoints import Checkpoints, checkpointed
 
 
-class Loops(Adjoints):
+class Loops(Checkpoints):
     """The part of ``Reverse`` that reverses ``for`` and ``while`` loops."""
 
     def reverse_loop(self, stmt: ir.For | ir.While, state: set[str], outer: Loop | None) -> tuple[list, list]:
+        schedule = checkpointed(stmt)  # for t in checkpoint(range(n)): (range(n), snapshots)
+        if schedule is not None:
+            original, stmt = stmt, ir.replace(stmt, iter=schedule[0])
+            self.defines[id(stmt)] = self.defines.setdefault(id(original), [])  # one list for both
+            if self.request.taped:
+                schedule = None
         defs = assigned_in([stmt])  # an array changed in place keeps its adjoint from outside
         if isinstance(stmt, ir.For):
             defs |= set(ir.names_in(stmt.target))
         changed = defs | {n for s in ir.walk(stmt.body) for n in _changed_in_place(s)}
         if not changed & self.active:
             return [stmt], []  # nothing in the loop needs a derivative
+        tapes = len(self.tapes.lists)
         carried = list(stmt.joins)
         loop = Loop(stmt, defs, carried, parent=outer)
         origin = adjoint_origin(stmt.origin)
@@ -95,6 +103,8 @@ class Loops(Adjoints):
         if count is not None:
             self.kinds[count.id] = INT
             self.defines.setdefault(id(stmt), []).append(count.id)
+        if schedule is not None:
+            self.check_checkpointed(stmt, counting)
 
         n_test = len(stmt.test_body) if isinstance(stmt, ir.While) else 0
         body = (stmt.test_body if isinstance(stmt, ir.While) else []) + stmt.body
@@ -128,6 +138,19 @@ class Loops(Adjoints):
             fresh -= lifted
         before = [ir.Assign(Name(self.adjoint(n)), self.zero(n), origin=origin) for n in sorted(fresh)]
         state |= loop.outer | set(active_carried)
+        if schedule is not None:  # the tapes of one step live in its step_adjoint
+            local, self.tapes.lists[tapes:] = self.tapes.lists[tapes:], []
+            self.tapes.local += local
+            forward, adjoint = self.checkpointed_loop(
+                stmt,
+                schedule[1],
+                loop,
+                forward_body,
+                (bindings, flows, target, iterable),
+                adjoint_body,
+                local,
+            )
+            return forward, before + adjoint
 
         forward: list[ir.Stmt] = []
         if count is not None:

@@ -48,6 +48,8 @@ class Request:
     mode: str
     wrt: tuple[str, ...]
     single: bool = True  # grad(f, wrt=0) returns one gradient, wrt=(0,) a 1-tuple
+    # checkpointed loops and calls reversed with a tape: a program to be differentiated again
+    taped: bool = False
 
 
 @dataclass(frozen=True)

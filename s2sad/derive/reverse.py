@@ -198,6 +198,8 @@ class Reverse(Branches, Loops, Containers, Recursion):
     def statement(self, stmt: ir.Stmt, state: set[str], loop: Loop | None) -> tuple[list, list]:
         """The forward statements and the adjoint statements of one statement."""
         if isinstance(stmt, ir.Assign) and calls_user_function(stmt.value) and stmt.target.id in state:
+            if stmt.value.op.checkpointed and not self.request.taped:
+                return self.checkpointed_call(stmt, state, loop)
             return self.user_call(stmt, state, loop)
         if isinstance(stmt, ir.Assign):
             return [stmt], self.assign(stmt, state, loop)

@@ -67,10 +67,11 @@ class Tapes:
     def __init__(self, rev: Adjoints):
         self.rev = rev
         self.lists: list[str] = []
+        self.local: list[str] = []  # the tapes of a checkpointed loop's step, made in the step
 
     @property
     def names(self) -> set[str]:
-        return set(self.lists)
+        return set(self.lists) | set(self.local)
 
     def new(self, value: str) -> str:
         tape = self.rev.pool.fresh(f"{value}_tape")
@@ -95,8 +96,12 @@ class Tapes:
             value: Expr = Name(n)
             bound = self.rev.bound_when(n)
             if bound is not None:  # assigned in one branch only: y_final = y if v2 else None
-                flag, sense = bound
-                test = Name(flag) if sense else Call(ir.UNARY["not"], (Name(flag),))
+                tests = [
+                    Name(flag) if sense else Call(ir.UNARY["not"], (Name(flag),)) for flag, sense in bound
+                ]
+                test = tests[0]
+                for more in tests[1:]:  # `and` looks at an inner flag only where the outer ones hold
+                    test = Call(ir.AND, (test, more))
                 value = Call(ir.IFEXP, (test, Name(n), Const(None)))
             forward.append(ir.Assign(Name(final), value))
         start = []

@@ -21,10 +21,12 @@ transform; it carries in ``__s2sad_concrete__`` how to get the code it runs in t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from ..derive.checkpoints import uses_checkpoint
 from ..frontend.resolve import parameters
-from .dispatch import Transform
+from .dispatch import Transform, transform
 
 
 def generated(f: Callable) -> Transform | None:
@@ -54,6 +56,9 @@ def concrete(f: Callable, args: Sequence[Any], kwargs: dict | None = None) -> Ca
     ):
         values.setdefault(name, default)
     values.update({k: v for k, v in (f.__kwdefaults__ or {}).items() if k not in values})
+    reverse = t.request.mode in ("grad", "value_and_grad", "vjp") and not t.request.taped
+    if reverse and uses_checkpoint(t.stages(values).ssa):  # to differentiate: checkpointed loops taped
+        t = transform(t.fn, replace(t.request, taped=True))
     return t.specialise(values)
 
 

@@ -61,7 +61,7 @@ def gradient_function(f: Callable, names: tuple[str, ...], args: Sequence[Any]) 
     transform differentiates again (forward over reverse)."""
     f = concrete(f, args)
     positional, _, _ = parameters(f)
-    t = transform(f, Request("grad", names, False))
+    t = transform(f, Request("grad", names, False, taped=True))  # differentiated again
     parse(f)
     return t.specialise(dict(zip(positional, args)))
 
@@ -157,7 +157,7 @@ class HessianTransform(Transform):
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single
-        super().__init__(fn, Request("grad", names, False))
+        super().__init__(fn, Request("grad", names, False, taped=True))
 
     def specialise(self, values: dict[str, object]) -> Callable:
         for name in self.names:

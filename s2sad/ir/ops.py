@@ -33,6 +33,7 @@ class Op:
     fn: Callable | None = None
     pure: bool = True
     canonical: bool = False  # symbol starts with a module alias of ours (np., math.)
+    checkpointed: bool = False  # s2sad.checkpoint(f)(x): f's forward values recomputed, not kept
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
@@ -94,16 +95,18 @@ APPLY = Op("apply", "apply", "()", lambda f, *a: f(*a), pure=False)  # f(*args) 
 AND = _op("and_then", "boolop", "and", lambda a, b: a and b)  # evaluates b only if a is true
 OR = _op("or_else", "boolop", "or", lambda a, b: a or b)
 
-_CALL_OPS: dict[tuple[int, str, bool, bool], Op] = {}
+_CALL_OPS: dict[tuple[int, str, bool, bool, bool], Op] = {}
 
 
-def call_op(fn: Callable | None, path: str, pure: bool = True, canonical: bool = False) -> Op:
+def call_op(
+    fn: Callable | None, path: str, pure: bool = True, canonical: bool = False, checkpointed: bool = False
+) -> Op:
     """The op that calls ``fn``, printed as ``path(...)``; one op per function, spelling,
-    purity and canonicity."""
-    key = (id(fn), path, pure, canonical)
+    purity, canonicity and checkpointing."""
+    key = (id(fn), path, pure, canonical, checkpointed)
     op = _CALL_OPS.get(key)
     if op is None:
-        op = _CALL_OPS[key] = Op(path, "call", path, fn, pure, canonical)
+        op = _CALL_OPS[key] = Op(path, "call", path, fn, pure, canonical, checkpointed)
     return op
 
 

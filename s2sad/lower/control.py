@@ -184,7 +184,7 @@ class ControlFlow:
         """Lower a ``for``: the iterable is evaluated once, before the carried variables enter."""
         node = _over_keys(node, self.pool)
         origin = self.parsed.origin(node)
-        iterable = self.iteration(node.iter)
+        iterable = self.checkpointed(node) or self.iteration(node.iter)
         targets = {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
         # a target read after the loop (or by a function that may be called there) is carried
         later = set() if getattr(node, "comprehension", False) else targets & _read_outside(self.tree, node)

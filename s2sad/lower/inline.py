@@ -61,6 +61,7 @@ import types
 import gast
 
 from .. import ir
+from ..checkpointing import checkpoint
 from ..frontend.parse import parse, split_docstring
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Const, Expr, Name, Ref
@@ -79,12 +80,20 @@ class Inlining:
 
     def call(self, node: gast.Call, callee: Function) -> Expr:
         """A call to a function: inlined when it is the user's, else an operation with a rule."""
+        if callee.fn is checkpoint:  # the for header and checkpoint(f)(x) are read before
+            raise self.error(
+                node,
+                f"`{callee.path}` may be written only as the iterable of a `for` or called on a function",
+                f"Write `for t in {callee.path}(range(n)):` or `y = {callee.path}(f)(x)`.",
+            )
         if self.inlinable(callee.fn):
             return self.inline(node, callee.fn)
         return super().call(node, callee)
 
     def _Call(self, node: gast.Call) -> Expr:
         """A call to a ``def`` or ``lambda`` of this function is inlined too."""
+        if isinstance(node.func, gast.Call) and self.is_checkpoint(node.func.func):
+            return self.checkpointed_call(node)
         if not isinstance(node.func, gast.Attribute):
             callee = self.value(node.func)
             if isinstance(callee, LocalFunction):
@@ -185,6 +194,68 @@ class Inlining:
         args, kwargs = self.arguments(node)
         op = ir.call_op(fn, path, pure=False, canonical=canonical)
         return Call(op, tuple(args), tuple(kwargs.items()))
+
+    def checkpointed(self, node: gast.For) -> Expr | None:
+        """``for t in checkpoint(range(n), snapshots=s)``: the iterable stays inside the call,
+        which the reverse pass reads (binomial checkpointing) and which iterates as the iterable."""
+        it = node.iter
+        if not (isinstance(it, gast.Call) and self.is_checkpoint(it.func)):
+            return None
+        callee = self.value(it.func)
+        if getattr(node, "comprehension", False):
+            raise self.error(
+                it,
+                f"`{callee.path}` in a comprehension is not supported",
+                f"Write the loop as a `for` statement: `for t in {callee.path}(range(n)):`.",
+            )
+        keywords = {k.arg: k.value for k in it.keywords}
+        args = list(it.args) + [keywords.pop(k) for k in ("iterable", "snapshots") if k in keywords]
+        if keywords or not 1 <= len(args) <= 2 or any(isinstance(a, gast.Starred) for a in args):
+            raise self.error(
+                it,
+                "checkpoint takes an iterable and `snapshots=`",
+                "Write `checkpoint(range(n), snapshots=4)`.",
+            )
+        inner = self.iteration(args[0])
+        snapshots = self.atom(self.expr(args[1])) if len(args) > 1 else ir.Const(None)
+        op = ir.call_op(callee.fn, callee.path, True, canonical=callee.canonical)
+        return Call(op, (inner,), (("snapshots", snapshots),))
+
+    def is_checkpoint(self, node: gast.expr) -> bool:
+        """Does ``node`` name ``s2sad.checkpoint``?"""
+        head = node
+        while isinstance(head, gast.Attribute):
+            head = head.value
+        if not isinstance(head, gast.Name):
+            return False
+        if node is not head and not isinstance(self.value(node.value), Module):
+            return False  # a method of a value
+        callee = self.value(node)
+        return isinstance(callee, Function) and callee.fn is checkpoint
+
+    def checkpointed_call(self, node: gast.Call) -> Expr:
+        """``checkpoint(f)(x)``: a call that stays a call, whose vjp the reverse sweep calls
+        (f's forward values computed again there); for a function not the user's, a plain call."""
+        wrap = node.func
+        if len(wrap.args) != 1 or wrap.keywords or isinstance(wrap.args[0], gast.Starred):
+            raise self.error(wrap, "checkpoint takes one function here", "Write `checkpoint(f)(x)`.")
+        callee = self.value(wrap.args[0])
+        plain = gast.copy_location(gast.Call(wrap.args[0], node.args, node.keywords), node)
+        if not isinstance(callee, Function) or not self.inlinable(callee.fn) or not self.root.checkpoints:
+            if isinstance(callee, (LocalFunction, LocalChoice)):
+                raise self.error(
+                    wrap,
+                    "checkpoint of a function defined inside the differentiated one is not supported",
+                    "Define the function at the module's top level.",
+                )
+            return self._Call(plain)
+        if fn_has_varargs(callee.fn):
+            raise self.error(wrap, "checkpoint of a function with *args or **kwargs is not supported")
+        call = self.recursive_call(node, callee.fn)
+        op = call.op
+        return Call(
+            ir.call_op(op.fn, op.symbol, False, op.canonical, checkpointed=True), call.args, call.kwargs
+        )
 
     def bind_params(
         self,
@@ -304,3 +375,7 @@ def bind_call(fn, call: Call, loc) -> tuple[list[str], list[str], dict[str, Expr
                 else (ir.Ref(p, defaults[p]))
             )
     return positional, keyword, bound
+
+
+def fn_has_varargs(fn: types.FunctionType) -> bool:
+    return bool(fn.__code__.co_flags & (0x04 | 0x08))  # CO_VARARGS, CO_VARKEYWORDS

@@ -74,6 +74,7 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
         # which callees are the user's code to inline (the others need rules): the driver says
         self.inlinable = inlinable or root.inlinable
         self.root = root or self  # the function being differentiated, where inlined code goes
+        self.checkpoints = True  # checkpoint(f)(x) stays a call (lower() says for the root)
         self.enclosing = enclosing  # for a function defined inside another: the one around it
         self.stack = stack  # functions being inlined around this one (recursion shows here)
         if root is None:
@@ -243,13 +244,15 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
 
 
 def lower(
-    parsed: Parsed, resolver: Resolver, inlinable: Callable[[object], bool]
+    parsed: Parsed, resolver: Resolver, inlinable: Callable[[object], bool], checkpoints: bool = True
 ) -> tuple[ir.Function, dict[str, object]]:
     """The SSA form of a parsed function, and the free names it reads.
 
     ``inlinable(fn)`` says whether a function the code calls is the user's own, to inline
-    (the others need derivative rules)."""
+    (the others need derivative rules); ``checkpoints=False`` inlines ``checkpoint(f)(x)`` too
+    (forward mode, and programs to be differentiated again, keep no tape to save)."""
     lowering = Lowering(parsed, resolver, inlinable)
+    lowering.checkpoints = checkpoints
     return lowering.function(), lowering.free
 
 

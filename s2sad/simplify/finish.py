@@ -62,6 +62,7 @@ import numpy as np
 
 from .. import ir
 from ..analysis.infer import item_set
+from ..checkpointing import reverse_steps
 from ..derive.request import AS_GRADIENT
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
@@ -183,6 +184,7 @@ def _shared_with(e: Expr) -> str | None:
 class Finish:
     def __init__(self, kinds: dict[str, Kind], adjoints: set[str]):
         self.kinds = dict(kinds)
+        self.derived = kinds  # as the derivation left them
         self.adjoints = adjoints
         self.displays: dict[str, Call] = {}  # adjoints of containers assigned a display
         self.shared: set[str] = set()  # names whose array another name has taken at some point
@@ -266,6 +268,10 @@ class Finish:
         if isinstance(stmt, ir.Unpack):  # the items of an array or a list: views, or NumPy scalars
             whole = expr_kind(stmt.value, self.kind_of)
             pullback = isinstance(stmt.value, Call) and stmt.value.op is ir.APPLY  # gradients: kinds known
+            if isinstance(stmt.value, Call) and stmt.value.op.fn is reverse_steps:
+                # a checkpointed loop's adjoints, as the derivation made them (not as its steps left them)
+                pullback = True
+                self.kinds.update({t.id: self.derived.get(t.id, UNKNOWN) for t in stmt.targets})
             for j, target in enumerate(stmt.targets):
                 k = (
                     whole.items[j]

@@ -63,6 +63,7 @@ FEATURES = frozenset(
         "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items cross)
         "alias",  # an array bound to a second name: v = a
         "fancy",  # y[idx] = v, y[idx] += v and v[idx] through an integer array or list that repeats a slot
+        "checkpoint",  # for i in s2sad.checkpoint(range(k), snapshots=s), s2sad.checkpoint(helper)(...)
     }
 )
 
@@ -113,9 +114,11 @@ class Scope:
     ints: list[str] = field(default_factory=list)
     callables: list[str] = field(default_factory=list)  # float -> float
     in_loop: bool = False
+    checkpointed: bool = False  # inside a checkpointed loop: no break or return out of it
 
     def child(self, **changes) -> Scope:
         new = Scope(list(self.floats), list(self.arrays), list(self.ints), list(self.callables), self.in_loop)
+        new.checkpointed = self.checkpointed
         for k, v in changes.items():
             setattr(new, k, v)
         return new
@@ -265,8 +268,10 @@ class Generator:
             if self.has(k) and (indent == "    " or self.has("local_def")):
                 kinds.append(k)
         if scope.in_loop:
-            kinds += [k for k in ("break", "continue") if self.has(k)]
-        if self.has("return"):
+            kinds += [
+                k for k in ("break", "continue") if self.has(k) and not (k == "break" and scope.checkpointed)
+            ]
+        if self.has("return") and not scope.checkpointed:
             kinds.append("return")
         kind = self.c.choice(kinds)
         return getattr(self, "stmt_" + kind)(scope, depth, indent)
@@ -310,13 +315,21 @@ class Generator:
     def stmt_for(self, scope, depth, indent):
         carried = self.c.choice(scope.floats)
         i = self.fresh("i")
+        checkpointed = self.has("checkpoint") and self.c.chance(0.4)
+
+        def iterable(it: str) -> str:
+            if not checkpointed:
+                return it
+            return f"s2sad.checkpoint({it}{self.c.choice(['', ', snapshots=1', ', snapshots=2'])})"
+
         if self.c.chance(0.5) and scope.arrays:
             elem = self.fresh("e")
-            header = f"{indent}for {elem} in {self.c.choice(scope.arrays)}:"
+            header = f"{indent}for {elem} in {iterable(self.c.choice(scope.arrays))}:"
             inner = scope.child(in_loop=True, floats=scope.floats + [elem])
         else:
-            header = f"{indent}for {i} in range({self.c.integer(1, N)}):"
+            header = f"{indent}for {i} in {iterable(f'range({self.c.integer(1, N)})')}:"
             inner = scope.child(in_loop=True, ints=scope.ints + [i])
+        inner.checkpointed = inner.checkpointed or checkpointed
         body = self.statements(inner, self.c.integer(0, 2), depth - 1, indent + "    ")
         body.append(
             f"{indent}    {carried} = {self.c.choice(['0.5', '0.9'])} * {carried} + {self.floating(inner, 2)}"
@@ -495,6 +508,8 @@ class Generator:
         s = self.fresh("s")
         args = [self.floating(scope, 1), self.array(scope, 1), self.floating(scope, 1)]
         scope.floats.append(s)
+        if self.has("checkpoint") and self.c.chance(0.3):
+            h = f"s2sad.checkpoint({h})"
         return [f"{indent}{s} = {h}({', '.join(args)})"]
 
     # ---- the program ---------------------------------------------------------------------
@@ -508,6 +523,8 @@ class Generator:
             final += [f"np.sum({v})" for v in scope.arrays[1:] if self.c.chance(0.7)]
         body.append(f"    return {' + '.join(final)}")
         parts = ["import math", "", "import numpy as np", ""]
+        if any("s2sad." in line for line in body + self.helpers):
+            parts = ["import math", "", "import numpy as np", "", "import s2sad", ""]
         for h in self.helpers:
             parts += ["", h, ""]
         parts += ["", "def f(x, a):", *body]

@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "s2sad"
 # In pipeline order. The modules at the top of the package are placed here too.
 STAGES = [
     "errors",  # what every stage raises
+    "checkpointing",  # checkpoint() as the user's code runs it, the binomial schedule
     "runtime",  # what generated code calls
     "ir",  # the IR, kinds, names, printing: under every stage
     "frontend",  # source, parsing, what free names mean
