@@ -3,11 +3,11 @@ the derivative of the plain call in every mode and at second order."""
 
 import numpy as np
 import pytest
+from checks import assert_close, check_forward, check_reverse
+from conftest import make_function
 
 import s2sad
 from s2sad.checkpointing import checkpoint
-from tests.checks import assert_close, check_forward, check_reverse
-from tests.conftest import make_function
 
 HELPERS = """
 def layer(h, W, b):

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import make_function
 
 import s2sad
 from s2sad.checkpointing import checkpoint
-from tests.conftest import make_function
 
 REFUSED = {
     "break": (

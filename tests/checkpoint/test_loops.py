@@ -5,11 +5,11 @@ import re
 
 import numpy as np
 import pytest
+from checks import assert_close, check_forward, check_reverse
+from conftest import make_function
 
 import s2sad
 from s2sad.checkpointing import checkpoint
-from tests.checks import assert_close, check_forward, check_reverse
-from tests.conftest import make_function
 
 from .cases import CASES, SIZED, SIZES
 
