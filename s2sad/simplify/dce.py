@@ -21,6 +21,16 @@ array is live while the array or a view of it (``y[1:]``) is. A branch decided
 when the code was made (``if True:``) is inlined, and an ``if`` whose branches do
 the same is not needed.
 
+A write into a dead array still runs what it writes when that has an effect:
+
+>>> print(run(live_code, '''
+... y = np.zeros(2)
+... y[0] = ys.pop()
+... return len(ys)
+... '''))
+ys.pop()
+return len(ys)
+
 ``dead_tapes`` removes a tape nobody pops, with its pushes: once ``live_code``
 has dropped a dead ``y = t.pop()``, what pushes onto ``t`` (an effect, which
 ``live_code`` keeps) has no reader left:
@@ -77,7 +87,10 @@ class _Liveness:
                 live |= set(stmt.reads())
             elif isinstance(stmt, ir.SetItem):
                 if stmt.target.id not in live and not self.views.get(stmt.target.id, set()) & live:
-                    continue
+                    if pure(stmt.index) and pure(stmt.value):
+                        continue
+                    if pure(stmt.index):  # `y[i] = ys.pop()` into a dead y still pops
+                        stmt = ir.Effect(stmt.value, origin=stmt.origin)
                 live |= set(stmt.reads())
             elif isinstance(stmt, ir.If):
                 if isinstance(stmt.test, Const):  # a branch decided when the code was made

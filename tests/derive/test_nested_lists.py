@@ -123,6 +123,18 @@ NESTED = {
     """,
     # grad of grad: the gradient pops the list's adjoint in a loop whose tape is dead at second
     # order; the pops must stay, or the list's adjoint of the adjoint starts one item too long
+    # the same at second order, where the pops write into an adjoint nothing reads
+    "a matrix from a list of rows, squared (fuzz 16/5881)": """
+        def f(x, a):
+            v = x * a
+            m = []
+            row = []
+            for j in range(2):
+                row.append(v[j])
+            m.append(row)
+            m = np.asarray(m)
+            return np.sum(m.T @ m)
+    """,
     "a list built in a loop and read by index (fuzz 15/6071)": """
         def f(x, a):
             items = []
