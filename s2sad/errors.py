@@ -73,3 +73,53 @@ class MissingRuleError(DifferentiationError):
 
 class NonScalarOutputError(DifferentiationError):
     """``grad`` of a function whose output is not a scalar."""
+
+
+# ------------------------------------------------------------ a value whose every use raises
+
+
+class Unbound:
+    """What a variable holds before its first assignment, in generated code.
+
+    A variable first assigned inside a loop, in one branch of an ``if``, keeps
+    its value into the next iteration: ``if t == 0: h = h0`` then ``h = f(h)``.
+    Three-address form copies it where paths join, and a copy of a name with no
+    value would raise, so the loop's variable starts as ``UNBOUND`` instead. The
+    function reads it only where Python would raise ``UnboundLocalError``; its
+    kind, ``NOTHING``, joins with any other as that other.
+    """
+
+    __name__ = "UNBOUND"  # how generated modules import it (from s2sad.runtime)
+
+    def __repr__(self) -> str:
+        return "UNBOUND"
+
+    def __reduce__(self) -> str:
+        return "UNBOUND"
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        _no_value()
+
+
+def _no_value(*args: object, **kwargs: object):
+    raise UnboundLocalError(
+        "a variable is read before it has a value: the branch that assigns it has not run"
+    )
+
+
+for _method in (
+    *(
+        f"__{p}{op}__"
+        for op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")
+        for p in ("", "r")
+    ),
+    *("__neg__", "__pos__", "__abs__", "__getitem__", "__setitem__", "__iter__", "__len__", "__bool__"),
+    *("__float__", "__int__", "__index__", "__lt__", "__le__", "__gt__", "__ge__", "__array__", "__call__"),
+    *("__array_ufunc__", "__array_function__"),
+):
+    setattr(Unbound, _method, _no_value)
+
+
+UNBOUND = Unbound()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import MissingRuleError
+from .errors import UNBOUND, MissingRuleError  # UNBOUND: a variable before its first assignment
 
 __all__ = [
+    "UNBOUND",
     "broadcast_like",
     "unbroadcast",
     "unreduce",
@@ -65,9 +66,7 @@ def unbroadcast(value, shape: tuple[int, ...]):
     if lead:
         value = np.sum(value, axis=tuple(range(lead)))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(value)[i] != 1)
-    if axes:
-        value = np.sum(value, axis=axes, keepdims=True)
-    return value
+    return np.sum(value, axis=axes, keepdims=True) if axes else value
 
 
 def unreduce(value, shape: tuple[int, ...], axis=None, keepdims: bool = False):

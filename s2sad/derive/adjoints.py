@@ -108,6 +108,8 @@ class Adjoints(Sweep):
                     shape = Call(attr_op("shape"), (Name(kind.shape),))
                 elif kind.shape and kind.shape.startswith("("):
                     shape = _literal_shape(kind.shape) or shape
+                elif self.holds_nothing_yet(name):  # UNBOUND on a path: the zero goes nowhere
+                    return runtime_call("zero_like", Name(name))
             return np_call("zeros", shape)
         if kind.dims == () and kind.type is not None:
             return Const(0.0)
@@ -117,6 +119,10 @@ class Adjoints(Sweep):
 
     def maybe_unbound(self, name: str) -> bool:
         """Whether ``name`` may have no value where its adjoint is set to zero."""
+        return False
+
+    def holds_nothing_yet(self, name: str) -> bool:
+        """Whether ``name`` may hold ``UNBOUND`` (a loop's variable the loop assigns first)."""
         return False
 
     def unbroadcast(self, g: Expr, x: Expr) -> Expr:

@@ -64,13 +64,17 @@ class Branches(Adjoints):
 
     def maybe_unbound(self, name: str) -> bool:
         self.undefined_on(name, None, False)  # the names assigned in one branch only, found once
-        return name in self.one_sided
+        return name in self.one_sided or name in self.nothing_yet
+
+    def holds_nothing_yet(self, name: str) -> bool:
+        self.undefined_on(name, None, False)
+        return name in self.nothing_yet
 
     def bound_when(self, name: str) -> list[tuple[str, bool]] | None:
         """The flags, and their values, on which a name assigned in one branch only has a value:
         one per ``if`` around it, the outermost first (an inner flag has a value where the
         outer ones hold)."""
-        if not self.maybe_unbound(name):
+        if not self.maybe_unbound(name) or name not in self.one_sided:
             return None
         return [(flag, not unbound) for flag, unbound in self.one_sided[name]]
 
@@ -81,6 +85,7 @@ class Branches(Adjoints):
         if not hasattr(self, "one_sided"):
             self.one_sided: dict[str, list[tuple[str, bool]]] = {}  # in the order of the ifs
             everywhere = _writes(self.fn.body)
+            self.nothing_yet = _unbound_before_loops(self.fn.body)
             self.negations = _negations(self.fn.body, everywhere)
             for s in ir.walk(self.fn.body):
                 condition = _condition(s.test, self.negations) if isinstance(s, ir.If) else None
@@ -98,6 +103,19 @@ class Branches(Adjoints):
             return False
         flag, sense = condition
         return (flag, taken == sense) in self.one_sided.get(name, ())
+
+
+def _unbound_before_loops(body: list[ir.Stmt]) -> set[str]:
+    """The names that may hold ``UNBOUND``: a loop's variable that the loop assigns first
+    (``v = UNBOUND`` before it), and the names it is copied to where paths join."""
+    copies = [s for s in ir.walk(body) if isinstance(s, ir.Assign) and not s.accumulate]
+    names = {s.target.id for s in copies if ir.is_unbound(s.value)}
+    grown = True
+    while grown:
+        more = {s.target.id for s in copies if isinstance(s.value, Name) and s.value.id in names}
+        grown = not more <= names
+        names |= more
+    return names
 
 
 def _negations(body: list[ir.Stmt], writes: Counter) -> dict[str, str]:

@@ -40,7 +40,7 @@ from ..analysis.activity import adds_at, appends, calls_user_function
 from ..analysis.aliases import makes_new_array
 from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
-from ..ir.kinds import Kind
+from ..ir.kinds import NOTHING, Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from .checkpoints import unwrap_checkpoint
 from .request import AS_GRADIENT, Callees, Request
@@ -204,6 +204,8 @@ class Forward(Sweep):
     def assign(self, stmt: ir.Assign) -> list[ir.Stmt]:
         target = Name(self.dot(stmt.target.id))
         value = self.tangent(stmt)
+        if value is None and self.kind_of_expr(stmt.value) == NOTHING:  # no value yet: no tangent
+            value = ir.UNBOUND
         if value is None:
             value = self.zero(stmt.target)
         elif (

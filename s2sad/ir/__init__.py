@@ -83,6 +83,17 @@ from .stmt import (
     with_blocks,
 )
 
+from ..errors import UNBOUND as _NOTHING_YET
+
+# what a loop's variable holds before the loop, where the loop assigns it first (``kinds.Unbound``)
+UNBOUND = Ref("UNBOUND", _NOTHING_YET, canonical=True)
+
+
+def is_unbound(e: Expr) -> bool:
+    """Whether ``e`` is ``UNBOUND``: no value yet, so no derivative either."""
+    return isinstance(e, Ref) and e.value is _NOTHING_YET
+
+
 __all__ = [
     "ADD",
     "AND",
@@ -111,6 +122,7 @@ __all__ = [
     "If",
     "IFEXP",
     "is_atomic",
+    "is_unbound",
     "JOIN",
     "location",
     "LIST",
@@ -143,6 +155,7 @@ __all__ = [
     "subexpressions",
     "substitute",
     "TUPLE",
+    "UNBOUND",
     "UNARY",
     "Unpack",
     "walk",

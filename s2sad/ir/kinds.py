@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..errors import Unbound
+
 _DTYPES = "bifc"  # promotion order
 PYSCALARS = (bool, int, float)
 
@@ -131,6 +133,8 @@ class Kind:
         """The least kind covering both (values merged after control flow)."""
         if self == other:
             return self if self.shape == other.shape else self.with_shape(None)
+        if self.type is Unbound or other.type is Unbound:  # no value yet on one path
+            return other if self.type is Unbound else self
         if self.type is list and other.type is list:
             if self.items is not None and other.items is not None and len(self.items) == len(other.items):
                 items = tuple(a.join(b) for a, b in zip(self.items, other.items))  # item by item
@@ -175,6 +179,7 @@ INT = Kind(int, (), "i")
 BOOL = Kind(bool, (), "b")
 NP_FLOAT = Kind(np.generic, (), "f")
 OBJECT = Kind(object, None, "o")
+NOTHING = Kind(Unbound, None, "o")
 
 
 def dtype_category(dtype: np.dtype) -> str:

@@ -55,7 +55,7 @@ import builtins
 import gast
 
 from .. import ir
-from ..ir import Call, Expr, Name
+from ..ir import UNBOUND, Call, Expr, Name
 from ..ir.syntax import COMPARE_SYMBOLS
 from .expressions import LOCAL_FUNCTIONS, Function
 
@@ -121,10 +121,8 @@ class ControlFlow:
                         joins.append(value.id)
                     continue
                 join = self.pool.version(var)
-                if a is not None and not self.is_unbound(a):
-                    body.append(self.copy(join, a, origin))
-                if b is not None and not self.is_unbound(b):
-                    orelse.append(self.copy(join, b, origin))
+                body.append(self.copy(join, a, origin))
+                orelse.append(self.copy(join, b, origin))
                 if self.is_unbound(a) or self.is_unbound(b):  # a path where it has no value yet (in a loop)
                     self.unbound.add(Name(join))
                 self.env[var] = Name(join)
@@ -153,9 +151,12 @@ class ControlFlow:
         functions = self.enter_functions(node)
         for var in sorted((_assigned(node.body) | also) - functions):
             join = self.pool.version(var)
-            if var in self.env and not self.is_unbound(self.env[var]):
+            if var in self.env:
                 self.emit(ir.Assign(Name(join), self.env[var]))
+                if self.is_unbound(self.env[var]):
+                    self.unbound.add(Name(join))
             else:  # first bound in the loop: no value on the first iteration
+                self.emit(ir.Assign(Name(join), UNBOUND))
                 self.unbound.add(Name(join))
             carried[var] = join
             self.env[var] = Name(join)

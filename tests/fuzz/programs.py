@@ -63,6 +63,7 @@ FEATURES = frozenset(
         "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items cross)
         "alias",  # an array bound to a second name: v = a
         "fancy",  # y[idx] = v, y[idx] += v and v[idx] through an integer array or list that repeats a slot
+        "first_in_branch",  # a name first bound in a loop, in an `if` true on the first pass only
         "checkpoint",  # for i in s2sad.checkpoint(range(k), snapshots=s), s2sad.checkpoint(helper)(...)
     }
 )
@@ -330,7 +331,10 @@ class Generator:
             header = f"{indent}for {i} in {iterable(f'range({self.c.integer(1, N)})')}:"
             inner = scope.child(in_loop=True, ints=scope.ints + [i])
         inner.checkpointed = inner.checkpointed or checkpointed
-        body = self.statements(inner, self.c.integer(0, 2), depth - 1, indent + "    ")
+        body = (
+            self.first_in_branch(scope, inner, f"{i} == 0", indent + "    ") if inner.ints[-1:] == [i] else []
+        )
+        body += self.statements(inner, self.c.integer(0, 2), depth - 1, indent + "    ")
         body.append(
             f"{indent}    {carried} = {self.c.choice(['0.5', '0.9'])} * {carried} + {self.floating(inner, 2)}"
         )
@@ -342,9 +346,23 @@ class Generator:
         inner = scope.child(in_loop=True, ints=scope.ints + [k])
         # the counter goes up first, so that a `continue` cannot skip it
         body = [f"{indent}    {k} += 1"]
+        body += self.first_in_branch(scope, inner, f"{k} == 1", indent + "    ")
         body += self.statements(inner, self.c.integer(0, 2), depth - 1, indent + "    ")
         body.append(f"{indent}    {carried} = 0.5 * {carried} + {self.floating(inner, 2)}")
         return [f"{indent}{k} = 0", f"{indent}while {k} < {self.c.integer(1, N)}:"] + body
+
+    def first_in_branch(self, scope: Scope, inner: Scope, first: str, indent: str) -> list[str]:
+        """``if <first pass> or c: t = ...`` at the top of a loop body: ``t`` has a value from
+        the first pass on, in the body and after the loop, and keeps it where ``c`` is false."""
+        if not (self.has("first_in_branch", "if") and self.c.chance(0.25)):
+            return []
+        is_array = bool(inner.arrays) and self.c.chance(0.4)
+        name = self.fresh("w" if is_array else "t")
+        value = self.array(inner, 2) if is_array else self.floating(inner, 2)
+        lines = [f"{indent}if {first} or {self.condition(inner)}:", f"{indent}    {name} = {value}"]
+        for names in (inner.arrays, scope.arrays) if is_array else (inner.floats, scope.floats):
+            names.append(name)
+        return lines
 
     def stmt_append(self, scope, depth, indent):
         items, i = self.fresh("items"), self.fresh("i")

@@ -152,6 +152,7 @@ CASES = {
         """
             def f(xs):
                 returned = False
+                result = UNBOUND
                 returned_1 = returned
                 for x in xs:
                     v1 = x > 9
