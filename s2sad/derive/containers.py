@@ -235,7 +235,7 @@ def _may_be(e: Expr, part: Expr) -> bool:
     return (
         isinstance(e, Call)
         and e.op.form == "call"
-        and e.op.fn.__module__ == "s2sad.runtime"
+        and e.op.fn.__module__.startswith("s2sad.runtime")
         and e.args[0] == part
     )
 

@@ -1,17 +1,10 @@
-"""Helpers that generated code calls when kinds do not settle a question.
-
-When the kinds of the values are known, rule templates expand to plain NumPy
-(``np.sum(g, axis=0)``). These helpers are the fallback for what only the
-run-time shapes tell, and for the few derivatives that need a loop's worth of
-NumPy. Each is plain NumPy with derivative rules of its own, so derivative
-code that calls them can be differentiated again.
-"""
+"""The helpers for broadcasting, reductions, products, sequences and in-place writes."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .errors import UNBOUND, MissingRuleError  # UNBOUND: a variable before its first assignment
+from ..errors import UNBOUND, MissingRuleError  # UNBOUND: a variable before its first assignment
 
 __all__ = [
     "UNBOUND",

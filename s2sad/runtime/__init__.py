@@ -1,0 +1,14 @@
+"""Helpers that generated code calls when kinds do not settle a question.
+
+When the kinds of the values are known, rule templates expand to plain NumPy
+(``np.sum(g, axis=0)``). These helpers are the fallback for what only the
+run-time shapes tell, and for the few derivatives that need a loop's worth of
+NumPy. Each is plain NumPy with derivative rules of its own, so derivative
+code that calls them can be differentiated again.
+"""
+
+# Each module of helpers lists its own in ``__all__``; generated code imports them from here.
+from . import core
+from .core import *  # noqa: F403
+
+__all__ = [*core.__all__]
