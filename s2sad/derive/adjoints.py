@@ -209,8 +209,8 @@ def _unbroadcast_template() -> Expr:
 
 def assigned_in(stmts: list[ir.Stmt]) -> set[str]:
     """The names statements (nested blocks too) bind to a new value; not those they change
-    in place (``y[i] = v``), whose adjoint is the one from before."""
-    return {w for s in ir.walk(stmts) if not isinstance(s, ir.SetItem) for w in s.writes()}
+    in place (``y[i] = v``, ``np.add.at(y, i, v)``), whose adjoint is the one from before."""
+    return {w for s in ir.walk(stmts) if not isinstance(s, (ir.SetItem, ir.Effect)) for w in s.writes()}
 
 
 def _assigned_more_than_once(fn: ir.Function) -> set[str]:

@@ -99,7 +99,7 @@ class ControlFlow:
         body, env_then, then_exits = self.block(node.body)
         orelse, env_else, else_exits = self.block(node.orelse)
         self.origin = origin
-        joins = []
+        joins, one_path = [], []
         if then_exits and else_exits:
             self.emit(ir.If(test, body, orelse, self.exit_joins()))
             return True
@@ -119,16 +119,29 @@ class ControlFlow:
                     self.env[var] = value = a if b is None else b
                     if isinstance(value, Name) and value != env_before(var):
                         joins.append(value.id)
+                        one_path.append((value.id, body if b is None else orelse))
                     continue
                 join = self.pool.version(var)
-                body.append(self.copy(join, a, origin))
-                orelse.append(self.copy(join, b, origin))
+                self.copy_to(join, a, body, origin)
+                self.copy_to(join, b, orelse, origin)
                 if self.is_unbound(a) or self.is_unbound(b):  # a path where it has no value yet (in a loop)
                     self.unbound.add(Name(join))
                 self.env[var] = Name(join)
                 joins.append(join)
-        self.emit(ir.If(test, body, orelse, joins + self.exit_joins()))
+        joins += self.exit_joins()
+        self.emit(ir.If(test, body, orelse, joins))
+        for name, branch in one_path:
+            self.one_path.setdefault(name, (branch, joins))  # the innermost if that binds it
         return False
+
+    def copy_to(self, join: str, value: Expr, block: list[ir.Stmt], origin: ir.Origin | None) -> None:
+        """``join = value`` at the end of ``block``, or, for a value an inner ``if`` binds on one
+        path only (a `return` restructured away on the other), at the end of that path: the
+        other path has no value to copy, as in Python."""
+        if isinstance(value, Name) and value.id in self.one_path:
+            block, joins = self.one_path[value.id]
+            joins.append(join)
+        block.append(self.copy(join, value, origin))
 
     def is_unbound(self, value: object) -> bool:
         """Whether ``value`` is the join name of a loop that may not have a value yet."""
@@ -167,7 +180,8 @@ class ControlFlow:
         for var, join in carried.items():
             value = self.env.get(var)
             if value is not None and value != Name(join):
-                self.emit(ir.Assign(Name(join), value))
+                origin = ir.replace(self.origin, at=None) if self.origin is not None else None
+                self.copy_to(join, value, self.body, origin)
 
     def loop_body(self, stmts: list[gast.stmt], carried: dict[str, str]) -> list[ir.Stmt]:
         """A loop's body, ending with the copies of the carried variables to their join names."""

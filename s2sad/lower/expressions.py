@@ -56,6 +56,7 @@ from ..ir import Call, Const, Expr, Name, Ref, attr_op, method_op
 from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
 from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
+from .index_tricks import joined
 
 # ------------------------------------------------------- what free names can be
 
@@ -323,7 +324,10 @@ class ExprBuilder:
         return fold(Call(ir.SLICE, args))
 
     def _Subscript(self, node: gast.Subscript) -> Expr:
-        return fold(Call(ir.GETITEM, (self.expr(node.value), self.expr(node.slice))))
+        base = self.expr(node.value)
+        if isinstance(base, Ref) and (base.value is np.r_ or base.value is np.c_):
+            return joined(self, node, rows=base.value is np.r_)
+        return fold(Call(ir.GETITEM, (base, self.expr(node.slice))))
 
     def _Attribute(self, node: gast.Attribute) -> Expr | Module | Function:
         base = self.value(node.value)

@@ -97,6 +97,8 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
         self.function_vars: list[dict[str, object]] = []  # per loop: names it binds to functions
         # join names of loops without a value on the first iteration (first bound in the loop)
         self.unbound: set[Name] = set() if root is None else root.unbound
+        # names bound on one path of an `if` only: the branch that binds them, the if's joins
+        self.one_path: dict[str, tuple[list, list]] = {} if root is None else root.one_path
 
     def local(self, name: str) -> Expr | LocalFunction | None:
         value = self.env.get(name)

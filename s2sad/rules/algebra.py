@@ -323,6 +323,17 @@ def _call_rewrite(e: Call, kind: KindOf) -> Expr:
         for value, other in ((1.0, np.ones), (0.0, np.zeros)):
             if type(e.args[1].value) is float and e.args[1].value == value:
                 return Call(ir.call_op(other, f"np.{other.__name__}", True, canonical=True), e.args[:1])
+    if fn in _AT_LEAST and len(e.args) == 1 and not e.kwargs:
+        k = kind(e.args[0])
+        if k.is_array and k.ndim is not None and k.ndim >= _AT_LEAST[fn]:
+            return e.args[0]  # an array with the axes already: itself
+    if fn is np.column_stack and _single(e):  # a piece of np.c_[a, b]: a column, or itself
+        x = e.args[0].args[0]
+        ndim = kind(x).ndim if kind(x).is_array else None
+        if ndim == 2:
+            return x
+        if ndim == 1:
+            return Call(ir.call_op(np.reshape, "np.reshape", True, canonical=True), (x, Const((-1, 1))))
     rule = _rule(e)
     first = e.args[0] if e.args else None
     if rule is not None and rule.linear and first is not None and not isinstance(first, Const):
@@ -333,6 +344,20 @@ def _call_rewrite(e: Call, kind: KindOf) -> Expr:
             inner = Call(e.op, (stripped,) + e.args[1:], e.kwargs, e.pos)  # f(-x) == -f(x)
             return Call(NEG, (simplify_node(inner, kind),))
     return e
+
+
+_AT_LEAST = {np.atleast_1d: 1, np.atleast_2d: 2, np.atleast_3d: 3}
+
+
+def _single(e: Call) -> bool:
+    """Whether ``e`` is a call on a one-item tuple display alone: ``np.column_stack((a,))``."""
+    return (
+        len(e.args) == 1
+        and not e.kwargs
+        and isinstance(e.args[0], Call)
+        and e.args[0].op is ir.TUPLE
+        and len(e.args[0].args) == 1
+    )
 
 
 def simplify_node(e: Expr, kind: KindOf) -> Expr:

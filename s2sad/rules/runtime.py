@@ -215,6 +215,7 @@ linear(
 linear("unstack(value, axis=0)", value="np.stack(g, axis=axis)", kind=_slices)
 linear("unhstack(value, arrays)", value="np.hstack(g)", arrays=ZERO, kind=_pieces)
 linear("unvstack(value, arrays)", value="np.vstack(g)", arrays=ZERO, kind=_pieces)
+linear("uncolumn_stack(value, arrays)", value="np.column_stack(g)", arrays=ZERO, kind=_pieces)
 linear(
     "unrepeat(value, a, repeats, axis=None)",
     value="np.repeat(g, repeats, axis=axis)",
