@@ -15,7 +15,7 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
-from .wrappers import summed
+from .wrappers import library_function, summed
 
 
 def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -56,7 +56,8 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     ``sum(f(...))``, as autograd's ``elementwise_grad``. For a function that is not
     elementwise, that is still what it gives (the vector-Jacobian product with ones).
 
-    ``f`` may be a NumPy ufunc; the result is differentiated again like ``grad``'s.
+    ``f`` may be a NumPy function (``np.tanh``, a ufunc of another library with a rule);
+    the result is differentiated again like ``grad``'s.
 
     >>> import numpy as np
     >>> elementwise_grad(np.tanh)(np.array([0.0, 1.0]))  # 1 - tanh(x) ** 2
@@ -68,7 +69,7 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
         return lambda g: elementwise_grad(g, wrt)
     if is_generated(f):  # elementwise_grad(elementwise_grad(f)): of the code it runs
         return per_call(f, lambda g: elementwise_grad(g, wrt), "elementwise_grad")
-    if not isinstance(f, np.ufunc):
+    if not library_function(f):
         check_function(f, "elementwise_grad")
         wrt_names(f, wrt, "elementwise_grad")
     total = summed(f)

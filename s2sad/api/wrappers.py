@@ -22,6 +22,7 @@ def scaled(x, k):
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from collections.abc import Callable
 
@@ -33,7 +34,7 @@ from ..frontend.resolve import parameters
 
 _positional: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _summed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_summed_ufuncs: dict[np.ufunc, Callable] = {}  # ufuncs are not weakly referenceable, and live long
+_summed_library: dict[object, Callable] = {}  # ufuncs are not weakly referenceable, and live long
 
 
 def positional_form(f: Callable) -> Callable:
@@ -61,12 +62,16 @@ def by_position(f: Callable, values: tuple) -> Callable:
 
 def summed(f: Callable) -> Callable:
     """``sum(f(...))`` with ``f``'s parameters and defaults; a NumPy ufunc takes ``x`` (or
-    ``x1, x2``, ...)."""
-    table = _summed_ufuncs if isinstance(f, np.ufunc) else _summed
+    ``x1, x2``, ...), another NumPy function its required parameters."""
+    table = _summed_library if library_function(f) else _summed
     if f in table:
         return table[f]
+    numpy_name = _numpy_name(f)
     if isinstance(f, np.ufunc):
         positional, keyword, posonly = ["x"] if f.nin == 1 else [f"x{i + 1}" for i in range(f.nin)], [], 0
+        defaults, kwdefaults = None, None
+    elif not hasattr(f, "__code__"):  # a NumPy function with a rule: its required parameters
+        positional, keyword, posonly = _required(f), [], 0
         defaults, kwdefaults = None, None
     else:
         positional, keyword, posonly = parameters(f)
@@ -75,8 +80,8 @@ def summed(f: Callable) -> Callable:
     name = f"{base}_elementwise"
     taken = set(positional + keyword) | {name}
     numpy = "np" if "np" not in taken else "__np"
-    if isinstance(f, np.ufunc) and getattr(np, f.__name__, None) is f:
-        callee, cells = f"{numpy}.{f.__name__}", {numpy: np}  # reads as the user wrote it
+    if numpy_name is not None:
+        callee, cells = f"{numpy}.{numpy_name}", {numpy: np}  # reads as the user wrote it
     else:
         callee = base if base not in taken | {numpy} else "__f"
         cells = {numpy: np, callee: f}
@@ -94,9 +99,28 @@ def summed(f: Callable) -> Callable:
     return wrapper
 
 
+def library_function(f: object) -> bool:
+    """Whether ``f`` is a ufunc (NumPy's, SciPy's) or another NumPy function: s2sad uses its
+    rule, not its source."""
+    return isinstance(f, np.ufunc) or _numpy_name(f) is not None
+
+
+def _numpy_name(f: object) -> str | None:
+    name = getattr(f, "__name__", None)
+    return name if isinstance(name, str) and getattr(np, name, None) is f else None
+
+
+def _required(f: object) -> list[str]:
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return ["x"]
+    return [p.name for p in params if p.default is p.empty and p.kind <= p.POSITIONAL_OR_KEYWORD]
+
+
 def _base(f: Callable) -> str:
     name = getattr(f, "__name__", "f")
     return name if name.isidentifier() else "f"
 
 
-__all__ = ["by_position", "positional_form", "summed"]
+__all__ = ["by_position", "library_function", "positional_form", "summed"]
