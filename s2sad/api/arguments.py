@@ -99,7 +99,7 @@ def bind(f: Callable, args: tuple, kwargs: dict, api: str, usage: str = "") -> t
     TypeError: jacobian: f: missing a required argument: 'x'
     """
     try:
-        signature = inspect.signature(f)
+        signature = inspect.signature(f, follow_wrapped=False)
     except (TypeError, ValueError):  # no signature to read: the arguments as given
         signature = None
     kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
