@@ -81,7 +81,7 @@ def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
     required = len(positional) - len(f.__defaults__ or ())
     count = str(len(positional)) if required == len(positional) else f"{required} to {len(positional)}"
     usage = (
-        f"call it as hessp(x, v, *args), {f.__name__}'s first argument, the direction, then the others"
+        f"call it as hessp(x, v, *args): {f.__name__}'s first argument, the direction, then its others"
         if scipy
         else f"call it with {f.__name__}'s {count} positional arguments and then v"
     )
