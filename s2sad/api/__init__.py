@@ -1,13 +1,14 @@
 """The public API, re-exported by ``s2sad``; one module per kind of use:
 
-- ``reverse_mode``: ``grad``, ``value_and_grad``, ``vjp``;
+- ``reverse_mode``: ``grad``, ``value_and_grad``, ``elementwise_grad``, ``vjp``;
 - ``forward_mode``: ``jvp``, ``derivative``;
 - ``jacobians``: ``jacobian``;
 - ``second_order``: ``hessian``, ``hvp`` (the Hessian programs are built by ``s2sad.driver.hessian``);
 - ``inspection``: ``source``, and ``program`` behind it and the command line;
 - ``checking``: ``check_grad``, ``numerical_gradient``;
 - ``extending``: ``defvjp``, ``defjvp``, ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
-- ``arguments``: what they all check first (the function, ``wrt``).
+- ``arguments``: what they all check first (the function, ``wrt``), and how a call binds;
+- ``wrappers``: the small functions with source built around the user's for s2sad to read.
 
 No module is named after a function in it: the package re-exports the functions
 under their names, which would hide such a module (``s2sad.api.hessian`` is the function).
@@ -22,7 +23,7 @@ from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
 from .inspection import Program, program, source
 from .jacobians import jacobian
-from .reverse_mode import grad, value_and_grad, vjp
+from .reverse_mode import elementwise_grad, grad, value_and_grad, vjp
 from .second_order import hessian, hvp
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "defjvp",
     "defvjp",
     "derivative",
+    "elementwise_grad",
     "grad",
     "hessian",
     "hvp",

@@ -82,3 +82,34 @@ def checked_transform(f: Callable, wrt: Wrt, mode: str, api: str) -> Transform:
     parse(f)  # unsupported constructs are reported now, not at the first call
     names, single = wrt_names(f, wrt, api)
     return transform(f, Request(mode, names, single))
+
+
+def bind(f: Callable, args: tuple, kwargs: dict, api: str, usage: str = "") -> tuple:
+    """The value of every parameter of ``f`` for a call ``f(*args, **kwargs)``, the positional
+    ones then the keyword-only ones, defaults filled in: what the engines that pass every
+    argument by position take (the programs built from ``f`` take every parameter).
+
+    >>> def f(x, scale=2.0, *, power=3):
+    ...     return scale * x ** power
+    >>> bind(f, (1.0,), {"power": 2}, "jacobian")
+    (1.0, 2.0, 2)
+    >>> bind(f, (), {}, "jacobian")
+    Traceback (most recent call last):
+    ...
+    TypeError: jacobian: f: missing a required argument: 'x'
+    """
+    try:
+        signature = inspect.signature(f, follow_wrapped=False)
+    except (TypeError, ValueError):  # no signature to read: the arguments as given
+        signature = None
+    kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    if signature is None or any(p.kind in kinds for p in signature.parameters.values()):
+        if kwargs:  # a function s2sad made of another (``per_call``) takes positions only
+            raise TypeError(f"{api}: pass the arguments of {f.__name__} by position")
+        return tuple(args)
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{api}: {usage or f.__name__ + ': '}{e}") from None
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())

@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..driver.directions import assemble, basis, check_array_like, zero_tangents
+from ..driver.directions import assemble, basis, check_array_like, jvp_at, zero_tangents
 from ..frontend.resolve import parameters
-from .arguments import Wrt, check_function, wrt_names
-from .forward_mode import jvp
-from .reverse_mode import vjp
+from .arguments import Wrt, bind, check_function, checked_transform, wrt_names
+from .wrappers import by_position
 
 
 def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
@@ -30,28 +29,31 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
     check_function(f, "jacobian")
     names, single = wrt_names(f, wrt, "jacobian")
-    positional, _, _ = parameters(f)
+    positional, keyword, _ = parameters(f)
+    params = positional + keyword
 
-    def jac(*args: Any) -> Any:
-        if len(args) != len(positional):
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        values = bind(f, args, kwargs, "jacobian")  # every parameter, defaults filled in
+        if len(values) != len(params):
             raise TypeError(
-                f"jacobian: {f.__name__} takes {len(positional)} positional arguments, got {len(args)}"
+                f"jacobian: {f.__name__} takes {len(positional)} positional arguments, got {len(values)}"
             )
         for name in names:
-            check_array_like(args[positional.index(name)], f"jacobian: `{name}`")
+            check_array_like(values[params.index(name)], f"jacobian: `{name}`")
+        g = by_position(f, values)
         out = None
         if mode == "auto":
-            out = f(*args)
+            out = g(*values)
         results = []
         for name in names:
-            i = positional.index(name)
-            x = args[i]
+            i = params.index(name)
+            x = values[i]
             chosen = mode
             if mode == "auto":
                 check_array_like(out, "jacobian: the output")
                 chosen = "forward" if np.size(x) <= np.size(out) else "reverse"
             results.append(
-                _jacobian_forward(f, args, i) if chosen == "forward" else _jacobian_reverse(f, args, i)
+                _jacobian_forward(g, values, i) if chosen == "forward" else _jacobian_reverse(g, values, i)
             )
         return results[0] if single else tuple(results)
 
@@ -60,21 +62,22 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
     return jac
 
 
-def _jacobian_forward(f: Callable, args: Sequence[Any], i: int) -> Any:
+def _jacobian_forward(g: Callable, args: Sequence[Any], i: int) -> Any:
     tangents = zero_tangents(args)
+    moving = (parameters(g)[0][i],)  # the others are constants of the tangent program
     columns, out = [], None
     for e in basis(args[i]):
         tangents[i] = e
-        out, column = jvp(f, tuple(args), tuple(tangents))
+        out, column = jvp_at(g, tuple(args), tuple(tangents), moving)
         columns.append(column)
     check_array_like(out, "jacobian: the output")
     return assemble(columns, np.shape(out), args[i])
 
 
-def _jacobian_reverse(f: Callable, args: Sequence[Any], i: int) -> Any:
-    out, pullback = vjp(f, *args)
+def _jacobian_reverse(g: Callable, args: Sequence[Any], i: int) -> Any:
+    out, pullback = checked_transform(g, (i,), "vjp", "jacobian").dispatcher(*args)
     check_array_like(out, "jacobian: the output")
-    rows = [pullback(e)[i] for e in basis(out)]
+    rows = [pullback(e)[0] for e in basis(out)]
     x = args[i]
     if not rows:
         return np.zeros(np.shape(out) + np.shape(x))

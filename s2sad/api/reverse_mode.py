@@ -1,4 +1,4 @@
-"""Reverse mode: ``grad``, ``value_and_grad`` and ``vjp``.
+"""Reverse mode: ``grad``, ``value_and_grad``, ``elementwise_grad`` and ``vjp``.
 
 Each builds a gradient program (a primal sweep, then an adjoint sweep) per kind of
 arguments, behind a dispatcher with ``f``'s signature.
@@ -14,7 +14,8 @@ import numpy as np
 from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
-from .arguments import Wrt, check_function, checked_transform
+from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .wrappers import library_function, summed
 
 
 def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -48,6 +49,31 @@ def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     if is_generated(f):
         return per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
     return checked_transform(f, wrt, "value_and_grad", "value_and_grad").dispatcher
+
+
+def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+    """The derivative of an elementwise ``f`` at each entry of ``wrt``: the gradient of
+    ``sum(f(...))``, as autograd's ``elementwise_grad``. For a function that is not
+    elementwise, that is still what it gives (the vector-Jacobian product with ones).
+
+    ``f`` may be a NumPy function (``np.tanh``, a ufunc of another library with a rule);
+    the result is differentiated again like ``grad``'s.
+
+    >>> import numpy as np
+    >>> elementwise_grad(np.tanh)(np.array([0.0, 1.0]))  # 1 - tanh(x) ** 2
+    array([1.        , 0.41997434])
+    >>> elementwise_grad(elementwise_grad(np.sin))(0.5)  # -sin(0.5)
+    -0.479425538604203
+    """
+    if f is None:
+        return lambda g: elementwise_grad(g, wrt)
+    if is_generated(f):  # elementwise_grad(elementwise_grad(f)): of the code it runs
+        return per_call(f, lambda g: elementwise_grad(g, wrt), "elementwise_grad")
+    if not library_function(f):
+        check_function(f, "elementwise_grad")
+        wrt_names(f, wrt, "elementwise_grad")
+    total = summed(f)
+    return checked_transform(total, wrt, "grad", "elementwise_grad").dispatcher
 
 
 def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
@@ -116,4 +142,4 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-__all__ = ["grad", "value_and_grad", "vjp"]
+__all__ = ["elementwise_grad", "grad", "value_and_grad", "vjp"]

@@ -14,7 +14,8 @@ from ..driver.generated import is_generated
 from ..driver.hessian import HessianTransform, second_derivatives, slow_hessian
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
-from .arguments import Wrt, check_function, wrt_names
+from .arguments import Wrt, bind, check_function, wrt_names
+from .wrappers import by_position
 
 
 def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
@@ -34,42 +35,76 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     check_function(f, "hessian")
     names, single = wrt_names(f, wrt, "hessian")
     if is_generated(f):
-        return slow_hessian(f, names, single)
+        return _slow_hessian(f, names, single)
     parse(f)
     return HessianTransform(f, names, single).dispatcher
 
 
-def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
+def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable:
+    """The Hessian of a function s2sad returned, called like it (defaults, keywords)."""
+    positional, keyword, _ = parameters(f)
+    slow = slow_hessian(f, names, single)
+
+    def hess(*args: Any, **kwargs: Any) -> Any:
+        values = bind(f, args, kwargs, "hessian")
+        if not keyword:
+            return slow(*values)
+        return slow_hessian(by_position(f, values), names, single)(*values)
+
+    hess.__name__ = slow.__name__
+    return hess
+
+
+def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
     """``hvp(f, wrt)(*args, v)``: the Hessian of scalar ``f`` times ``v``, without forming the
     Hessian (one forward sweep over the gradient program). ``v`` has the shape of the
-    ``wrt`` argument (a tuple of them for a tuple ``wrt``).
+    ``wrt`` argument (a tuple of them for a tuple ``wrt``). Arguments left out take their
+    defaults, and keyword arguments are passed by keyword, as in a call of ``f``.
+
+    ``scipy=True`` gives SciPy's form ``hessp(x, v, *args)``, the direction second, for
+    ``scipy.optimize.minimize(f, x0, args, jac=grad(f), hessp=hvp(f, scipy=True))``.
 
     >>> hvp(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0, 1.0)
     54.0
+    >>> hvp(lambda x, c: c * x ** 4, scipy=True)(2.0, 1.0, 0.5)
+    24.0
     """
     check_function(f, "hvp")
     names, single = wrt_names(f, wrt, "hvp")
-    positional, _, _ = parameters(f)
+    positional, keyword, _ = parameters(f)
+    params = positional + keyword
+    if scipy and (not single or names != tuple(positional[:1])):
+        raise ValueError(
+            "hvp: scipy=True is SciPy's hessp(x, v, *args): the Hessian in f's first parameter; "
+            f"leave wrt at 0 (got wrt={wrt!r})"
+        )
+    required = len(positional) - len(f.__defaults__ or ())
+    count = str(len(positional)) if required == len(positional) else f"{required} to {len(positional)}"
+    usage = (
+        f"call it as hessp(x, v, *args): {f.__name__}'s first argument, the direction, then its others"
+        if scipy
+        else f"call it with {f.__name__}'s {count} positional arguments and then v"
+    )
 
-    defaults = tuple(getattr(f, "__defaults__", None) or ())
-
-    def product(*args_and_v: Any) -> Any:
-        *args, v = args_and_v
-        missing = len(positional) - len(args)
-        if not args_and_v or missing < 0 or missing > len(defaults):
-            required = len(positional) - len(defaults)
-            count = str(len(positional)) if not defaults else f"{required} to {len(positional)}"
-            raise TypeError(f"hvp: call it with {f.__name__}'s {count} positional arguments and then v")
-        args += defaults[len(defaults) - missing :] if missing else ()
+    def product(*args_and_v: Any, **kwargs: Any) -> Any:
+        if len(args_and_v) < (2 if scipy else 1):
+            raise TypeError(f"hvp: {usage}")
+        if scipy:
+            x, v, *rest = args_and_v
+            args = (x, *rest)
+        else:
+            *args, v = args_and_v
+        values = bind(f, tuple(args), kwargs, "hvp", f"{usage}: ")
         vs = (v,) if single else tuple(v)
         if len(vs) != len(names):
             raise ValueError(f"hvp: v must be a tuple of {len(names)} directions, one per wrt parameter")
         for name in names:
-            check_array_like(args[positional.index(name)], f"hvp: `{name}`")
-        directional = second_derivatives(f, names, args)
-        tangents = zero_tangents(args)
+            check_array_like(values[params.index(name)], f"hvp: `{name}`")
+        g = by_position(f, values) if keyword else f  # the engine passes every argument by position
+        directional = second_derivatives(g, names, values)
+        tangents = zero_tangents(values)
         for name, direction in zip(names, vs):
-            tangents[positional.index(name)] = direction
+            tangents[params.index(name)] = direction
         products = tuple(directional(tangents, k) for k in range(len(names)))
         return products[0] if single else products
 
