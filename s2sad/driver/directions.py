@@ -141,8 +141,15 @@ def jvp_at(
     Errors name ``jvp``: this is what ``s2sad.jvp`` runs, and a Hessian-vector product's
     direction reaches the tangent program through it."""
     f = concrete(f, primals)
-    positional, _, _ = parameters(f)
+    positional, keyword_only, _ = parameters(f)
     defaults = tuple(getattr(f, "__defaults__", None) or ())
+    keywords = dict(getattr(f, "__kwdefaults__", None) or {})  # keyword-only: their defaults
+    unset = [k for k in keyword_only if k not in keywords]
+    if unset:
+        raise ValueError(
+            f"jvp: {f.__name__}'s keyword-only parameter `{unset[0]}` has no default; "
+            f"pass a function that sets it, as `lambda x: {f.__name__}(x, {unset[0]}=...)`"
+        )
     missing = len(positional) - len(primals)
     if missing < 0 or missing > len(defaults):
         required = len(positional) - len(defaults)
@@ -160,6 +167,6 @@ def jvp_at(
     primals = tuple(primals) + (defaults[len(defaults) - missing :] if missing else ())
     names = tuple(n for n in given if wrt is None or n in wrt)
     t = transform(f, Request("jvp", names, False))
-    function = t.specialise(dict(zip(positional, primals)))
+    function = t.specialise({**dict(zip(positional, primals)), **keywords})
     moving = (t for name, t in zip(positional, tangents) if name in names)
-    return function(*primals, *moving)
+    return function(*primals, *moving, **keywords)

@@ -308,3 +308,19 @@ def test_jvp_takes_the_defaults_of_primals_left_out():
     assert s2sad.jvp(f, (3.0, 1.0), (1.0, 1.0)) == (12.0, 16.0)  # d/dscale moves too
     with pytest.raises(ValueError, match="takes 1 to 3 positional arguments, got 4 primals"):
         s2sad.jvp(f, (1.0, 2.0, [1.0], 4.0), (1.0, 1.0, [1.0], 1.0))
+
+
+def test_jvp_of_a_function_with_keyword_only_parameters():
+    """Keyword-only parameters take their defaults, held constant (an internal KeyError before)."""
+
+    def k(x, a=2.0, *, c=3.0):
+        return a * x * c
+
+    assert s2sad.jvp(k, (1.0,), (1.0,)) == (6.0, 6.0)
+    assert s2sad.jvp(k, (1.0, 0.5), (1.0, 1.0)) == (1.5, 1.5 + 3.0)
+
+    def needs(x, *, c):
+        return x * c
+
+    with pytest.raises(ValueError, match="keyword-only parameter `c` has no default"):
+        s2sad.jvp(needs, (1.0,), (1.0,))
