@@ -242,12 +242,15 @@ class Forward(Sweep):
         rule, bound, python = self.bound_rule(value, loc)
         if not rule.differentiable:  # zeros_of(x): a value that changes in place later starts constant
             return None
-        bindings: dict[str, Expr] = {**bound, "ans": stmt.target}
+        arrays = self.as_arrays(rule, bound)
+        bindings: dict[str, Expr] = {**arrays, "ans": stmt.target}
         terms: list[Expr] = []
         for param in rule.params:
             t = self.tangent_of(bound[param])
             if t is None:
                 continue
+            if arrays[param] is not bound[param]:  # a list of numbers: its tangents too
+                t = np_call("asarray", t)
             if not rule.covers("jvp", param):
                 self.uncovered(rule, param, self.kind_of_expr(bound[param]), loc)
                 continue

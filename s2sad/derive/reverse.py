@@ -260,7 +260,7 @@ class Reverse(Branches, Loops, Containers, Recursion):
         rule, bound, python = self.bound_rule(value, loc)
         if not rule.differentiable:  # zeros_of(x): a value that changes in place later starts constant
             return []
-        bindings = {**bound, "g": g, "ans": stmt.target}
+        bindings = {**self.as_arrays(rule, bound), "g": g, "ans": stmt.target}
         out: list[ir.Stmt] = []
         for param in rule.params:
             arg = bound[param]

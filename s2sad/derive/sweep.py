@@ -42,7 +42,7 @@ from ..ir import Call, Expr
 from ..ir.kinds import FLOAT, UNKNOWN, Kind
 from ..ir.names import NamePool
 from ..lower.inline import bind_call
-from ..rules.instantiate import expr_kind
+from ..rules.instantiate import expr_kind, np_call
 from ..rules.registry import BindError, Rule, lookup, missing_rule
 from .request import Callees, Request
 
@@ -120,6 +120,18 @@ class Sweep:
             raise UnsupportedSyntaxError(f"`{rule.pattern.split('(')[0]}`: {exc}", loc) from None
         numeric = [self.kind_of_expr(e) for e in bound.values()]
         return rule, bound, all(k.is_pyscalar for k in numeric if k.is_numeric)
+
+    def as_arrays(self, rule: Rule, bound: dict[str, Expr]) -> dict[str, Expr]:
+        """``bound`` for a rule's templates: a list of numbers passed to a NumPy function is
+        the array NumPy makes of it (``np.std([x, y])``), so that arithmetic in the templates
+        (``a - np.mean(a)``) is an array's, not a list's (``+`` joins lists)."""
+        if rule.table not in ("numpy", "linalg"):
+            return bound
+        return {p: np_call("asarray", e) if self.number_list(e) else e for p, e in bound.items()}
+
+    def number_list(self, e: Expr) -> bool:
+        numbers = isinstance(e, Call) and all(self.kind_of_expr(a).is_numeric for a in e.args)
+        return numbers and e.op is ir.LIST
 
     def uncovered(self, rule: Rule, param: str, kind: Kind, loc: Location | None) -> None:
         """A differentiated argument the rule has no derivative for: fine for an integer (an

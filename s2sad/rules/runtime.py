@@ -185,6 +185,8 @@ linear("at_index(value, xs, index)", value="g[index]", xs=ZERO, kind=_at_index)
 def _pieces(a: dict[str, Arg]) -> Kind:
     """A list of cotangent arrays shaped like the pieces that were joined."""
     k = a["arrays"].kind
+    if k.is_array:  # the rows of an array were the pieces: an array like it
+        return Kind(np.ndarray, k.dims, "c" if k.dtype == "c" else "f", shape=k.shape)
     if k.type not in (list, tuple):
         return Kind(list, None, "o")
 

@@ -148,7 +148,8 @@ _MVN = {
 
 def _matrix_cov(template: str) -> str:
     matrix = "fail('scipy.stats.multivariate_normal with a cov that is not a matrix')"
-    return f"{template} if cov.ndim == 2 else {matrix}"
+    singular = "fail('scipy.stats.multivariate_normal with allow_singular=True (pass False)')"
+    return f"{singular} if allow_singular else {template} if cov.ndim == 2 else {matrix}"
 
 
 def _mvn_kind(a: dict[str, Arg]) -> Kind:

@@ -29,10 +29,7 @@ __all__ = [
     "as_lists",
     "at_index",
     "unspread",
-    "unconcatenate",
     "unstack",
-    "unhstack",
-    "unvstack",
     "unrepeat",
     "untile",
     "undiag",
@@ -288,28 +285,9 @@ def zero_like(x):
     return 0.0
 
 
-def unconcatenate(value, arrays, axis=0):
-    """The adjoint of ``np.concatenate(arrays, axis)``: ``value`` cut back into their pieces."""
-    sizes = [np.shape(a)[axis] for a in arrays]
-    return np.split(value, np.cumsum(sizes)[:-1], axis=axis)
-
-
 def unstack(value, axis=0):
     """The adjoint of ``np.stack(arrays, axis)``: the slices of ``value`` along ``axis``."""
     return list(np.moveaxis(value, axis, 0))
-
-
-def unhstack(value, arrays):
-    """The adjoint of ``np.hstack(arrays)`` (1-D pieces join along axis 0, others along axis 1)."""
-    pieces = [np.atleast_1d(a) for a in arrays]
-    axis = 0 if pieces[0].ndim == 1 else 1
-    return [np.reshape(p, np.shape(a)) for p, a in zip(unconcatenate(value, pieces, axis), arrays)]
-
-
-def unvstack(value, arrays):
-    """The adjoint of ``np.vstack(arrays)`` (1-D pieces become rows)."""
-    pieces = [np.atleast_2d(a) for a in arrays]
-    return [np.reshape(p, np.shape(a)) for p, a in zip(unconcatenate(value, pieces, 0), arrays)]
 
 
 def unrepeat(value, a, repeats, axis=None):

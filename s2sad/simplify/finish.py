@@ -91,6 +91,7 @@ _PASS_THROUGH = (
         "unstack",
         "unhstack",
         "unvstack",
+        "uncolumn_stack",
     }
 )
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "swapaxes", "view", "diagonal"}
@@ -190,6 +191,7 @@ class Finish:
         self.shared: set[str] = set()  # names whose array another name has taken at some point
         self.closures: set[str] = set()  # names nested functions read: read whenever they run
         self.shallow: set[str] = set()  # lists that are ours, with arrays in them that may not be
+        self.numpy_numbers: set[str] = set()  # of float kind, but maybe NumPy numbers
 
     def kind_of(self, name: str) -> Kind:
         return self.kinds.get(name, UNKNOWN)
@@ -370,7 +372,13 @@ class Finish:
         pk = self.kind_of(param.id) if isinstance(param, Name) else expr_kind(param, self.kind_of)
         vk = expr_kind(value, self.kind_of)
         if pk.is_pyscalar:
-            if vk.type is float or isinstance(value, Const) and isinstance(value.value, float):
+            numpy_number = isinstance(value, Name) and value.id in self.numpy_numbers
+            if (
+                vk.type is float
+                and not numpy_number
+                or isinstance(value, Const)
+                and isinstance(value.value, float)
+            ):
                 return value
             if isinstance(value, Const):
                 return Const(float(value.value))
@@ -431,4 +439,12 @@ def finish(fn: ir.Function, kinds: dict[str, Kind]) -> ir.Function:
     finisher = Finish(kinds, fn.adjoints)
     defs = [s.function for s in ir.walk(fn.body) if isinstance(s, ir.Def)]
     finisher.closures = {n for f in defs for n in _reads(f.body)}
+    finisher.numpy_numbers = _numpy_numbers(fn, finisher.kind_of)
     return ir.replace(fn, body=finisher.block(fn.body, set(), set()))
+
+
+def _numpy_numbers(fn: ir.Function, kind_of) -> set[str]:
+    """Names of Python-float kind (a float parameter's adjoint has its parameter's kind)
+    assigned a value that may be a NumPy number somewhere (``x_bar = np.sum(v_bar)``)."""
+    floats = [s for s in ir.walk(fn.body) if isinstance(s, ir.Assign) and kind_of(s.target.id).type is float]
+    return {s.target.id for s in floats if expr_kind(s.value, kind_of).type is not float}

@@ -34,3 +34,20 @@ def test_complex_values_are_refused(call, recwarn):
     with pytest.raises(TypeError, match="complex numbers are not supported"):
         call()
     assert not [w for w in recwarn if w.category.__name__ == "ComplexWarning"]
+
+
+def test_a_complex_value_made_inside_is_refused_where_it_is_made():
+    """``np.abs(x + 1j * c)`` gave a complex gradient of a real function; it is refused at the
+    line that makes the complex value (a complex constant on its own is fine)."""
+
+    def f(x):
+        return np.sum(np.abs(x + 1j * np.array([0.6, 0.2])) ** 2)
+
+    for call in (lambda: s2sad.grad(f)(np.ones(2)), lambda: s2sad.jvp(f, (np.ones(2),), (np.ones(2),))):
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="complex numbers are not supported"):
+            call()
+
+    def g(x):
+        return x * np.real(np.exp(1j * 0.3))
+
+    assert s2sad.grad(g)(1.0) == pytest.approx(np.cos(0.3))

@@ -62,7 +62,7 @@ FEATURES = frozenset(
         "matrix",  # np.array of a list of lists or of tuples: a comprehension, appends, a display
         "extremum",  # max(...) / min(...) of a list or a generator (kinks only where items cross)
         "alias",  # an array bound to a second name: v = a
-        "fancy",  # y[idx] = v, y[idx] += v and v[idx] through an integer array or list that repeats a slot
+        "fancy",  # y[idx] = v, y[idx] += v, np.add.at(y, idx, v), v[idx]: an index that repeats a slot
         "first_in_branch",  # a name first bound in a loop, in an `if` true on the first pass only
         "checkpoint",  # for i in s2sad.checkpoint(range(k), snapshots=s), s2sad.checkpoint(helper)(...)
     }
@@ -494,8 +494,13 @@ class Generator:
             if n == N and scope.arrays and self.c.chance(0.5)
             else self.floating(scope, 2)
         )
-        op = self.c.choice(["=", "+="])
+        op = self.c.choice(["=", "+=", "np.add.at"])
+        made = [name for name in scope.arrays if name.startswith("y")]  # fresh arrays, not `a`
+        if op == "np.add.at" and made and self.c.chance(0.5):  # into an array from outside the block
+            return [f"{indent}np.add.at({self.c.choice(made)}, {self.repeating_index(n)}, {value})"]
         scope.arrays.append(y)
+        if op == "np.add.at":
+            return [f"{indent}{y} = {start}", f"{indent}np.add.at({y}, {self.repeating_index(n)}, {value})"]
         return [f"{indent}{y} = {start}", f"{indent}{y}[{self.repeating_index(n)}] {op} {value}"]
 
     def stmt_copy(self, scope, depth, indent):

@@ -252,6 +252,14 @@ for _method in ("logpdf", "pdf"):
             case(f"{_call}(x, mean=m, cov=c + s)", x=A((3,)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, m, c + s)", x=A((4, 3)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, cov=c + s @ s.T)", x=A((2, 3)), c=MVN_SPD, s=SMALL),
+            # a singular cov's derivative (pseudo-inverse, pseudo-determinant) is not written
+            case(
+                f"{_call}(x, m, c, allow_singular=True)",
+                x=A((3,)),
+                m=A((3,)),
+                c=MVN_SPD,
+                error=MissingRuleError,
+            ),
         ],
     )
 
