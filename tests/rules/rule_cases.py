@@ -546,19 +546,6 @@ add(
     [case("np.trace(x)", x=A((3, 3))), case("np.trace(x, 1)", x=A((3, 4))), case("x.trace()", x=A((2, 2)))],
 )
 add(
-    "np.einsum(subscripts, a, b)",
-    [
-        case("np.einsum('ij,jk->ik', x, y)", x=A((2, 3)), y=A((3, 4))),
-        case("np.einsum('i,i->', x, y)", x=A((3,)), y=A((3,))),
-        case("np.einsum('ij,j->i', x, y)", x=A((2, 3)), y=A((3,))),
-        case("np.einsum('ij,kj->ik', x, y)", x=A((2, 3)), y=A((4, 3))),
-        case("np.einsum('ij,jk', x, y)", x=A((2, 3)), y=A((3, 4))),
-        case("np.einsum('i,j->ij', x, y)", x=A((2,)), y=A((3,))),
-        case("np.einsum('ij,j->j', x, y)", x=A((2, 3)), y=A((3,))),
-        case("np.einsum('bij,bjk->bik', x, y)", x=A((2, 3, 4)), y=A((2, 4, 2))),
-    ],
-)
-add(
     "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
     [
         case("np.linalg.norm(x)", x=A((4,))),
@@ -809,3 +796,5 @@ add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 
 # ------------------------------------------------ SciPy, and NumPy's factorisations
 from . import scipy_cases  # noqa: E402, F401  (adds its cases to CASES)
+
+from . import cases_einsum  # noqa: E402, F401  # isort: skip

@@ -1,0 +1,294 @@
+"""``np.einsum`` in full: any number of operands, implicit output, ``...``, repeated
+letters, and the sublist form.
+
+The rule is variadic (``*operands``, see ``registry``): item ``i`` of the call is
+a parameter of its own, so each operand gets its cotangent, and only the active
+ones do. The cotangent of an operand is an einsum of the cotangent with the
+other operands, written with the operand's own letters; its tangent is the call
+with the operand's tangent in its place::
+
+    c = np.einsum('ij,jk->ik', a, b)     a_bar = np.einsum('ik,jk->ij', g, b)
+                                         c_dot = np.einsum('ij,jk->ik', a_dot, b)
+
+The subscripts are read when the rule is used, so generated code spells them out:
+
+- a letter of the operand found nowhere else was summed in it alone: it comes
+  back through ``np.ones`` of its length (``'ij->i'`` gives
+  ``np.broadcast_to(np.expand_dims(g, 1), a.shape)``, by ``unreduce``);
+- a letter repeated in the operand (a trace ``'ii->'``, a diagonal ``'ii->i'``)
+  takes a fresh letter tied to it by an identity, ``np.einsum('i,iI->iI', g,
+  np.eye(a.shape[0]))``, which writes ``g`` on the diagonal and zeros elsewhere;
+- axes the operand broadcast (length one where others are longer, fewer ``...``
+  axes) are summed back by ``unbroadcast``;
+- ``...`` stays in the subscripts where it leads every operand; elsewhere the
+  operands' ranks replace it by letters.
+
+What the rule cannot read (subscripts that are not a constant) fails with a
+message naming the case.
+
+>>> from s2sad.ir import Name
+>>> from s2sad.ir.kinds import kind_of
+>>> from s2sad.rules.instantiate import instantiate
+>>> from s2sad.rules.templates import parse_template
+>>> def vjp(subscripts, which, g, **operands):
+...     kinds = {name: kind_of(value) for name, value in {**operands, "g": g}.items()}
+...     items = Call(ir.TUPLE, (Const(subscripts), *(Name(n) for n in operands)))
+...     template = parse_template(f"einsum_vjp(g, operands, {which})", ("operands",))
+...     return instantiate(template, {"operands": items, "g": Name("g")}, kinds.get)
+>>> vjp("ij,jk", 1, np.ones((2, 4)), a=np.ones((2, 3)), b=np.ones((3, 4)))
+np.einsum('ik,jk->ij', g, b)
+>>> vjp("ii", 1, 1.0, a=np.ones((3, 3)))
+g * np.eye(a.shape[1])
+>>> vjp("...ij,...jk", 2, np.ones((5, 2, 4)), a=np.ones((5, 2, 3)), b=np.ones((3, 4)))
+np.sum(np.einsum('...ik,...ij->...jk', g, a), axis=0)
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import ir
+from ..ir import Call, Const, Expr, attr_op
+from ..ir.kinds import Kind, promote
+from .instantiate import Context, np_call, runtime_call
+from .kindrules import Arg
+from .macros import unbroadcast, unreduce
+from .registry import rule, table
+from .templates import macro
+
+table("linalg")
+
+LETTERS = string.ascii_letters
+DOTS = "."  # one character for "..." in the subscripts this module works with
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Subscripts read: one string per operand and the output, ``.`` standing for ``...``;
+    ``operands`` are the positions of the operands among the call's arguments."""
+
+    inputs: tuple[str, ...]
+    output: str
+    operands: tuple[int, ...]
+
+    def text(self, inputs: tuple[str, ...] | None = None, output: str | None = None) -> str:
+        ins = ",".join(self.inputs if inputs is None else inputs)
+        return f"{ins}->{self.output if output is None else output}".replace(DOTS, "...")
+
+    def fresh(self) -> list[str]:
+        used = set("".join(self.inputs) + self.output)
+        return [c for c in LETTERS if c not in used]
+
+
+def _implicit(inputs: tuple[str, ...], order=sorted) -> str:
+    """NumPy's output without ``->``: the letters used once, sorted; ``...`` first."""
+    letters = "".join(inputs).replace(DOTS, "")
+    once = order(c for c in set(letters) if letters.count(c) == 1)
+    return (DOTS if any(DOTS in s for s in inputs) else "") + "".join(once)
+
+
+def _subscripts(text: str) -> str | None:
+    """``'...ij'`` as ``'.ij'``; ``None`` for what is not letters and one ``...``."""
+    s = text.replace("...", DOTS)
+    if s.count(DOTS) > 1 or not all(c in LETTERS or c == DOTS for c in s):
+        return None
+    return s
+
+
+def _sublist(e: Expr) -> list | None:
+    """The values of a list or tuple display of constants (``[0, 1]``, ``[..., 1]``)."""
+    if isinstance(e, Const) and isinstance(e.value, (list, tuple)):
+        return list(e.value)
+    if isinstance(e, Call) and e.op.form in ("list", "tuple"):
+        values = [a.value if isinstance(a, (Const, ir.Ref)) else None for a in e.args]
+        return values if all(v is not None for v in values) else None
+    return None
+
+
+def _sublist_letters(values: list) -> str | None:
+    """``[0, 1]`` as ``'ab'``; ``Ellipsis`` as ``...``."""
+    out = ""
+    for v in values:
+        if v is Ellipsis:
+            out += DOTS
+        elif isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < len(LETTERS):
+            out += LETTERS[int(v)]
+        else:
+            return None
+    return out if out.count(DOTS) <= 1 else None
+
+
+def parse(items: tuple[Expr, ...]) -> Spec | str:
+    """The subscripts of ``np.einsum(*items)``, or why the rule cannot read them."""
+    if not items:
+        return "np.einsum without operands"
+    first = items[0]
+    if isinstance(first, Const) and isinstance(first.value, str):
+        ins, arrow, out = first.value.replace(" ", "").partition("->")
+        inputs = tuple(_subscripts(s) for s in ins.split(","))
+        output = _subscripts(out) if arrow else ""
+        if None in inputs or output is None or len(inputs) != len(items) - 1:
+            return f"np.einsum with subscripts {first.value!r} and {len(items) - 1} operands"
+        return Spec(inputs, output if arrow else _implicit(inputs), tuple(range(1, len(items))))
+    if isinstance(first, Const) or _sublist(items[1] if len(items) > 1 else first) is None:
+        return "np.einsum with subscripts that are not a constant string or constant sublists"
+    pairs = len(items) // 2
+    lists = [_sublist(items[2 * j + 1]) for j in range(pairs)]
+    out_list = _sublist(items[-1]) if len(items) % 2 else None
+    if any(v is None for v in lists) or len(items) % 2 and out_list is None:
+        return "np.einsum with sublists that are not constant"
+    inputs = tuple(_sublist_letters(v) for v in lists)
+    output = _sublist_letters(out_list) if out_list is not None else _implicit(inputs, _by_number)
+    if None in inputs or output is None:
+        return "np.einsum with sublists of other than integers below 52 and Ellipsis"
+    return Spec(inputs, output, tuple(2 * j for j in range(pairs)))
+
+
+def _by_number(letters) -> list[str]:
+    return sorted(letters, key=LETTERS.index)  # sublists sort by their integers
+
+
+def resolved(spec: Spec, ranks: list[int | None]) -> Spec | str:
+    """``spec`` with ``...`` kept where it leads every operand and the output, and
+    replaced by letters (from the ranks) where it does not."""
+    if all(DOTS not in s or s.startswith(DOTS) for s in (*spec.inputs, spec.output)):
+        return spec
+    return expanded(spec, ranks)
+
+
+def expanded(spec: Spec, ranks: list[int | None]) -> Spec | str:
+    """``spec`` with ``...`` replaced by letters, one per axis it stands for, right-aligned
+    as NumPy broadcasts them."""
+    if any(r is None for s, r in zip(spec.inputs, ranks) if DOTS in s):
+        return "np.einsum with '...' after a letter, on an operand whose rank is not known"
+    counts = [r - (len(s) - 1) for s, r in zip(spec.inputs, ranks) if DOTS in s]
+    if not counts:
+        return spec
+    if min(counts) < 0:
+        return "np.einsum with more letters than the operand has axes"
+    letters = "".join(spec.fresh()[: max(counts)])
+    inputs = tuple(
+        s.replace(DOTS, letters[len(letters) - (r - len(s) + 1) :]) if DOTS in s else s
+        for s, r in zip(spec.inputs, ranks)
+    )
+    return Spec(inputs, spec.output.replace(DOTS, letters), spec.operands)
+
+
+# ------------------------------------------------------------------------ kinds
+
+
+def _merge(old: str | None, d: str) -> str:
+    return d if old is None else "n" if "n" in (d, old) else "1" if d == old == "1" else "?"
+
+
+def einsum_kind(a: dict[str, Arg]) -> Kind:
+    items = a["operands"].expr.args
+    spec = parse(items)
+    kinds = [a[f"operands_{p}"].kind for p in spec.operands] if isinstance(spec, Spec) else []
+    cat = kinds[0].dtype if kinds else "f"
+    for k in kinds[1:]:
+        cat = promote(cat, k.dtype)
+    if not isinstance(spec, Spec):
+        return Kind(np.ndarray, None, cat)
+    spec = expanded(spec, [k.ndim for k in kinds])
+    if not isinstance(spec, Spec) or DOTS in spec.output:
+        return Kind(np.ndarray, None, cat)
+    dims: dict[str, str] = {}
+    for letters, k in zip(spec.inputs, kinds):
+        known = k.dims is not None and len(k.dims) == len(letters) and DOTS not in letters
+        for i, c in enumerate(letters):
+            dims[c] = _merge(dims.get(c), k.dims[i] if known else "?")
+    if not spec.output:
+        return Kind(np.generic, (), cat)
+    return Kind(np.ndarray, tuple(dims.get(c, "?") for c in spec.output), cat)
+
+
+# ----------------------------------------------------------------------- macros
+
+
+def _axis_length(ctx: Context, x: Expr, axis: int) -> Expr:
+    shape = Call(attr_op("shape"), (x,)) if ctx.kind(x).is_array else np_call("shape", x)
+    return Call(ir.GETITEM, (shape, Const(axis)))
+
+
+def _fail(message: str) -> Expr:
+    return runtime_call("fail", Const(f"{message} (the rule for np.einsum does not cover it)"))
+
+
+@macro
+def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr) -> Expr:
+    """The cotangent of argument ``which`` of ``np.einsum(*operands)``, given ``g``."""
+    items = operands.args
+    spec = parse(items)
+    if isinstance(spec, str):
+        return _fail(spec)
+    if which.value not in spec.operands:
+        return _fail("np.einsum with a differentiated value as its subscripts")
+    spec = resolved(spec, [ctx.kind(items[p]).ndim for p in spec.operands])
+    if isinstance(spec, str):
+        return _fail(spec)
+    k = spec.operands.index(which.value)
+    like, mine = items[which.value], spec.inputs[k]
+    others = [(s, items[p]) for j, (s, p) in enumerate(zip(spec.inputs, spec.operands)) if j != k]
+    elsewhere = set(spec.output + "".join(s for s, _ in others))
+    free = spec.fresh()
+    out, extra, lonely = "", [], []
+    for pos, c in enumerate(mine):
+        axis = pos if DOTS not in mine[:pos] else pos - len(mine)
+        if c == DOTS:
+            out += c
+        elif c in out:  # a repeated letter: a fresh one (i: I), tied to it by an identity
+            f = c.upper() if c.upper() in free else free[0]
+            free.remove(f)
+            out += f
+            extra.append((c + f, np_call("eye", _axis_length(ctx, like, axis))))
+        else:
+            out += c
+            if c not in elsewhere and mine.count(c) == 1:
+                lonely.append((c, axis))
+    inputs = [(spec.output, g), *others, *extra]
+    if DOTS not in out and any(DOTS in s for s, _ in inputs):
+        out = DOTS + out  # the operand broadcast along `...`: unbroadcast sums it back
+    kept = "".join(c for c in mine if c not in {c for c, _ in lonely})
+    if lonely and not others and not extra and DOTS not in mine and spec.output == kept:  # a sum
+        axes = tuple(a for _, a in lonely)
+        axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
+        return unreduce(ctx, g, like, Const(axis), Const(False))
+    inputs += [(c, np_call("ones", _axis_length(ctx, like, axis))) for c, axis in lonely]
+    result = _einsum(spec, inputs, out)
+    return unbroadcast(ctx, result, like)
+
+
+def _einsum(spec: Spec, inputs: list[tuple[str, Expr]], out: str) -> Expr:
+    """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to (``g``, ``g * b``)."""
+    if len(inputs) == 1 and inputs[0][0] == out:
+        return inputs[0][1]
+    if len(inputs) > 1 and inputs[0][0] == "":  # a number times the rest: g * b, not ',i->i'
+        return Call(ir.MUL, (inputs[0][1], _einsum(spec, inputs[1:], out)))
+    subs = tuple(s for s, _ in inputs)
+    return np_call("einsum", Const(spec.text(subs, out)), *(e for _, e in inputs))
+
+
+@macro
+def einsum_jvp(ctx: Context, operands: Expr, which: Expr, tangent: Expr) -> Expr:
+    """The tangent of ``np.einsum(*operands)`` from the tangent of argument ``which``:
+    the same call, with the tangent in its place."""
+    items = list(operands.args)
+    spec = parse(tuple(items))
+    if isinstance(spec, str):
+        return _fail(spec)
+    if which.value not in spec.operands:
+        return _fail("np.einsum with a differentiated value as its subscripts")
+    items[which.value] = tangent
+    return np_call("einsum", *items)
+
+
+rule(
+    "np.einsum(*operands, optimize=False)",  # optimize= picks the order of the products only
+    vjp={"operands": "einsum_vjp(g, operands, {i})"},
+    jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot)"},
+    kind=einsum_kind,
+)
