@@ -184,13 +184,24 @@ def _merge(old: str | None, d: str) -> str:
     return d if old is None else "n" if "n" in (d, old) else "1" if d == old == "1" else "?"
 
 
+def _category(k: Kind) -> str:
+    """The dtype category of an operand; a list of numbers (``[a, b]``) has its items'."""
+    if not (k.is_container and k.items):
+        return k.dtype
+    cat = _category(k.items[0])
+    for item in k.items[1:]:
+        cat = promote(cat, _category(item))
+    return cat
+
+
 def einsum_kind(a: dict[str, Arg]) -> Kind:
     items = a["operands"].expr.args
     spec = parse(items)
     kinds = [a[f"operands_{p}"].kind for p in spec.operands] if isinstance(spec, Spec) else []
-    cat = kinds[0].dtype if kinds else "f"
-    for k in kinds[1:]:
-        cat = promote(cat, k.dtype)
+    cats = [_category(k) for k in kinds] or ["f"]
+    cat = cats[0]
+    for c in cats[1:]:
+        cat = promote(cat, c)
     if not isinstance(spec, Spec):
         return Kind(np.ndarray, None, cat)
     spec = expanded(spec, [k.ndim for k in kinds])
@@ -227,12 +238,13 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr) -> Expr:
         return _fail(spec)
     if which.value not in spec.operands:
         return _fail("np.einsum with a differentiated value as its subscripts")
-    spec = resolved(spec, [ctx.kind(items[p]).ndim for p in spec.operands])
+    arrays = [np_call("asarray", e) if ctx.kind(e).is_container else e for e in items]  # [a, b] too
+    spec = resolved(spec, [ctx.kind(arrays[p]).ndim for p in spec.operands])
     if isinstance(spec, str):
         return _fail(spec)
     k = spec.operands.index(which.value)
-    like, mine = items[which.value], spec.inputs[k]
-    others = [(s, items[p]) for j, (s, p) in enumerate(zip(spec.inputs, spec.operands)) if j != k]
+    like, mine = arrays[which.value], spec.inputs[k]
+    others = [(s, arrays[p]) for j, (s, p) in enumerate(zip(spec.inputs, spec.operands)) if j != k]
     elsewhere = set(spec.output + "".join(s for s, _ in others))
     free = spec.fresh()
     out, extra, lonely = "", [], []
@@ -258,18 +270,25 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr) -> Expr:
         axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
         return unreduce(ctx, g, like, Const(axis), Const(False))
     inputs += [(c, np_call("ones", _axis_length(ctx, like, axis))) for c, axis in lonely]
-    result = _einsum(spec, inputs, out)
+    result = _einsum(ctx, spec, inputs, out)
     return unbroadcast(ctx, result, like)
 
 
-def _einsum(spec: Spec, inputs: list[tuple[str, Expr]], out: str) -> Expr:
-    """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to (``g``, ``g * b``)."""
-    if len(inputs) == 1 and inputs[0][0] == out:
+def _einsum(ctx: Context, spec: Spec, inputs: list[tuple[str, Expr]], out: str) -> Expr:
+    """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to (``g``, ``g * b``) where
+    that is an array or a number (not a list passed as an operand)."""
+    if len(inputs) == 1 and inputs[0][0] == out and _numeric(ctx, inputs[0][1]):
         return inputs[0][1]
     if len(inputs) > 1 and inputs[0][0] == "":  # a number times the rest: g * b, not ',i->i'
-        return Call(ir.MUL, (inputs[0][1], _einsum(spec, inputs[1:], out)))
+        rest = _einsum(ctx, spec, inputs[1:], out)
+        if _numeric(ctx, rest):
+            return Call(ir.MUL, (inputs[0][1], rest))
     subs = tuple(s for s, _ in inputs)
     return np_call("einsum", Const(spec.text(subs, out)), *(e for _, e in inputs))
+
+
+def _numeric(ctx: Context, e: Expr) -> bool:
+    return not ctx.kind(e).is_container  # einsum takes lists too; `*` does not multiply them
 
 
 @macro

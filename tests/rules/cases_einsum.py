@@ -24,6 +24,7 @@ add(
         case("np.einsum('ij,jk->ik', x, y, optimize='greedy')", x=A((2, 3)), y=A((3, 4))),
         case("np.einsum('ij,jk->ki', x, y)", x=A((2, 3)), y=A((3, 4))),
         case("np.einsum('i,->i', x, s)", x=A((3,)), s=S()),  # a number as an operand
+        case("np.einsum('i,i', [s, s * t], y)", s=S(), t=S(), y=A((2,))),  # a list as an operand
         # a letter summed in one operand only
         case("np.einsum('ij,k->k', x, y)", x=A((2, 3)), y=A((4,))),
         case("np.einsum('ijk,j->i', x, y)", x=A((2, 3, 4)), y=A((3,))),
