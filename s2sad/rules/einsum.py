@@ -33,7 +33,7 @@ message naming the case.
 >>> def vjp(subscripts, which, g, **operands):
 ...     kinds = {name: kind_of(value) for name, value in {**operands, "g": g}.items()}
 ...     items = Call(ir.TUPLE, (Const(subscripts), *(Name(n) for n in operands)))
-...     template = parse_template(f"einsum_vjp(g, operands, {which})", ("operands",))
+...     template = parse_template(f"einsum_vjp(g, operands, {which}, False)", ("operands",))
 ...     return instantiate(template, {"operands": items, "g": Name("g")}, kinds.get)
 >>> vjp("ij,jk", 1, np.ones((2, 4)), a=np.ones((2, 3)), b=np.ones((3, 4)))
 np.einsum('ik,jk->ij', g, b)
@@ -230,8 +230,9 @@ def _fail(message: str) -> Expr:
 
 
 @macro
-def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr) -> Expr:
-    """The cotangent of argument ``which`` of ``np.einsum(*operands)``, given ``g``."""
+def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr, optimize: Expr) -> Expr:
+    """The cotangent of argument ``which`` of ``np.einsum(*operands)``, given ``g``; ``optimize``
+    as the call had it (it picks the order of the products, not what they are)."""
     items = operands.args
     spec = parse(items)
     if isinstance(spec, str):
@@ -270,21 +271,27 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr) -> Expr:
         axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
         return unreduce(ctx, g, like, Const(axis), Const(False))
     inputs += [(c, np_call("ones", _axis_length(ctx, like, axis))) for c, axis in lonely]
-    result = _einsum(ctx, spec, inputs, out)
+    result = _einsum(ctx, spec, inputs, out, optimize)
     return unbroadcast(ctx, result, like)
 
 
-def _einsum(ctx: Context, spec: Spec, inputs: list[tuple[str, Expr]], out: str) -> Expr:
+def _einsum(ctx: Context, spec: Spec, inputs: list[tuple[str, Expr]], out: str, optimize: Expr) -> Expr:
     """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to (``g``, ``g * b``) where
     that is an array or a number (not a list passed as an operand)."""
     if len(inputs) == 1 and inputs[0][0] == out and _numeric(ctx, inputs[0][1]):
         return inputs[0][1]
     if len(inputs) > 1 and inputs[0][0] == "":  # a number times the rest: g * b, not ',i->i'
-        rest = _einsum(ctx, spec, inputs[1:], out)
+        rest = _einsum(ctx, spec, inputs[1:], out, optimize)
         if _numeric(ctx, rest):
             return Call(ir.MUL, (inputs[0][1], rest))
     subs = tuple(s for s, _ in inputs)
-    return np_call("einsum", Const(spec.text(subs, out)), *(e for _, e in inputs))
+    return _call(Const(spec.text(subs, out)), *(e for _, e in inputs), optimize=optimize)
+
+
+def _call(*args: Expr, optimize: Expr) -> Expr:
+    if isinstance(optimize, Const) and optimize.value is False:
+        return np_call("einsum", *args)
+    return np_call("einsum", *args, optimize=optimize)
 
 
 def _numeric(ctx: Context, e: Expr) -> bool:
@@ -292,18 +299,18 @@ def _numeric(ctx: Context, e: Expr) -> bool:
 
 
 @macro
-def einsum_jvp(ctx: Context, operands: Expr, which: Expr, tangent: Expr) -> Expr:
+def einsum_jvp(ctx: Context, operands: Expr, which: Expr, tangent: Expr, optimize: Expr) -> Expr:
     """The tangent of ``np.einsum(*operands)`` from the tangent of argument ``which``: the
     same call with the tangent in its place (einsum is linear in each operand, whatever
     its subscripts say, so they need not be read)."""
     items = list(operands.args)
     items[which.value] = tangent
-    return np_call("einsum", *items)
+    return _call(*items, optimize=optimize)
 
 
 rule(
-    "np.einsum(*operands, out=None, optimize=False)",  # optimize= picks the order of the products only
-    vjp={"operands": "einsum_vjp(g, operands, {i})"},
-    jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot)"},
+    "np.einsum(*operands, out=None, optimize=False)",
+    vjp={"operands": "einsum_vjp(g, operands, {i}, optimize)"},
+    jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot, optimize)"},
     kind=einsum_kind,
 )

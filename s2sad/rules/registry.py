@@ -7,8 +7,8 @@ Python template per parameter::
     scalar("x / y", "1.0 / y", "-ans / y")
     linear("np.sum(a, axis=None, keepdims=False)", a="unreduce(g, a, axis, keepdims)")
     rule("np.linalg.inv(a)", vjp={"a": "-ans.T @ g @ ans.T"}, jvp={"a": "-ans @ a_dot @ ans"})
-    rule("np.einsum(*operands)", vjp={"operands": "einsum_vjp(g, operands, {i})"},
-         jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot)"})
+    rule("np.einsum(*operands)", vjp={"operands": "einsum_vjp(g, operands, {i}, False)"},
+         jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot, False)"})
 
 In a template, ``g`` is the cotangent of the result, ``ans`` the result and
 ``x_dot`` the tangent of parameter ``x``. A variadic parameter (``*operands``,
