@@ -13,11 +13,12 @@ with the operand's tangent in its place::
 The subscripts are read when the rule is used, so generated code spells them out:
 
 - a letter of the operand found nowhere else was summed in it alone: it comes
-  back through ``np.ones`` of its length (``'ij->i'`` gives
-  ``np.broadcast_to(np.expand_dims(g, 1), a.shape)``, by ``unreduce``);
+  back by broadcasting (``'ij->i'`` gives ``np.broadcast_to(np.expand_dims(g,
+  1), a.shape)``, by ``unreduce``; among other operands, an ``np.ones`` of its
+  length joins them);
 - a letter repeated in the operand (a trace ``'ii->'``, a diagonal ``'ii->i'``)
   takes a fresh letter tied to it by an identity, ``np.einsum('i,iI->iI', g,
-  np.eye(a.shape[0]))``, which writes ``g`` on the diagonal and zeros elsewhere;
+  np.eye(a.shape[1]))``, which writes ``g`` on the diagonal and zeros elsewhere;
 - axes the operand broadcast (length one where others are longer, fewer ``...``
   axes) are summed back by ``unbroadcast``;
 - ``...`` stays in the subscripts where it leads every operand; elsewhere the

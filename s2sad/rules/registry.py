@@ -11,12 +11,7 @@ Python template per parameter::
          jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot, False)"})
 
 In a template, ``g`` is the cotangent of the result, ``ans`` the result and
-``x_dot`` the tangent of parameter ``x``. A variadic parameter (``*operands``,
-last among the positional ones) stands for parameters ``operands_0``,
-``operands_1``, ... (``STAR_ITEMS`` of them, ``None`` where the call passes
-fewer); its templates are written once, for item ``{i}`` (``operands_{i}``,
-``operands_{i}_dot``), and ``operands`` in them is the tuple of the items the
-call passes. ``scalar`` rules (elementwise
+``x_dot`` the tangent of parameter ``x``. ``scalar`` rules (elementwise
 functions) give partial derivatives, from which the VJP ``unbroadcast(g *
 partial, x)`` and the JVP ``x_dot * partial`` follow; ``linear`` rules get
 their JVP by applying the function to the tangent. Other names are NumPy
@@ -25,6 +20,13 @@ when the rule is used, once the kinds of the arguments are known. So
 ``unbroadcast(g * y, x)`` is ``g * y`` for floats, ``np.sum(g * y, axis=0)``
 when ``x`` lost a leading axis, and a run-time helper only when nothing is
 known.
+
+A variadic parameter (``*operands``, after the other positional ones) stands
+for parameters ``operands_0``, ``operands_1``, ... (``STAR_ITEMS`` of them,
+``None`` where the call passes fewer), so each item has a derivative of its
+own and only the active ones are differentiated. Its templates are written
+once, for item ``{i}`` (``operands_{i}``, ``operands_{i}_dot``); ``operands``
+in them is the tuple of the items the call passes.
 
 Rules are looked up by the function object (``numpy.sin``), or by the op for
 operators, attributes and methods. The user's rules (``s2sad.defvjp``) go into the
@@ -37,6 +39,9 @@ same table, from their own functions' source (``user``).
 ('np.sin(x)', 'numpy', 'unbroadcast(g * (np.cos(x)), x)', 'x_dot * (np.cos(x))')
 >>> lookup(ir.BINARY["/"]).vjp["y"]
 'unbroadcast(g * (-ans / y), y)'
+>>> einsum = lookup(ir.call_op(np.einsum, "np.einsum"))
+>>> einsum.params[:2], einsum.params[-2:], einsum.vjp["operands_1"]
+(('operands_0', 'operands_1'), ('out', 'optimize'), 'einsum_vjp(g, operands, 1, optimize)')
 
 Parsing the templates is ``templates``; binding them to a call and simplifying
 by kinds is ``instantiate``; what a rule says of its result's kind is ``kindrules``.
