@@ -272,8 +272,36 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr, optimize: Exp
         axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
         return unreduce(ctx, g, like, Const(axis), Const(False))
     inputs += [(c, np_call("ones", _axis_length(ctx, like, axis))) for c, axis in lonely]
-    result = _einsum(ctx, spec, inputs, out, optimize)
-    return unbroadcast(ctx, result, like)
+    result = unbroadcast(ctx, _einsum(ctx, spec, inputs, out, optimize), like)
+    if _shorter(ctx, mine, like, spec.output, others):
+        result = np_call("broadcast_to", result, Call(attr_op("shape"), (like,)))
+    return result
+
+
+def _shorter(ctx: Context, mine: str, like: Expr, output: str, others: list[tuple[str, Expr]]) -> bool:
+    """Whether the einsum may give an axis of the operand length one where the operand is
+    longer: a letter summed against others that have it of length one only (NumPy
+    broadcasts it, as ``'l,l'`` of lengths 2 and 1 does)."""
+    dims = _letter_dims(mine, ctx.kind(like))
+    seen: dict[str, str] = {}
+    for s, e in others:
+        for c, d in _letter_dims(s, ctx.kind(e)).items():
+            seen[c] = _merge(seen.get(c), d)
+    shared = [c for c in set(mine) if c != DOTS and c not in output and c in seen and mine.count(c) == 1]
+    return any(dims.get(c, "?") != "1" and seen[c] != "n" for c in shared)
+
+
+def _letter_dims(letters: str, k: Kind) -> dict[str, str]:
+    """The dims of an operand's letters, by its kind (``?`` where it does not say)."""
+    if k.dims is None:
+        return {c: "?" for c in letters if c != DOTS}
+    head, _, tail = letters.partition(DOTS)
+    if len(head) + len(tail) > len(k.dims):
+        return {c: "?" for c in letters if c != DOTS}
+    out: dict[str, str] = {}
+    for c, d in [*zip(head, k.dims), *zip(tail[::-1], k.dims[::-1])]:
+        out[c] = _merge(out.get(c), d)
+    return out
 
 
 def _einsum(ctx: Context, spec: Spec, inputs: list[tuple[str, Expr]], out: str, optimize: Expr) -> Expr:

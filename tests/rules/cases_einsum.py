@@ -65,6 +65,9 @@ add(
         case("np.einsum('...', x)", x=A((2, 3))),
         case("np.einsum('...,...', x, y)", x=A((2, 3)), y=A((3,))),
         case("np.einsum('ij,ij->ij', x, y)", x=A((1, 3)), y=A((2, 3))),  # a letter broadcast
+        case("np.einsum('l,l', x, y)", x=A((2,)), y=A((1,))),  # ... and summed: x_bar grows back
+        case("np.einsum('jk,jl', x, y)", x=A((1, 4)), y=A((3, 2))),
+        case("np.einsum('ki,ji...', x, y)", x=A((4, 2)), y=A((3, 1, 1, 2))),
         # the sublist form
         case("np.einsum(x, [0, 1], y, [1, 2], [0, 2])", x=A((2, 3)), y=A((3, 4))),
         case("np.einsum(x, [0, 1], y, [1, 2])", x=A((2, 3)), y=A((3, 4))),
