@@ -10,12 +10,14 @@ with the operand's tangent in its place::
     c = np.einsum('ij,jk->ik', a, b)     a_bar = np.einsum('ik,jk->ij', g, b)
                                          c_dot = np.einsum('ij,jk->ik', a_dot, b)
 
-The subscripts are read when the rule is used, so generated code spells them out:
+The subscripts are read when the rule is used, so generated code spells them out,
+and an einsum that is a product or a transpose is written as one (``g * b``,
+``g.T``):
 
 - a letter of the operand found nowhere else was summed in it alone: it comes
   back by broadcasting (``'ij->i'`` gives ``np.broadcast_to(np.expand_dims(g,
-  1), a.shape)``, by ``unreduce``; among other operands, an ``np.ones`` of its
-  length joins them);
+  1), a.shape)``, by ``unreduce``; where another axis must be summed back too,
+  an ``np.ones`` of its length joins the einsum);
 - a letter repeated in the operand (a trace ``'ii->'``, a diagonal ``'ii->i'``)
   takes a fresh letter tied to it by an identity, ``np.einsum('i,iI->iI', g,
   np.eye(a.shape[1]))``, which writes ``g`` on the diagonal and zeros elsewhere;
@@ -266,16 +268,31 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr, optimize: Exp
     inputs = [(spec.output, g), *others, *extra]
     if DOTS not in out and any(DOTS in s for s, _ in inputs):
         out = DOTS + out  # the operand broadcast along `...`: unbroadcast sums it back
-    kept = "".join(c for c in mine if c not in {c for c, _ in lonely})
-    if lonely and not others and not extra and DOTS not in mine and spec.output == kept:  # a sum
+    if lonely and DOTS not in out:  # the letters summed in the operand alone come back by broadcasting
         axes = tuple(a for _, a in lonely)
-        axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
-        return unreduce(ctx, g, like, Const(axis), Const(False))
+        lone = {c for c, _ in lonely}
+        if not _sums_back(ctx, mine, like, [c for c in mine if c not in lone], inputs):
+            reduced = _einsum(ctx, spec, inputs, "".join(c for c in out if c not in lone), optimize)
+            axis = None if len(axes) == len(mine) else axes[0] if len(axes) == 1 else axes
+            return unreduce(ctx, reduced, like, Const(axis), Const(False))
     inputs += [(c, np_call("ones", _axis_length(ctx, like, axis))) for c, axis in lonely]
     result = unbroadcast(ctx, _einsum(ctx, spec, inputs, out, optimize), like)
     if _shorter(ctx, mine, like, spec.output, others):
         result = np_call("broadcast_to", result, Call(attr_op("shape"), (like,)))
     return result
+
+
+def _sums_back(
+    ctx: Context, mine: str, like: Expr, letters: list[str], inputs: list[tuple[str, Expr]]
+) -> bool:
+    """Whether one of ``letters`` may be longer in the einsum than in the operand, which
+    broadcast it (or the kinds do not tell)."""
+    dims = _letter_dims(mine, ctx.kind(like))
+    seen: dict[str, str] = {}
+    for s, e in inputs:
+        for c, d in _letter_dims(s, ctx.kind(e)).items():
+            seen[c] = _merge(seen.get(c), d)
+    return any(dims.get(c, "?") != "n" and seen.get(c, "?") != "1" for c in letters)
 
 
 def _shorter(ctx: Context, mine: str, like: Expr, output: str, others: list[tuple[str, Expr]]) -> bool:
@@ -305,16 +322,32 @@ def _letter_dims(letters: str, k: Kind) -> dict[str, str]:
 
 
 def _einsum(ctx: Context, spec: Spec, inputs: list[tuple[str, Expr]], out: str, optimize: Expr) -> Expr:
-    """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to (``g``, ``g * b``) where
-    that is an array or a number (not a list passed as an operand)."""
-    if len(inputs) == 1 and inputs[0][0] == out and _numeric(ctx, inputs[0][1]):
-        return inputs[0][1]
-    if len(inputs) > 1 and inputs[0][0] == "":  # a number times the rest: g * b, not ',i->i'
-        rest = _einsum(ctx, spec, inputs[1:], out, optimize)
-        if _numeric(ctx, rest):
-            return Call(ir.MUL, (inputs[0][1], rest))
-    subs = tuple(s for s, _ in inputs)
-    return _call(Const(spec.text(subs, out)), *(e for _, e in inputs), optimize=optimize)
+    """``np.einsum`` of ``inputs`` to ``out``, or what it reduces to where that reads better:
+    ``g``, ``g.T``, ``g * b`` (numbers and arrays only: einsum takes lists too, ``*`` repeats
+    them)."""
+    text = Const(spec.text(tuple(s for s, _ in inputs), out))
+    if not all(_numeric(ctx, e) for _, e in inputs):
+        return _call(text, *(e for _, e in inputs), optimize=optimize)
+    numbers = [e for s, e in inputs if s == ""]
+    arrays = [(s, e) for s, e in inputs if s != ""]
+    if numbers and (arrays or not out):  # numbers multiply: g * np.einsum('ij,j->i', b, c)
+        factors = numbers + ([_einsum(ctx, spec, arrays, out, optimize)] if arrays else [])
+        return _product(factors)
+    subs = {s for s, _ in inputs}
+    if subs == {out} and len(set(out)) == len(out):  # the same letters everywhere: elementwise
+        return _product([e for _, e in inputs])
+    if len(inputs) == 1 and DOTS not in out and len(set(out)) == len(out) == len(inputs[0][0]):
+        e, axes = inputs[0][1], tuple(inputs[0][0].find(c) for c in out)
+        if sorted(axes) == list(range(len(out))):  # a transpose
+            return Call(attr_op("T"), (e,)) if axes == (1, 0) else np_call("transpose", e, Const(axes))
+    return _call(text, *(e for _, e in inputs), optimize=optimize)
+
+
+def _product(factors: list[Expr]) -> Expr:
+    out = factors[0]
+    for f in factors[1:]:
+        out = Call(ir.MUL, (out, f))
+    return out
 
 
 def _call(*args: Expr, optimize: Expr) -> Expr:
