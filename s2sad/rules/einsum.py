@@ -282,30 +282,29 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr, optimize: Exp
     return result
 
 
-def _sums_back(
-    ctx: Context, mine: str, like: Expr, letters: list[str], inputs: list[tuple[str, Expr]]
-) -> bool:
-    """Whether one of ``letters`` may be longer in the einsum than in the operand, which
-    broadcast it (or the kinds do not tell)."""
-    dims = _letter_dims(mine, ctx.kind(like))
+def _sums_back(ctx: Context, mine: str, like: Expr, letters: list[str], inputs: list) -> bool:
+    """Whether one of ``letters`` may be longer in the einsum of ``inputs`` than in the
+    operand, which broadcast it (or the kinds do not tell)."""
+    dims, seen = _letter_dims(mine, ctx.kind(like)), _dims_in(ctx, inputs)
+    return any(dims.get(c, "?") != "n" and seen.get(c, "?") != "1" for c in letters)
+
+
+def _shorter(ctx: Context, mine: str, like: Expr, output: str, others: list) -> bool:
+    """Whether the einsum may give an axis of the operand length one where the operand is
+    longer: a letter summed against others that have it of length one only (NumPy
+    broadcasts it, as ``'l,l'`` of lengths 2 and 1 does)."""
+    dims, seen = _letter_dims(mine, ctx.kind(like)), _dims_in(ctx, others)
+    shared = [c for c in set(mine) if c != DOTS and c not in output and c in seen and mine.count(c) == 1]
+    return any(dims.get(c, "?") != "1" and seen[c] != "n" for c in shared)
+
+
+def _dims_in(ctx: Context, inputs: list[tuple[str, Expr]]) -> dict[str, str]:
+    """The dims of each letter across ``inputs``, as NumPy broadcasts them."""
     seen: dict[str, str] = {}
     for s, e in inputs:
         for c, d in _letter_dims(s, ctx.kind(e)).items():
             seen[c] = _merge(seen.get(c), d)
-    return any(dims.get(c, "?") != "n" and seen.get(c, "?") != "1" for c in letters)
-
-
-def _shorter(ctx: Context, mine: str, like: Expr, output: str, others: list[tuple[str, Expr]]) -> bool:
-    """Whether the einsum may give an axis of the operand length one where the operand is
-    longer: a letter summed against others that have it of length one only (NumPy
-    broadcasts it, as ``'l,l'`` of lengths 2 and 1 does)."""
-    dims = _letter_dims(mine, ctx.kind(like))
-    seen: dict[str, str] = {}
-    for s, e in others:
-        for c, d in _letter_dims(s, ctx.kind(e)).items():
-            seen[c] = _merge(seen.get(c), d)
-    shared = [c for c in set(mine) if c != DOTS and c not in output and c in seen and mine.count(c) == 1]
-    return any(dims.get(c, "?") != "1" and seen[c] != "n" for c in shared)
+    return seen
 
 
 def _letter_dims(letters: str, k: Kind) -> dict[str, str]:
