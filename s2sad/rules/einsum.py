@@ -172,6 +172,8 @@ def expanded(spec: Spec, ranks: list[int | None]) -> Spec | str:
         return spec
     if min(counts) < 0:
         return "np.einsum with more letters than the operand has axes"
+    if len(spec.fresh()) < max(counts):
+        return "np.einsum with more axes than letters to name them"
     letters = "".join(spec.fresh()[: max(counts)])
     inputs = tuple(
         s.replace(DOTS, letters[len(letters) - (r - len(s) + 1) :]) if DOTS in s else s
@@ -251,6 +253,8 @@ def einsum_vjp(ctx: Context, g: Expr, operands: Expr, which: Expr, optimize: Exp
     others = [(s, arrays[p]) for j, (s, p) in enumerate(zip(spec.inputs, spec.operands)) if j != k]
     elsewhere = set(spec.output + "".join(s for s, _ in others))
     free = spec.fresh()
+    if len(free) < len(mine) - len(set(mine)):
+        return _fail("np.einsum with more repeated letters than letters to spare")
     out, extra, lonely = "", [], []
     for pos, c in enumerate(mine):
         axis = pos if DOTS not in mine[:pos] else pos - len(mine)
