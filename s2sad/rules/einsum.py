@@ -62,7 +62,7 @@ from .macros import unbroadcast, unreduce
 from .registry import rule, table
 from .templates import macro
 
-table("linalg")
+table("einsum")
 
 LETTERS = string.ascii_letters
 DOTS = "."  # one character for "..." in the subscripts this module works with
