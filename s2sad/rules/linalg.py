@@ -10,7 +10,6 @@ import numpy as np
 
 from ..ir.kinds import Kind, broadcast, promote
 from .kindrules import Arg, reduced, same_as
-from .macros import einsum_spec
 from .registry import linear, rule, table
 
 table("linalg")
@@ -109,13 +108,6 @@ linear(
     "else fail('np.trace of an array with more than two dimensions')",
     kind=lambda a: Kind(np.generic, (), a["a"].kind.dtype),
 )
-rule(
-    "np.einsum(subscripts, a, b)",
-    vjp={"a": "einsum_vjp(subscripts, g, a, b, 0)", "b": "einsum_vjp(subscripts, g, a, b, 1)"},
-    jvp={"a": "np.einsum(subscripts, a_dot, b)", "b": "np.einsum(subscripts, a, b_dot)"},
-    kind=lambda a: einsum_kind(a),
-)
-
 _NORM_2 = "ord is None or ord == 'fro' or ord == 2 and x.ndim == 1"
 rule(
     "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
@@ -214,20 +206,3 @@ def _slogdet_kind(a: dict[str, Arg]) -> Kind:
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:
     return reduced("x", dtype="f+")(a)
-
-
-def einsum_kind(a: dict[str, Arg]) -> Kind:
-    spec = einsum_spec(a["subscripts"].const)
-    cat = promote(a["a"].kind.dtype, a["b"].kind.dtype)
-    if spec is None:
-        return Kind(np.ndarray, None, cat)
-    (sa, sb), out = spec
-    dims: dict[str, str] = {}
-    for letters, k in ((sa, a["a"].kind), (sb, a["b"].kind)):
-        for i, letter in enumerate(letters):
-            d = k.dims[i] if k.dims is not None and len(k.dims) == len(letters) else "?"
-            old = dims.get(letter)
-            dims[letter] = d if old is None else "n" if "n" in (d, old) else "1" if d == old == "1" else "?"
-    if not out:
-        return Kind(np.generic, (), cat)
-    return Kind(np.ndarray, tuple(dims[letter] for letter in out), cat)

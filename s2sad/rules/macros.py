@@ -168,56 +168,6 @@ def float_dtype(ctx: Context, dtype: Expr) -> Expr:
     return np_call("issubdtype", dtype, ir.Ref("np.inexact", np.inexact, canonical=True))
 
 
-def einsum_spec(subscripts: object) -> tuple[tuple[str, str], str] | None:
-    """``(("ij", "jk"), "ik")`` for "ij,jk->ik"; ``None`` for what the rule does not cover."""
-    if not isinstance(subscripts, str) or "." in subscripts:
-        return None
-    text = subscripts.replace(" ", "")
-    inputs, _, out = text.partition("->")
-    parts = inputs.split(",")
-    if len(parts) != 2 or not all(p.isalpha() or not p for p in parts):
-        return None
-    if "->" not in text:  # implicit output: letters used once, in order
-        letters = parts[0] + parts[1]
-        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    if not out.isalpha() and out:
-        return None
-    if any(len(set(p)) != len(p) for p in parts):  # a repeated letter takes a diagonal
-        return None
-    return (parts[0], parts[1]), out
-
-
-@macro
-def einsum_vjp(ctx: Context, subscripts: Expr, g: Expr, a: Expr, b: Expr, which: Expr) -> Expr:
-    """The cotangent of one operand of a two-operand einsum: another einsum.
-
-    For ``ij,jk->ik`` the cotangent of the first operand is
-    ``np.einsum("ik,jk->ij", g, b)``; letters of an operand that appear
-    nowhere else were summed away, and come back by broadcasting.
-    """
-    spec = einsum_spec(subscripts.value if isinstance(subscripts, Const) else None)
-    if spec is None:
-        return runtime_call(
-            "fail",
-            Const(
-                "np.einsum: the rule covers two operands with explicit "
-                "letters (no '...', no repeated letter in an operand)"
-            ),
-        )
-    (sa, sb), out = spec
-    mine, other, other_expr = (sa, sb, b) if which.value == 0 else (sb, sa, a)
-    like = a if which.value == 0 else b
-    kept = "".join(c for c in mine if c in out or c in other)
-    if not out and other == kept:  # a full contraction: the cotangent is a number
-        result = Call(ir.MUL, (g, other_expr))
-    else:
-        result = np_call("einsum", Const(f"{out},{other}->{kept}"), g, other_expr)
-    if kept != mine:
-        lonely = tuple(i for i, c in enumerate(mine) if c not in kept)
-        result = np_call("broadcast_to", np_call("expand_dims", result, _axis(lonely)), _shape(ctx, like))
-    return result
-
-
 @macro
 def inverse_permutation(ctx: Context, axes: Expr) -> Expr:
     """The axes that undo a transpose by ``axes``."""

@@ -7,6 +7,8 @@ Python template per parameter::
     scalar("x / y", "1.0 / y", "-ans / y")
     linear("np.sum(a, axis=None, keepdims=False)", a="unreduce(g, a, axis, keepdims)")
     rule("np.linalg.inv(a)", vjp={"a": "-ans.T @ g @ ans.T"}, jvp={"a": "-ans @ a_dot @ ans"})
+    rule("np.einsum(*operands)", vjp={"operands": "einsum_vjp(g, operands, {i}, False)"},
+         jvp={"operands": "einsum_jvp(operands, {i}, operands_{i}_dot, False)"})
 
 In a template, ``g`` is the cotangent of the result, ``ans`` the result and
 ``x_dot`` the tangent of parameter ``x``. ``scalar`` rules (elementwise
@@ -19,6 +21,13 @@ when the rule is used, once the kinds of the arguments are known. So
 when ``x`` lost a leading axis, and a run-time helper only when nothing is
 known.
 
+A variadic parameter (``*operands``, after the other positional ones) stands
+for parameters ``operands_0``, ``operands_1``, ... (``STAR_ITEMS`` of them,
+``None`` where the call passes fewer), so each item has a derivative of its
+own and only the active ones are differentiated. Its templates are written
+once, for item ``{i}`` (``operands_{i}``, ``operands_{i}_dot``); ``operands``
+in them is the tuple of the items the call passes.
+
 Rules are looked up by the function object (``numpy.sin``), or by the op for
 operators, attributes and methods. The user's rules (``s2sad.defvjp``) go into the
 same table, from their own functions' source (``user``).
@@ -30,6 +39,9 @@ same table, from their own functions' source (``user``).
 ('np.sin(x)', 'numpy', 'unbroadcast(g * (np.cos(x)), x)', 'x_dot * (np.cos(x))')
 >>> lookup(ir.BINARY["/"]).vjp["y"]
 'unbroadcast(g * (-ans / y), y)'
+>>> einsum = lookup(ir.call_op(np.einsum, "np.einsum"))
+>>> einsum.params[:2], einsum.params[-2:], einsum.vjp["operands_1"]
+(('operands_0', 'operands_1'), ('out', 'optimize'), 'einsum_vjp(g, operands, 1, optimize)')
 
 Parsing the templates is ``templates``; binding them to a call and simplifying
 by kinds is ``instantiate``; what a rule says of its result's kind is ``kindrules``.
@@ -72,6 +84,7 @@ class Rule:
     differentiable: bool = True
     elementwise: bool = False  # the result has the broadcast shape of the arguments
     linear: bool = False  # linear in each differentiable parameter (f(-x) == -f(x))
+    star: str | None = None  # a variadic parameter: ``operands`` for ``*operands``
     _parsed: dict[tuple[str, str, bool], Expr] = field(default_factory=dict, repr=False)
 
     def covers(self, direction: str, param: str) -> bool:
@@ -91,7 +104,7 @@ class Rule:
             return None
         key = (direction, param, python)
         if key not in self._parsed:
-            self._parsed[key] = parse_template(text, self.params)
+            self._parsed[key] = parse_template(text, self.params + ((self.star,) if self.star else ()))
         return self._parsed[key]
 
     def bind(self, call: Call) -> dict[str, Expr]:
@@ -111,6 +124,11 @@ class Rule:
                 if default is REQUIRED:
                     raise BindError(f"argument `{p}` is missing")
                 bound[p] = default if isinstance(default, Expr) else Const(default)
+        if self.star:  # the items the call passes, as a tuple: `operands` in templates
+            first = self.params.index(f"{self.star}_0")
+            if any(name.startswith(f"{self.star}_") for name, _ in call.kwargs):
+                raise BindError(f"`*{self.star}` are positional arguments")
+            bound[self.star] = Call(ir.TUPLE, tuple(call.args[first:]))
         out = bound.get("out")
         if out is not None and not (isinstance(out, Const) and out.value is None):
             raise BindError("writing into `out=` is not supported; assign the result instead")
@@ -165,12 +183,34 @@ def table(name: str) -> None:
     _TABLE[0] = name
 
 
+STAR_ITEMS = 64  # how many items a variadic parameter takes (NumPy's limit on einsum's operands)
+
+
 def _register(pattern: str, key: object = None, **fields: object) -> Rule:
     parsed, params, defaults = parse_pattern(pattern)
     key = parsed if key is None else key
-    rule = Rule(key, pattern, _TABLE[0], params, defaults, **fields)
+    star = next((p[1:] for p in params if p.startswith("*")), None)
+    if star is not None:
+        params, defaults, fields = _variadic(star, params, defaults, fields)
+    rule = Rule(key, pattern, _TABLE[0], params, defaults, star=star, **fields)
     RULES[key] = rule
     return rule
+
+
+def _variadic(star: str, params: tuple, defaults: dict, fields: dict) -> tuple[tuple, dict, dict]:
+    """``*operands`` as parameters ``operands_0``, ``operands_1``, ... that default to ``None``,
+    with the templates written for item ``{i}`` written out for each."""
+    items = tuple(f"{star}_{i}" for i in range(STAR_ITEMS))
+    at = params.index(f"*{star}")
+    params = params[:at] + items + params[at + 1 :]
+    defaults = {**defaults, **dict.fromkeys(items)}
+    for direction in ("vjp", "jvp"):
+        table = dict(fields.get(direction, {}))
+        text = table.pop(star, None)
+        if text is not None:
+            table.update({f"{star}_{i}": text.replace("{i}", str(i)) for i in range(STAR_ITEMS)})
+        fields[direction] = table
+    return params, defaults, fields
 
 
 ZERO = "0"  # a template for a parameter the result does not vary with (almost everywhere)

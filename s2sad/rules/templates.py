@@ -88,8 +88,11 @@ def parse_pattern(pattern: str) -> tuple[object, tuple[str, ...], dict[str, obje
     node = gast.parse(pattern, mode="eval").body
 
     def names(nodes: list[gast.expr]) -> tuple[str, ...]:
-        assert all(isinstance(n, gast.Name) for n in nodes), pattern
-        return tuple(n.id for n in nodes)
+        # ``*operands`` last: a variadic parameter, spelled with its star (see ``registry.STAR_ITEMS``)
+        star = [n.value for n in nodes[-1:] if isinstance(n, gast.Starred)]
+        nodes = nodes[: len(nodes) - len(star)]
+        assert all(isinstance(n, gast.Name) for n in nodes + star), pattern
+        return tuple(n.id for n in nodes) + tuple(f"*{n.id}" for n in star)
 
     if isinstance(node, gast.BinOp):
         return ir.BINARY[BINARY_SYMBOLS[type(node.op)]], names([node.left, node.right]), {}

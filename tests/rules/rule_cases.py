@@ -546,19 +546,6 @@ add(
     [case("np.trace(x)", x=A((3, 3))), case("np.trace(x, 1)", x=A((3, 4))), case("x.trace()", x=A((2, 2)))],
 )
 add(
-    "np.einsum(subscripts, a, b)",
-    [
-        case("np.einsum('ij,jk->ik', x, y)", x=A((2, 3)), y=A((3, 4))),
-        case("np.einsum('i,i->', x, y)", x=A((3,)), y=A((3,))),
-        case("np.einsum('ij,j->i', x, y)", x=A((2, 3)), y=A((3,))),
-        case("np.einsum('ij,kj->ik', x, y)", x=A((2, 3)), y=A((4, 3))),
-        case("np.einsum('ij,jk', x, y)", x=A((2, 3)), y=A((3, 4))),
-        case("np.einsum('i,j->ij', x, y)", x=A((2,)), y=A((3,))),
-        case("np.einsum('ij,j->j', x, y)", x=A((2, 3)), y=A((3,))),
-        case("np.einsum('bij,bjk->bik', x, y)", x=A((2, 3, 4)), y=A((2, 4, 2))),
-    ],
-)
-add(
     "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
     [
         case("np.linalg.norm(x)", x=A((4,))),
@@ -809,4 +796,4 @@ add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 
 # ------------------------------------------------ SciPy, and NumPy's factorisations
 # The tables of other modules add their cases to CASES when imported.
-from . import cases_stacking, scipy_cases  # noqa: E402, F401
+from . import cases_einsum, cases_stacking, scipy_cases  # noqa: E402, F401
