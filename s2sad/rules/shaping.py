@@ -1,0 +1,333 @@
+"""Rules for NumPy's shape and indexing functions: differences, splits, pads, products of
+whole arrays (``np.kron``, ``np.tensordot``, ``np.cross``), and picking elements.
+
+Most are linear, and the VJP undoes what the function did: ``np.split`` is undone by
+``np.concatenate``, ``np.pad`` by a slice, ``np.moveaxis`` by moving the axis back.
+Where the constants of the call settle it (pad widths, axes), the templates write the
+plain NumPy out (``g[1:-1]``); otherwise they call a helper of ``s2sad.runtime.shaping``.
+"""
+
+import numpy as np
+
+from .. import ir
+from ..ir import Call, Const, Expr
+from ..ir.kinds import UNKNOWN, Kind, broadcast, promote
+from ..runtime.shaping import pad_slices, rolled_to
+from .instantiate import Context, np_call, runtime_call
+from .kindrules import NOT_CONST, Arg, same_as
+from .registry import ZERO, linear, rule, table
+from .templates import macro
+
+table("shaping")
+
+
+def constant_value(e: Expr | None) -> object:
+    """The constant an expression spells (a literal, or a tuple or list display of them)."""
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Call) and e.op.form in ("tuple", "list"):
+        items = [constant_value(a) for a in e.args]
+        return NOT_CONST if any(i is NOT_CONST for i in items) else tuple(items)
+    return NOT_CONST
+
+
+def arg_value(arg: Arg) -> object:
+    return arg.const if arg.const is not NOT_CONST else constant_value(arg.expr)
+
+
+def is_int(v: object) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def array_kind(k: Kind, dims: tuple[str, ...] | None, dtype: str | None = None) -> Kind:
+    dtype = dtype or ("f" if k.dtype in "bi" else k.dtype)
+    if dims == ():
+        return Kind(np.generic, (), dtype)
+    return Kind(np.ndarray, dims, dtype)
+
+
+def _permuted(k: Kind, how) -> Kind:
+    """The kind of ``how(x)`` for ``x`` of kind ``k``, where ``how`` moves axes about: found
+    by doing it to an array whose axes have lengths 2, 3, ... (with no memory: a broadcast)."""
+    if k.dims is None:
+        return array_kind(k, None, k.dtype)
+    try:
+        moved = how(np.broadcast_to(0.0, tuple(range(2, len(k.dims) + 2))))
+    except Exception:
+        return array_kind(k, None, k.dtype)
+    return array_kind(k, tuple(k.dims[n - 2] for n in np.shape(moved)), k.dtype)
+
+
+def changed_axis(k: Kind, axis: object, length: str = "?") -> Kind:
+    """``k`` with the length of ``axis`` changed (to ``length``)."""
+    if k.dims is None or not is_int(axis) or not -len(k.dims) <= axis < len(k.dims):
+        return array_kind(k, None)
+    dims = list(k.dims)
+    dims[axis % len(dims)] = length
+    return array_kind(k, tuple(dims))
+
+
+@macro
+def is_number(ctx: Context, x: Expr) -> Expr:
+    """Whether ``x`` is one number (not a sequence or an array of them): known from its kind."""
+    k = ctx.kind(x)
+    if k.dims is not None:
+        return Const(k.dims == ())
+    if k.type in (list, tuple):
+        return Const(False)
+    return Call(ir.COMPARE["=="], (np_call("ndim", x), Const(0)))
+
+
+# ---------------------------------------------------------------- moving axes
+linear("np.flipud(m)", m="np.flipud(g)", kind=same_as("m"))
+linear("np.fliplr(m)", m="np.fliplr(g)", kind=same_as("m"))
+linear(
+    "np.rot90(m, k=1, axes=(0, 1))",
+    m="np.rot90(g, negated(k), axes)",
+    kind=lambda a: _permuted(a["m"].kind, lambda x: np.rot90(x, arg_value(a["k"]), arg_value(a["axes"]))),
+)
+linear(
+    "np.moveaxis(a, source, destination)",
+    a="np.moveaxis(g, destination, source)",
+    kind=lambda a: _permuted(
+        a["a"].kind, lambda x: np.moveaxis(x, arg_value(a["source"]), arg_value(a["destination"]))
+    ),
+)
+
+
+@macro
+def rolled_axis(ctx: Context, axis: Expr, start: Expr, a: Expr) -> Expr:
+    """Where ``np.rollaxis(a, axis, start)`` put the axis: a constant when the call's are."""
+    ndim = ctx.kind(a).ndim
+    if ndim and is_int(constant_value(axis)) and is_int(constant_value(start)):
+        return Const(rolled_to(constant_value(axis), constant_value(start), ndim))
+    return runtime_call("rolled_to", axis, start, np_call("ndim", a))
+
+
+linear(
+    "np.rollaxis(a, axis, start=0)",
+    a="np.moveaxis(g, rolled_axis(axis, start, a), axis)",
+    kind=lambda a: _permuted(
+        a["a"].kind, lambda x: np.rollaxis(x, arg_value(a["axis"]), arg_value(a["start"]))
+    ),
+)
+
+# ------------------------------------------------------------ differences
+_DIFF_ENDS = "np.diff with prepend or append other than 0: np.concatenate the ends first, then np.diff"
+
+
+def _zero_end(e: Expr) -> bool | None:
+    """Whether ``prepend=e`` is the constant 0; None when it is not given."""
+    v = constant_value(e)
+    return None if v is None else type(v) in (int, float) and v == 0
+
+
+@macro
+def undiff(ctx: Context, g: Expr, n: Expr, axis: Expr, prepend: Expr, append: Expr) -> Expr:
+    """The adjoint of ``np.diff(a, n, axis)``: ``-np.diff`` of ``g`` with a zero at each end,
+    ``n`` times, written out when ``n`` is a constant. A zero ``prepend`` or ``append`` is
+    a constant end, whose cotangent goes nowhere."""
+    times, ends = constant_value(n), (_zero_end(prepend), _zero_end(append))
+    if ends == (None, None) and not (is_int(times) and times <= 4):
+        return runtime_call("undiff", g, n, axis)
+    if False in ends or ends != (None, None) and times != 1:
+        return runtime_call("fail", Const(_DIFF_ENDS))
+    if ends == (None, None):
+        zeros = {"prepend": Const(0.0), "append": Const(0.0)}
+    else:  # n == 1: the adjoint of np.diff(a, prepend=0) is -np.diff(g, append=0), and back
+        zeros = (
+            {"append": Const(0.0)} if ends[1] is None else {"prepend": Const(0.0)} if ends[0] is None else {}
+        )
+    for _ in range(times):
+        g = Call(ir.NEG, (np_call("diff", g, axis=axis, **zeros),))
+    return g
+
+
+@macro
+def diff_tangent(ctx: Context, a_dot: Expr, n: Expr, axis: Expr, prepend: Expr, append: Expr) -> Expr:
+    """``np.diff`` of the tangent, with the same zero ends: constant ends have no tangent."""
+    ends = {"prepend": prepend, "append": append}
+    given = [_zero_end(prepend), _zero_end(append)]
+    if False in given or given != [None, None] and constant_value(n) != 1:  # as undiff
+        return runtime_call("fail", Const(_DIFF_ENDS))
+    return np_call("diff", a_dot, n, axis, **{k: v for k, v in ends.items() if _zero_end(v)})
+
+
+rule(
+    "np.diff(a, n=1, axis=-1, prepend=None, append=None)",
+    vjp={"a": "undiff(g, n, axis, prepend, append)"},
+    jvp={"a": "diff_tangent(a_dot, n, axis, prepend, append)"},
+    kind=lambda a: a["a"].kind if arg_value(a["n"]) == 0 else changed_axis(a["a"].kind, arg_value(a["axis"])),
+)
+_GRADIENT_ND = "fail('np.gradient of an array of more than one axis: give the axis (axis=k)')"
+_ONE_AXIS = "f.ndim == 1 or axis is not None"
+_SPACING = "fail('np.gradient with coordinates: the rule covers one spacing, a number')"
+rule(  # the spacing is one number; a spacing h divides the differences by h
+    "np.gradient(f, spacing=1.0, axis=None, edge_order=1)",
+    vjp={
+        "f": f"ungradient(g, 0 if axis is None else axis, edge_order) / spacing if {_ONE_AXIS} "
+        f"else {_GRADIENT_ND}",
+        "spacing": f"-np.sum(g * ans) / spacing if is_number(spacing) else {_SPACING}",
+    },
+    jvp={
+        "f": f"np.gradient(f_dot, spacing, axis=axis, edge_order=edge_order) if {_ONE_AXIS} "
+        f"else {_GRADIENT_ND}",
+        "spacing": f"-ans * spacing_dot / spacing if is_number(spacing) else {_SPACING}",
+    },
+    kind=lambda a: (
+        array_kind(a["f"].kind, a["f"].kind.dims)
+        if a["f"].kind.ndim == 1 or is_int(arg_value(a["axis"]))
+        else UNKNOWN
+    ),
+)
+
+# ------------------------------------------------------------ splitting and joining
+
+
+def _split(param: str, axis: object = None):
+    """A list of pieces of ``param`` along ``axis`` (the call's own ``axis`` if None)."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        k, sections = a[param].kind, arg_value(a["indices_or_sections"])
+        where = arg_value(a["axis"]) if axis is None else axis
+        if callable(where):
+            where = where(k)
+        piece = changed_axis(k, where) if k.dims else array_kind(k, None)
+        piece = Kind(np.ndarray, piece.dims, k.dtype)
+        count = sections if is_int(sections) else len(sections) + 1 if isinstance(sections, tuple) else None
+        items = (piece,) * count if count is not None else None
+        return Kind(list, None, "o", items=items, elem=piece)
+
+    return kind
+
+
+linear(
+    "np.split(ary, indices_or_sections, axis=0)",
+    ary="np.concatenate(g, axis=axis)",
+    indices_or_sections=ZERO,
+    kind=_split("ary"),
+)
+linear(
+    "np.array_split(ary, indices_or_sections, axis=0)",
+    ary="np.concatenate(g, axis=axis)",
+    indices_or_sections=ZERO,
+    kind=_split("ary"),
+)
+linear(
+    "np.vsplit(ary, indices_or_sections)", ary="np.vstack(g)", indices_or_sections=ZERO, kind=_split("ary", 0)
+)
+linear(
+    "np.hsplit(ary, indices_or_sections)",
+    ary="np.hstack(g)",
+    indices_or_sections=ZERO,
+    kind=_split("ary", lambda k: 1 if k.ndim and k.ndim > 1 else 0),
+)
+linear(
+    "np.dsplit(ary, indices_or_sections)",
+    ary="np.concatenate(g, axis=2)",
+    indices_or_sections=ZERO,
+    kind=_split("ary", 2),
+)
+
+
+def _appended(a: dict[str, Arg]) -> Kind:
+    arr, values, axis = a["arr"].kind, a["values"].kind, arg_value(a["axis"])
+    dtype = promote(arr.dtype, values.dtype)
+    if axis is None:
+        return Kind(np.ndarray, ("n",) if arr.dims is not None and values.dims is not None else ("?",), dtype)
+    if arr.dims is None or values.dims is None or len(arr.dims) != len(values.dims):
+        return Kind(np.ndarray, None, dtype)
+    joined = broadcast(changed_axis(arr, axis, "1"), changed_axis(values, axis, "1"))
+    return Kind(np.ndarray, changed_axis(joined, axis, "n").dims, dtype)
+
+
+_HEAD = "np.split(g, [np.shape(arr)[axis]], axis=axis)"
+rule(
+    "np.append(arr, values, axis=None)",
+    vjp={
+        "arr": "(g[:np.size(arr)] if arr.ndim == 1 else g[0] if arr.ndim == 0 else "
+        f"np.reshape(g[:np.size(arr)], np.shape(arr))) if axis is None else {_HEAD}[0]",
+        "values": "(g[-1] if values.ndim == 0 else g[np.size(arr):] if values.ndim == 1 else "
+        f"np.reshape(g[np.size(arr):], np.shape(values))) if axis is None else {_HEAD}[1]",
+    },
+    jvp={
+        "arr": "np.append(arr_dot, np.zeros(np.shape(values)), axis=axis)",
+        "values": "np.append(np.zeros(np.shape(arr)), values_dot, axis=axis)",
+    },
+    kind=_appended,
+)
+
+
+@macro
+def unpad(ctx: Context, g: Expr, array: Expr, pad_width: Expr) -> Expr:
+    """The adjoint of ``np.pad(array, pad_width)``: ``g`` with the padding cut off, as a slice
+    when the widths are constants (``g[1:-1, 2:]``)."""
+    ndim, widths = ctx.kind(array).ndim, constant_value(pad_width)
+    if ndim is not None and widths is not NOT_CONST:
+        try:
+            cut = pad_slices(widths, ndim)
+        except ValueError:
+            return runtime_call("fail", Const("np.pad: pad widths that do not fit the array"))
+        if all(s == slice(None) for s in cut):
+            return g
+        while cut[-1] == slice(None):  # g[1:-1, :] is g[1:-1]
+            cut = cut[:-1]
+        return Call(ir.GETITEM, (g, Const(cut[0] if len(cut) == 1 else cut)))
+    return runtime_call("unpad", g, pad_width)
+
+
+def _padded(a: dict[str, Arg]) -> Kind:
+    k, widths = a["array"].kind, arg_value(a["pad_width"])
+    if k.dims is None or widths is NOT_CONST:
+        return array_kind(k, None if k.dims is None else ("?",) * len(k.dims), k.dtype)
+    try:
+        pairs = np.broadcast_to(np.asarray(widths, dtype=int), (len(k.dims), 2))
+    except ValueError:
+        return UNKNOWN
+    dims = tuple(
+        d if b + e == 0 else "n" if b + e >= 2 or d == "1" else "?" for d, (b, e) in zip(k.dims, pairs)
+    )
+    return array_kind(k, dims, promote(k.dtype, a["constant_values"].kind.dtype))
+
+
+_CONSTANT = "mode == 'constant'"
+_MODES = "fail('np.pad: the rule covers mode=\"constant\"; other modes have no rule yet')"
+_VALUES = "fail('np.pad: the rule covers one constant_values number')"
+rule(  # the padding is constant_values: the array's cotangent is g inside, the number's the rest
+    "np.pad(array, pad_width, mode='constant', constant_values=0)",
+    vjp={
+        "array": f"unpad(g, array, pad_width) if {_CONSTANT} else {_MODES}",
+        "pad_width": ZERO,
+        "constant_values": f"(np.sum(g) - np.sum(unpad(g, array, pad_width)) if is_number(constant_values) "
+        f"else {_VALUES}) if {_CONSTANT} else {_MODES}",
+    },
+    jvp={
+        "array": f"np.pad(array_dot, pad_width) if {_CONSTANT} else {_MODES}",
+        "pad_width": ZERO,
+        "constant_values": "(np.pad(np.zeros(np.shape(array)), pad_width, "
+        "constant_values=constant_values_dot) "
+        f"if is_number(constant_values) else {_VALUES}) if {_CONSTANT} else {_MODES}",
+    },
+    kind=_padded,
+)
+
+
+# V[:, j] = x ** p[j], with the powers p decreasing (or increasing) from N - 1: dV/dx = p x ** (p - 1)
+_COLUMNS = "(len(x) if N is None else N)"
+_UP = f"np.arange(1, {_COLUMNS}) * np.vander(x, {_COLUMNS} - 1, increasing=True)"
+_DOWN = f"np.arange({_COLUMNS} - 1, 0, -1) * np.vander(x, {_COLUMNS} - 1)"
+rule(
+    "np.vander(x, N=None, increasing=False)",
+    vjp={"x": f"np.sum(g[:, 1:] * {_UP}, axis=1) if increasing else np.sum(g[:, :-1] * {_DOWN}, axis=1)"},
+    jvp={
+        "x": f"x_dot[:, None] * np.hstack([np.zeros((len(x), 1)), {_UP}]) if increasing else "
+        f"x_dot[:, None] * np.hstack([{_DOWN}, np.zeros((len(x), 1))])"
+    },
+    kind=lambda a: array_kind(
+        a["x"].kind,
+        None
+        if a["x"].kind.dims is None
+        else a["x"].kind.dims[:1]
+        + (("1" if arg_value(a["N"]) == 1 else "n") if is_int(arg_value(a["N"])) else "?",),
+    ),
+)
