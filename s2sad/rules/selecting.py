@@ -4,6 +4,11 @@
 Each is linear in the array it picks from, and its VJP puts the cotangent back where
 each element was picked (adding where one was picked twice): a helper of
 ``s2sad.runtime.shaping``, as only the run-time indices tell where.
+
+>>> from s2sad import ir
+>>> from s2sad.rules.registry import lookup
+>>> lookup(ir.call_op(np.take, "np.take")).vjp["a"]
+'untake(g, a, indices, axis, mode)'
 """
 
 import numpy as np
@@ -35,7 +40,8 @@ linear(
 def _index_kind(arg: Arg) -> Kind:
     k = arg.kind
     if k.type is list:  # np.take(a, [0, 2]): a list of ints is a 1-D index
-        return Kind(np.ndarray, ("?",), "i")
+        length = "?" if k.items is None else "1" if len(k.items) == 1 else "n"
+        return Kind(np.ndarray, (length,), "i")
     return k
 
 

@@ -1,10 +1,20 @@
-"""Rules for NumPy's shape and indexing functions: differences, splits, pads, products of
-whole arrays (``np.kron``, ``np.tensordot``, ``np.cross``), and picking elements.
+"""Rules for NumPy's shape functions: axes moved, differences, splits, pads, appends.
 
 Most are linear, and the VJP undoes what the function did: ``np.split`` is undone by
 ``np.concatenate``, ``np.pad`` by a slice, ``np.moveaxis`` by moving the axis back.
 Where the constants of the call settle it (pad widths, axes), the templates write the
-plain NumPy out (``g[1:-1]``); otherwise they call a helper of ``s2sad.runtime.shaping``.
+plain NumPy out; otherwise they call a helper of ``s2sad.runtime.shaping``:
+
+>>> from s2sad.ir import Name
+>>> from s2sad.ir.kinds import kind_of
+>>> from s2sad.rules.instantiate import instantiate
+>>> from s2sad.rules.templates import parse_template
+>>> def vjp(template, x):
+...     return instantiate(parse_template(template, ("x",)), {"x": Name("x"), "g": Name("g")}, {"x": x}.get)
+>>> vjp("unpad(g, x, ((1, 1), (0, 2)))", kind_of(np.ones((2, 3))))
+g[1:-1, :-2]
+>>> vjp("undiff(g, 2, -1, None, None)", kind_of(np.ones(4)))
+np.diff(np.diff(g, axis=-1, prepend=0.0, append=0.0), axis=-1, prepend=0.0, append=0.0)
 """
 
 import numpy as np
@@ -53,9 +63,25 @@ def _permuted(k: Kind, how) -> Kind:
         return array_kind(k, None, k.dtype)
     try:
         moved = how(np.broadcast_to(0.0, tuple(range(2, len(k.dims) + 2))))
-    except Exception:
-        return array_kind(k, None, k.dtype)
+    except Exception:  # axes known at run time: the same axes, in some order
+        same = len(set(k.dims)) <= 1
+        return array_kind(k, k.dims if same else ("?",) * len(k.dims), k.dtype)
     return array_kind(k, tuple(k.dims[n - 2] for n in np.shape(moved)), k.dtype)
+
+
+def size_kind(k: Kind) -> str:
+    """Whether an array of kind ``k`` holds one element (``"1"``), not one, or either."""
+    if k.type in (list, tuple) and k.items is not None and all(i.dims == () for i in k.items):
+        return "1" if len(k.items) == 1 else "n"  # np.append(x, [1.0, 2.0])
+    if k.dims is None or "?" in k.dims:
+        return "?"
+    return "n" if "n" in k.dims else "1"
+
+
+def joined_length(lengths: list[str]) -> str:
+    """The length of pieces of these lengths end to end: lengths that are not one (0, 2,
+    3, ...) never add up to one, and two ones make two."""
+    return "?" if "?" in lengths else "n" if lengths.count("1") != 1 else "?"
 
 
 def changed_axis(k: Kind, axis: object, length: str = "?") -> Kind:
@@ -139,8 +165,8 @@ def undiff(ctx: Context, g: Expr, n: Expr, axis: Expr, prepend: Expr, append: Ex
             {"append": Const(0.0)} if ends[1] is None else {"prepend": Const(0.0)} if ends[0] is None else {}
         )
     for _ in range(times):
-        g = Call(ir.NEG, (np_call("diff", g, axis=axis, **zeros),))
-    return g
+        g = np_call("diff", g, axis=axis, **zeros)
+    return Call(ir.NEG, (g,)) if times % 2 else g  # each time -np.diff
 
 
 @macro
@@ -153,11 +179,20 @@ def diff_tangent(ctx: Context, a_dot: Expr, n: Expr, axis: Expr, prepend: Expr, 
     return np_call("diff", a_dot, n, axis, **{k: v for k, v in ends.items() if _zero_end(v)})
 
 
+def _differences(a: dict[str, Arg]) -> Kind:
+    """Shorter by ``n`` along ``axis``, longer by one for each end given: the same length when
+    those cancel (``np.diff(x, prepend=0.0)``)."""
+    ends = sum(arg_value(a[p]) is not None for p in ("prepend", "append"))
+    if arg_value(a["n"]) == ends:
+        return a["a"].kind
+    return changed_axis(a["a"].kind, arg_value(a["axis"]))
+
+
 rule(
     "np.diff(a, n=1, axis=-1, prepend=None, append=None)",
     vjp={"a": "undiff(g, n, axis, prepend, append)"},
     jvp={"a": "diff_tangent(a_dot, n, axis, prepend, append)"},
-    kind=lambda a: a["a"].kind if arg_value(a["n"]) == 0 else changed_axis(a["a"].kind, arg_value(a["axis"])),
+    kind=lambda a: _differences(a),
 )
 _GRADIENT_ND = "fail('np.gradient of an array of more than one axis: give the axis (axis=k)')"
 _ONE_AXIS = "f.ndim == 1 or axis is not None"
@@ -184,8 +219,9 @@ rule(  # the spacing is one number; a spacing h divides the differences by h
 # ------------------------------------------------------------ splitting and joining
 
 
-def _split(param: str, axis: object = None):
-    """A list of pieces of ``param`` along ``axis`` (the call's own ``axis`` if None)."""
+def _split(param: str, axis: object = None, equal: bool = True):
+    """A list of pieces of ``param`` along ``axis`` (the call's own ``axis`` if None). Split
+    into a number of sections, the pieces have one shape (``np.array_split``'s need not)."""
 
     def kind(a: dict[str, Arg]) -> Kind:
         k, sections = a[param].kind, arg_value(a["indices_or_sections"])
@@ -194,6 +230,10 @@ def _split(param: str, axis: object = None):
             where = where(k)
         piece = changed_axis(k, where) if k.dims else array_kind(k, None)
         piece = Kind(np.ndarray, piece.dims, k.dtype)
+        if sections == 1 and is_int(sections):
+            piece = Kind(np.ndarray, k.dims, k.dtype, shape=k.shape)
+        elif is_int(sections) and equal and k.shape is not None:
+            piece = piece.with_shape(f"{k.shape}/{sections}@{where}")
         count = sections if is_int(sections) else len(sections) + 1 if isinstance(sections, tuple) else None
         items = (piece,) * count if count is not None else None
         return Kind(list, None, "o", items=items, elem=piece)
@@ -211,7 +251,7 @@ linear(
     "np.array_split(ary, indices_or_sections, axis=0)",
     ary="np.concatenate(g, axis=axis)",
     indices_or_sections=ZERO,
-    kind=_split("ary"),
+    kind=_split("ary", equal=False),
 )
 linear(
     "np.vsplit(ary, indices_or_sections)", ary="np.vstack(g)", indices_or_sections=ZERO, kind=_split("ary", 0)
@@ -230,15 +270,32 @@ linear(
 )
 
 
+def _size(arg: Arg) -> str:
+    """``size_kind`` of an argument, which may be a constant list (``[1.0, 2.0]``)."""
+    value = arg_value(arg)
+    if isinstance(value, (list, tuple)) and all(type(v) in (int, float) for v in value):
+        return "1" if len(value) == 1 else "n"
+    return size_kind(arg.kind)
+
+
+def _dtype(k: Kind) -> str:
+    """The dtype category of an array made of ``k`` (a list of floats makes a float array)."""
+    if k.type in (list, tuple) and k.elem is not None:
+        return k.elem.dtype
+    return k.dtype
+
+
 def _appended(a: dict[str, Arg]) -> Kind:
     arr, values, axis = a["arr"].kind, a["values"].kind, arg_value(a["axis"])
-    dtype = promote(arr.dtype, values.dtype)
+    dtype = promote(*(_dtype(k) for k in (arr, values)))
     if axis is None:
-        return Kind(np.ndarray, ("n",) if arr.dims is not None and values.dims is not None else ("?",), dtype)
-    if arr.dims is None or values.dims is None or len(arr.dims) != len(values.dims):
+        sizes = [_size(a[p]) for p in ("arr", "values")]
+        return Kind(np.ndarray, (joined_length(sizes),), dtype)
+    if arr.dims is None or values.dims is None or len(arr.dims) != len(values.dims) or not is_int(axis):
         return Kind(np.ndarray, None, dtype)
     joined = broadcast(changed_axis(arr, axis, "1"), changed_axis(values, axis, "1"))
-    return Kind(np.ndarray, changed_axis(joined, axis, "n").dims, dtype)
+    length = joined_length([arr.dims[axis], values.dims[axis]])
+    return Kind(np.ndarray, changed_axis(joined, axis, length).dims, dtype)
 
 
 _HEAD = "np.split(g, [np.shape(arr)[axis]], axis=axis)"
@@ -318,10 +375,13 @@ _UP = f"np.arange(1, {_COLUMNS}) * np.vander(x, {_COLUMNS} - 1, increasing=True)
 _DOWN = f"np.arange({_COLUMNS} - 1, 0, -1) * np.vander(x, {_COLUMNS} - 1)"
 rule(
     "np.vander(x, N=None, increasing=False)",
-    vjp={"x": f"np.sum(g[:, 1:] * {_UP}, axis=1) if increasing else np.sum(g[:, :-1] * {_DOWN}, axis=1)"},
+    vjp={
+        "x": f"(np.sum(g[:, 1:] * {_UP}, axis=1) if increasing else np.sum(g[:, :-1] * {_DOWN}, axis=1)) "
+        "if N != 0 else np.zeros(np.shape(x))"  # no columns
+    },
     jvp={
-        "x": f"x_dot[:, None] * np.hstack([np.zeros((len(x), 1)), {_UP}]) if increasing else "
-        f"x_dot[:, None] * np.hstack([{_DOWN}, np.zeros((len(x), 1))])"
+        "x": f"(x_dot[:, None] * np.hstack([np.zeros((len(x), 1)), {_UP}]) if increasing else "
+        f"x_dot[:, None] * np.hstack([{_DOWN}, np.zeros((len(x), 1))])) if N != 0 else np.zeros((len(x), 0))"
     },
     kind=lambda a: array_kind(
         a["x"].kind,

@@ -5,6 +5,12 @@ Each helper is linear in its first argument and is the transpose of a NumPy func
 so its VJP is that function (``unpad`` is undone by ``np.pad``), and the others are read
 only for shapes and positions (``ZERO``). ``kron_vjp`` and ``tensordot_vjp`` are also
 linear in the other operand, as ``matmul_vjp`` is.
+
+>>> from s2sad import ir, runtime
+>>> from s2sad.rules.registry import lookup
+>>> unpad = lookup(ir.call_op(runtime.unpad, "unpad"))
+>>> unpad.vjp["value"], unpad.jvp["value"]
+('np.pad(g, pad_width)', 'rt.unpad(value_dot, pad_width)')
 """
 
 import numpy as np

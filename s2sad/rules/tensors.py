@@ -3,7 +3,18 @@
 Each is bilinear: the JVP is the product with one tangent, and the VJP in one operand
 is a product of the cotangent with the other (``<g, a x b> = <b x g, a>``). Where ranks
 and axes are known the templates write that product out; otherwise a helper of
-``s2sad.runtime.shaping`` does it.
+``s2sad.runtime.shaping`` does it:
+
+>>> from s2sad import ir
+>>> from s2sad.ir import Name
+>>> from s2sad.ir.kinds import kind_of
+>>> from s2sad.rules.instantiate import instantiate
+>>> from s2sad.rules.registry import lookup
+>>> tensordot = lookup(ir.call_op(np.tensordot, "np.tensordot"))
+>>> names = {p: Name(p) for p in ("g", "a", "b")} | {"axes": ir.Const(((0,), (1,)))}
+>>> kinds = {"a": kind_of(np.ones((2, 3))), "b": kind_of(np.ones((4, 2)))}
+>>> instantiate(tensordot.template("vjp", "a"), names, kinds.get)
+np.transpose(np.tensordot(g, b, axes=((1,), (0,))), (1, 0))
 """
 
 import numpy as np
@@ -22,11 +33,20 @@ table("shaping")
 
 def _cross(a: dict[str, Arg]) -> Kind:
     x, y = a["a"].kind, a["b"].kind
-    if x.dims is None or y.dims is None or not x.dims or not y.dims:
-        return Kind(np.ndarray, None, promote(x.dtype, y.dtype))
-    if arg_value(a["axis"]) is None and all(arg_value(a[p]) == -1 for p in ("axisa", "axisb", "axisc")):
-        return broadcast(x, y)  # 3-vectors give 3-vectors (2-vectors are deprecated)
-    return Kind(np.ndarray, None, promote(x.dtype, y.dtype))
+    """3-vectors give 3-vectors (2-vectors are deprecated), along ``axisc``, the other axes
+    broadcast."""
+    cat = promote(x.dtype, y.dtype)
+    axis = arg_value(a["axis"])
+    axes = [arg_value(a[p]) if axis is None else axis for p in ("axisa", "axisb", "axisc")]
+    if x.dims is None or y.dims is None or not x.dims or not y.dims or not all(map(is_int, axes)):
+        return Kind(np.ndarray, None, cat)
+    rest = [
+        Kind(np.ndarray, k.dims[: i % len(k.dims)] + k.dims[i % len(k.dims) + 1 :], cat)
+        for k, i in ((x, axes[0]), (y, axes[1]))
+    ]
+    dims = list(broadcast(*rest).dims)
+    dims.insert(axes[2] % (len(dims) + 1), "n")
+    return Kind(np.ndarray, tuple(dims), cat)
 
 
 # c = a x b: <g, a x b> = <b x g, a> = <g x a, b>. The vector axes are taken to the end and
@@ -56,7 +76,12 @@ def _kron(a: dict[str, Arg]) -> Kind:
     if ndim == 0:
         return Kind(np.generic, (), cat)
     dx, dy = ("1",) * (ndim - len(x.dims)) + x.dims, ("1",) * (ndim - len(y.dims)) + y.dims
-    return Kind(np.ndarray, tuple("1" if p == q == "1" else "?" for p, q in zip(dx, dy)), cat)
+    # a product of lengths that are not one (0, 2, 3, ...) is not one
+    return Kind(
+        np.ndarray,
+        tuple("?" if "?" in (p, q) else "1" if p == q == "1" else "n" for p, q in zip(dx, dy)),
+        cat,
+    )
 
 
 # K = kron(a, b) holds a[i, j] * b[k, l] at [i * p + k, j * q + l]: g read as (m, p, n, q)
