@@ -200,13 +200,13 @@ _SPACING = "fail('np.gradient with coordinates: the rule covers one spacing, a n
 rule(  # the spacing is one number; a spacing h divides the differences by h
     "np.gradient(f, spacing=1.0, axis=None, edge_order=1)",
     vjp={
-        "f": f"ungradient(g, 0 if axis is None else axis, edge_order) / spacing if {_ONE_AXIS} "
-        f"else {_GRADIENT_ND}",
+        "f": f"(ungradient(g, 0 if axis is None else axis, edge_order) / spacing if is_number(spacing) "
+        f"else {_SPACING}) if {_ONE_AXIS} else {_GRADIENT_ND}",
         "spacing": f"-np.sum(g * ans) / spacing if is_number(spacing) else {_SPACING}",
     },
     jvp={
-        "f": f"np.gradient(f_dot, spacing, axis=axis, edge_order=edge_order) if {_ONE_AXIS} "
-        f"else {_GRADIENT_ND}",
+        "f": f"(np.gradient(f_dot, spacing, axis=axis, edge_order=edge_order) if is_number(spacing) "
+        f"else {_SPACING}) if {_ONE_AXIS} else {_GRADIENT_ND}",
         "spacing": f"-ans * spacing_dot / spacing if is_number(spacing) else {_SPACING}",
     },
     kind=lambda a: (

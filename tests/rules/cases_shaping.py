@@ -72,6 +72,7 @@ add(
         case("np.gradient(x, axis=0)", x=A((4, 3))),
         case("np.gradient(x, 2.0, axis=-1, edge_order=2)", x=A((2, 4))),
         case("np.gradient(x)", x=A((3, 3)), error=MissingRuleError),
+        case("np.gradient(x, t)", x=A((4,)), t=V(np.array([0.0, 0.5, 1.5, 3.0])), error=MissingRuleError),
     ],
 )
 
