@@ -104,6 +104,17 @@ def is_number(ctx: Context, x: Expr) -> Expr:
     return Call(ir.COMPARE["=="], (np_call("ndim", x), Const(0)))
 
 
+@macro
+def rank(ctx: Context, x: Expr) -> Expr:
+    """``np.ndim(x)``: a constant where the kind knows it (a list of numbers has one axis)."""
+    k = ctx.kind(x)
+    if k.dims is not None:
+        return Const(len(k.dims))
+    if k.type in (list, tuple) and k.elem is not None and k.elem.dims == ():
+        return Const(1)
+    return np_call("ndim", x)
+
+
 # ---------------------------------------------------------------- moving axes
 linear("np.flipud(m)", m="np.flipud(g)", kind=same_as("m"))
 linear("np.fliplr(m)", m="np.fliplr(g)", kind=same_as("m"))
@@ -302,9 +313,9 @@ _HEAD = "np.split(g, [np.shape(arr)[axis]], axis=axis)"
 rule(
     "np.append(arr, values, axis=None)",
     vjp={
-        "arr": "(g[:np.size(arr)] if arr.ndim == 1 else g[0] if arr.ndim == 0 else "
+        "arr": "(g[:np.size(arr)] if rank(arr) == 1 else g[0] if rank(arr) == 0 else "
         f"np.reshape(g[:np.size(arr)], np.shape(arr))) if axis is None else {_HEAD}[0]",
-        "values": "(g[-1] if values.ndim == 0 else g[np.size(arr):] if values.ndim == 1 else "
+        "values": "(g[-1] if rank(values) == 0 else g[np.size(arr):] if rank(values) == 1 else "
         f"np.reshape(g[np.size(arr):], np.shape(values))) if axis is None else {_HEAD}[1]",
     },
     jvp={

@@ -84,6 +84,22 @@ def polyfit_loss(x):
     return np.sum((np.vander(x, 3) @ coef - np.cos(x)) ** 2) + np.sum(np.vander(x, increasing=True) ** 2)
 
 
+def loop_pieces(x):
+    total = 0.0
+    for piece in np.split(x, 3):
+        total = total + np.sum(piece**2) * piece[0]
+    return total
+
+
+def unused_piece(x):
+    parts = np.array_split(x, 3)
+    return np.sum(parts[0] * parts[2][:1])
+
+
+def list_append(x):
+    return np.sum(np.append([x, 2.0 * x], 3.0) ** 2)
+
+
 rng = np.random.default_rng(3)
 FUNCTIONS = [
     (roughness, rng.normal(size=6)),
@@ -102,6 +118,9 @@ FUNCTIONS = [
     (piecewise, rng.normal(size=6)),
     (turned, rng.normal(size=(3, 3))),
     (polyfit_loss, rng.normal(size=4)),
+    (loop_pieces, rng.normal(size=6)),
+    (unused_piece, rng.normal(size=7)),
+    (list_append, 0.7),
 ]
 
 
