@@ -58,6 +58,7 @@ def _taken(a: dict[str, Arg]) -> Kind:
 linear(
     "np.take(a, indices, axis=None, out=None, mode='raise')",
     a="untake(g, a, indices, axis, mode)",
+    indices=ZERO,
     kind=_taken,
 )
 

@@ -121,11 +121,14 @@ linear("np.fliplr(m)", m="np.fliplr(g)", kind=same_as("m"))
 linear(
     "np.rot90(m, k=1, axes=(0, 1))",
     m="np.rot90(g, negated(k), axes)",
+    axes=ZERO,
     kind=lambda a: _permuted(a["m"].kind, lambda x: np.rot90(x, arg_value(a["k"]), arg_value(a["axes"]))),
 )
 linear(
     "np.moveaxis(a, source, destination)",
     a="np.moveaxis(g, destination, source)",
+    source=ZERO,
+    destination=ZERO,
     kind=lambda a: _permuted(
         a["a"].kind, lambda x: np.moveaxis(x, arg_value(a["source"]), arg_value(a["destination"]))
     ),
@@ -150,7 +153,9 @@ linear(
 )
 
 # ------------------------------------------------------------ differences
-_DIFF_ENDS = "np.diff with prepend or append other than 0: np.concatenate the ends first, then np.diff"
+_DIFF_ENDS = (
+    "np.diff with prepend or append: the rule covers ends of 0 with n=1; np.concatenate the ends first"
+)
 
 
 def _zero_end(e: Expr) -> bool | None:

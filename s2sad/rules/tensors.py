@@ -32,9 +32,9 @@ table("shaping")
 
 
 def _cross(a: dict[str, Arg]) -> Kind:
+    """3-vectors give 3-vectors along ``axisc``, the other axes broadcast (the kind of the
+    cross product of 2-vectors, a number, deprecated in NumPy 2, is not this)."""
     x, y = a["a"].kind, a["b"].kind
-    """3-vectors give 3-vectors (2-vectors are deprecated), along ``axisc``, the other axes
-    broadcast."""
     cat = promote(x.dtype, y.dtype)
     axis = arg_value(a["axis"])
     axes = [arg_value(a[p]) if axis is None else axis for p in ("axisa", "axisb", "axisc")]
@@ -50,7 +50,9 @@ def _cross(a: dict[str, Arg]) -> Kind:
 
 
 # c = a x b: <g, a x b> = <b x g, a> = <g x a, b>. The vector axes are taken to the end and
-# back; 2-vectors (whose cross product is a number, deprecated in NumPy 2) are refused.
+# back. 2-vectors (whose cross product is a number, deprecated in NumPy 2) are not covered:
+# refused where the kinds leave the ranks open, and where they claim 3-vectors, NumPy refuses
+# the cross product of the vectors with the cotangent.
 _AXES = {p: f"({p} if axis is None else axis)" for p in ("axisa", "axisb", "axisc")}
 _VECTORS3 = "ans.ndim >= a.ndim and ans.ndim >= b.ndim"
 _DEFAULT_AXES = "axis is None and axisa == -1 and axisb == -1 and axisc == -1"
