@@ -153,46 +153,53 @@ linear(
 )
 
 # ------------------------------------------------------------ differences
-_DIFF_ENDS = (
-    "np.diff with prepend or append: the rule covers ends of 0 with n=1; np.concatenate the ends first"
-)
+_DIFF_ENDS = "np.diff with prepend or append: the rule covers ends that are numbers"
 
 
-def _zero_end(e: Expr) -> bool | None:
-    """Whether ``prepend=e`` is the constant 0; None when it is not given."""
-    v = constant_value(e)
-    return None if v is None else type(v) in (int, float) and v == 0
+def _end(ctx: Context, e: Expr) -> bool | None:
+    """Whether ``prepend=e`` is one number (whatever its value, the derivative in ``a`` is the
+    same); None when it is not given."""
+    if constant_value(e) is None:
+        return None
+    return ctx.kind(e).dims == ()
 
 
 @macro
 def undiff(ctx: Context, g: Expr, n: Expr, axis: Expr, prepend: Expr, append: Expr) -> Expr:
     """The adjoint of ``np.diff(a, n, axis)``: ``-np.diff`` of ``g`` with a zero at each end,
-    ``n`` times, written out when ``n`` is a constant. A zero ``prepend`` or ``append`` is
-    a constant end, whose cotangent goes nowhere."""
-    times, ends = constant_value(n), (_zero_end(prepend), _zero_end(append))
+    ``n`` times, written out when ``n`` is a constant. The ends ``prepend`` and ``append`` are
+    numbers put before and after ``a``: their part of the adjoint is cut off."""
+    times, ends = constant_value(n), (_end(ctx, prepend), _end(ctx, append))
+    if False in ends:
+        return runtime_call("fail", Const(_DIFF_ENDS))
     if ends == (None, None) and not (is_int(times) and times <= 4):
         return runtime_call("undiff", g, n, axis)
-    if False in ends or ends != (None, None) and times != 1:
-        return runtime_call("fail", Const(_DIFF_ENDS))
-    if ends == (None, None):
-        zeros = {"prepend": Const(0.0), "append": Const(0.0)}
-    else:  # n == 1: the adjoint of np.diff(a, prepend=0) is -np.diff(g, append=0), and back
-        zeros = (
-            {"append": Const(0.0)} if ends[1] is None else {"prepend": Const(0.0)} if ends[0] is None else {}
-        )
+    if times == 0:  # np.diff(a, 0) is a, ends or not
+        return g
+    if times == 1 and ends != (None, None):  # the adjoint of np.diff(a, prepend=p) is -np.diff(g, append=0)
+        zeros = {k: Const(0.0) for k, end in zip(("prepend", "append"), ends) if end is None}
+        return Call(ir.NEG, (np_call("diff", g, axis=axis, **zeros),))
+    where, ndim = constant_value(axis), ctx.kind(g).ndim if ends != (None, None) else None
+    if ends != (None, None) and not (is_int(times) and times <= 4 and is_int(where) and ndim):
+        return runtime_call("fail", Const(_DIFF_ENDS + " (and n=1, or n and axis constants)"))
     for _ in range(times):
-        g = np_call("diff", g, axis=axis, **zeros)
-    return Call(ir.NEG, (g,)) if times % 2 else g  # each time -np.diff
+        g = np_call("diff", g, axis=axis, prepend=Const(0.0), append=Const(0.0))
+    g = Call(ir.NEG, (g,)) if times % 2 else g  # each time -np.diff
+    if ends == (None, None):
+        return g
+    cut = slice(1 if ends[0] else None, -1 if ends[1] else None)
+    index = (slice(None),) * (where % ndim) + (cut,)
+    return Call(ir.GETITEM, (g, Const(index[0] if len(index) == 1 else index)))
 
 
 @macro
 def diff_tangent(ctx: Context, a_dot: Expr, n: Expr, axis: Expr, prepend: Expr, append: Expr) -> Expr:
-    """``np.diff`` of the tangent, with the same zero ends: constant ends have no tangent."""
-    ends = {"prepend": prepend, "append": append}
-    given = [_zero_end(prepend), _zero_end(append)]
-    if False in given or given != [None, None] and constant_value(n) != 1:  # as undiff
+    """``np.diff`` of the tangent, with zero ends: numbers have no tangent here (the rule has
+    no derivative in ``prepend`` and ``append``)."""
+    ends = {"prepend": _end(ctx, prepend), "append": _end(ctx, append)}
+    if False in ends.values():
         return runtime_call("fail", Const(_DIFF_ENDS))
-    return np_call("diff", a_dot, n, axis, **{k: v for k, v in ends.items() if _zero_end(v)})
+    return np_call("diff", a_dot, n, axis, **{k: Const(0.0) for k, end in ends.items() if end})
 
 
 def _differences(a: dict[str, Arg]) -> Kind:

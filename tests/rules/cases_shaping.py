@@ -57,8 +57,14 @@ add(
         case("np.diff(x, prepend=0.0) * x", x=A((4,))),
         case("np.diff(x, append=0, axis=0)", x=A((3, 2))),
         case("np.diff(x, prepend=0, append=0.0)", x=A((3,))),
-        case("np.diff(x, prepend=1.0)", x=A((3,)), error=MissingRuleError),
-        case("np.diff(x, 2, prepend=0.0)", x=A((4,)), error=MissingRuleError),
+        case("np.diff(x, prepend=1.5, axis=0) * x", x=A((3, 2))),
+        case("np.diff(x, prepend=t) * x", x=A((4,)), t=I(2)),
+        case("np.diff(x, 2, prepend=0.0)", x=A((4,))),
+        case("np.diff(x, 3, axis=0, prepend=-1.0, append=2.0)", x=A((4, 2))),
+        case("np.diff(x, 2, axis=-1, append=1.0)", x=A((2, 4))),
+        case("np.diff(x, 0, prepend=3.0)", x=A((3,))),
+        case("np.diff(x, prepend=x[:1])", x=A((3,)), error=MissingRuleError),  # an array end
+        case("np.diff(x, prepend=t)", x=A((3,)), t=S(), error=MissingRuleError),  # a differentiated end
     ],
 )
 add(
