@@ -371,18 +371,23 @@ def _padded(a: dict[str, Arg]) -> Kind:
 
 
 _CONSTANT = "mode == 'constant'"
-_MODES = "fail('np.pad: the rule covers mode=\"constant\"; other modes have no rule yet')"
+_COPIES = "mode == 'edge' or mode == 'reflect' or mode == 'symmetric' or mode == 'wrap'"
+_MODES = "fail('np.pad: the rule covers the modes constant, edge, reflect, symmetric and wrap')"
 _VALUES = "fail('np.pad: the rule covers one constant_values number')"
-rule(  # the padding is constant_values: the array's cotangent is g inside, the number's the rest
+# constant mode pads with constant_values: the array's cotangent is g inside, the number's the
+# rest; the other modes the rules cover pad with copies of the array's elements
+rule(
     "np.pad(array, pad_width, mode='constant', constant_values=0)",
     vjp={
-        "array": f"unpad(g, array, pad_width) if {_CONSTANT} else {_MODES}",
+        "array": f"unpad(g, array, pad_width) if {_CONSTANT} else unpad_copies(g, array, pad_width, mode) "
+        f"if {_COPIES} else {_MODES}",
         "pad_width": ZERO,
         "constant_values": f"(np.sum(g) - np.sum(unpad(g, array, pad_width)) if is_number(constant_values) "
         f"else {_VALUES}) if {_CONSTANT} else {_MODES}",
     },
     jvp={
-        "array": f"np.pad(array_dot, pad_width) if {_CONSTANT} else {_MODES}",
+        "array": f"np.pad(array_dot, pad_width) if {_CONSTANT} else np.pad(array_dot, pad_width, mode=mode) "
+        f"if {_COPIES} else {_MODES}",
         "pad_width": ZERO,
         "constant_values": "(np.pad(np.zeros(np.shape(array)), pad_width, "
         "constant_values=constant_values_dot) "

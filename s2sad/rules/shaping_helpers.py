@@ -42,6 +42,13 @@ rule(
         a["value"].kind, None if a["value"].kind.dims is None else ("?",) * len(a["value"].kind.dims)
     ),
 )
+linear(
+    "unpad_copies(value, a, pad_width, mode)",
+    value="np.pad(g, pad_width, mode=mode)",
+    a=ZERO,
+    pad_width=ZERO,
+    kind=same_as("a", "f+"),
+)
 nondiff("rolled_to(axis, start, ndim)", kind=always(INT))
 linear(
     "undiagonal(value, a, offset=0, axis1=0, axis2=1)",

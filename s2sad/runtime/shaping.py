@@ -16,6 +16,7 @@ __all__ = [
     "undiff",
     "ungradient",
     "unpad",
+    "unpad_copies",
     "rolled_to",
     "undiagonal",
     "kron_vjp",
@@ -87,6 +88,20 @@ def unpad(value, pad_width):
     array([1., 2.])
     """
     return value[pad_slices(pad_width, np.ndim(value))]
+
+
+def unpad_copies(value, a, pad_width, mode):
+    """The adjoint of ``np.pad(a, pad_width, mode)`` for the modes that pad with copies of
+    ``a``'s elements (``edge``, ``reflect``, ``symmetric``, ``wrap``): each element gets the
+    cotangents of its copies. Padding the positions of the elements says where each came from.
+
+    >>> unpad_copies(np.ones(5), np.zeros(3), 1, "edge")
+    array([2., 1., 2.])
+    """
+    came_from = np.pad(np.arange(np.size(a)).reshape(np.shape(a)), pad_width, mode=mode)
+    out = np.zeros(np.size(a))
+    np.add.at(out, np.ravel(came_from), np.ravel(value))
+    return out.reshape(np.shape(a))
 
 
 def rolled_to(axis: int, start: int, ndim: int) -> int:

@@ -130,7 +130,13 @@ add(
         case("np.pad(x, 2, 'constant', constant_values=1.5)", x=A((2,))),
         case("np.pad(x, n)", x=A((3,)), n=I(2)),
         case("np.pad(x, (n, 1))", x=A((2, 2)), n=I(1)),
-        case("np.pad(x, 1, mode='edge')", x=A((3,)), error=MissingRuleError),
+        case("np.pad(x, 2, mode='edge')", x=A((3,))),
+        case("np.pad(x, ((1, 2), (2, 0)), 'reflect') * 2.0", x=A((3, 3))),
+        case("np.pad(x, (2, 3), mode='symmetric')", x=A((2,))),
+        case("np.pad(x, ((0, 3), (1, 1)), mode='wrap')", x=A((2, 2))),
+        case("np.pad(x, n, mode='wrap')", x=A((3,)), n=I(2)),
+        case("np.pad(x, 1, mode='mean')", x=A((3,)), error=MissingRuleError),
+        case("np.pad(x, 1, mode='linear_ramp')", x=A((3,)), error=MissingRuleError),
         case("np.pad(x, 1, constant_values=(c, c))", x=A((3,)), c=S(), error=MissingRuleError),
     ],
 )
@@ -252,6 +258,10 @@ add(
 add("undiff(value, n=1, axis=-1)", [case("undiff(x * x, 2) * y", x=A((3,)), y=A((5,)))])
 add("ungradient(value, axis=0, edge_order=1)", [case("ungradient(x * x, 0, 2)", x=A((4,)))])
 add("unpad(value, pad_width)", [case("unpad(x * x, (1, 2))", x=A((5,)))])
+add(
+    "unpad_copies(value, a, pad_width, mode)",
+    [case("unpad_copies(x * x, y, ((1, 0), (0, 2)), 'reflect')", x=A((3, 4)), y=A((2, 2)))],
+)
 add("rolled_to(axis, start, ndim)", [case("x * rolled_to(2, 0, 3)", x=S())])
 add(
     "undiagonal(value, a, offset=0, axis1=0, axis2=1)",
