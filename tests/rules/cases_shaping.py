@@ -20,6 +20,7 @@ add(
     [
         case("np.rot90(x) * y", x=A((2, 3)), y=A((3, 2))),
         case("np.rot90(x, 2)", x=A((2, 3))),
+        case("np.rot90(x, -3) * np.rot90(x, 4)", x=A((3, 3))),
         case("np.rot90(x, k=-1, axes=(1, 2))", x=A((2, 3, 4))),
         case("np.rot90(x, k) * x", x=A((3, 3)), k=I(3)),
     ],
@@ -129,6 +130,7 @@ add(
         case("np.pad(x, 1, constant_values=c) * x[0, 0]", x=A((2, 2)), c=S()),
         case("np.pad(x, 2, 'constant', constant_values=1.5)", x=A((2,))),
         case("np.pad(x, n)", x=A((3,)), n=I(2)),
+        case("np.pad(x, ((1, 0), (0, 1)), constant_values=(1.0, -2.0))", x=A((2, 2))),  # constant ends
         case("np.pad(x, (n, 1))", x=A((2, 2)), n=I(1)),
         case("np.pad(x, 2, mode='edge')", x=A((3,))),
         case("np.pad(x, ((1, 2), (2, 0)), 'reflect') * 2.0", x=A((3, 3))),
