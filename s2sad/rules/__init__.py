@@ -22,7 +22,22 @@ it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
 
 # The tables register their rules when imported; macros before any template is used.
 from ..frontend.namespaces import on_load
-from . import arrays, builtin, einsum, linalg, macros, math, numpy, runtime, stacking, user  # noqa: F401
+from . import (  # noqa: F401
+    arrays,
+    builtin,
+    einsum,
+    linalg,
+    macros,
+    math,
+    numpy,
+    runtime,
+    selecting,
+    shaping,
+    shaping_helpers,
+    stacking,
+    tensors,
+    user,
+)
 from .registry import RULES, Rule, lookup
 
 

@@ -8,8 +8,9 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core, stacking
+from . import core, shaping, stacking
 from .core import *  # noqa: F403
+from .shaping import *  # noqa: F403
 from .stacking import *  # noqa: F403
 
-__all__ = [*core.__all__, *stacking.__all__]
+__all__ = [*core.__all__, *stacking.__all__, *shaping.__all__]

@@ -14,11 +14,7 @@ CASES = {**programs.CASES, **more_programs.CASES}
 
 # What fails today, each a known class of issue 11 (trust) or 13 (coverage). strict: a fix makes
 # the test pass, and then the mark must go.
-KNOWN = {
-    (test, name): f"issue 13: no rule for {function}"
-    for name, function in (("wave_energy", "np.diff"),)
-    for test in ("gradient", "hvp")
-}
+KNOWN: dict[tuple[str, str], str] = {}  # (test, name): reason; np.diff has its rule now
 
 
 def cases(test, functions):
