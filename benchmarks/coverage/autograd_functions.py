@@ -11,6 +11,7 @@ compared with central differences of the function itself:
     python benchmarks/coverage/autograd_functions.py              # the table, in markdown
     python benchmarks/coverage/autograd_functions.py --only cumsum  # entries whose name has "cumsum"
     python benchmarks/coverage/autograd_functions.py --passing    # what passes, for the test
+    python benchmarks/coverage/autograd_functions.py --readme     # the table into README.md
 
 Any entry can be read as s2sad writes it:
 ``s2sad benchmarks/coverage/autograd_functions.py:cumsum_axis1 --args "np.ones((3, 4))"``.
@@ -143,6 +144,7 @@ K43 = np.round(_rng.normal(size=(4, 3)) ** 2)
 T4 = np.linspace(0.1, 0.2, 4)
 SINGULAR_COV = np.diag([1.0, 1.0, 0.0, 0.0])
 IV_ORDERS = np.array([1.5, 2.0, 3.0, 4.5])
+BASE = np.abs(_rng.normal(size=5)) + 0.5
 
 
 # ======================================================================================
@@ -1475,6 +1477,26 @@ def gradient_last_axis(x):
 def gradient_two_axes(x):
     g0, g2 = np.gradient(x, axis=(0, -1))
     return np.sum(np.sin(g0)) + np.sum(np.cos(g2))
+
+
+@entry(NUMPY, "np.sum", "of a float times a constant array", V(0.7))
+def sum_of_scaled(a):
+    return np.sum(np.exp(a) * BASE)
+
+
+@entry(NUMPY, "np.prod", "of a float times a constant array", V(0.7))
+def prod_of_scaled(a):
+    return np.prod(np.exp(a) * BASE)
+
+
+@entry(NUMPY, "np.max", "of a float times a constant array", V(0.7))
+def max_of_scaled(a):
+    return np.max(np.exp(a) * BASE)
+
+
+@entry(NUMPY, "np.min", "of a float times a constant array", V(0.7))
+def min_of_scaled(a):
+    return np.min(np.exp(a) * BASE)
 
 
 # ======================================================================================
@@ -3500,6 +3522,22 @@ def jacobian_inside(x):
     return np.sum(np.sin(s2sad.jacobian(outer_then_dot)(x)))
 
 
+def cube_sum(x):
+    return np.sum(x**3)
+
+
+def prod_sin(x):
+    return np.prod(np.sin(x) + np.sin(x))
+
+
+SCALAR_FUNCTIONS = (cube_sum, prod_sin)
+
+
+@entry(JACOBIAN, "functions in a tuple", "np.array([g(x) for g in functions])", R(5))
+def functions_in_a_tuple(x):
+    return np.sum(np.sin(np.array([g(x) for g in SCALAR_FUNCTIONS])))
+
+
 @entry(DIRECT, "a polynomial", "(x + sin(x ** 2)) * x at 1.3", V(1.3))
 def direct_expression(x):
     return (x + np.sin(x**2)) * x
@@ -3998,6 +4036,9 @@ def main(argv=None):
     parser.add_argument("--only", help="entries whose name or function contains this text")
     parser.add_argument("--passing", action="store_true", help="print the modes that pass, per entry")
     parser.add_argument("--progress", action="store_true", help="name each entry on stderr as it runs")
+    parser.add_argument(
+        "--readme", action="store_true", help="write the table into README.md, next to this file"
+    )
     options = parser.parse_args(argv)
     chosen = [e for e in ENTRIES if not options.only or options.only in e.name or options.only in e.function]
     rows = []
@@ -4005,7 +4046,24 @@ def main(argv=None):
         if options.progress:
             print(e.name, file=sys.stderr, flush=True)
         rows.append((e, run(e)))
-    print(passing(rows) if options.passing else markdown(rows))
+    if options.readme:
+        write_readme(markdown(rows))
+    else:
+        print(passing(rows) if options.passing else markdown(rows))
+
+
+BEGIN, END = "<!-- table: autograd_functions.py --readme -->", "<!-- end of table -->"
+
+
+def write_readme(table):
+    """Replace the table between the two markers of README.md with ``table``."""
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent / "README.md"
+    text = readme.read_text()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(f"{head}{BEGIN}\n\n{table}\n{END}{tail}")
 
 
 if __name__ == "__main__":
