@@ -3194,6 +3194,11 @@ def fft_default(x):
     return np.sum(np.sin(np.real(y))) + np.sum(np.cos(np.imag(y)))
 
 
+@entry(FFT, "np.fft.fft", "power spectrum np.abs(...) ** 2", R(4, 4))
+def fft_power(x):
+    return np.sum(np.abs(np.fft.fft(x)) ** 2 * W44)
+
+
 @entry(FFT, "np.fft.fft", "norm='ortho'", R(4, 4))
 def fft_ortho(x):
     y = np.fft.fft(x, norm="ortho")
@@ -3418,6 +3423,11 @@ def complex_intermediate(a):
     d = a + b
     e = d + c
     return np.sum(np.sin(np.real(e)))
+
+
+@entry(GRAPHS, "complex intermediate", "np.abs(x + 1j * c) ** 2", R(3))
+def abs_of_complex(x):
+    return np.sum(np.abs(x + 1j * COEFFS) ** 2)
 
 
 @entry(GRAPHS, "s2sad.grad inside", "grad of a two-argument function, wrt 1", R(), R())
