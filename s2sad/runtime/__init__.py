@@ -8,7 +8,8 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core
+from . import core, linalg
 from .core import *  # noqa: F403
+from .linalg import *  # noqa: F403
 
-__all__ = [*core.__all__]
+__all__ = [*core.__all__, *linalg.__all__]

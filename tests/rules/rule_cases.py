@@ -808,4 +808,5 @@ add(
 add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 
 # ------------------------------------------------ SciPy, and NumPy's factorisations
+from . import cases_linalg  # noqa: E402, F401, I001
 from . import scipy_cases  # noqa: E402, F401  (adds its cases to CASES)

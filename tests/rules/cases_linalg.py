@@ -1,0 +1,165 @@
+"""Cases for NumPy's decompositions and the products beyond two dimensions (``decompositions.py``,
+``linalg.py``), added to ``rule_cases.CASES``.
+
+The matrices are well conditioned: a fixed matrix plus a small random one, with distinct
+eigenvalues and singular values, so that central differences see the same branch of each
+decomposition. Eigenvectors and singular vectors are defined up to sign; the cases use them
+as LAPACK returns them (the sign does not flip under the small steps of the differences)
+and through expressions that do not depend on the sign (``u @ vh``, ``v ** 2``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from s2sad import MissingRuleError
+
+from .rule_cases import A, I, S, V, add, case  # noqa: F401
+
+SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+SYM = V(SPD)
+SYMS = V(np.stack([SPD, SPD[::-1, ::-1] + np.diag([0.5, 0.0, -0.5])]))
+SMALL = A((3, 3), -0.3, 0.3)
+SMALLS = A((2, 3, 3), -0.3, 0.3)
+REAL = np.array([[1.0, 0.3, 0.2], [0.1, 2.0, 0.3], [0.2, 0.1, 3.5]])  # distinct real eigenvalues
+GENERAL = V(REAL)
+GENERALS = V(np.stack([REAL, REAL.T + np.diag([1.0, 0.0, -0.5])]))
+TALL = np.array([[3.0, 0.5, 0.2], [0.1, 2.0, 0.3], [0.4, 0.2, 1.0], [0.3, 0.1, 0.2]])
+TALLS = V(np.stack([TALL, TALL[::-1] * 1.5]))
+SQUARE = V(np.array([[3.0, 0.5, 0.2], [0.1, 2.0, 0.3], [0.4, 0.2, 1.0]]))
+SMALL43 = A((4, 3), -0.3, 0.3)
+SMALL243 = A((2, 4, 3), -0.3, 0.3)
+ROTATION = V(np.array([[0.0, -1.0], [1.0, 0.0]]))  # eigenvalues +-i
+
+# ------------------------------------------------------------------ eigh
+EIGH = "np.linalg.eigh(a, UPLO='L')"
+add(
+    EIGH,
+    [
+        case("np.linalg.eigh(m + x)[0]", m=SYM, x=SMALL),  # reads the lower triangle only
+        case("np.linalg.eigh(m + x)[1] ** 2", m=SYM, x=SMALL),
+        case("np.linalg.eigh(m + x)[1]", m=SYM, x=SMALL),
+        case("np.linalg.eigh(m + x, UPLO='U')[1] ** 2", m=SYM, x=SMALL),
+        case("np.linalg.eigh(m + x, 'U')[0] * np.linalg.eigh(m + x, 'U')[1]", m=SYM, x=SMALL),
+        case("np.linalg.eigh(m + x + x.T)[1] * np.linalg.eigh(m + x + x.T)[0]", m=SYM, x=SMALL),
+        case("np.linalg.eigh(m + x)[0]", m=SYMS, x=SMALLS),
+        case("np.linalg.eigh(m + x)[1] ** 2", m=SYMS, x=SMALLS),
+    ],
+)
+add(
+    "np.linalg.eigvalsh(a, UPLO='L')",
+    [
+        case("np.linalg.eigvalsh(m + x)", m=SYM, x=SMALL),
+        case("np.linalg.eigvalsh(m + x, UPLO='U')", m=SYM, x=SMALL),
+        case("np.linalg.eigvalsh(m + x)", m=SYMS, x=SMALLS),
+    ],
+)
+# -------------------------------------------------------------------- eig
+add(
+    "np.linalg.eig(a)",
+    [
+        case("np.linalg.eig(m + x)[0]", m=GENERAL, x=SMALL),
+        case("np.linalg.eig(m + x)[1]", m=GENERAL, x=SMALL),
+        case("np.linalg.eig(m + x)[1] * np.linalg.eig(m + x)[0]", m=GENERAL, x=SMALL),
+        case("np.linalg.eig(m + x)[1] ** 2", m=GENERALS, x=SMALLS),
+        case("np.linalg.eig(m + x)[0]", m=GENERALS, x=SMALLS),
+        case("np.abs(np.linalg.eig(m + x)[0])", m=ROTATION, x=A((2, 2), -0.1, 0.1), error=MissingRuleError),
+    ],
+)
+add(
+    "np.linalg.eigvals(a)",
+    [
+        case("np.linalg.eigvals(m + x)", m=GENERAL, x=SMALL),
+        case("np.linalg.eigvals(m + x)", m=GENERALS, x=SMALLS),
+        case("np.abs(np.linalg.eigvals(m + x))", m=ROTATION, x=A((2, 2), -0.1, 0.1), error=MissingRuleError),
+    ],
+)
+add("np.isrealobj(x)", [case("x * np.isrealobj(x)", x=A((3,)))])
+add("np.iscomplexobj(x)", [case("x * (1 - np.iscomplexobj(x))", x=A((3,)))])
+add(
+    "checked(value, ok, message)",
+    [
+        case("checked(x * x, True, 'never')", x=A((3,))),
+        case("checked(x * x, x.shape[0] == 3, 'never')", x=A((3,))),
+        case("checked(x, x.shape[0] == 2, 'a message')", x=A((3,)), error=MissingRuleError),
+    ],
+)
+
+# -------------------------------------------------------------------- SVD
+SVD = "np.linalg.svd(a, full_matrices=True, compute_uv=True, hermitian=False)"
+_UV = "np.linalg.svd(m + x, full_matrices=False)"
+add(
+    SVD,
+    [
+        case("np.linalg.svd(m + x, compute_uv=False)", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd((m + x).T, compute_uv=False)", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd(m + x, compute_uv=False)", m=TALLS, x=SMALL243),
+        case(f"{_UV}[1]", m=V(TALL), x=SMALL43),
+        case(f"{_UV}[0]", m=V(TALL), x=SMALL43),
+        case(f"{_UV}[2]", m=V(TALL), x=SMALL43),
+        case(f"{_UV}[0] @ {_UV}[2]", m=V(TALL), x=SMALL43),
+        case(f"{_UV}[0] ** 2 * {_UV}[1]", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd((m + x).T, full_matrices=False)[0] ** 2", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd((m + x).T, full_matrices=False)[2] ** 2", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd(m + x)[0] * np.linalg.svd(m + x)[2]", m=SQUARE, x=SMALL),
+        case(f"{_UV}[2] ** 2", m=TALLS, x=SMALL243),
+        case(f"{_UV}[0] @ {_UV}[2]", m=TALLS, x=SMALL243),
+        case("np.linalg.svd(m + x)[0]", m=V(TALL), x=SMALL43, error=MissingRuleError),
+        case("np.linalg.svd(m + x + x.T, hermitian=True)[1]", m=SQUARE, x=SMALL, error=MissingRuleError),
+    ],
+)
+# --------------------------------------------------------------------- QR
+add(
+    "np.linalg.qr(a, mode='reduced')",
+    [
+        case("np.linalg.qr(m + x)[0]", m=V(TALL), x=SMALL43),
+        case("np.linalg.qr(m + x)[1]", m=V(TALL), x=SMALL43),
+        case("np.linalg.qr(m + x)[0] @ np.linalg.qr(m + x)[1] ** 2", m=V(TALL), x=SMALL43),
+        case("np.linalg.qr(m + x)[0] * np.linalg.qr(m + x)[1]", m=SQUARE, x=SMALL),
+        case("np.linalg.qr(m + x, mode='r')", m=V(TALL), x=SMALL43),
+        case("np.linalg.qr(m + x, 'complete')[0]", m=SQUARE, x=SMALL),
+        case("np.linalg.qr(m + x)[0]", m=TALLS, x=SMALL243),
+        case("np.linalg.qr(m + x)[1]", m=TALLS, x=SMALL243),
+        case("np.linalg.qr((m + x).T)[1]", m=V(TALL), x=SMALL43, error=MissingRuleError),
+        case("np.linalg.qr(m + x, 'complete')[0]", m=V(TALL), x=SMALL43, error=MissingRuleError),
+        case("np.linalg.qr(m + x, 'raw')[0]", m=V(TALL), x=SMALL43, error=MissingRuleError),
+    ],
+)
+# ------------------------------------------------------ built on the others
+add(
+    "np.linalg.pinv(a, rcond=None, hermitian=False, rtol=None)",
+    [
+        case("np.linalg.pinv(m + x)", m=SQUARE, x=SMALL),
+        case("np.linalg.pinv(m + x)", m=V(TALL), x=SMALL43),
+        case("np.linalg.pinv((m + x).T)", m=V(TALL), x=SMALL43),
+        case("np.linalg.pinv(m + x, rcond=1e-10)", m=TALLS, x=SMALL243),
+        case("np.linalg.pinv(m + x, hermitian=True)", m=SYM, x=SMALL, error=MissingRuleError),
+    ],
+)
+add(
+    "np.linalg.matrix_power(a, n)",
+    [
+        case("np.linalg.matrix_power(x, 3)", x=A((3, 3), -1.0, 1.0)),
+        case("np.linalg.matrix_power(x, 1)", x=A((2, 2))),
+        case("np.linalg.matrix_power(x, 0) * x", x=A((2, 2))),
+        case("np.linalg.matrix_power(m + x, -1)", m=SQUARE, x=SMALL),
+        case("np.linalg.matrix_power(m + x, -2)", m=SQUARE, x=SMALL),
+        case("np.linalg.matrix_power(x, n)", x=A((3, 3), -1.0, 1.0), n=I(4)),
+        case("np.linalg.matrix_power(x, 2)", x=A((2, 3, 3), -1.0, 1.0)),
+    ],
+)
+add(
+    "np.linalg.lstsq(a, b, rcond=None)",
+    [
+        case("np.linalg.lstsq(m + x, y, rcond=None)[0]", m=V(TALL), x=SMALL43, y=A((4,))),
+        case("np.linalg.lstsq(m + x, y, rcond=None)[0]", m=V(TALL), x=SMALL43, y=A((4, 2))),
+        case("np.linalg.lstsq(m + x, y)[1]", m=V(TALL), x=SMALL43, y=A((4,))),
+        case(
+            "np.linalg.lstsq(m + x, y)[1] * np.linalg.lstsq(m + x, y)[0][0]",
+            m=V(TALL),
+            x=SMALL43,
+            y=A((4, 2)),
+        ),
+        case("np.linalg.lstsq(m + x, y)[0]", m=SQUARE, x=SMALL, y=A((3,))),
+    ],
+)
