@@ -6,12 +6,18 @@ in generated code for matrices. Ranks the templates do not spell out go to a
 run-time helper, or fail with a message naming the case.
 """
 
+import string
+
 import numpy as np
 
-from ..ir.kinds import Kind, broadcast, promote
+from .. import ir
+from ..ir import Call, Const, Expr
+from ..ir.kinds import Kind, broadcast, normalize_axes, promote
+from .instantiate import Context, instantiate, np_call, runtime_call
 from .kindrules import Arg, reduced, same_as
-from .macros import einsum_spec
+from .macros import _shape, einsum_spec, expand
 from .registry import linear, rule, table
+from .templates import macro, parse_template
 
 table("linalg")
 
@@ -33,6 +39,16 @@ def _product(a: dict[str, Arg]) -> Kind:
     return Kind(np.ndarray, (batch.dims or ()) + (x.dims[-2], y.dims[-1]), cat)
 
 
+def _dot(a: dict[str, Arg]) -> Kind:
+    """``np.dot``: as ``@`` for two dimensions and fewer; beyond, the last axis of ``a`` against
+    the second to last of ``b``, every other axis kept."""
+    x, y = a["a"].kind, a["b"].kind
+    if x.dims is None or y.dims is None or x.dims == () or y.dims == () or max(len(x.dims), len(y.dims)) <= 2:
+        return _product(a)
+    dims = x.dims[:-1] + (y.dims[:-2] + y.dims[-1:] if len(y.dims) > 1 else ())
+    return Kind(np.ndarray, dims, promote(x.dtype, y.dtype))
+
+
 def _outer(a: dict[str, Arg]) -> Kind:
     return Kind(np.ndarray, ("?", "?"), promote(a["a"].kind.dtype, a["b"].kind.dtype))
 
@@ -41,6 +57,8 @@ def _inner(a: dict[str, Arg]) -> Kind:
     x, y = a["a"].kind, a["b"].kind
     if x.dims is None or y.dims is None:
         return Kind(np.ndarray, None, promote(x.dtype, y.dtype))
+    if x.dims == () or y.dims == ():  # np.inner with a scalar multiplies
+        return broadcast(x, y, numpy=True)
     dims = x.dims[:-1] + y.dims[:-1]
     return Kind(np.ndarray if dims else np.generic, dims, promote(x.dtype, y.dtype))
 
@@ -65,15 +83,46 @@ _PRODUCT = {
         ("a.ndim == 1 and b.ndim == 2", "np.outer(a, g)"),
     ],
 }
-_STACKS = {  # matmul broadcasts stacks of matrices
-    "a": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(g @ np.swapaxes(b, -1, -2), a)")],
-    "b": [("a.ndim > 1 and b.ndim > 1", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b)")],
+_STACKS = {  # matmul broadcasts stacks of matrices, and a vector against a stack
+    "a": [
+        ("a.ndim > 1 and b.ndim > 1", "unbroadcast(g @ np.swapaxes(b, -1, -2), a)"),
+        ("a.ndim == 1 and b.ndim > 2", "unbroadcast((b @ g[..., :, None])[..., 0], a)"),
+        ("a.ndim > 2 and b.ndim == 1", "unbroadcast(g[..., :, None] * b, a)"),
+    ],
+    "b": [
+        ("a.ndim > 1 and b.ndim > 1", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b)"),
+        ("a.ndim == 1 and b.ndim > 2", "unbroadcast(a[:, None] * g[..., None, :], b)"),
+        ("a.ndim > 2 and b.ndim == 1", "unbroadcast((g[..., None, :] @ a)[..., 0, :], b)"),
+    ],
 }
 _SCALAR = {  # np.dot with a number multiplies
     "a": [("a.ndim == 0 or b.ndim == 0", "unbroadcast(g * b, a)")],
     "b": [("a.ndim == 0 or b.ndim == 0", "unbroadcast(g * a, b)")],
 }
-_DOT_ND = "fail('np.dot of arrays with more than two dimensions: use np.matmul or np.einsum')"
+
+
+@macro
+def product_vjp(ctx: Context, g: Expr, a: Expr, b: Expr, which: Expr, how: Expr) -> Expr:
+    """The cotangent of one factor of ``np.dot`` or ``np.inner`` (``how``) of arrays of any rank,
+    as the einsum that sums the other factor against ``g``: for ``np.dot`` of ``(2, 3, 4)`` and
+    ``(5, 4, 6)``, ``np.einsum('abcd,czd->abz', g, b)`` for ``a``."""
+    na, nb = ctx.kind(a).ndim, ctx.kind(b).ndim
+    if na is None or nb is None or not na or not nb:
+        return runtime_call("fail", Const(f"np.{how.value} of arrays whose ranks are not known"))
+    letters = iter(string.ascii_lowercase.replace("z", ""))
+    sa = "".join(next(letters) for _ in range(na - 1)) + "z"
+    if how.value == "dot" and nb > 1:  # the last axis of a against the second to last of b
+        sb = "".join(next(letters) for _ in range(nb - 2)) + "z" + next(letters)
+        out = sa[:-1] + sb.replace("z", "")
+    else:  # the last axes of both
+        sb = "".join(next(letters) for _ in range(nb - 1)) + "z"
+        out = sa[:-1] + sb[:-1]
+    if which.value == 0:
+        return np_call("einsum", Const(f"{out},{sb}->{sa}"), g, b)
+    return np_call("einsum", Const(f"{sa},{out}->{sb}"), a, g)
+
+
+_DOT_ND = {p: f"product_vjp(g, a, b, {i}, 'dot')" for i, p in enumerate("ab")}
 
 for pattern in ("a @ b", "np.matmul(a, b)"):
     linear(
@@ -84,9 +133,9 @@ for pattern in ("a @ b", "np.matmul(a, b)"):
     )
 linear(
     "np.dot(a, b)",
-    kind=_product,
-    a=_by_rank(_SCALAR["a"] + _PRODUCT["a"], _DOT_ND),
-    b=_by_rank(_SCALAR["b"] + _PRODUCT["b"], _DOT_ND),
+    kind=lambda a: _dot(a),
+    a=_by_rank(_SCALAR["a"] + _PRODUCT["a"], _DOT_ND["a"]),
+    b=_by_rank(_SCALAR["b"] + _PRODUCT["b"], _DOT_ND["b"]),
 )
 linear(
     "np.outer(a, b)",
@@ -94,20 +143,52 @@ linear(
     b="a @ g if a.ndim == 1 and b.ndim == 1 else np.reshape(np.ravel(a) @ g, np.shape(b))",
     kind=_outer,
 )
-_INNER_ND = "fail('np.inner of arrays with more than two dimensions')"
 linear(
     "np.inner(a, b)",
-    a="g * b if a.ndim == 1 and b.ndim == 1 else np.outer(g, b) if a.ndim == 2 and b.ndim == 1 "
-    f"else g @ b if a.ndim == 1 and b.ndim == 2 else g @ b if a.ndim == 2 else {_INNER_ND}",
-    b="g * a if a.ndim == 1 and b.ndim == 1 else g @ a if a.ndim == 2 and b.ndim == 1 "
-    f"else np.outer(g, a) if a.ndim == 1 and b.ndim == 2 else g.T @ a if a.ndim == 2 else {_INNER_ND}",
+    a="unbroadcast(g * b, a) if a.ndim == 0 or b.ndim == 0 else g * b if a.ndim == 1 and b.ndim == 1 "
+    "else np.outer(g, b) if a.ndim == 2 and b.ndim == 1 else g @ b if a.ndim == 1 and b.ndim == 2 "
+    "else g @ b if a.ndim == 2 and b.ndim == 2 else product_vjp(g, a, b, 0, 'inner')",
+    b="unbroadcast(g * a, b) if a.ndim == 0 or b.ndim == 0 else g * a if a.ndim == 1 and b.ndim == 1 "
+    "else g @ a if a.ndim == 2 and b.ndim == 1 else np.outer(g, a) if a.ndim == 1 and b.ndim == 2 "
+    "else g.T @ a if a.ndim == 2 and b.ndim == 2 else product_vjp(g, a, b, 1, 'inner')",
     kind=_inner,
 )
+
+
+@macro
+def untrace(ctx: Context, g: Expr, a: Expr, offset: Expr, axis1: Expr, axis2: Expr) -> Expr:
+    """The cotangent ``g`` of a trace put back on the diagonal it summed: ``g`` with the two
+    axes back, times the identity (shifted by ``offset``) along them."""
+    nd = ctx.kind(a).ndim
+    axes = [normalize_axes(x.value, nd) if isinstance(x, Const) and nd else None for x in (axis1, axis2)]
+    if None in axes or axes[0] == axes[1]:
+        return runtime_call("fail", Const("np.trace with axes that are not known"))
+    (i,), (j,) = axes
+    shape = _shape(ctx, a)
+    eye = np_call("eye", Call(ir.GETITEM, (shape, Const(i))), Call(ir.GETITEM, (shape, Const(j))), k=offset)
+    if i > j:
+        eye = Call(ir.attr_op("T"), (eye,))
+    others = tuple(k for k in range(nd) if k not in (i, j))
+    eye = np_call("expand_dims", eye, Const(others))
+    g = np_call("expand_dims", g, Const(tuple(sorted((i, j)))))
+    # both broadcast to the shape of a, so that the kinds know the product has it
+    return Call(ir.MUL, (np_call("broadcast_to", g, shape), np_call("broadcast_to", eye, shape)))
+
+
+def _trace(a: dict[str, Arg]) -> Kind:
+    k, axes = a["a"].kind, (a["axis1"].const, a["axis2"].const)
+    if k.dims is None or not all(isinstance(x, int) for x in axes) or len(k.dims) < 2:
+        return Kind(np.ndarray, None, k.dtype)
+    gone = {x % len(k.dims) for x in axes}
+    dims = tuple(d for n, d in enumerate(k.dims) if n not in gone)
+    return Kind(np.ndarray, dims, k.dtype) if dims else Kind(np.generic, (), k.dtype)
+
+
 linear(
     "np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
     a="g * np.eye(a.shape[0], a.shape[1], k=offset) if a.ndim == 2 and axis1 == 0 and axis2 == 1 "
-    "else fail('np.trace of an array with more than two dimensions')",
-    kind=lambda a: Kind(np.generic, (), a["a"].kind.dtype),
+    "else untrace(g, a, offset, axis1, axis2)",
+    kind=_trace,
 )
 rule(
     "np.einsum(subscripts, a, b)",
@@ -116,18 +197,99 @@ rule(
     kind=lambda a: einsum_kind(a),
 )
 
-_NORM_2 = "ord is None or ord == 'fro' or ord == 2 and x.ndim == 1"
+
+def _fail(message: str) -> str:
+    return f"fail({message!r})"
+
+
+def _norm_text(ord: object, axis: object, nd: int) -> str:
+    """The gradient of ``np.linalg.norm(x, ord, axis)`` at ``x``, as a template (``ans`` the norm
+    with its reduced axes back), or a ``fail(...)`` for what it does not cover."""
+    matrix = isinstance(axis, tuple) or (axis is None and nd == 2 and ord is not None)
+    big, k = "expanded(ans, x, axis, keepdims)", "np.linalg.svd(x, full_matrices=False)"
+    if not matrix:
+        if ord is None or ord == 2:
+            return f"x / {big}"
+        if ord == 1:
+            return "np.sign(x)"
+        if ord in (np.inf, -np.inf):  # the largest (smallest) entries share the derivative
+            m = f"(np.abs(x) == {big})"
+            return f"np.sign(x) * {m} / np.sum({m}, axis=axis, keepdims=True)"
+        if ord == 0:  # the count of entries that are not zero
+            return "0.0 * x"
+        if isinstance(ord, (int, float)) and not isinstance(ord, bool):
+            return f"np.sign(x) * (np.abs(x) / {big}) ** ({ord!r} - 1)"
+        return _fail(f"np.linalg.norm of a vector with ord={ord!r}")
+    axes = (0, 1) if axis is None else tuple(x % nd for x in axis) if len(axis) == 2 else None
+    if axes is None:
+        return _fail("np.linalg.norm with more than two axes")
+    if ord is None or ord == "fro":
+        return f"x / {big}"
+    rows, cols = axes
+    if ord in (1, -1, np.inf, -np.inf):  # the largest (smallest) column or row sum of |x|
+        summed, picked = (rows, cols) if ord in (1, -1) else (cols, rows)
+        m = f"(np.sum(np.abs(x), axis={summed}, keepdims=True) == {big})"
+        return f"np.sign(x) * {m} / np.sum({m}, axis={picked}, keepdims=True)"
+    if sorted(axes) != [nd - 2, nd - 1]:
+        return _fail(f"np.linalg.norm with ord={ord!r} over axes other than the last two")
+    if ord == "nuc":
+        return f"{k}[0] @ {k}[2]"
+    if ord in (2, -2):  # the largest (smallest) singular value
+        i = "0:1" if ord == 2 else "-1:"
+        return f"{k}[0][..., :, {i}] @ {k}[2][..., {i}, :]"
+    return _fail(f"np.linalg.norm of a matrix with ord={ord!r}")
+
+
+def _constant(e: Expr) -> Expr:
+    """``np.inf`` and ``-np.inf`` as constants."""
+    if isinstance(e, ir.Ref) and e.canonical:
+        return Const(e.value)
+    if isinstance(e, Call) and e.op is ir.NEG and isinstance(_constant(e.args[0]), Const):
+        return Const(-_constant(e.args[0]).value)
+    return e
+
+
+@macro
+def expanded(ctx: Context, g: Expr, x: Expr, axis: Expr, keepdims: Expr) -> Expr:
+    """``expand(g, x, axis, keepdims)``, a pair of axes put back one at a time (the kinds know
+    the shape of ``np.expand_dims`` with one axis)."""
+    nd = ctx.kind(x).ndim
+    if isinstance(axis, Const) and isinstance(axis.value, tuple) and nd and keepdims == Const(False):
+        axes = normalize_axes(axis.value, nd)
+        if axes is not None:
+            for i in axes:
+                g = np_call("expand_dims", g, Const(i))
+            return g
+    return expand(ctx, g, x, axis, keepdims)
+
+
+@macro
+def norm_gradient(ctx: Context, x: Expr, ans: Expr, ord: Expr, axis: Expr, keepdims: Expr) -> Expr:
+    """The derivative of ``np.linalg.norm(x, ord, axis, keepdims)`` in each entry of ``x``."""
+    nd = ctx.kind(x).ndim
+    ord = _constant(ord)
+    if not all(isinstance(e, Const) for e in (axis, keepdims)) or nd is None:
+        text = _fail("np.linalg.norm with axis or keepdims not constants")
+    elif not (axis.value is None or isinstance(axis.value, int) or isinstance(axis.value, tuple)):
+        text = _fail("np.linalg.norm with this axis")
+    elif not isinstance(ord, Const):
+        # -np.inf reaches the rule as a name: the rule for either infinity serves both
+        text = _norm_text(np.inf, axis.value, nd)
+        text = (
+            f"checked({text}, np.isinf(ord), {'np.linalg.norm with ord not a constant, nor an infinity'!r})"
+        )
+    else:
+        text = _norm_text(ord.value, axis.value, nd)
+    template = parse_template(text, ("x", "ord", "axis", "keepdims"))
+    bound = {"x": x, "ans": ans, "ord": ord, "axis": axis, "keepdims": keepdims}
+    return instantiate(template, bound, ctx.kind_of_name)
+
+
+_NORM = "norm_gradient(x, ans, ord, axis, keepdims)"
 rule(
     "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
-    vjp={
-        "x": f"x * expand(g / ans, x, axis, keepdims) if {_NORM_2} else np.sign(x) * g "
-        "if ord == 1 and x.ndim == 1 else fail('np.linalg.norm with this ord')"
-    },
-    jvp={
-        "x": f"np.sum(x * x_dot, axis=axis, keepdims=keepdims) / ans if {_NORM_2} else "
-        "np.sum(np.sign(x) * x_dot) if ord == 1 and x.ndim == 1 else "
-        "fail('np.linalg.norm with this ord')"
-    },
+    vjp={"x": f"{_NORM} * expanded(g, x, axis, keepdims)"},
+    jvp={"x": f"np.sum({_NORM} * x_dot, axis=axis, keepdims=keepdims)"},
     kind=lambda a: _norm_kind(a),
 )
 rule(
@@ -148,28 +310,52 @@ SOLVE = {
     },
     "jvp": {"a": "np.linalg.solve(a, -(a_dot @ ans))", "b": "np.linalg.solve(a, b_dot)"},
 }
-rule("np.linalg.solve(a, b)", vjp=SOLVE["vjp"], jvp=SOLVE["jvp"], kind=same_as("b", dtype="f+"))
+# NumPy stacks: b is one vector when it has one axis, otherwise a stack of matrices, and the
+# stacks of a and b broadcast. With mT the transpose of the last two axes:
+_MT = "np.swapaxes({}, -1, -2)"
+_B_BAR = f"np.linalg.solve({_MT.format('a')}, {{}})"
+_STACKED_SOLVE = {
+    "vjp": {
+        "a": f"unbroadcast(-({_B_BAR.format('g[..., None]')} * ans[..., None, :]), a) if b.ndim == 1 else "
+        f"unbroadcast(-{_B_BAR.format('g')} @ {_MT.format('ans')}, a)",
+        "b": f"unbroadcast({_B_BAR.format('g[..., None]')}[..., 0], b) if b.ndim == 1 else "
+        f"unbroadcast({_B_BAR.format('g')}, b)",
+    },
+    "jvp": {
+        "a": "np.linalg.solve(a, -(a_dot @ ans[..., None]))[..., 0] if b.ndim == 1 else "
+        "np.linalg.solve(a, -(a_dot @ ans))",
+        "b": "np.linalg.solve(a, b_dot)",
+    },
+}
+_MATRIX_SOLVE = "a.ndim == 2 and b.ndim <= 2"
+rule(
+    "np.linalg.solve(a, b)",
+    **{
+        mode: {p: f"({SOLVE[mode][p]}) if {_MATRIX_SOLVE} else ({_STACKED_SOLVE[mode][p]})" for p in "ab"}
+        for mode in ("vjp", "jvp")
+    },
+    kind=lambda a: _solve_kind(a),
+)
+_INV_T = _MT.format("np.linalg.inv(a)")
 rule(
     "np.linalg.det(a)",
-    vjp={"a": "g * ans * np.linalg.inv(a).T if a.ndim == 2 else fail('np.linalg.det of stacked matrices')"},
+    vjp={"a": f"g * ans * np.linalg.inv(a).T if a.ndim == 2 else (g * ans)[..., None, None] * {_INV_T}"},
     jvp={
         "a": "ans * np.trace(np.linalg.solve(a, a_dot)) if a.ndim == 2 else "
-        "fail('np.linalg.det of stacked matrices')"
+        f"ans * np.sum({_INV_T} * a_dot, axis=(-2, -1))"
     },
-    kind=lambda a: Kind(np.generic, (), "f") if a["a"].kind.ndim == 2 else Kind(np.ndarray, None, "f"),
+    kind=lambda a: _stacked_scalar(a["a"].kind),
 )
-
-
-_STACKED = "fail('{} of stacked matrices')"
 rule(
     "np.linalg.slogdet(a)",  # (sign, log|det a|): the sign is piecewise constant
-    vjp={"a": "g[1] * np.linalg.inv(a).T if a.ndim == 2 else " + _STACKED.format("np.linalg.slogdet")},
+    vjp={"a": f"g[1] * np.linalg.inv(a).T if a.ndim == 2 else g[1][..., None, None] * {_INV_T}"},
     jvp={
         "a": "(0.0, np.trace(np.linalg.solve(a, a_dot))) if a.ndim == 2 else "
-        + _STACKED.format("np.linalg.slogdet")
+        f"(np.zeros(np.shape(ans[0])), np.sum({_INV_T} * a_dot, axis=(-2, -1)))"
     },
     kind=lambda a: _slogdet_kind(a),
 )
+_STACKED = "fail('{} of stacked matrices')"
 
 
 def phi(x: str) -> str:
@@ -206,10 +392,29 @@ rule(
 )
 
 
+def _stacked_scalar(k: Kind) -> Kind:
+    """One number per matrix of a stack."""
+    if k.ndim == 2:
+        return Kind(np.generic, (), "f")
+    return Kind(np.ndarray, k.dims[:-2] if k.dims is not None else None, "f")
+
+
 def _slogdet_kind(a: dict[str, Arg]) -> Kind:
-    k = a["a"].kind
-    part = Kind(np.generic, (), "f") if k.ndim == 2 else Kind(np.ndarray, None, "f")
+    part = _stacked_scalar(a["a"].kind)
     return Kind(tuple, None, "o", items=(part, part))
+
+
+def _solve_kind(a: dict[str, Arg]) -> Kind:
+    x, b = a["a"].kind, a["b"].kind
+    cat = "f" if b.dtype in "bi" else b.dtype
+    if x.dims is None or b.dims is None or len(x.dims) < 2 or not b.dims:
+        return Kind(np.ndarray, None, cat)
+    if x.ndim == 2 and b.ndim <= 2:
+        return same_as("b", dtype="f+")(a)
+    if b.ndim == 1:
+        return Kind(np.ndarray, x.dims[:-1], cat)
+    batch = broadcast(Kind(np.ndarray, x.dims[:-2], cat), Kind(np.ndarray, b.dims[:-2], cat))
+    return Kind(np.ndarray, (batch.dims or ()) + b.dims[-2:], cat)
 
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:

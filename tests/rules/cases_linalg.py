@@ -163,3 +163,107 @@ add(
         case("np.linalg.lstsq(m + x, y)[0]", m=SQUARE, x=SMALL, y=A((3,))),
     ],
 )
+
+# ----------------------------------------------------- products beyond 2-D
+add(
+    "np.dot(a, b)",
+    [
+        case("np.dot(x, y)", x=A((2, 3, 4)), y=A((4,))),
+        case("np.dot(x, y)", x=A((2, 3, 4)), y=A((5, 4, 2))),
+        case("np.dot(x, y)", x=A((4,)), y=A((2, 4, 3))),
+        case("np.dot(x, y)", x=A((3, 4)), y=A((2, 4, 5))),
+        case("np.dot(x, y)", x=A((2, 3, 4)), y=A((4, 2))),
+        case("x.dot(y)", x=A((2, 2, 3)), y=A((3, 2))),
+    ],
+)
+add(
+    "np.inner(a, b)",
+    [
+        case("np.inner(x, y)", x=A((2, 3, 4)), y=A((4,))),
+        case("np.inner(x, y)", x=A((2, 4)), y=A((3, 2, 4))),
+        case("np.inner(x, y)", x=A((2, 3, 4)), y=A((5, 4))),
+        case("np.inner(x, y)", x=S(), y=A((3,))),
+        case("np.inner(x, y)", x=A((2, 3)), y=S()),
+    ],
+)
+add(
+    "np.trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None)",
+    [
+        case("np.trace(x)", x=A((3, 3, 2))),
+        case("np.trace(x, axis1=1, axis2=2)", x=A((2, 3, 3))),
+        case("np.trace(x, 1, 2, 0)", x=A((3, 2, 4))),
+        case("np.trace(x, -1, axis1=-1, axis2=-2)", x=A((2, 3, 4))),
+        case("x.trace(axis1=1, axis2=3)", x=A((2, 3, 2, 3))),
+        case("np.trace(x, 0, 1, 0)", x=A((3, 4))),
+    ],
+)
+STACKED_SHAPES = [
+    ((2, 1, 3, 4), (3, 4, 2)),
+    ((4,), (2, 4, 3)),
+    ((2, 3, 4), (4,)),
+    ((2, 3, 4), (2, 4, 1)),
+]
+add("a @ b", [case("x @ y", x=A(sx), y=A(sy)) for sx, sy in STACKED_SHAPES])
+add("np.matmul(a, b)", [case("np.matmul(x, y)", x=A(sx), y=A(sy)) for sx, sy in STACKED_SHAPES])
+
+# ------------------------------------------------ solve and det of stacks
+WELL = np.array([[3.0, 0.5, 0.2], [0.1, 2.5, 0.3], [0.4, 0.2, 2.0]])
+WELLS = V(np.stack([WELL, WELL.T + np.eye(3)]))
+add(
+    "np.linalg.solve(a, b)",
+    [
+        case("np.linalg.solve(m + x, y)", m=WELLS, x=SMALLS, y=A((3,))),
+        case("np.linalg.solve(m + x, y)", m=WELLS, x=SMALLS, y=A((2, 3, 2))),
+        case("np.linalg.solve(m + x, y)", m=WELLS, x=SMALLS, y=A((3, 2))),
+        case("np.linalg.solve(m + x, y)", m=V(WELL), x=SMALL, y=A((2, 3, 2))),
+        case(
+            "np.linalg.solve(m + x, y)",
+            m=V(WELLS.value[None]),
+            x=A((1, 2, 3, 3), -0.3, 0.3),
+            y=A((4, 1, 3, 1)),
+        ),
+    ],
+)
+add(
+    "np.linalg.det(a)",
+    [case("np.linalg.det(x)", x=A((2, 3, 3))), case("np.linalg.det(m + x)", m=WELLS, x=SMALLS)],
+)
+add(
+    "np.linalg.slogdet(a)",
+    [
+        case("np.linalg.slogdet(m + x)[1]", m=WELLS, x=SMALLS),
+        case("np.linalg.slogdet(x)[0] * np.linalg.slogdet(x)[1]", x=A((2, 2, 2))),
+    ],
+)
+
+# -------------------------------------------------------------------- norm
+NORM = "np.linalg.norm(x, ord=None, axis=None, keepdims=False)"
+add(
+    NORM,
+    [
+        case("np.linalg.norm(x, np.inf)", x=A((4,))),
+        case("np.linalg.norm(x, -np.inf)", x=A((4,))),
+        case("np.linalg.norm(x, 0) * x", x=A((3,))),
+        case("np.linalg.norm(x, 3)", x=A((4,))),
+        case("np.linalg.norm(x, 0.5)", x=A((3,), 0.5, 2.0)),
+        case("np.linalg.norm(x, -1)", x=A((3,), 0.5, 2.0)),
+        case("np.linalg.norm(x, 1, axis=0)", x=A((3, 2))),
+        case("np.linalg.norm(x, np.inf, axis=-1, keepdims=True)", x=A((2, 3))),
+        case("np.linalg.norm(x, 3, axis=1)", x=A((2, 3, 2))),
+        case("np.linalg.norm(x, 2, axis=1)", x=A((2, 3))),
+        case("np.linalg.norm(x, 'nuc')", x=A((3, 2))),
+        case("np.linalg.norm(m + x, 2)", m=V(TALL), x=SMALL43),
+        case("np.linalg.norm(m + x, -2)", m=V(TALL), x=SMALL43),
+        case("np.linalg.norm(x, 1)", x=A((3, 3))),
+        case("np.linalg.norm(x, -1)", x=A((3, 3))),
+        case("np.linalg.norm(x, np.inf)", x=A((3, 4))),
+        case("np.linalg.norm(x, -np.inf)", x=A((3, 4))),
+        case("np.linalg.norm(x, 'fro', axis=(0, 2))", x=A((2, 3, 2))),
+        case("np.linalg.norm(x, 1, axis=(2, 1))", x=A((2, 3, 3))),
+        case("np.linalg.norm(x, np.inf, axis=(0, 1), keepdims=True)", x=A((3, 2))),
+        case("np.linalg.norm(x, 'nuc', axis=(1, 2))", x=A((2, 3, 2))),
+        case("np.linalg.norm(m + x, 2, axis=(-1, -2), keepdims=True)", m=TALLS, x=SMALL243),
+        case("np.linalg.norm(x, 'nuc', axis=(0, 2))", x=A((2, 3, 2)), error=MissingRuleError),
+    ],
+)
+add(NORM, [case("np.linalg.norm(x, -np.inf, axis=0)", x=A((3, 2)))])  # -np.inf reaches the rule as a name
