@@ -11,8 +11,9 @@ How rules are written and used, in the order each builds on the last:
 
 The tables, one per namespace: ``builtin`` (Python operators and builtins),
 ``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
-and axes), ``linalg`` (products and ``numpy.linalg``) and ``runtime`` (the
-helpers generated code may call). A new rule is a row in one of them.
+and axes), ``linalg`` (products and ``numpy.linalg``), ``decompositions``
+(``numpy.linalg``'s eigen, singular value and QR decompositions, and what is built
+on them) and ``runtime`` (the helpers generated code may call). A new rule is a row in one of them.
 
 SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
 when the user's code has imported the module they cover and s2sad first meets
