@@ -9,6 +9,11 @@ matrix), ``checked(value, ok, message)`` fails at run time with the message.
 
 ``F`` below is the matrix ``1 / (w_j - w_i)`` off the diagonal and 0 on it: ``1 / (D + I) - I``
 for ``D = w_j - w_i``, which is 0 on the diagonal.
+
+>>> from s2sad import ir
+>>> from s2sad.rules import lookup
+>>> print(lookup(ir.call_op(np.linalg.eigvalsh, "np.linalg.eigvalsh")).jvp["a"][:62])
+np.sum(np.linalg.eigh(a, UPLO=UPLO)[1] * (((np.tril(a_dot) + n
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from ..ir import Call, Const, Expr
 from ..ir.kinds import Kind, broadcast, normalize_axes, promote
 from .instantiate import Context, instantiate, np_call, runtime_call
 from .kindrules import Arg, reduced, same_as
-from .macros import _shape, einsum_spec, expand
+from .macros import einsum_spec, expand
 from .registry import linear, rule, table
 from .templates import macro, parse_template
 
@@ -164,7 +164,7 @@ def untrace(ctx: Context, g: Expr, a: Expr, offset: Expr, axis1: Expr, axis2: Ex
     if None in axes or axes[0] == axes[1]:
         return runtime_call("fail", Const("np.trace with axes that are not known"))
     (i,), (j,) = axes
-    shape = _shape(ctx, a)
+    shape = Call(ir.attr_op("shape"), (a,)) if ctx.kind(a).is_array else np_call("shape", a)
     eye = np_call("eye", Call(ir.GETITEM, (shape, Const(i))), Call(ir.GETITEM, (shape, Const(j))), k=offset)
     if i > j:
         eye = Call(ir.attr_op("T"), (eye,))

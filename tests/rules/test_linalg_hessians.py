@@ -16,7 +16,6 @@ from conftest import make_function
 
 import s2sad
 
-
 MODELS = {
     # a stack of matrices times a matrix, then a stack times the stack: broadcasting @
     "batched": """
@@ -41,7 +40,8 @@ def spectral(x):
     m = np.reshape(x[:9], (3, 3))
     s = m + m.T + 6.0 * np.eye(3)
     t = np.reshape(x, (4, 3)) + np.eye(4, 3) * 3.0
-    return np.sum(np.linalg.eigh(s)[0] ** 3) + np.sum(np.linalg.svd(t, compute_uv=False) ** 2) + np.linalg.det(s)
+    values = np.linalg.svd(t, compute_uv=False)
+    return np.sum(np.linalg.eigh(s)[0] ** 3) + np.sum(values**2) + np.linalg.det(s)
 """,
 }
 
