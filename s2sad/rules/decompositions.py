@@ -120,6 +120,8 @@ def _svd_kind(a: dict[str, Arg]) -> Kind:
     else:
         k = _least(d[-2], d[-1])
         s, u, vh = _array(d[:-2] + (k,)), _array(d[:-1] + (k,)), _array(d[:-2] + (k, d[-1]))
+        if a["full_matrices"].const is not False:  # U and Vh square
+            u, vh = _array(d[:-1] + (d[-2],)), _array(d[:-2] + (d[-1], d[-1]))
     if a["compute_uv"].const is False:
         return s
     return Kind(tuple, None, "o", items=(u, s, vh))
@@ -250,28 +252,44 @@ nondiff("np.iscomplexobj(x)", kind=lambda a: Kind(bool, (), "b"))
 # -------------------------------------------------------------------- SVD
 # a = U diag(s) Vh, reduced (k = min(m, n)); F holds 1 / (s_j^2 - s_i^2). The terms with the
 # projections I - U U^T and I - V V^T count only for a tall or a wide matrix: for a square one
-# they are zero, and so are their derivatives (U U^T is the identity there).
+# they are zero, and so are their derivatives (U U^T is the identity there). With
+# full_matrices, the first k columns of U and rows of Vh are the reduced ones; the others
+# are not unique: their cotangent must be zero, and their tangent is NaN.
 _K = "ans[1].shape[-1]"
-_SQUARE = "not full_matrices or a.shape[-1] == a.shape[-2]"
-_FULL = "'np.linalg.svd with full_matrices=True of a matrix that is not square: use full_matrices=False'"
+_FULL = (
+    "'np.linalg.svd with full_matrices=True: the columns of U and rows of Vh past min(m, n) are not "
+    "unique and have no derivative; use full_matrices=False'"
+)
 _HERMITIAN = "fail('np.linalg.svd with hermitian=True')"
 
 
-def _svd_vjp(f: Forms) -> str:
-    u, s, vh = "ans[0]", "ans[1]", "ans[2]"
-    ut_gu, vh_gv = f"({f.T(u)} @ g[0])", f"({vh} @ {f.T('g[2]')})"
+def _first(f: Forms, x: str, axis: int, rest: bool = False) -> str:
+    """The first ``k`` columns (``axis=-1``) or rows (``axis=-2``) of ``x``, or the others."""
+    part = f"{_K}:" if rest else f":{_K}"
+    if not f.stacked:
+        return f"{x}[:, {part}]" if axis == -1 else f"{x}[{part}]"
+    return f"{x}[..., :, {part}]" if axis == -1 else f"{x}[..., {part}, :]"
+
+
+def _svd_vjp(f: Forms, full: bool = False) -> str:
+    u, s, vh, gu, gvh = "ans[0]", "ans[1]", "ans[2]", "g[0]", "g[2]"
+    if full:  # the first k columns of U and rows of Vh are the reduced decomposition's
+        u, vh, gu, gvh = _first(f, u, -1), _first(f, vh, -2), _first(f, gu, -1), _first(f, gvh, -2)
+    ut_gu, vh_gv = f"({f.T(u)} @ {gu})", f"({vh} @ {f.T(gvh)})"
     F = f.F(s, _K, squared=True)
     inner = (
         f"(({F} * ({ut_gu} - {f.T(ut_gu)})) * {f.row(s)} + {f.dmat('g[1]', _K)} "
         f"+ {f.col(s)} * ({F} * ({vh_gv} - {f.T(vh_gv)})))"
     )
-    tall = f"(g[0] - {u} @ {ut_gu}) / {f.row(s)} @ {vh}"
-    wide = f"({u} / {f.row(s)}) @ (g[2] - (g[2] @ {f.T(vh)}) @ {vh})"
+    tall = f"({gu} - {u} @ {ut_gu}) / {f.row(s)} @ {vh}"
+    wide = f"({u} / {f.row(s)}) @ ({gvh} - ({gvh} @ {f.T(vh)}) @ {vh})"
     return f"{u} @ {inner} @ {vh} + {tall} + {wide}"
 
 
-def _svd_jvp(f: Forms) -> str:
+def _svd_jvp(f: Forms, full: bool = False) -> str:
     u, s, vh = "ans[0]", "ans[1]", "ans[2]"
+    if full:
+        u, vh = _first(f, u, -1), _first(f, vh, -2)
     av = f"(a_dot @ {f.T(vh)})"
     ds = f"({f.T(u)} @ {av})"
     F = f.F(s, _K, squared=True)
@@ -279,7 +297,11 @@ def _svd_jvp(f: Forms) -> str:
     aut = f"({f.T('a_dot')} @ {u})"
     du = f"{u} @ ({F} * ({dss} + {f.T(dss)})) + ({av} - {u} @ ({f.T(u)} @ {av})) / {f.row(s)}"
     dv = f"{f.T(vh)} @ ({F} * ({sds} + {f.T(sds)})) + ({aut} - {f.T(vh)} @ ({vh} @ {aut})) / {f.row(s)}"
-    return f"({du}, {f.diag(ds, _K)}, {f.T(f'({dv})')})"
+    dvh = f.T(f"({dv})")
+    if full:  # the other columns of U (rows of Vh) are not unique: NaN, so that a use shows
+        du = f"np.concatenate([{du}, np.full(np.shape({_first(f, 'ans[0]', -1, True)}), np.nan)], axis=-1)"
+        dvh = f"np.concatenate([{dvh}, np.full(np.shape({_first(f, 'ans[2]', -2, True)}), np.nan)], axis=-2)"
+    return f"({du}, {f.diag(ds, _K)}, {dvh})"
 
 
 _UV = "np.linalg.svd(a, full_matrices=False)"
@@ -294,8 +316,16 @@ def _values_jvp(f: Forms) -> str:
 
 
 def _svd(direction: str) -> str:
-    full, values = (_svd_vjp, _values_vjp) if direction == "vjp" else (_svd_jvp, _values_jvp)
-    uv = guarded(by_rank(full), _SQUARE, _FULL)
+    uv, values = (_svd_vjp, _values_vjp) if direction == "vjp" else (_svd_jvp, _values_jvp)
+    reduced, full = by_rank(uv), by_rank(lambda f: uv(f, full=True))
+    if direction == "vjp":  # the columns of U past k, and rows of Vh, must have no cotangent
+        unused = by_rank(
+            lambda f: (
+                f"not np.any({_first(f, 'g[0]', -1, True)}) and not np.any({_first(f, 'g[2]', -2, True)})"
+            )
+        )
+        full = guarded(full, unused, _FULL, ("g",))
+    uv = f"({full} if full_matrices else {reduced})"
     return f"({uv} if compute_uv else {by_rank(values)}) if not hermitian else {_HERMITIAN}"
 
 

@@ -104,7 +104,11 @@ add(
         case("np.linalg.svd(m + x)[0] * np.linalg.svd(m + x)[2]", m=SQUARE, x=SMALL),
         case(f"{_UV}[2] ** 2", m=TALLS, x=SMALL243),
         case(f"{_UV}[0] @ {_UV}[2]", m=TALLS, x=SMALL243),
-        case("np.linalg.svd(m + x)[0]", m=V(TALL), x=SMALL43, error=MissingRuleError),
+        # full_matrices=True of a tall or wide matrix: the first min(m, n) columns of U (rows of Vh)
+        case("np.linalg.svd(m + x)[1]", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd(m + x)[0][:, :3] ** 2", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd((m + x).T)[2][:3] ** 2", m=V(TALL), x=SMALL43),
+        case("np.linalg.svd(m + x)[0][..., :3] ** 2", m=TALLS, x=SMALL243),
         case("np.linalg.svd(m + x + x.T, hermitian=True)[1]", m=SQUARE, x=SMALL, error=MissingRuleError),
     ],
 )
