@@ -448,13 +448,19 @@ def _residuals(t: str) -> str:
     return f"np.reshape(2 * np.sum({_R} * ({t}), axis=0), (-1,))[: ans[1].shape[0]]"
 
 
+_RANK = "ans[2] == a.shape[1]"
+_RANK_ONLY = "'np.linalg.lstsq: the rule covers a matrix a of full column rank'"
+
+
 def _lstsq_vjp(template: str) -> str:
-    return f"{guarded(template, _UNUSED, _LSTSQ_ONLY, ('g',))} if a.ndim == 2 else fail({_LSTSQ_ONLY})"
+    template = guarded(guarded(template, _UNUSED, _LSTSQ_ONLY, ("g",)), _RANK, _RANK_ONLY)
+    return f"{template} if a.ndim == 2 else fail({_LSTSQ_ONLY})"
 
 
 def _lstsq(x_dot: str, r_dot: str) -> str:
     nan = "np.full(np.shape(ans[3]), np.nan)"
-    return f"({x_dot}, {_residuals(r_dot)}, 0, {nan}) if a.ndim == 2 else fail({_LSTSQ_ONLY})"
+    template = guarded(f"({x_dot}, {_residuals(r_dot)}, 0, {nan})", _RANK, _RANK_ONLY)
+    return f"{template} if a.ndim == 2 else fail({_LSTSQ_ONLY})"
 
 
 rule(

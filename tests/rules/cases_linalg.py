@@ -165,6 +165,14 @@ add(
             y=A((4, 2)),
         ),
         case("np.linalg.lstsq(m + x, y)[0]", m=SQUARE, x=SMALL, y=A((3,))),
+        # the last column zero: rank 2, not full column rank
+        case(
+            "np.linalg.lstsq(x * c, y)[0]",
+            x=A((4, 3)),
+            c=V(np.array([1, 1, 0])),
+            y=A((4,)),
+            error=MissingRuleError,
+        ),
     ],
 )
 
