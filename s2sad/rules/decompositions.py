@@ -478,3 +478,38 @@ rule(
 
 table("runtime")
 linear("checked(value, ok, message)", value="checked(g, ok, message)", kind=lambda a: a["value"].kind)
+
+
+# ------------------------------------------- the fields of NumPy's named results
+# np.linalg.eigh(a).eigenvalues is np.linalg.eigh(a)[0]: the cotangent of the result is g in
+# that field and zero in the others. Only NumPy's results (tuples) have these fields.
+_FIELDS = {
+    "eigenvalues": (0, 2),
+    "eigenvectors": (1, 2),
+    "U": (0, 3),
+    "S": (1, 3),
+    "Vh": (2, 3),
+    "Q": (0, 2),
+    "R": (1, 2),
+    "sign": (0, 2),
+    "logabsdet": (1, 2),
+}
+
+
+def _field(i: int) -> Callable[[dict[str, Arg]], Kind]:
+    def kind(a: dict[str, Arg]) -> Kind:
+        items = a["x"].kind.items
+        return items[i] if items is not None and len(items) > i else Kind()
+
+    return kind
+
+
+for _name, (_i, _n) in _FIELDS.items():
+    _parts = ", ".join("g" if j == _i else f"zero_like(x[{j}])" for j in range(_n))
+    _other = f"fail('.{_name} of a value that is not one of numpy.linalg\\'s results')"
+    rule(
+        f"x.{_name}",
+        vjp={"x": f"({_parts}) if is_sequence(x) else {_other}"},
+        jvp={"x": f"x_dot[{_i}] if is_sequence(x) else {_other}"},
+        kind=_field(_i),
+    )

@@ -279,3 +279,20 @@ add(
     ],
 )
 add(NORM, [case("np.linalg.norm(x, -np.inf, axis=0)", x=A((3, 2)))])  # -np.inf reaches the rule as a name
+
+# ---------------------------------------------- the fields of NumPy's named results
+add("x.eigenvalues", [case("np.linalg.eigh(m + x).eigenvalues", m=SYM, x=SMALL)])
+add(
+    "x.eigenvectors",
+    [
+        case("np.linalg.eigh(m + x).eigenvectors ** 2", m=SYM, x=SMALL),
+        case("np.linalg.eig(m + x).eigenvectors * np.linalg.eig(m + x).eigenvalues", m=GENERAL, x=SMALL),
+    ],
+)
+add("x.U", [case("np.linalg.svd(m + x, full_matrices=False).U ** 2", m=V(TALL), x=SMALL43)])
+add("x.S", [case("np.linalg.svd(m + x).S", m=V(TALL), x=SMALL43)])
+add("x.Vh", [case("np.linalg.svd(m + x).Vh ** 2", m=SQUARE, x=SMALL)])
+add("x.Q", [case("np.linalg.qr(m + x).Q", m=V(TALL), x=SMALL43)])
+add("x.R", [case("np.linalg.qr(m + x).R", m=V(TALL), x=SMALL43)])
+add("x.sign", [case("np.linalg.slogdet(x).sign * x", x=A((2, 2)))])
+add("x.logabsdet", [case("np.linalg.slogdet(m + x).logabsdet", m=WELLS, x=SMALLS)])
