@@ -12,8 +12,9 @@ How rules are written and used, in the order each builds on the last:
 The tables, one per namespace: ``builtin`` (Python operators and builtins),
 ``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
 and axes), ``linalg`` (products and ``numpy.linalg``), ``decompositions``
-(``numpy.linalg``'s eigen, singular value and QR decompositions, and what is built
-on them) and ``runtime`` (the helpers generated code may call). A new rule is a row in one of them.
+(``numpy.linalg``'s eigen, singular value and QR decompositions), ``matrix_functions``
+(``pinv``, ``matrix_power``, ``lstsq``) and ``runtime`` (the helpers generated code
+may call). A new rule is a row in one of them.
 
 SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
 when the user's code has imported the module they cover and s2sad first meets
@@ -22,7 +23,7 @@ it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
 
 # The tables register their rules when imported; macros before any template is used.
 from ..frontend.namespaces import on_load
-from . import arrays, builtin, decompositions, linalg, macros, math, numpy, runtime, user  # noqa: F401
+from . import arrays, builtin, decompositions, linalg, macros, math, matrix_functions, numpy, runtime, user  # noqa: F401
 from .registry import RULES, Rule, lookup
 
 
