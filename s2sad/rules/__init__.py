@@ -23,7 +23,19 @@ it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
 
 # The tables register their rules when imported; macros before any template is used.
 from ..frontend.namespaces import on_load
-from . import arrays, builtin, decompositions, linalg, macros, math, matrix_functions, numpy, runtime, user  # noqa: F401
+from . import (  # noqa: F401
+    arrays,
+    builtin,
+    decompositions,
+    linalg,
+    macros,
+    math,
+    matrix_functions,
+    norms,
+    numpy,
+    runtime,
+    user,
+)
 from .registry import RULES, Rule, lookup
 
 

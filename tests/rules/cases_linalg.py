@@ -296,3 +296,23 @@ add("x.Q", [case("np.linalg.qr(m + x).Q", m=V(TALL), x=SMALL43)])
 add("x.R", [case("np.linalg.qr(m + x).R", m=V(TALL), x=SMALL43)])
 add("x.sign", [case("np.linalg.slogdet(x).sign * x", x=A((2, 2)))])
 add("x.logabsdet", [case("np.linalg.slogdet(m + x).logabsdet", m=WELLS, x=SMALLS)])
+if hasattr(np.linalg, "vector_norm"):  # NumPy 2
+    add(
+        "np.linalg.vector_norm(x, axis=None, keepdims=False, ord=2)",
+        [
+            case("np.linalg.vector_norm(x)", x=A((2, 3))),
+            case("np.linalg.vector_norm(x, ord=1, axis=(0, 2))", x=A((2, 3, 2))),
+            case("np.linalg.vector_norm(x, axis=-1, keepdims=True, ord=np.inf)", x=A((2, 3))),
+            case("np.linalg.vector_norm(x, ord=3)", x=A((4,))),
+        ],
+    )
+    add(
+        "np.linalg.matrix_norm(x, keepdims=False, ord='fro')",
+        [
+            case("np.linalg.matrix_norm(x)", x=A((3, 2))),
+            case("np.linalg.matrix_norm(x, ord='nuc')", x=A((2, 3, 2))),
+            case("np.linalg.matrix_norm(m + x, ord=2, keepdims=True)", m=TALLS, x=SMALL243),
+            case("np.linalg.matrix_norm(x, ord=-np.inf)", x=A((2, 3, 3))),
+            case("np.linalg.matrix_norm(x, ord=1)", x=A((3, 3))),
+        ],
+    )
