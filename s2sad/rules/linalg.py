@@ -267,7 +267,6 @@ rule(
     },
     kind=lambda a: _slogdet_kind(a),
 )
-_STACKED = "fail('{} of stacked matrices')"
 
 
 def phi(x: str) -> str:
@@ -290,16 +289,37 @@ def cholesky_templates(factor: str, g: str, a_dot: str) -> tuple[str, str]:
     return vjp, jvp
 
 
+def _stacked_cholesky(factor: str, g: str, a_dot: str) -> tuple[str, str]:
+    """``cholesky_templates`` for stacks of matrices: the transposes and diagonals of the last
+    two axes."""
+    t, eye = _MT.format, "np.eye(a.shape[-1])"
+
+    def phi(x: str) -> str:
+        return f"(np.tril({x}) - {x} * {eye} / 2)"
+
+    lt = t(factor)
+    inner = t(phi(f"{lt} @ {g}"))
+    s = f"np.linalg.solve({lt}, {t(f'np.linalg.solve({lt}, {inner})')})"
+    vjp = f"np.tril({s} + {t(s)}) - {s} * {eye}"
+    sym = f"(np.tril({a_dot}) + {t(f'np.tril({a_dot}, -1)')})"
+    once = t(f"np.linalg.solve({factor}, {sym})")
+    jvp = f"{factor} @ {phi(f'np.linalg.solve({factor}, {once})')}"
+    return vjp, jvp
+
+
 _LOWER = cholesky_templates("ans", "g", "a_dot")
 _UPPER = cholesky_templates("ans.T", "g.T", "a_dot.T")  # the upper triangle read as a.T
+_LOWERS = _stacked_cholesky("ans", "g", "a_dot")
+_UPPERS = _stacked_cholesky(_MT.format("ans"), _MT.format("g"), _MT.format("a_dot"))
 _CHOLESKY = {
-    "vjp": f"{_LOWER[0]} if not upper else ({_UPPER[0]}).T",
-    "jvp": f"{_LOWER[1]} if not upper else ({_UPPER[1]}).T",
+    d: f"({_LOWER[i]} if not upper else ({_UPPER[i]}).T) if a.ndim == 2 else "
+    f"({_LOWERS[i]} if not upper else {_MT.format(_UPPERS[i])})"
+    for i, d in enumerate(("vjp", "jvp"))
 }
 rule(
     "np.linalg.cholesky(a, upper=False)",
-    vjp={"a": f"{_CHOLESKY['vjp']} if a.ndim == 2 else " + _STACKED.format("np.linalg.cholesky")},
-    jvp={"a": f"{_CHOLESKY['jvp']} if a.ndim == 2 else " + _STACKED.format("np.linalg.cholesky")},
+    vjp={"a": _CHOLESKY["vjp"]},
+    jvp={"a": _CHOLESKY["jvp"]},
     kind=same_as("a", dtype="f+"),
 )
 

@@ -316,3 +316,15 @@ if hasattr(np.linalg, "vector_norm"):  # NumPy 2
             case("np.linalg.matrix_norm(x, ord=1)", x=A((3, 3))),
         ],
     )
+
+# -------------------------------------------------- stacks for inv and cholesky
+SPDS = V(np.stack([SPD, SPD[::-1, ::-1] + np.eye(3)]))
+add("np.linalg.inv(a)", [case("np.linalg.inv(m + x)", m=WELLS, x=SMALLS)])
+add(
+    "np.linalg.cholesky(a, upper=False)",
+    [
+        case("np.linalg.cholesky(m + x)", m=SPDS, x=SMALLS),  # reads the lower triangles only
+        case("np.linalg.cholesky(x @ np.swapaxes(x, -1, -2) + m)", m=SPDS, x=SMALLS),
+    ]
+    + ([case("np.linalg.cholesky(m + x, upper=True)", m=SPDS, x=SMALLS)] if np.__version__ >= "2" else []),
+)
