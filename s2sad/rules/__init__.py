@@ -11,9 +11,10 @@ How rules are written and used, in the order each builds on the last:
 
 The tables, one per namespace: ``builtin`` (Python operators and builtins),
 ``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
-and axes), ``linalg`` (products and ``numpy.linalg``), ``einsum`` (``np.einsum``,
-a variadic rule) and ``runtime`` (the helpers generated code may call). A new
-rule is a row in one of them.
+and axes), ``linalg`` (products and ``numpy.linalg``), ``decompositions``
+(``numpy.linalg``'s eigen, singular value and QR decompositions), ``matrix_functions``
+(``pinv``, ``matrix_power``, ``lstsq``), ``einsum`` (``np.einsum``, a variadic rule) and
+``runtime`` (the helpers generated code may call). A new rule is a row in one of them.
 
 SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
 when the user's code has imported the module they cover and s2sad first meets
@@ -25,10 +26,13 @@ from ..frontend.namespaces import on_load
 from . import (  # noqa: F401
     arrays,
     builtin,
+    decompositions,
     einsum,
     linalg,
     macros,
     math,
+    matrix_functions,
+    norms,
     numpy,
     runtime,
     selecting,
