@@ -137,7 +137,7 @@ class Sweep:
         """A differentiated argument the rule has no derivative for: fine for an integer (an
         index, a count) and for a function declared non-differentiable (``np.zeros_like(x)``
         reads only the shape of ``x``), an error otherwise."""
-        if kind.dtype in "bi" or not rule.differentiable:
+        if kind.dtype in "bi" or not rule.differentiable or _integers(kind):
             return
         if rule.table == "user":
             raise self.missing_user_rule(rule, param, loc)
@@ -206,3 +206,11 @@ class Sweep:
             head = self.pool.fresh(f"{fn.__name__}_{self.direction}")
             self.extra_cells[head] = cell
         return fn, positional, keyword, bound, kinds, found, head
+
+
+def _integers(kind: Kind) -> bool:
+    """Whether a container holds integers only: a shape, axes, indices (``(n, 2)``)."""
+    if not kind.is_container:
+        return False
+    parts = kind.items if kind.items is not None else (kind.elem,) if kind.elem is not None else ()
+    return bool(parts) and all(p is not None and (p.dtype in "bi" or _integers(p)) for p in parts)

@@ -105,6 +105,8 @@ def as_tangent(t: Any, x: Any, what: str) -> Any:
     argument that has none (a bool, an integer array). A Python int is differentiated as a
     float: its tangent counts (``None`` holds it still, as for a count or an index)."""
     k = kind_of(x)
+    if t is None and isinstance(x, (tuple, list, dict)):  # held still: zeros for what counts
+        t = dict.fromkeys(x) if isinstance(x, dict) else type(x)(None for _ in x)
     if isinstance(x, dict):
         if not isinstance(t, dict) or set(t) != set(x):
             raise ValueError(f"jvp: {what} must be a dict with the keys {sorted(x)}, like its primal")

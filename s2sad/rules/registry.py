@@ -305,11 +305,14 @@ def _swap_name(node: gast.AST, old: str, new: str) -> gast.AST:
     for n in gast.walk(node):
         if isinstance(n, gast.Name) and n.id == old:
             n.id = new
-    for n in gast.walk(node):  # drop `=default` markers: a keyword keeps its name
+    for n in gast.walk(node):  # drop `=default` markers: a keyword keeps its name (or its tangent's)
         if isinstance(n, gast.Call):
             n.keywords = [
                 gast.keyword(
-                    arg=k.arg, value=gast.Name(id=k.arg, ctx=gast.Load(), annotation=None, type_comment=None)
+                    arg=k.arg,
+                    value=gast.Name(
+                        id=new if k.arg == old else k.arg, ctx=gast.Load(), annotation=None, type_comment=None
+                    ),
                 )
                 for k in n.keywords
             ]

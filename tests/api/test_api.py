@@ -324,3 +324,25 @@ def test_jvp_of_a_function_with_keyword_only_parameters():
 
     with pytest.raises(ValueError, match="keyword-only parameter `c` has no default"):
         s2sad.jvp(needs, (1.0,), (1.0,))
+
+
+def test_containers_of_integers_are_held_still():
+    """A tuple or list of ints (a shape, axes, indices) with a tangent of None is held still,
+    as an int is; built into a shape, an int argument is no missing rule in vjp."""
+
+    def reshaped(x, n):
+        return np.sum(np.reshape(x, (n, 2)) ** 2)
+
+    def taken(x, idx):
+        return np.sum(np.take(x, idx) ** 2)
+
+    def transposed(a, k):
+        return np.sum(np.transpose(a, k) * np.arange(6.0).reshape(3, 2))
+
+    x_bar, n_bar = s2sad.vjp(reshaped, np.ones(4), 2)[1](1.0)
+    assert np.allclose(x_bar, 2.0) and n_bar == 0.0
+    assert s2sad.jvp(taken, (np.ones(3), [0, 2]), (np.ones(3), None)) == (2.0, 4.0)
+    expected = np.sum(np.arange(6.0))
+    assert s2sad.jvp(transposed, (np.ones((2, 3)), (1, 0)), (np.ones((2, 3)), None)) == (expected, expected)
+    with pytest.raises(ValueError, match="is None"):
+        s2sad.jvp(taken, (np.ones(3), (0.5, 2)), (np.ones(3), None))  # a float in it needs a tangent
