@@ -21,7 +21,7 @@ it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
 
 # The tables register their rules when imported; macros before any template is used.
 from ..frontend.namespaces import on_load
-from . import arrays, builtin, linalg, macros, math, numpy, runtime, user  # noqa: F401
+from . import arrays, builtin, linalg, macros, math, numeric, numpy, runtime, user  # noqa: F401
 from .registry import RULES, Rule, lookup
 
 

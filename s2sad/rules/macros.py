@@ -255,14 +255,23 @@ def _zero_like(ctx: Context, x: Expr) -> Expr:
 @macro
 def power_dx(ctx: Context, x: Expr, y: Expr) -> Expr:
     """``y * x ** (y - 1)``, the derivative of ``x ** y`` in ``x``; 0 where ``y`` is 0,
-    at ``x = 0`` too (``x ** 0`` is constant, though ``0.0 ** -1`` fails)."""
+    at ``x = 0`` too (``x ** 0`` is constant, though ``0.0 ** -1`` fails).
+
+    Where ``y`` is 0 and ``x`` is not, ``x`` stays in the formula: its value is 0 there,
+    but its derivative in ``y`` is ``1 / x`` (the mixed second derivative of ``x ** y``).
+    Only ``x = y = 0`` reads ``1.0`` for ``x``."""
     if isinstance(y, Const):
         return Const(0.0) if y.value == 0 else _binary("*", y, _binary("**", x, Const(y.value - 1)))
-    if ctx.kind(y).is_pyscalar:  # n * x ** (n - 1) if n else 0.0
-        general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
-        return Call(ir.IFEXP, (y, general, _zero_like(ctx, x)))
-    power = np_call("where", Call(ir.COMPARE["=="], (y, Const(0))), Const(1), _binary("-", y, Const(1)))
-    return _binary("*", y, _binary("**", x, power))
+    exponent = _binary("-", y, Const(1))
+    if ctx.kind(x).is_pyscalar:
+        safe = Call(ir.IFEXP, (x, x, Const(1.0)))  # x if x else 1.0
+    else:
+        safe = np_call("where", Call(ir.COMPARE["=="], (x, Const(0))), Const(1.0), x)
+    if ctx.kind(y).is_pyscalar:  # y * (x if y else <x, or 1.0 where it is 0>) ** (y - 1)
+        return _binary("*", y, _binary("**", Call(ir.IFEXP, (y, x, safe)), exponent))
+    x_zero, y_zero = (Call(ir.COMPARE["=="], (v, Const(0))) for v in (x, y))
+    zero = Call(ir.BINARY["&"], (x_zero, y_zero))
+    return _binary("*", y, _binary("**", np_call("where", zero, Const(1.0), x), exponent))
 
 
 @macro

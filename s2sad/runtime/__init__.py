@@ -8,7 +8,8 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core
+from . import core, numeric
 from .core import *  # noqa: F403
+from .numeric import *  # noqa: F403
 
-__all__ = [*core.__all__]
+__all__ = [*core.__all__, *numeric.__all__]

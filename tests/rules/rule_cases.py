@@ -809,3 +809,5 @@ add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 
 # ------------------------------------------------ SciPy, and NumPy's factorisations
 from . import scipy_cases  # noqa: E402, F401  (adds its cases to CASES)
+
+from . import cases_numeric  # noqa: E402, F401  # isort: skip
