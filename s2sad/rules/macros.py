@@ -262,16 +262,12 @@ def power_dx(ctx: Context, x: Expr, y: Expr) -> Expr:
     Only ``x = y = 0`` reads ``1.0`` for ``x``."""
     if isinstance(y, Const):
         return Const(0.0) if y.value == 0 else _binary("*", y, _binary("**", x, Const(y.value - 1)))
-    exponent = _binary("-", y, Const(1))
-    if ctx.kind(x).is_pyscalar:
-        safe = Call(ir.IFEXP, (x, x, Const(1.0)))  # x if x else 1.0
-    else:
-        safe = np_call("where", Call(ir.COMPARE["=="], (x, Const(0))), Const(1.0), x)
-    if ctx.kind(y).is_pyscalar:  # y * (x if y else <x, or 1.0 where it is 0>) ** (y - 1)
-        return _binary("*", y, _binary("**", Call(ir.IFEXP, (y, x, safe)), exponent))
+    general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
+    if ctx.kind(x).is_pyscalar and ctx.kind(y).is_pyscalar:  # y * x ** (y - 1) if x or y else 0.0
+        return Call(ir.IFEXP, (Call(ir.OR, (x, y)), general, Const(0.0)))
     x_zero, y_zero = (Call(ir.COMPARE["=="], (v, Const(0))) for v in (x, y))
-    zero = Call(ir.BINARY["&"], (x_zero, y_zero))
-    return _binary("*", y, _binary("**", np_call("where", zero, Const(1.0), x), exponent))
+    safe = np_call("where", Call(ir.BINARY["&"], (x_zero, y_zero)), Const(1.0), x)
+    return _binary("*", y, _binary("**", safe, _binary("-", y, Const(1))))
 
 
 @macro

@@ -63,19 +63,36 @@ nondiff("np.isrealobj(x)", kind=lambda a: Kind(bool, (), "b"))
 nondiff("np.iscomplexobj(x)", kind=lambda a: Kind(bool, (), "b"))
 
 # the parts of a real number: itself, zero, and an angle that is 0 or pi (constant)
-linear("np.real(val)", val=f"g if is_real(val) else {_complex('np.real')}", kind=same_as("val", "f"))
-linear("x.real", x=f"g if is_real(x) else {_complex('x.real')}", kind=same_as("x", "f"))
-linear(
-    "np.imag(val)", val=f"zero_like(val) if is_real(val) else {_complex('np.imag')}", kind=same_as("val", "f")
-)
-linear("x.imag", x=f"zero_like(x) if is_real(x) else {_complex('x.imag')}", kind=same_as("x", "f"))
-linear("np.conjugate(x)", x="g if is_real(x) else np.conjugate(g)", kind=same_as("x"))  # np.conj too
-linear("x.conjugate()", x="g if is_real(x) else np.conjugate(g)", kind=same_as("x"))
+for pattern, x, part in (("np.real(val)", "val", "np.real"), ("x.real", "x", "x.real")):
+    rule(
+        pattern,
+        vjp={x: f"g if is_real({x}) else {_complex(part)}"},
+        jvp={x: f"{x}_dot if is_real({x}) else np.real({x}_dot)"},  # real and imag are linear
+        kind=same_as(x, "f"),
+        elementwise=True,
+    )
+for pattern, x, part in (("np.imag(val)", "val", "np.imag"), ("x.imag", "x", "x.imag")):
+    rule(
+        pattern,
+        vjp={x: f"0.0 if is_real({x}) else {_complex(part)}"},
+        jvp={x: f"0.0 if is_real({x}) else np.imag({x}_dot)"},
+        kind=same_as(x, "f"),
+        elementwise=True,
+    )
+for pattern in ("np.conjugate(x)", "x.conjugate()"):  # np.conj is np.conjugate
+    rule(
+        pattern,
+        vjp={"x": "g if is_real(x) else np.conjugate(g)"},
+        jvp={"x": "x_dot if is_real(x) else np.conjugate(x_dot)"},
+        kind=same_as("x"),
+        elementwise=True,
+    )
 rule(
     "np.angle(z, deg=False)",
-    vjp={"z": f"zero_like(z) if is_real(z) else {_complex('np.angle')}"},
-    jvp={"z": f"zero_like(ans) if is_real(z) else {_complex('np.angle')}"},
+    vjp={"z": f"0.0 if is_real(z) else {_complex('np.angle')}"},
+    jvp={"z": f"0.0 if is_real(z) else {_complex('np.angle')}"},
     kind=elementwise("z", dtype="f"),
+    elementwise=True,
 )
 
 

@@ -44,7 +44,7 @@ def test_power_mixed_derivative_where_the_exponent_is_zero(x, y):
 def test_sinc_at_zero_to_the_fourth_order():
     d = s2sad.grad
     assert s2sad.grad(sinc)(0.0) == 0.0
-    assert np.isclose(s2sad.hessian(sinc)(0.0), -np.pi**2 / 3)
+    assert np.isclose(s2sad.hessian(sinc)(0.0), -(np.pi**2) / 3)
     assert np.isclose(d(d(d(d(sinc))))(0.0), np.pi**4 / 5)
 
 
