@@ -39,6 +39,17 @@ def is_real(ctx: Context, x: Expr) -> Expr:
     return np_call("isrealobj", x)
 
 
+@macro
+def rank(ctx: Context, x: Expr) -> Expr:
+    """``np.ndim(x)``, written out where the kind knows it (a list's is left to run time)."""
+    k = ctx.kind(x)
+    if k.ndim is not None:
+        return Const(k.ndim)
+    if k.type in (list, tuple) and k.items and all(i.dims == () and i.is_numeric for i in k.items):
+        return Const(1)  # a list of numbers
+    return np_call("ndim", x)
+
+
 def _complex(what: str) -> str:
     return f"fail('{what} of a complex value: s2sad differentiates real inputs here')"
 
@@ -104,7 +115,7 @@ def _others(x: str, n: str) -> str:
     return f"np.triu(np.cumprod(np.where(np.eye({n}, dtype=bool), 1.0, {x}), axis=-1))"
 
 
-_VECTOR = "a.ndim == 1 and (axis is None or axis == 0 or axis == -1)"
+_VECTOR = "rank(a) == 1 and (axis is None or axis == 0 or axis == -1)"
 _FLAT = _others("np.ravel(a)", "np.size(a)")
 _LAST = _others("np.expand_dims(np.swapaxes(a, axis, -1), -2)", "np.shape(a)[axis]")
 rule(
@@ -124,7 +135,10 @@ rule(
 
 
 def _flat(a: dict[str, Arg]) -> Kind:
-    return Kind(np.ndarray, ("?",), a["a"].kind.dtype)
+    k = a["a"].kind
+    if k.type in (list, tuple) and k.items and all(i.dims == () and i.is_numeric for i in k.items):
+        return Kind(np.ndarray, ("1" if len(k.items) == 1 else "n",), "f")  # a list of numbers
+    return Kind(np.ndarray, ("?",), k.dtype)
 
 
 # ------------------------------------------------------------------ polynomials, convolution
@@ -151,12 +165,15 @@ def _correlated(g: str, other: str, n: str, m: str) -> str:
     return f"np.convolve({g}, {other}[::-1])[{start}:{start} + {n}]"
 
 
-_MODES = "(mode == 'full' or mode == 'same' or mode == 'valid') and a.ndim == 1 and v.ndim == 1"
+_NUMBER = "rank(a) == 0 or rank(v) == 0"  # with a number, np.convolve multiplies
+_MODES = "(mode == 'full' or mode == 'same' or mode == 'valid') and rank(a) == 1 and rank(v) == 1"
 _CONVOLVE_ONLY = "fail('np.convolve: the rule covers 1-D arrays and modes full, same, valid')"
 linear(
     "np.convolve(a, v, mode='full')",
-    a=f"{_correlated('g', 'v', 'len(a)', 'len(v)')} if {_MODES} else {_CONVOLVE_ONLY}",
-    v=f"{_correlated('g', 'a', 'len(v)', 'len(a)')} if {_MODES} else {_CONVOLVE_ONLY}",
+    a=f"unbroadcast(g * v, a) if {_NUMBER} else {_correlated('g', 'v', 'len(a)', 'len(v)')} if {_MODES} "
+    f"else {_CONVOLVE_ONLY}",
+    v=f"unbroadcast(g * a, v) if {_NUMBER} else {_correlated('g', 'a', 'len(v)', 'len(a)')} if {_MODES} "
+    f"else {_CONVOLVE_ONLY}",
     kind=lambda a: Kind(np.ndarray, ("?",), "f"),
 )
 

@@ -80,6 +80,10 @@ add(
         case("np.cumprod(x * m, axis=-1)", x=A((3, 4)), m=V(np.array([[1.0, 0.0, 1.0, 1.0]] * 3))),
         case("np.cumprod(x, axis=1)", x=A((2, 3, 2))),
         case("x.cumprod(axis=0)", x=A((3, 2))),
+        # a list of numbers; not twice: at second order the gradient of x comes back a NumPy
+        # float, not a float, as for np.cumsum([x, y, x * y]) (a bug outside these rules)
+        case("np.cumprod([x, y, x * y])", x=S(), y=S(), twice=False),
+        case("np.cumprod(x, axis=1, dtype=float)", x=A((2, 3))),
     ],
 )
 
@@ -106,7 +110,16 @@ for mode in ("full", "same", "valid"):
             case(f"np.convolve(a, v, mode='{mode}')", a=A((1,)), v=A((3,))),
         ],
     )
-add("np.convolve(a, v, mode='full')", [case("np.convolve(a, np.ones(2))", a=A((4,)))])
+add(
+    "np.convolve(a, v, mode='full')",
+    [
+        case("np.convolve(a, np.ones(2))", a=A((4,))),
+        case("np.convolve([1.0, 2.0], a, 'same')", a=A((3,))),
+        case("np.convolve(a, [x, 1.0, x * x], 'valid')", a=A((4,)), x=S()),
+        case("np.convolve(a, x, 'same')", a=A((3,)), x=S()),  # a number: a product
+        case("np.convolve(y, x)", y=S(), x=S()),
+    ],
+)
 
 # ------------------------------------------------------------------ interpolation
 XP = "np.array([-1.0, 0.0, 0.5, 2.0])"  # constant knots (xp has no derivative)
