@@ -45,8 +45,8 @@ def rank(ctx: Context, x: Expr) -> Expr:
     k = ctx.kind(x)
     if k.ndim is not None:
         return Const(k.ndim)
-    if k.type in (list, tuple) and k.items and all(i.dims == () and i.is_numeric for i in k.items):
-        return Const(1)  # a list of numbers
+    if _numbers(k) is not None:
+        return Const(1)
     return np_call("ndim", x)
 
 
@@ -134,24 +134,32 @@ rule(
 )
 
 
-def _flat(a: dict[str, Arg]) -> Kind:
-    k = a["a"].kind
+def _numbers(k: Kind) -> Kind | None:
+    """The kind of ``np.array(xs)`` for a list (or tuple) of numbers ``xs``."""
     if k.type in (list, tuple) and k.items and all(i.dims == () and i.is_numeric for i in k.items):
-        return Kind(np.ndarray, ("1" if len(k.items) == 1 else "n",), "f")  # a list of numbers
-    return Kind(np.ndarray, ("?",), k.dtype)
+        return Kind(np.ndarray, ("1" if len(k.items) == 1 else "n",), "f")
+    return None
+
+
+def _flat(a: dict[str, Arg]) -> Kind:
+    return _numbers(a["a"].kind) or Kind(np.ndarray, ("?",), a["a"].kind.dtype)
 
 
 # ------------------------------------------------------------------ polynomials, convolution
 # p holds the coefficients, highest power first: p[:-1] * [n - 1, ..., 1] is the derivative's
 _DERIVATIVE = "np.polyval((np.array(p) if is_sequence(p) else p)[:-1] * np.arange(len(p) - 1, 0, -1), x)"
+_POWERS = "np.arange(len(p) - 1, -1, -1)"
+_X = "(np.array(x) if is_sequence(x) else x)"
 rule(
     "np.polyval(p, x)",
     vjp={
-        "p": "np.ravel(g) @ np.reshape(x, (-1, 1)) ** np.arange(len(p) - 1, -1, -1)",  # g times x ** k
-        "x": f"unbroadcast(g * {_DERIVATIVE}, x)",
+        "p": f"g * x ** {_POWERS} if rank(x) == 0 else "  # g times x ** k, summed over x
+        f"g @ np.expand_dims({_X}, -1) ** {_POWERS} if rank(x) == 1 else "
+        f"np.ravel(g) @ np.reshape(x, (-1, 1)) ** {_POWERS}",
+        "x": f"g * {_DERIVATIVE} if is_sequence(x) else unbroadcast(g * {_DERIVATIVE}, x)",
     },
     jvp={"p": "np.polyval(p_dot, x)", "x": f"x_dot * {_DERIVATIVE}"},
-    kind=lambda a: elementwise("x", dtype="f")(a),
+    kind=lambda a: _numbers(a["x"].kind) or elementwise("x", dtype="f")(a),
 )
 
 

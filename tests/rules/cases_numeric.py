@@ -97,6 +97,8 @@ add(
         case("np.polyval(p, x)", p=A((1,)), x=A((3,))),  # a constant
         case("np.polyval(p, 0.0 * x)", p=A((3,)), x=A((3,))),  # at 0
         case("np.polyval([a, b, 1.0], x)", a=S(), b=S(), x=A((3,))),
+        case("np.polyval(p, [x, 2.0 * x])", p=A((3,)), x=S()),
+        case("np.polyval(p, x)", p=A((3,)), x=A((2, 2, 2))),
     ],
 )
 for mode in ("full", "same", "valid"):
