@@ -50,6 +50,12 @@ def rank(ctx: Context, x: Expr) -> Expr:
     return np_call("ndim", x)
 
 
+@macro
+def as_array(ctx: Context, x: Expr) -> Expr:
+    """``x``, or ``np.array(x)`` for a list or tuple (which NumPy's functions take as arrays)."""
+    return np_call("array", x) if ctx.kind(x).type in (list, tuple) else x
+
+
 def _complex(what: str) -> str:
     return f"fail('{what} of a complex value: s2sad differentiates real inputs here')"
 
@@ -130,7 +136,7 @@ rule(
         f"np.ravel(a_dot) @ {_FLAT} if axis is None else "
         f"np.swapaxes(np.sum(np.expand_dims(np.swapaxes(a_dot, axis, -1), -1) * {_LAST}, axis=-2), axis, -1)"
     },
-    kind=lambda a: same_as("a")(a) if a["axis"].const is not None or a["a"].kind.ndim == 1 else _flat(a),
+    kind=lambda a: _cumprod_kind(a),
 )
 
 
@@ -141,8 +147,14 @@ def _numbers(k: Kind) -> Kind | None:
     return None
 
 
-def _flat(a: dict[str, Arg]) -> Kind:
-    return _numbers(a["a"].kind) or Kind(np.ndarray, ("?",), a["a"].kind.dtype)
+def _cumprod_kind(a: dict[str, Arg]) -> Kind:
+    """Shaped like ``a`` along an axis, or 1-D (flattened); a list of numbers makes a vector."""
+    k = a["a"].kind
+    if _numbers(k) is not None:
+        return _numbers(k)
+    if a["axis"].const is not None or k.ndim == 1:
+        return same_as("a")(a)
+    return Kind(np.ndarray, ("?",), k.dtype)
 
 
 # ------------------------------------------------------------------ polynomials, convolution
@@ -188,36 +200,40 @@ linear(
 # ------------------------------------------------------------------ interpolation
 # x lies between xp[lo] and xp[lo + 1], a fraction t of the way (t is clipped to [0, 1]
 # outside, where the end values fp[0], fp[-1] are used, or left and right if given).
+# Lists are read as arrays: as_array(x) is x for an array, np.array(x) for a list.
+_X, _XP, _FP = "as_array(x)", "as_array(xp)", "as_array(fp)"
 _LO = "np.clip(np.searchsorted(xp, x, side='right') - 1, 0, len(xp) - 2)"
-_T = f"np.clip((x - xp[{_LO}]) / (xp[{_LO} + 1] - xp[{_LO}]), 0.0, 1.0)"
+_STEP = f"({_XP}[{_LO} + 1] - {_XP}[{_LO}])"
+_T = f"np.clip(({_X} - {_XP}[{_LO}]) / {_STEP}, 0.0, 1.0)"
 _W = (  # the cotangent of the values read from fp: outside, left and right are read instead
-    "np.ravel(g) if left is None and right is None else np.ravel(g * (x >= xp[0])) if right is None "
-    "else np.ravel(g * (x <= xp[-1])) if left is None else np.ravel(g * (x >= xp[0]) * (x <= xp[-1]))"
+    f"np.ravel(g) if left is None and right is None else np.ravel(g * ({_X} >= {_XP}[0])) "
+    f"if right is None else np.ravel(g * ({_X} <= {_XP}[-1])) if left is None "
+    f"else np.ravel(g * ({_X} >= {_XP}[0]) * ({_X} <= {_XP}[-1]))"
 )
 _FP_BAR = (
     f"np.bincount(np.ravel({_LO}), ({_W}) * np.ravel(1 - {_T}), minlength=len(fp))"
     f" + np.bincount(np.ravel({_LO}) + 1, ({_W}) * np.ravel({_T}), minlength=len(fp))"
 )
-_SLOPE = (
-    f"np.where((x > xp[0]) & (x < xp[-1]), (fp[{_LO} + 1] - fp[{_LO}]) / (xp[{_LO} + 1] - xp[{_LO}]), 0.0)"
-)
+_INSIDE = f"({_X} > {_XP}[0]) & ({_X} < {_XP}[-1])"
+_SLOPE = f"np.where({_INSIDE}, ({_FP}[{_LO} + 1] - {_FP}[{_LO}]) / {_STEP}, 0.0)"
 _PERIODIC = "fail('np.interp with period: not supported')"
 rule(
     "np.interp(x, xp, fp, left=None, right=None, period=None)",  # xp is constant: no rule for it
     vjp={
-        "x": f"unbroadcast(g * {_SLOPE}, x) if period is None else {_PERIODIC}",
+        "x": f"(g * {_SLOPE} if is_sequence(x) else unbroadcast(g * {_SLOPE}, x)) if period is None "
+        f"else {_PERIODIC}",
         "fp": f"{_FP_BAR} if period is None else {_PERIODIC}",
-        "left": "unbroadcast(g * (x < xp[0]), left)",
-        "right": "unbroadcast(g * (x > xp[-1]), right)",
+        "left": f"unbroadcast(g * ({_X} < {_XP}[0]), left)",
+        "right": f"unbroadcast(g * ({_X} > {_XP}[-1]), right)",
     },
     jvp={
         "x": f"x_dot * {_SLOPE} if period is None else {_PERIODIC}",
         "fp": "np.interp(x, xp, fp_dot, left=None if left is None else 0.0, right=None if right is None "
         f"else 0.0) if period is None else {_PERIODIC}",
-        "left": "left_dot * (x < xp[0])",
-        "right": "right_dot * (x > xp[-1])",
+        "left": f"left_dot * ({_X} < {_XP}[0])",
+        "right": f"right_dot * ({_X} > {_XP}[-1])",
     },
-    kind=lambda a: elementwise("x", dtype="f")(a),
+    kind=lambda a: _numbers(a["x"].kind) or elementwise("x", dtype="f")(a),
 )
 nondiff("np.searchsorted(a, v, side='left', sorter=None)", kind=elementwise("v", dtype="i"))
 rule(  # linear in the weights; x holds indices

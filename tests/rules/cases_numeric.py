@@ -143,6 +143,9 @@ add(
         ),
         case(f"np.interp(x, {XP}, fp, left=0.0)", x=A((6,), -3.0, 3.0), fp=A((4,))),
         case(f"np.interp(x, {XP}, fp, right=1.0)", x=A((6,), -3.0, 3.0), fp=A((4,))),
+        # lists: x, the knots and the values
+        case("np.interp([x, 0.5 * x], [0.0, 1.0, 2.0], fp)", x=S(0.1, 1.9), fp=A((3,))),
+        case("np.interp(x, [0.0, 1.0, 2.0], [y, 1.0, y * y])", x=A((4,), 0.1, 1.9), y=S()),
         case(f"np.interp(x, {XP} * s, fp)", x=A((3,)), fp=A((4,)), s=S(1, 2), error=MissingRuleError),
         case(f"np.interp(x, {XP}, fp, period=3.0)", x=A((3,)), fp=A((4,)), error=MissingRuleError),
     ],
