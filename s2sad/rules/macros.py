@@ -263,7 +263,7 @@ def power_dx(ctx: Context, x: Expr, y: Expr) -> Expr:
     if isinstance(y, Const):
         return Const(0.0) if y.value == 0 else _binary("*", y, _binary("**", x, Const(y.value - 1)))
     general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
-    if ctx.kind(x).is_pyscalar and ctx.kind(y).is_pyscalar:  # y * x ** (y - 1) if x or y else 0.0
+    if ctx.kind(x).is_scalar and ctx.kind(y).is_scalar:  # y * x ** (y - 1) if x or y else 0.0
         return Call(ir.IFEXP, (Call(ir.OR, (x, y)), general, Const(0.0)))
     x_zero, y_zero = (Call(ir.COMPARE["=="], (v, Const(0))) for v in (x, y))
     safe = np_call("where", Call(ir.BINARY["&"], (x_zero, y_zero)), Const(1.0), x)
