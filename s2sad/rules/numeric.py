@@ -96,12 +96,13 @@ for pattern, x, part in (("np.imag(val)", "val", "np.imag"), ("x.imag", "x", "x.
         kind=same_as(x, "f"),
         elementwise=True,
     )
-for pattern in ("np.conjugate(x)", "x.conjugate()"):  # np.conj is np.conjugate
+# np.conj is np.conjugate, which makes a NumPy number of a Python one; the method does not
+for pattern, kind in (("np.conjugate(x)", elementwise("x")), ("x.conjugate()", same_as("x"))):
     rule(
         pattern,
         vjp={"x": "g if is_real(x) else np.conjugate(g)"},
         jvp={"x": "x_dot if is_real(x) else np.conjugate(x_dot)"},
-        kind=same_as("x"),
+        kind=kind,
         elementwise=True,
     )
 rule(

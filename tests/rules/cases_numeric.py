@@ -53,7 +53,7 @@ add(
     "np.conjugate(x)",
     [case("np.conj(x) * x", x=A((3,))), case("np.conjugate(x)", x=S()), case("x.conj()", x=A((2, 2)))],
 )
-add("x.conjugate()", [case("x.conjugate() * x", x=A((3,)))])
+add("x.conjugate()", [case("x.conjugate() * x", x=A((3,))), case("x.conjugate() * x", x=S())])
 add(
     "np.angle(z, deg=False)",
     [case("np.angle(x) + x", x=A((4,))), case("np.angle(x, deg=True) * x", x=S(0.5, 2.0))],
