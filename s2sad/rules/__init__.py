@@ -12,7 +12,9 @@ How rules are written and used, in the order each builds on the last:
 The tables, one per namespace: ``builtin`` (Python operators and builtins),
 ``math``, ``numpy`` (elementwise functions and reductions), ``arrays`` (shapes
 and axes), ``linalg`` (products and ``numpy.linalg``) and ``runtime`` (the
-helpers generated code may call). A new rule is a row in one of them.
+helpers generated code may call); ``numeric`` adds NumPy's numeric functions
+(``cumprod``, ``interp``, the ``nan`` reductions, ...) to ``numpy``. A new rule is
+a row in one of them.
 
 SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
 when the user's code has imported the module they cover and s2sad first meets
