@@ -14,7 +14,9 @@ The tables, one per namespace: ``builtin`` (Python operators and builtins),
 and axes), ``linalg`` (products and ``numpy.linalg``), ``decompositions``
 (``numpy.linalg``'s eigen, singular value and QR decompositions), ``matrix_functions``
 (``pinv``, ``matrix_power``, ``lstsq``), ``einsum`` (``np.einsum``, a variadic rule) and
-``runtime`` (the helpers generated code may call). A new rule is a row in one of them.
+``runtime`` (the helpers generated code may call); ``numeric`` adds NumPy's numeric
+functions (``cumprod``, ``interp``, the ``nan`` reductions, ...) to ``numpy``. A new rule is
+a row in one of them.
 
 SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
 when the user's code has imported the module they cover and s2sad first meets
@@ -33,6 +35,7 @@ from . import (  # noqa: F401
     math,
     matrix_functions,
     norms,
+    numeric,
     numpy,
     runtime,
     selecting,

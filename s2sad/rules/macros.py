@@ -205,14 +205,19 @@ def _zero_like(ctx: Context, x: Expr) -> Expr:
 @macro
 def power_dx(ctx: Context, x: Expr, y: Expr) -> Expr:
     """``y * x ** (y - 1)``, the derivative of ``x ** y`` in ``x``; 0 where ``y`` is 0,
-    at ``x = 0`` too (``x ** 0`` is constant, though ``0.0 ** -1`` fails)."""
+    at ``x = 0`` too (``x ** 0`` is constant, though ``0.0 ** -1`` fails).
+
+    Where ``y`` is 0 and ``x`` is not, ``x`` stays in the formula: its value is 0 there,
+    but its derivative in ``y`` is ``1 / x`` (the mixed second derivative of ``x ** y``).
+    Only ``x = y = 0`` reads ``1.0`` for ``x``."""
     if isinstance(y, Const):
         return Const(0.0) if y.value == 0 else _binary("*", y, _binary("**", x, Const(y.value - 1)))
-    if ctx.kind(y).is_pyscalar:  # n * x ** (n - 1) if n else 0.0
-        general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
-        return Call(ir.IFEXP, (y, general, _zero_like(ctx, x)))
-    power = np_call("where", Call(ir.COMPARE["=="], (y, Const(0))), Const(1), _binary("-", y, Const(1)))
-    return _binary("*", y, _binary("**", x, power))
+    general = _binary("*", y, _binary("**", x, _binary("-", y, Const(1))))
+    if ctx.kind(x).is_scalar and ctx.kind(y).is_scalar:  # y * x ** (y - 1) if x or y else 0.0
+        return Call(ir.IFEXP, (Call(ir.OR, (x, y)), general, Const(0.0)))
+    x_zero, y_zero = (Call(ir.COMPARE["=="], (v, Const(0))) for v in (x, y))
+    safe = np_call("where", Call(ir.BINARY["&"], (x_zero, y_zero)), Const(1.0), x)
+    return _binary("*", y, _binary("**", safe, _binary("-", y, Const(1))))
 
 
 @macro
