@@ -230,3 +230,33 @@ def test_an_undefined_name_on_a_path_that_does_not_run_is_a_clear_error():
         s2sad.grad(f)(1.0)
     assert isinstance(info.value, NameError) and isinstance(info.value, s2sad.UnsupportedSyntaxError)
     assert info.value.location.line == 4 and "every path" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    "body, item",
+    [
+        ("items = [x * 2.0, x]\n    items[0] += x\n    return np.sum(items[0] * items[1])", "items[0]"),
+        ("d = {'w': x * 2.0}\n    d['w'] -= 0.5 * x\n    return np.sum(d['w'] ** 2)", "d['w']"),
+    ],
+)
+def test_adding_in_place_into_an_array_a_container_holds(body, item):
+    """``c[k] += v`` and ``c[k] -= v`` change the array in the container, which other names
+    may hold: refused, with the spelling that makes a new array."""
+    f = make_function(f"def f(x):\n    {body}\n")
+    with pytest.raises(UnsupportedSyntaxError, match=re.escape(f"`{item} += ...` (or `-=`)")) as info:
+        s2sad.grad(f)(np.array([0.5, 1.5, 2.0]))
+    assert f"Make a new array: {item} = {item} + ... (or - ...)" in str(info.value)
+
+
+def test_subtracting_in_place_from_an_array():
+    """``y[1:] -= y[:-1]`` changes ``y`` in place, as ``+=`` does."""
+    f = make_function(
+        "def f(x):\n    y = x * x\n    y[1:] -= y[:-1]\n    y[0] -= x[2]\n    return np.sum(y * y)\n"
+    )
+    x = np.array([0.5, 1.5, 2.0])
+    s2sad.check_grad(f, x)
+    assert "y[0] -= x[2]" in s2sad.source(f, args=(x,))
+    h = s2sad.hessian(f)(x)
+    g = s2sad.grad(f)
+    fd = np.stack([(g(x + 1e-6 * e) - g(x - 1e-6 * e)) / 2e-6 for e in np.eye(3)], axis=-1)
+    np.testing.assert_allclose(h, fd, atol=1e-5)

@@ -95,7 +95,10 @@ def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
     ``existing``, a key that is not a constant is one of those there (``c_bar[k] += g`` of an
     adjoint): any of the items may have it."""
     key = index.value if isinstance(index, ir.Const) else None
-    if existing and not isinstance(index, ir.Const) and k.items is not None:
+    sliced = isinstance(index, Call) and index.op is ir.SLICE
+    # `xs[k] = v` on a list replaces one of its items (it never adds one): any of them
+    anywhere = existing or k.type is list and not sliced
+    if anywhere and not isinstance(index, ir.Const) and k.items is not None:
         items = tuple(i.join(item) for i in k.items)
         return Kind(k.type, None, "o", items=items, keys=k.keys, elem=k.elem.join(item) if k.elem else None)
     if k.items is not None and (k.type is list and type(key) is int or k.type is dict):

@@ -78,11 +78,13 @@ def _check_item_adds(fn: ir.Function, kinds: dict[str, Kind]) -> None:
         owner = made.get(s.target.id)
         zeros = isinstance(owner, Call) and getattr(owner.op.fn, "__name__", "") in ("zeros_of", "zero_like")
         if slot.is_array and not zeros:
-            item = f"{source_name(fn, s.target.id)}[{expr_source(s.index)}]"
+            key = repr(s.index.value) if isinstance(s.index, ir.Const) else expr_source(s.index)
+            item = f"{source_name(fn, s.target.id)}[{key}]"
             raise UnsupportedSyntaxError(
-                f"`{item} += ...` adds into the array the container holds, in place, which is not supported",
+                f"`{item} += ...` (or `-=`) changes the array the container holds, in place, "
+                "which is not supported",
                 ir.location(fn, s.origin),
-                f"Make a new array: {item} = {item} + ...",
+                f"Make a new array: {item} = {item} + ... (or - ...)",
             )
 
 

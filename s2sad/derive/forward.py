@@ -262,7 +262,9 @@ class Forward(Sweep):
             return None
         total = terms[0]
         for term in terms[1:]:
-            if self.kind_of_expr(total).is_container:  # `+` joins lists
+            if (
+                self.kind_of_expr(total).is_container or self.kind_of_expr(term).is_container
+            ):  # `+` joins lists
                 total = runtime_call("add_leaves", total, term)
                 continue
             total = instantiate(Call(ir.ADD, (Name("a"), Name("b"))), {"a": total, "b": term}, self.kind_of)

@@ -78,12 +78,25 @@ class Compiled:
         closure = tuple(
             user_cells[n] if n in user_cells else as_cell(self.cells[n]) for n in self.code.co_freevars
         )
-        out = types.FunctionType(self.code, fn.__globals__, self.code.co_name, fn.__defaults__, closure)
+        out = types.FunctionType(
+            self.code, fn.__globals__, self.code.co_name, _defaults(self.code, fn), closure
+        )
         out.__qualname__ = self.code.co_name
         out.__kwdefaults__ = fn.__kwdefaults__
         out.__doc__ = self.stages.final.doc
         out.__module__ = fn.__module__
         return out
+
+
+def _defaults(code: types.CodeType, fn: Callable) -> tuple | None:
+    """``fn``'s defaults, for the generated function: only where its last positional parameters
+    are ``fn``'s (a gradient's are; a tangent program's end in tangents, which have none)."""
+    defaults = fn.__defaults__ or ()
+    ours = code.co_varnames[: code.co_argcount]
+    theirs = fn.__code__.co_varnames[: fn.__code__.co_argcount]
+    if not defaults or ours[-len(defaults) :] != theirs[-len(defaults) :]:
+        return None
+    return fn.__defaults__
 
 
 _cache: dict[tuple, list[Compiled]] = {}

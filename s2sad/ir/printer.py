@@ -199,7 +199,11 @@ class Printer:
         if isinstance(s, ir.SetItem):
             target = gast.Subscript(value=_name(s.target.id), slice=self.expr(s.index), ctx=gast.Store())
             if s.accumulate:
-                return [gast.AugAssign(target=target, op=gast.Add(), value=_as_value(self.expr(s.value)))]
+                value, op = s.value, gast.Add()
+                stripped = strip_minus(value)
+                if stripped is not None:  # y[i] += -v  ->  y[i] -= v
+                    value, op = stripped, gast.Sub()
+                return [gast.AugAssign(target=target, op=op, value=_as_value(self.expr(value)))]
             return [gast.Assign(targets=[target], value=_as_value(self.expr(s.value)), type_comment=None)]
         if isinstance(s, ir.If):
             if not s.body and s.orelse:  # if c: pass else: ...  ->  if not c: ...
@@ -247,7 +251,12 @@ class Printer:
         posonly = [p for p in params if p.kind == "positional_only"]
         normal = [p for p in params if p.kind == "positional"]
         kwonly = [p for p in params if p.kind == "keyword_only"]
-        defaults = [self.expr(p.default) for p in posonly + normal if p.default is not None]
+        # Python gives defaults to the last positional parameters only: those after the last
+        # one without (a tangent parameter after the primals has none, so neither do they)
+        positional = posonly + normal
+        plain = [i for i, p in enumerate(positional) if p.default is None]
+        tail = positional[plain[-1] + 1 :] if plain else positional
+        defaults = [self.expr(p.default) for p in tail]
         return gast.arguments(
             posonlyargs=[_name(p.name, gast.Param) for p in posonly],
             args=[_name(p.name, gast.Param) for p in normal],

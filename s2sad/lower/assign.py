@@ -59,7 +59,7 @@ class Assignments:
             return
         if isinstance(target, gast.Subscript):
             array, index = self.subscript_target(target)
-            self.emit(ir.SetItem(array, index, self.atom(value)))
+            self.emit(ir.SetItem(array, index, self.item_value(value)))
             return
         # a, b = ...: evaluate every value before binding any name
         elts = target.elts
@@ -73,13 +73,26 @@ class Assignments:
         for t, part in zip(elts, parts):
             self.assign(t, part)
 
+    def item_value(self, value: Expr) -> Expr:
+        """What ``c[k] = value`` stores, as a name or a constant: a display (``c[k] = a, b``)
+        is named first, so that the item's adjoint goes to it whole."""
+        atom = self.atom(value)
+        if isinstance(atom, Call):
+            name = Name(self.pool.temp())
+            self.emit(ir.Assign(name, atom))
+            return name
+        return atom
+
     def augassign(self, node: gast.AugAssign) -> None:
         """``t op= v``: a new version ``t_1 = t op v``, or ``y[i] += v`` in place."""
         op = ir.BINARY[BINARY_SYMBOLS[type(node.op)]]
         target = node.target
-        if isinstance(target, gast.Subscript) and op is ir.ADD:
+        if isinstance(target, gast.Subscript) and op in (ir.ADD, ir.SUB):
             array, index = self.subscript_target(target)
-            self.emit(ir.SetItem(array, index, self.atom(self.expr(node.value)), accumulate=True))
+            value = self.expr(node.value)
+            if op is ir.SUB:  # y[i] -= v adds -v in place: y[i] is not read, and its adjoint passes
+                value = fold(Call(ir.NEG, (value,)))
+            self.emit(ir.SetItem(array, index, self.item_value(value), accumulate=True))
             return
         before = self.env.get(target.id) if isinstance(target, gast.Name) else None
         self.assign(target, fold(Call(op, (self.expr(target), self.expr(node.value)))))

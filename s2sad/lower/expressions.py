@@ -194,6 +194,9 @@ METHODS = {
         "conj",
         "argsort",
         "swapaxes",
+        "take",
+        "searchsorted",
+        "argpartition",
     )
 }
 _VARARG_METHODS = {"reshape": np.reshape, "transpose": np.transpose}

@@ -334,6 +334,10 @@ def _call_rewrite(e: Call, kind: KindOf) -> Expr:
             return x
         if ndim == 1:
             return Call(ir.call_op(np.reshape, "np.reshape", True, canonical=True), (x, Const((-1, 1))))
+    if fn is np.transpose and len(e.args) == 2 and not e.kwargs:
+        new = _permuted(e.args[0], e.args[1], kind)
+        if new is not None:
+            return new
     rule = _rule(e)
     first = e.args[0] if e.args else None
     if rule is not None and rule.linear and first is not None and not isinstance(first, Const):
@@ -344,6 +348,28 @@ def _call_rewrite(e: Call, kind: KindOf) -> Expr:
             inner = Call(e.op, (stripped,) + e.args[1:], e.kwargs, e.pos)  # f(-x) == -f(x)
             return Call(NEG, (simplify_node(inner, kind),))
     return e
+
+
+def _permuted(x: Expr, axes: Expr, kind: KindOf) -> Expr | None:
+    """``np.transpose(x, (0, 1))``  ->  ``x``; ``np.transpose(m, [1, 0])``  ->  ``m.T``."""
+    if (
+        isinstance(axes, Call)
+        and axes.op.form in ("list", "tuple")
+        and all(isinstance(a, Const) for a in axes.args)
+    ):
+        order = tuple(a.value for a in axes.args)
+    elif isinstance(axes, Const) and isinstance(axes.value, tuple):
+        order = axes.value
+    else:
+        return None
+    ndim = kind(x).ndim if kind(x).is_array else None
+    if ndim is None or len(order) != ndim or not all(type(i) is int for i in order):
+        return None
+    if order == tuple(range(ndim)):
+        return x
+    if order == tuple(reversed(range(ndim))):
+        return Call(_attr_op("T"), (x,))
+    return None
 
 
 _AT_LEAST = {np.atleast_1d: 1, np.atleast_2d: 2, np.atleast_3d: 3}

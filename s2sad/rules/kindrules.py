@@ -39,6 +39,16 @@ class Arg:
 KindRule = Callable[[dict[str, Arg]], Kind]
 
 
+def numbers(arg: Arg) -> object:
+    """A constant argument's value, with a list or tuple display of constants (``[1, 0]``, as
+    axes) read as a tuple of them; ``NOT_CONST`` otherwise."""
+    e = arg.expr
+    if arg.const is NOT_CONST and isinstance(e, Call) and e.op.form in ("list", "tuple"):
+        if all(isinstance(p, Const) for p in e.args):
+            return tuple(p.value for p in e.args)
+    return arg.const
+
+
 def default_kind(pattern: str, params: tuple[str, ...]) -> KindRule:
     """Elementwise kinds: NumPy functions give NumPy values, math gives floats."""
     if pattern.startswith("math."):

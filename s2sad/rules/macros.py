@@ -175,6 +175,9 @@ def inverse_permutation(ctx: Context, axes: Expr) -> Expr:
 
     if isinstance(axes, Const) and isinstance(axes.value, tuple):
         return Const(tuple(int(i) for i in np.argsort(axes.value)))
+    if isinstance(axes, Call) and axes.op.form in ("list", "tuple"):  # [1, 0]
+        if all(isinstance(a, Const) and type(a.value) is int for a in axes.args):
+            return Const(tuple(int(i) for i in np.argsort([a.value for a in axes.args])))
     return np_call("argsort", axes)
 
 

@@ -7,7 +7,7 @@ of what they return.
 import numpy as np
 
 from ..ir.kinds import FLOAT, INT, UNKNOWN, Kind, element_kind
-from .arrays import indexed
+from .indexing_kinds import indexed
 from .kindrules import Arg, always, same_as, shape_kind
 from .registry import ZERO, linear, nondiff, rule, table
 
@@ -94,7 +94,9 @@ rule(
 
 def _zero_like(a: dict[str, Arg]) -> Kind:
     k = a["x"].kind
-    if k.is_array or k.is_container or k.type is None:
+    if k.is_container:
+        return _zeros(k)  # a list (or dict) of the items' zeros, as zeros_of makes
+    if k.is_array or k.type is None:
         return k
     return Kind(float, (), "f")
 

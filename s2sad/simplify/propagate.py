@@ -122,7 +122,7 @@ def propagate(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
                 isinstance(stmt, ir.Assign)
                 and not stmt.accumulate
                 and counts[stmt.target.id] == 1
-                and isinstance(stmt.value, (Name, Const, Ref))
+                and (isinstance(stmt.value, (Name, Const, Ref)) or _negated_constant(stmt.value))
                 and stmt.target.id not in state.results
             ):
                 source = stmt.value
@@ -142,6 +142,11 @@ def propagate(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         return out
 
     return block(body, {})
+
+
+def _negated_constant(e: Expr) -> bool:
+    """``-np.inf``, ``-np.pi``: a constant, written where it is used, as the user wrote it."""
+    return isinstance(e, ir.Call) and e.op is ir.NEG and isinstance(e.args[0], (Const, Ref))
 
 
 def _drop_copies_back(stmts: list[ir.Stmt], equal: frozenset = frozenset()) -> list[ir.Stmt]:

@@ -310,6 +310,22 @@ def test_jvp_takes_the_defaults_of_primals_left_out():
         s2sad.jvp(f, (1.0, 2.0, [1.0], 4.0), (1.0, 1.0, [1.0], 1.0))
 
 
+def test_a_tangent_program_gives_no_defaults_to_its_tangents():
+    """The tangent parameters follow the primals, so the primals' defaults cannot be kept in
+    the generated signature (they were printed, and bound, one place to the right)."""
+    f = make_function(
+        """
+        def f(x, y=2.0, z=3.0):
+            return x * y + z * x * x
+        """
+    )
+    assert "def f_jvp(x, y, z, x_dot):" in s2sad.source(f, mode="forward")
+    assert "def f_grad(x, y=2.0, z=3.0):" in s2sad.source(f)
+    program = s2sad.derivative(f)
+    assert program(1.0) == 8.0 and program(1.0, 1.0, 1.0) == 3.0
+    assert s2sad.jvp(f, (1.0, 2.0, 5.0), (0.0, 0.0, 1.0)) == (7.0, 1.0)
+
+
 def test_jvp_of_a_function_with_keyword_only_parameters():
     """Keyword-only parameters take their defaults, held constant (an internal KeyError before)."""
 
@@ -346,3 +362,17 @@ def test_containers_of_integers_are_held_still():
     assert s2sad.jvp(transposed, (np.ones((2, 3)), (1, 0)), (np.ones((2, 3)), None)) == (expected, expected)
     with pytest.raises(ValueError, match="is None"):
         s2sad.jvp(taken, (np.ones(3), (0.5, 2)), (np.ones(3), None))  # a float in it needs a tangent
+
+
+def test_an_infinite_derivative_follows_the_arithmetic_of_the_values_passed():
+    """At ``x = 0`` the derivative of ``x ** 0.5`` is infinite: Python floats raise as Python
+    does, NumPy values give ``inf`` as NumPy does (docs/tutorial/quickstart.md)."""
+
+    def root(x):
+        return x**0.5 + math.sqrt(x)
+
+    with pytest.raises(ZeroDivisionError):
+        s2sad.grad(root)(0.0)
+    with pytest.warns(RuntimeWarning):
+        assert s2sad.grad(lambda x: x**0.5)(np.float64(0.0)) == np.inf
+    assert s2sad.grad(root)(4.0) == 0.5

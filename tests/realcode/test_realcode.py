@@ -8,9 +8,9 @@ import pytest
 
 import s2sad
 
-from . import more_programs, programs
+from . import more_programs, programs, third_programs
 
-CASES = {**programs.CASES, **more_programs.CASES}
+CASES = {**programs.CASES, **more_programs.CASES, **third_programs.CASES}
 
 # What fails today, each a known class of issue 11 (trust) or 13 (coverage). strict: a fix makes
 # the test pass, and then the mark must go.
