@@ -120,33 +120,39 @@ def norm_gradient(
     return instantiate(template, bound, ctx.kind_of_name)
 
 
-_NORM = "norm_gradient(x, ans, ord, axis, keepdims)"
-rule(
-    "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
-    vjp={"x": f"{_NORM} * expanded(g, x, axis, keepdims)"},
-    jvp={"x": f"np.sum({_NORM} * x_dot, axis=axis, keepdims=keepdims)"},
-    kind=lambda a: _norm_kind(a),
-)
+def _norm_rule(pattern: str, gradient: str, axis: str, kind) -> None:
+    """A norm's rule, from the template of its gradient (``norm_gradient(...)``): the
+    cotangent spread over the axes reduced, the tangent summed over them."""
+    rule(
+        pattern,
+        vjp={"x": f"{gradient} * expanded(g, x, {axis}, keepdims)"},
+        jvp={"x": f"np.sum({gradient} * x_dot, axis={axis}, keepdims=keepdims)"},
+        kind=kind,
+    )
 
 
 def _norm_kind(a: dict[str, Arg]) -> Kind:
     return reduced("x", dtype="f+")(a)
 
 
+_norm_rule(
+    "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
+    "norm_gradient(x, ans, ord, axis, keepdims)",
+    "axis",
+    _norm_kind,
+)
 if hasattr(np.linalg, "vector_norm"):  # NumPy 2 has them
-    _VECTOR = "norm_gradient(x, ans, ord, axis, keepdims, True)"
-    rule(
+    _norm_rule(
         "np.linalg.vector_norm(x, axis=None, keepdims=False, ord=2)",
-        vjp={"x": f"{_VECTOR} * expanded(g, x, axis, keepdims)"},
-        jvp={"x": f"np.sum({_VECTOR} * x_dot, axis=axis, keepdims=keepdims)"},
-        kind=lambda a: _norm_kind(a),
+        "norm_gradient(x, ans, ord, axis, keepdims, True)",
+        "axis",
+        _norm_kind,
     )
-    _MATRIX = "norm_gradient(x, ans, ord, (-2, -1), keepdims)"
-    rule(
+    _norm_rule(
         "np.linalg.matrix_norm(x, keepdims=False, ord='fro')",
-        vjp={"x": f"{_MATRIX} * expanded(g, x, (-2, -1), keepdims)"},
-        jvp={"x": f"np.sum({_MATRIX} * x_dot, axis=(-2, -1), keepdims=keepdims)"},
-        kind=lambda a: _matrix_norm_kind(a),
+        "norm_gradient(x, ans, ord, (-2, -1), keepdims)",
+        "(-2, -1)",
+        lambda a: _matrix_norm_kind(a),
     )
 
 

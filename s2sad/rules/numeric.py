@@ -24,6 +24,7 @@ from ..ir import Const, Expr
 from ..ir.kinds import Kind
 from .instantiate import Context, np_call
 from .kindrules import Arg, elementwise, reduced, same_as
+from .numpy import extremum
 from .registry import linear, nondiff, rule, scalar, table
 from .templates import macro
 
@@ -270,18 +271,7 @@ rule(
     kind=reduced(),
 )
 for name in ("nanmax", "nanmin"):  # as max and min: NaN equals nothing, ties share
-    rule(
-        f"np.{name}(a, axis=None, out=None, keepdims=False)",
-        vjp={
-            "a": "expand(g, a, axis, keepdims) * (a == expand(ans, a, axis, keepdims))"
-            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=True)"
-        },
-        jvp={
-            "a": f"np.sum({_TANGENT} * (a == expand(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)"
-            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=keepdims)"
-        },
-        kind=reduced(),
-    )
+    extremum(name, _TANGENT)
 # a - mean, 0 (not NaN) at NaN entries: a cotangent of 0 there must not meet a NaN
 _CENTERED = "np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))"
 rule(

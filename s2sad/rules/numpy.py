@@ -124,19 +124,25 @@ rule(
     jvp={"a": "np.sum(a_dot * prod_others(a, axis), axis=axis, keepdims=keepdims)"},
     kind=reduced(),
 )
-for name in ("max", "amax", "min", "amin"):  # ties share the cotangent equally
+
+
+def extremum(name: str, tangent: str = "a_dot") -> None:
+    """The rule of ``np.<name>``, a max or a min over axes: the entries equal to the result
+    share its cotangent equally (``tangent``: the tangent of ``a`` as the rule reads it)."""
+    tied = "(a == expand(ans, a, axis, keepdims))"
     rule(
         f"np.{name}(a, axis=None, out=None, keepdims=False)",
-        vjp={
-            "a": "expand(g, a, axis, keepdims) * (a == expand(ans, a, axis, keepdims))"
-            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=True)"
-        },
+        vjp={"a": f"expand(g, a, axis, keepdims) * {tied} / np.sum({tied}, axis=axis, keepdims=True)"},
         jvp={
-            "a": "np.sum(a_dot * (a == expand(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)"
-            " / np.sum(a == expand(ans, a, axis, keepdims), axis=axis, keepdims=keepdims)"
+            "a": f"np.sum({tangent} * {tied}, axis=axis, keepdims=keepdims)"
+            f" / np.sum({tied}, axis=axis, keepdims=keepdims)"
         },
         kind=reduced(),
     )
+
+
+for name in ("max", "amax", "min", "amin"):
+    extremum(name)
 rule(
     "np.var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False)",
     vjp={

@@ -74,22 +74,36 @@ rule(
     jvp={"t": "prod_others_jvp(x, t_dot, axis)"},
     kind=same_as("x"),
 )
-# The cotangent of a (which=0) is linear in ct and b, and reads only the shape of a; of b
-# (which=1), linear in ct and a. Each partial VJP is again a product or a matmul_vjp.
-rule(
-    "matmul_vjp(ct, a, b, which)",
-    vjp={
-        "ct": "unbroadcast(g @ b, ct) if which == 0 else unbroadcast(a @ g, ct)",
-        "a": "matmul_vjp(ct, a, g, 0) if which == 1 else zero_like(a)",
-        "b": "matmul_vjp(ct, g, b, 1) if which == 0 else zero_like(b)",
-    },
-    jvp={
-        "ct": "matmul_vjp(ct_dot, a, b, which)",
-        "a": "matmul_vjp(ct, a_dot, b, 1) if which == 1 else zero_like(ans)",
-        "b": "matmul_vjp(ct, a, b_dot, 0) if which == 0 else zero_like(ans)",
-    },
-    kind=lambda a: a["a"].kind if a["which"].const == 0 else a["b"].kind,
-)
+
+
+def product_vjp(name: str, ct_of_a: str, ct_of_b: str, extra: str = "", dtype: str | None = None) -> None:
+    """The rule of ``name(ct, a, b[, extra], which)``, the cotangent of ``a`` (which=0) or of
+    ``b`` (which=1) in a product of the two (``a @ b``, ``np.kron(a, b)``): linear in ``ct``
+    and in the other factor, reading only the shape of its own. Each partial VJP is again the
+    product (``ct_of_a``, ``ct_of_b``: written with ``g``) or ``name`` itself; ``extra`` (the
+    axes of a tensordot) is held constant."""
+    x = f", {extra}" if extra else ""
+    vjp = {
+        "ct": f"{ct_of_a} if which == 0 else {ct_of_b}",
+        "a": f"{name}(ct, a, g{x}, 0) if which == 1 else zero_like(a)",
+        "b": f"{name}(ct, g, b{x}, 1) if which == 0 else zero_like(b)",
+    }
+    jvp = {
+        "ct": f"{name}(ct_dot, a, b{x}, which)",
+        "a": f"{name}(ct, a_dot, b{x}, 1) if which == 1 else zero_like(ans)",
+        "b": f"{name}(ct, a, b_dot{x}, 0) if which == 0 else zero_like(ans)",
+    }
+    if extra:
+        vjp[extra] = jvp[extra] = ZERO
+    rule(
+        f"{name}(ct, a, b{x}, which)",
+        vjp=vjp,
+        jvp=jvp,
+        kind=lambda a: same_as("a" if a["which"].const == 0 else "b", dtype)(a),
+    )
+
+
+product_vjp("matmul_vjp", "unbroadcast(g @ b, ct)", "unbroadcast(a @ g, ct)")
 
 
 def _zero_like(a: dict[str, Arg]) -> Kind:

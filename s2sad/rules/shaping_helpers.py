@@ -18,6 +18,7 @@ import numpy as np
 from ..ir.kinds import INT, Kind, broadcast
 from .kindrules import Arg, always, same_as
 from .registry import ZERO, linear, nondiff, rule, table
+from .runtime import product_vjp
 from .shaping import arg_value, array_kind, changed_axis
 
 table("runtime")
@@ -56,37 +57,10 @@ linear(
     a=ZERO,
     kind=same_as("a", "f+"),
 )
-# <h, kron_vjp(ct, a, b, 0)> = <ct, kron(h, b)>: the cotangent of ct is a kron, of b a kron_vjp
-rule(
-    "kron_vjp(ct, a, b, which)",
-    vjp={
-        "ct": "np.kron(g, b) if which == 0 else np.kron(a, g)",
-        "a": "kron_vjp(ct, a, g, 0) if which == 1 else zero_like(a)",
-        "b": "kron_vjp(ct, g, b, 1) if which == 0 else zero_like(b)",
-    },
-    jvp={
-        "ct": "kron_vjp(ct_dot, a, b, which)",
-        "a": "kron_vjp(ct, a_dot, b, 1) if which == 1 else zero_like(ans)",
-        "b": "kron_vjp(ct, a, b_dot, 0) if which == 0 else zero_like(ans)",
-    },
-    kind=lambda a: same_as("a" if a["which"].const == 0 else "b", "f+")(a),
-)
-rule(
-    "tensordot_vjp(ct, a, b, axes, which)",
-    vjp={
-        "ct": "np.tensordot(g, b, axes) if which == 0 else np.tensordot(a, g, axes)",
-        "axes": ZERO,
-        "a": "tensordot_vjp(ct, a, g, axes, 0) if which == 1 else zero_like(a)",
-        "b": "tensordot_vjp(ct, g, b, axes, 1) if which == 0 else zero_like(b)",
-    },
-    jvp={
-        "ct": "tensordot_vjp(ct_dot, a, b, axes, which)",
-        "axes": ZERO,
-        "a": "tensordot_vjp(ct, a_dot, b, axes, 1) if which == 1 else zero_like(ans)",
-        "b": "tensordot_vjp(ct, a, b_dot, axes, 0) if which == 0 else zero_like(ans)",
-    },
-    kind=lambda a: same_as("a" if a["which"].const == 0 else "b", "f+")(a),
-)
+# <h, kron_vjp(ct, a, b, 0)> = <ct, kron(h, b)>: the cotangent of ct is a kron, of b a kron_vjp;
+# the same for a tensordot
+product_vjp("kron_vjp", "np.kron(g, b)", "np.kron(a, g)", dtype="f+")
+product_vjp("tensordot_vjp", "np.tensordot(g, b, axes)", "np.tensordot(a, g, axes)", "axes", dtype="f+")
 linear(
     "untake(value, a, indices, axis=None, mode='raise')",
     value="np.take(g, indices, axis, mode=mode)",
