@@ -24,6 +24,7 @@ from ..driver.dispatch import Transform, transform
 from ..errors import UnsupportedSyntaxError
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
+from ..rules.registry import AGAIN, ONCE
 
 Wrt = int | str | Sequence[int | str]
 
@@ -32,6 +33,13 @@ def check_function(f: object, api: str) -> None:
     """``f`` is a plain Python function: not a bound method, not a builtin."""
     if not callable(f):
         raise TypeError(f"{api} expects a function, got {type(f).__name__} {f!r}")
+    made_by = getattr(f, ONCE, None)
+    if made_by is not None:
+        raise UnsupportedSyntaxError(
+            f"{api} of a function {made_by} returned is not supported (a derivative of a derivative "
+            "of a derivative, written as loops over other derivatives)",
+            hint=AGAIN,
+        )
     if inspect.ismethod(f):
         raise UnsupportedSyntaxError(
             f"{api} of the bound method {f.__qualname__} is not supported",
