@@ -293,3 +293,17 @@ def test_numpy_random_is_named_as_such():
 
     assert s2sad.grad(noisy)(2.0) == 1.0
     assert "np.random.uniform(1.0, 1.0)" in s2sad.source(noisy)
+
+
+def softmax_entropy(x):
+    p = np.exp(x) / np.sum(np.exp(x))
+    return -np.sum(p * np.log(p))
+
+
+def test_a_call_written_twice_is_computed_once():
+    """``np.exp(x) / np.sum(np.exp(x))``: a person computes ``np.exp(x)`` once."""
+    x = np.array([0.2, -1.0, 0.5])
+    text = s2sad.source(softmax_entropy, args=(x,))
+    code = [line for line in text.splitlines() if not line.strip().startswith("#")]
+    assert sum(line.count("np.exp(") for line in code) == 1, text
+    assert_close(s2sad.grad(softmax_entropy)(x), central_difference(softmax_entropy, [x], 0), 1e-6, "grad")

@@ -65,12 +65,19 @@ def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State)
 
     while True:
         seen: Counter = Counter()
+        # a call too small to name (np.exp(x)) is still not computed twice where a name holds it
+        held = {
+            s.value
+            for s in stmts
+            if isinstance(s, ir.Assign) and not s.accumulate and counts[s.target.id] == 1 and owned(s) is None
+        }
         for stmt in stmts:
             for e in stmt.exprs():
                 for sub in _eager_subexpressions(e):
                     if sub is owned(stmt):
                         continue
-                    if _worth_naming(sub) and all(counts[n] <= 1 for n in ir.names_in(sub)):
+                    worth = _worth_naming(sub) or sub in held and _worth_reading(sub)
+                    if worth and all(counts[n] <= 1 for n in ir.names_in(sub)):
                         seen[sub] += 1
         repeated = [e for e, n in seen.items() if n > 1]
         if not repeated:
@@ -81,16 +88,22 @@ def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State)
             for i, s in enumerate(stmts)
             if owned(s) != target and any(target in ir.subexpressions(v) for v in s.exprs())
         )
-        holder = stmts[first]
-        if (
-            isinstance(holder, ir.Assign)
-            and holder.value == target
-            and not holder.accumulate
-            and counts[holder.target.id] == 1
-        ):
-            # `mean = np.mean(x)` already names it: later uses read `mean`
-            later = [replaced(s, target, holder.target) for s in stmts[first + 1 :]]
-            stmts = stmts[: first + 1] + later
+        holders = [
+            i
+            for i, s in enumerate(stmts)
+            if i >= first
+            and isinstance(s, ir.Assign)
+            and s.value == target
+            and not s.accumulate
+            and counts[s.target.id] == 1
+            and owned(s) is None
+        ]
+        if holders:
+            # `mean = np.mean(x)` already names it: it moves up to the first use (what it reads
+            # is there by then, and nothing reads its name before it), and the uses read `mean`
+            holder = stmts.pop(holders[0])
+            later = [replaced(s, target, holder.target) for s in stmts[first:]]
+            stmts = stmts[:first] + [holder] + later
             continue
         name = Name(state.pool.temp())
         state.temps.add(name.id)
@@ -126,6 +139,17 @@ def _worth_naming(e: Expr) -> bool:
     ):
         return False  # 2 * x: as cheap to write twice as to name
     return ir.count_nodes(e) >= 3
+
+
+def _worth_reading(e: Expr) -> bool:
+    """A call a name already holds, read from it rather than made again (``np.exp(x)``)."""
+    return (
+        isinstance(e, Call)
+        and e.op.form in ("call", "method")
+        and pure(e)
+        and not _allocates(e)
+        and not (e.op.form == "call" and e.op.fn is range)
+    )
 
 
 _ALLOCATORS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"}
