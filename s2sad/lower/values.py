@@ -1,0 +1,331 @@
+"""Functions as values, and the containers the lowering knows whole.
+
+A function passed to a helper, kept in a list or a dict, made by ``functools.partial``
+or returned by a helper is known when the function is transformed: the lowering
+follows it to where it is called and calls it there, as if the user had written
+its name (s2sad specialises on which function it is, as it does on the kinds of the
+arguments). A helper's ``*args`` is a tuple of known length and its ``**kwargs`` a dict
+of known keys: loops over them, ``sum``, ``len``, ``kw["a"]``, ``kw.get`` are done now.
+
+>>> from s2sad.lower import lower_source
+>>> print(lower_source('''
+... import numpy as np
+...
+... def apply(fn, x):
+...     return fn(x)
+...
+... def norm2(*xs, **kw):
+...     return sum(x * x for x in xs) * kw.get("scale", 1.0)
+...
+... def f(x, y):
+...     layers = [np.tanh, np.sin]
+...     for layer in layers:
+...         x = apply(layer, x)
+...     return norm2(x, y, scale=2.0)
+... '''))
+def f(x, y):
+    v1 = np.tanh(x)
+    x_1 = v1
+    v2 = np.sin(x_1)
+    x_2 = v2
+    v3 = x_2 * x_2
+    v4 = y * y
+    v5 = v3 + v4
+    v6 = v5 * 2.0
+    return v6
+
+Calling a value that is not known then (an argument of the differentiated function
+that is a function, a function taken from an array of them) is refused at its line.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+
+import gast
+import numpy as np
+
+from .. import ir
+from ..errors import UnsupportedSyntaxError
+from ..ir import Call, Const, Expr, Name, Ref
+from ..ir.fold import fold_constant as fold
+from ..ir.printer import gast_text
+from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
+from .static import Items, Keyed, Partial, Static
+
+FUNCTION_VALUES = (Function, LocalFunction, LocalChoice, UnsettledFunction, Static)
+# builtins that do now what they would do when run, given a container known whole
+_CONSUMERS = (builtins.sum, builtins.max, builtins.min, builtins.len, builtins.list, builtins.tuple)
+_CONSUMERS += (builtins.enumerate, builtins.zip, builtins.reversed)
+
+
+def is_function(value: object) -> bool:
+    """Whether ``value`` is a function known now (not a type: ``dtype=float`` is data)."""
+    if isinstance(value, Ref):
+        return callable(value.value) and not isinstance(value.value, (type, np.ndarray))
+    if isinstance(value, Function):
+        return not isinstance(value.fn, type)
+    return isinstance(value, (LocalFunction, LocalChoice, Static))
+
+
+def refuse_variadic(parsed) -> None:
+    """The differentiated function takes named parameters only: ``wrt`` names one of them."""
+    args = parsed.node.args
+    star = args.vararg or args.kwarg
+    if star is not None:
+        raise UnsupportedSyntaxError(
+            "a `*args` or `**kwargs` parameter of the differentiated function is not supported",
+            parsed.location(star),
+            "Take the arguments as one tuple or dict (`def f(xs):`), which s2sad differentiates "
+            "leaf-wise; the helpers it calls may take `*args` and `**kwargs`.",
+        )
+
+
+class Values:
+    """The part of the lowering that follows function values and known containers."""
+
+    def check_root(self) -> None:
+        """The differentiated function itself takes named parameters only."""
+        refuse_variadic(self.parsed)
+
+    def text(self, node: gast.AST) -> str:
+        try:
+            return gast_text(node)
+        except Exception:
+            return type(node).__name__
+
+    def is_namespace(self, value: object) -> bool:
+        return isinstance(value, (Module, Function))
+
+    def passed(self, node: gast.expr, value: object) -> object:
+        """A value as an argument: a function value as itself, data as an atom."""
+        if isinstance(value, FUNCTION_VALUES) or is_function(value):
+            return value
+        return self.atom(self.settle(node, value))
+
+    def settle(self, node: gast.expr, value: object) -> Expr:
+        """Known containers used as plain values become the displays they stand for."""
+        if isinstance(value, Items):
+            op = ir.TUPLE if value.form == "tuple" else ir.LIST
+            return Call(op, tuple(self.settle(node, v) for v in value.items))
+        if isinstance(value, Keyed):
+            return Call(ir.DICT, (), tuple((k, self.settle(node, v)) for k, v in value.entries.items()))
+        if isinstance(value, Partial):
+            raise self.error(
+                node,
+                "a functools.partial can only be called here, not passed to code s2sad does not read",
+                "Call it, or pass the function and its arguments.",
+            )
+        return super().settle(node, value)
+
+    # displays ----------------------------------------------------------------
+    def _Tuple(self, node: gast.Tuple) -> Expr | Items:
+        return self.display(node, "tuple")
+
+    def _List(self, node: gast.List) -> Expr | Items:
+        return self.display(node, "list")
+
+    def display(self, node: gast.Tuple | gast.List, form: str) -> Expr | Items:
+        values = self.display_items(node.elts)
+        if any(isinstance(v, FUNCTION_VALUES) or is_function(v) for v in values):
+            return Items(form, tuple(self.passed(node, v) for v in values))
+        op = ir.TUPLE if form == "tuple" else ir.LIST
+        call = Call(op, tuple(self.settle(node, v) for v in values))
+        return fold(call) if form == "tuple" else call
+
+    def _Dict(self, node: gast.Dict) -> Expr | Keyed:
+        entries = self.dict_entries(node)
+        if any(isinstance(v, FUNCTION_VALUES) or is_function(v) for v in entries.values()):
+            return Keyed({k: self.passed(node, v) for k, v in entries.items()})
+        return Call(ir.DICT, (), tuple((k, self.settle(node, v)) for k, v in entries.items()))
+
+    def _Subscript(self, node: gast.Subscript) -> object:
+        base = self.value(node.value)
+        if isinstance(base, (Items, Keyed)):
+            key = self.value(node.slice)
+            if isinstance(base, Keyed) and isinstance(key, Const) and key.value in base.entries:
+                return base.entries[key.value]
+            if isinstance(base, Items) and isinstance(key, Const) and type(key.value) is int:
+                if -len(base.items) <= key.value < len(base.items):
+                    return base.items[key.value]
+            if isinstance(base, Items) and isinstance(key, Call) and key.op.form == "slice":
+                if all(isinstance(a, Const) for a in key.args):
+                    return Items(base.form, base.items[slice(*(a.value for a in key.args))])
+            if any(
+                is_function(v) for v in (base.items if isinstance(base, Items) else base.entries.values())
+            ):
+                raise self.error(
+                    node,
+                    f"`{self.text(node)}`: which function this is is not known when the "
+                    "function is transformed",
+                    "Index a list or dict of functions by a constant, or loop over it.",
+                )
+        with self.holding():
+            key_node = self.hold(key, node.slice) if isinstance(base, (Items, Keyed)) else node.slice
+            held = gast.Subscript(self.hold(base, node.value), key_node, gast.Load())
+            return super()._Subscript(gast.copy_location(held, node))
+
+    # calls -------------------------------------------------------------------
+    def _Call(self, node: gast.Call) -> object:
+        func = node.func
+        starred = any(isinstance(a, gast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        )
+        if starred or not isinstance(func, (gast.Name, gast.Attribute)):
+            if isinstance(func, gast.Call) and self.is_checkpoint(func.func):
+                return super()._Call(node)
+            with self.holding():
+                return self._Call(self.spread_call(node))
+        if isinstance(func, gast.Name):
+            callee = self.value(func)
+            if isinstance(callee, Ref) and is_function(callee):
+                return self.call(node, Function(callee.value, callee.path, callee.canonical))
+            if isinstance(callee, Partial):
+                return self.call_partial(node, callee)
+            if isinstance(callee, (Items, Keyed)):
+                raise self.error(func, f"`{func.id}` is a container, not a function")
+            if isinstance(callee, Expr):
+                raise self.not_known(func)
+        return super()._Call(node)
+
+    def not_known(self, func: gast.Name) -> UnsupportedSyntaxError:
+        param = func.id in self.root.param_kinds and self.root.env.get(func.id) == Name(func.id)
+        why = "an argument of the differentiated function" if param else "a value computed when it runs"
+        return self.error(
+            func,
+            f"calling `{func.id}`, {why}: which function it is is not known when the function is transformed",
+            "Pass the function to a helper the differentiated function calls, or bind it first: "
+            "`grad(lambda x: f(x, np.tanh))`.",
+        )
+
+    def call_partial(self, node: gast.Call, partial: Partial) -> object:
+        with self.holding():
+            func = self.hold(partial.fn, node.func)
+            args = [self.hold(v, node) for v in partial.args] + list(node.args)
+            given = {k.arg for k in node.keywords}
+            keywords = [
+                gast.keyword(k, self.hold(v, node)) for k, v in partial.kwargs.items() if k not in given
+            ]
+            held = gast.copy_location(gast.Call(func, args, keywords + list(node.keywords)), node)
+            return self._Call(held)
+
+    def call(self, node: gast.Call, callee: Function) -> object:
+        fn = callee.fn
+        if fn is functools.partial:
+            return self.make_partial(node)
+        if fn in (builtins.map, builtins.filter):
+            return self.mapped(node, fn)
+        if fn in _CONSUMERS and node.args:
+            values = [self.value(a) for a in node.args]
+            done = self.consumed(node, fn, values)
+            if done is not None:
+                return done
+            with self.holding():
+                args = [self.hold(v, a) for v, a in zip(values, node.args)]
+                return super().call(
+                    gast.copy_location(gast.Call(node.func, args, node.keywords), node), callee
+                )
+        return super().call(node, callee)
+
+    def make_partial(self, node: gast.Call) -> Partial:
+        if not node.args:
+            raise TypeError(f"{self.parsed.location(node)}: partial() needs a function")
+        fn = self.value(node.args[0])
+        if not (isinstance(fn, FUNCTION_VALUES) or is_function(fn)):
+            raise self.error(node.args[0], "functools.partial of something that is not a known function")
+        args = tuple(self.passed(a, self.value(a)) for a in node.args[1:])
+        kwargs = {k.arg: self.passed(k.value, self.value(k.value)) for k in node.keywords}
+        if isinstance(fn, Partial):  # a partial of a partial: one partial
+            return Partial(fn.fn, fn.args + args, {**fn.kwargs, **kwargs})
+        return Partial(fn, args, kwargs)
+
+    def method(self, node: gast.Call, receiver: object, name: str) -> object:
+        """Methods of known containers, done now; ``d.get(k, default)`` of any dict."""
+        if isinstance(receiver, Keyed):
+            entries = receiver.entries
+            args = [self.value(a) for a in node.args]
+            if name == "get" and 1 <= len(args) <= 2 and isinstance(args[0], Const) and not node.keywords:
+                return entries.get(args[0].value, args[1] if len(args) == 2 else Const(None))
+            if name in ("items", "keys", "values") and not args:
+                rows = {
+                    "items": [Items("tuple", (Const(k), v)) for k, v in entries.items()],
+                    "keys": [Const(k) for k in entries],
+                    "values": list(entries.values()),
+                }[name]
+                return Items("list", tuple(rows))
+            if name == "copy" and not args:
+                return Keyed(dict(entries))
+        if isinstance(receiver, Items) and name in ("index", "count") or isinstance(receiver, Static):
+            if any(is_function(v) for v in getattr(receiver, "items", ())):
+                raise self.error(node, f"`.{name}()` of a container of functions is not supported")
+            if isinstance(receiver, Keyed) and name in ("update", "pop", "setdefault", "clear"):
+                raise self.error(
+                    node,
+                    f"`.{name}()` of a helper's `**kwargs` or of a dict of functions is not supported",
+                    "Build a new dict: `{**kw, 'b': 2.0}`.",
+                )
+            receiver = self.atom(self.settle(node, receiver))
+        if name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            return self.dict_get(node, receiver)
+        return super().method(node, receiver, name)
+
+    def dict_get(self, node: gast.Call, receiver: Expr) -> Expr:
+        """``d.get(k, default)`` as ``d[k] if k in d else default``: each read an adjoint can reach."""
+        with self.holding():
+            d = self.hold(self.atom(receiver), node.func)
+            k = self.hold(self.atom(self.expr(node.args[0])), node.args[0])
+            default = node.args[1] if len(node.args) == 2 else gast.Constant(None, None)
+            test = gast.Compare(k, [gast.In()], [d])
+            choice = gast.IfExp(test, gast.Subscript(d, k, gast.Load()), default)
+            gast.copy_location(choice, node)
+            gast.fix_missing_locations(choice)
+            return self.value(choice)
+
+    def arguments(self, node: gast.Call) -> tuple[list, dict]:
+        """What a call to the user's function passes: atoms, and function values as themselves."""
+        args = [self.passed(a, self.value(a)) for a in node.args]
+        kwargs = {kw.arg: self.passed(kw.value, self.value(kw.value)) for kw in node.keywords}
+        return args, kwargs
+
+    def assign(self, target: gast.expr, value: object) -> None:
+        """Also remembers the items of a display bound to a name, for ``f(*xs)`` and ``f(**d)``."""
+        if isinstance(target, gast.Name) and isinstance(value, Ref) and is_function(value):
+            self.env[target.id] = value  # a function known now: the name stands for it
+            return
+        super().assign(target, value)
+        if not (isinstance(target, gast.Name) and isinstance(value, Call)):
+            return
+        bound, last = self.env.get(target.id), self.body[-1] if self.body else None
+        if not (isinstance(last, ir.Assign) and last.target == bound and isinstance(last.value, Call)):
+            return
+        form = last.value.op.form
+        if form == "tuple" and value.op.form == "tuple":
+            self.root.displays[bound.id] = last.value.args
+        elif form in ("list", "dict") and form == value.op.form and target.id not in self.changed():
+            self.root.displays[bound.id] = last.value.args if form == "list" else dict(last.value.kwargs)
+
+    def changed(self) -> set[str]:
+        """Names that may be changed in place (or aliased) in this function: every name read
+        other than as ``*xs``, ``**d``, ``xs[i]`` or a ``for`` iterable."""
+        if getattr(self, "_changed", None) is None:
+            safe, seen = set(), set()
+            for n in gast.walk(self.tree):
+                if isinstance(n, gast.Starred) or isinstance(n, gast.keyword) and n.arg is None:
+                    safe.add(id(n.value))
+                elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load):
+                    safe.add(id(n.value))
+                elif isinstance(n, (gast.For, gast.comprehension)):
+                    safe.add(id(n.iter))
+            for n in gast.walk(self.tree):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in safe:
+                    seen.add(n.id)
+            self._changed = seen
+        return self._changed
+
+    def bound_value(self, node: gast.expr) -> object:
+        """The value of an assignment or a ``return``: a function value stays one."""
+        value = self.value(node)
+        if isinstance(value, FUNCTION_VALUES) and not isinstance(value, UnsettledFunction):
+            return value
+        return value if is_function(value) else self.settle(node, value)
