@@ -160,11 +160,14 @@ class Spreading:
             raise TypeError(f"{self.parsed.location(node)}: the call gets the keyword argument '{key}' twice")
 
     def display_items(self, elts: list[gast.expr]) -> list:
-        """The items of a tuple or list display, starred ones spread, each evaluated once."""
-        out = []
+        """The items of a tuple or list display, starred ones spread, each evaluated once, and
+        where each was written."""
+        out, nodes = [], []
         for e in elts:
-            out += self.spread(e) if isinstance(e, gast.Starred) else [self.value(e)]
-        return out
+            items = self.spread(e) if isinstance(e, gast.Starred) else [self.value(e)]
+            out += items
+            nodes += [e] * len(items)
+        return out, nodes
 
     def dict_entries(self, node: gast.Dict) -> dict:
         """The entries of a dict display, ``**d`` spread; a later key wins, as in Python."""

@@ -231,13 +231,9 @@ class Lowering(
                     if isinstance(value, LOCAL_FUNCTIONS) or not isinstance(value, Expr)
                     else self.atom(value)
                 )
-            elif not isinstance(value, Expr) or isinstance(value, LOCAL_FUNCTIONS):
-                raise self.error(
-                    node.value,
-                    "returning a function is supported only at the end of a helper",
-                    "Return it from the helper's last line, or return a value.",
-                )
-            elif self.depth == 0 and self.result is None:
+                return True
+            value = self.settle(node.value, value)  # a local function returned in a branch: refused
+            if self.depth == 0 and self.result is None:
                 self.emit(ir.Return(self.atom(value)))
             else:  # a return inside a branch: copy to the join name of all returns
                 if self.result is None:

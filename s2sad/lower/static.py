@@ -5,7 +5,7 @@ A tuple of a helper's ``*args``, the dict of its ``**kwargs``, a list of functio
 ``functools.partial``: calling, indexing, spreading (``f(*xs)``) and iterating them is done
 while lowering, so the derivative reads as if the user had written the items out.
 Used as a plain value (returned, passed to NumPy), a container of data becomes the
-display it stands for (``Items.atom``, made once).
+display it stands for.
 
 >>> items = Items("tuple", (1.0, 2.0))
 >>> items.form, len(items.items)
@@ -14,7 +14,7 @@ display it stands for (``Items.atom``, made once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Static:
@@ -28,7 +28,7 @@ class Items(Static):
 
     form: str  # "tuple" or "list"
     items: tuple
-    atom: object = field(default=None)  # the display, once it is made
+    nodes: tuple = ()  # where each item was written, for errors
 
 
 @dataclass(eq=False)
@@ -36,7 +36,6 @@ class Keyed(Static):
     """A dict with known string keys (a helper's ``**kwargs``, a dict of functions)."""
 
     entries: dict
-    atom: object = field(default=None)
 
 
 @dataclass(eq=False)

@@ -38,7 +38,7 @@ import gast
 from .. import ir
 from ..ir import Call, Const, Expr
 from ..ir.fold import fold_constant as fold
-from .expressions import Function
+from .expressions import Function, Module
 from .static import Items, Keyed
 from .values import FUNCTION_VALUES, is_function
 
@@ -157,7 +157,7 @@ class Unrolling:
                 isinstance(e, gast.Lambda)
                 or isinstance(e, gast.Starred)
                 and self.static_iterable(e.value)
-                or isinstance(e, gast.Name)
+                or isinstance(e, (gast.Name, gast.Attribute))
                 and self.is_function_name(e)
                 for e in node.elts
             )
@@ -172,11 +172,20 @@ class Unrolling:
             )
         return False
 
-    def is_function_name(self, node: gast.Name) -> bool:
-        try:
-            value = self.value(node)
-        except Exception:
+    def is_function_name(self, node: gast.Name | gast.Attribute) -> bool:
+        """Whether a name (or a module's attribute, ``np.sin``) is a function known now."""
+        head = node
+        while isinstance(head, gast.Attribute):
+            head = head.value
+        if (
+            not isinstance(head, gast.Name)
+            or self.local(head.id) is None
+            and self.resolver.lookup(head.id)[0] == "missing"
+        ):
             return False
+        if node is not head and not isinstance(self.value(head), Module):
+            return False  # an attribute of a value: reading it emits code
+        value = self.value(node)
         return isinstance(value, FUNCTION_VALUES) or is_function(value)
 
     def for_(self, node: gast.For) -> None:

@@ -63,7 +63,8 @@ _CONSUMERS += (builtins.enumerate, builtins.zip, builtins.reversed)
 def is_function(value: object) -> bool:
     """Whether ``value`` is a function known now (not a type: ``dtype=float`` is data)."""
     if isinstance(value, Ref):
-        return callable(value.value) and not isinstance(value.value, (type, np.ndarray))
+        v = value.value
+        return callable(v) and not isinstance(v, (type, np.ndarray)) and v is not ir.UNBOUND
     if isinstance(value, Function):
         return not isinstance(value.fn, type)
     return isinstance(value, (LocalFunction, LocalChoice, Static))
@@ -108,7 +109,8 @@ class Values:
         """Known containers used as plain values become the displays they stand for."""
         if isinstance(value, Items):
             op = ir.TUPLE if value.form == "tuple" else ir.LIST
-            return Call(op, tuple(self.settle(node, v) for v in value.items))
+            nodes = value.nodes or (node,) * len(value.items)
+            return Call(op, tuple(self.settle(n, v) for n, v in zip(nodes, value.items)))
         if isinstance(value, Keyed):
             return Call(ir.DICT, (), tuple((k, self.settle(node, v)) for k, v in value.entries.items()))
         if isinstance(value, Partial):
@@ -127,11 +129,11 @@ class Values:
         return self.display(node, "list")
 
     def display(self, node: gast.Tuple | gast.List, form: str) -> Expr | Items:
-        values = self.display_items(node.elts)
+        values, nodes = self.display_items(node.elts)
         if any(isinstance(v, FUNCTION_VALUES) or is_function(v) for v in values):
-            return Items(form, tuple(self.passed(node, v) for v in values))
+            return Items(form, tuple(self.passed(n, v) for n, v in zip(nodes, values)), tuple(nodes))
         op = ir.TUPLE if form == "tuple" else ir.LIST
-        call = Call(op, tuple(self.settle(node, v) for v in values))
+        call = Call(op, tuple(self.settle(n, v) for n, v in zip(nodes, values)))
         return fold(call) if form == "tuple" else call
 
     def _Dict(self, node: gast.Dict) -> Expr | Keyed:
@@ -268,7 +270,24 @@ class Values:
             receiver = self.atom(self.settle(node, receiver))
         if name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             return self.dict_get(node, receiver)
+        if name in ("items", "keys", "values") and not node.args and not node.keywords:
+            return self.dict_view(node, receiver, name)
         return super().method(node, receiver, name)
+
+    def dict_view(self, node: gast.Call, receiver: Expr, name: str) -> Expr:
+        """``d.values()`` as ``[d[k] for k in d]`` (and ``.items()``, ``.keys()``): each item read
+        by its key, so that its adjoint goes back to its place."""
+        with self.holding():
+            d = self.hold(self.atom(receiver), node.func)
+            key = self.loop_name("key", [])
+            load = gast.Name(key, gast.Load(), None, None)
+            item = gast.Subscript(d, load, gast.Load())
+            elt = {"keys": load, "values": item, "items": gast.Tuple([load, item], gast.Load())}[name]
+            target = gast.Name(key, gast.Store(), None, None)
+            comp = gast.ListComp(elt, [gast.comprehension(target, d, [], 0)])
+            for n in gast.walk(comp):
+                gast.copy_location(n, node)
+            return self.comprehension(comp)
 
     def dict_get(self, node: gast.Call, receiver: Expr) -> Expr:
         """``d.get(k, default)`` as ``d[k] if k in d else default``: each read an adjoint can reach."""
@@ -326,6 +345,21 @@ class Values:
     def bound_value(self, node: gast.expr) -> object:
         """The value of an assignment or a ``return``: a function value stays one."""
         value = self.value(node)
-        if isinstance(value, FUNCTION_VALUES) and not isinstance(value, UnsettledFunction):
+        if isinstance(value, (LocalFunction, LocalChoice, Static)):
             return value
-        return value if is_function(value) else self.settle(node, value)
+        return self.settle(node, value)
+
+    def if_(self, node: gast.If) -> bool:
+        """In a helper, an ``if`` on a constant (an argument given as a literal) takes its branch
+        now: ``if name == "relu": return relu`` returns a function known by name."""
+        if not self.inlining:
+            return super().if_(node)
+        test = self.value(node.test)
+        if isinstance(test, Const):
+            for stmt in node.body if test.value else node.orelse:
+                if self.stmt(stmt):
+                    return True
+            return False
+        with self.holding():
+            held = gast.copy_location(gast.If(self.hold(test, node.test), node.body, node.orelse), node)
+            return super().if_(held)
