@@ -155,7 +155,7 @@ class Lowering(
         params = self.params(node.args)
         for p in params:
             self.pool.version(p.name)
-            self.env[p.name] = Name(p.name)
+            self.env[p.name] = self.param_value(p.name)
         doc = None
         if isinstance(node, gast.Lambda):
             ret = gast.Return(value=node.body)

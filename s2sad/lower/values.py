@@ -34,8 +34,10 @@ def f(x, y):
     v6 = v5 * 2.0
     return v6
 
-Calling a value that is not known then (an argument of the differentiated function
-that is a function, a function taken from an array of them) is refused at its line.
+A function passed to the differentiated function itself is known too: its kind names
+it, so the derivative is built for it (and again for another). Calling a value that is
+not known then (a callable object passed in, a function picked by a computed index) is
+refused at its line.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ import numpy as np
 
 from .. import ir
 from ..errors import UnsupportedSyntaxError
+from ..frontend.namespaces import canonical_path
 from ..ir import Call, Const, Expr, Name, Ref
 from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
@@ -89,6 +92,15 @@ class Values:
     def check_root(self) -> None:
         """The differentiated function itself takes named parameters only."""
         refuse_variadic(self.parsed)
+
+    def param_value(self, name: str) -> Expr | Function:
+        """A parameter: its name, or for a function argument (the kinds say which function it
+        is, and the derivative is specialised on it) that function, called by name."""
+        fn = getattr(self.param_kinds.get(name), "fn", None)
+        if fn is None:
+            return Name(name)
+        path = canonical_path(fn)
+        return Function(fn, path or name, path is not None)
 
     def text(self, node: gast.AST) -> str:
         try:
@@ -197,8 +209,8 @@ class Values:
         return self.error(
             func,
             f"calling `{func.id}`, {why}: which function it is is not known when the function is transformed",
-            "Pass the function to a helper the differentiated function calls, or bind it first: "
-            "`grad(lambda x: f(x, np.tanh))`.",
+            "Pass a function (a def, a lambda, a NumPy function), or bind the object first: "
+            "`grad(lambda x: f(x, obj))`.",
         )
 
     def call_partial(self, node: gast.Call, partial: Partial) -> object:
