@@ -63,6 +63,9 @@ _CONSUMERS = (builtins.sum, builtins.max, builtins.min, builtins.len, builtins.l
 _CONSUMERS += (builtins.enumerate, builtins.zip, builtins.reversed)
 
 
+_READS = ("get", "items", "keys", "values")  # methods of a dict that only read it
+
+
 def is_function(value: object) -> bool:
     """Whether ``value`` is a function known now (not a type: ``dtype=float`` is data)."""
     if isinstance(value, Ref):
@@ -256,6 +259,9 @@ class Values:
 
     def method(self, node: gast.Call, receiver: object, name: str) -> object:
         """Methods of known containers, done now; ``d.get(k, default)`` of any dict."""
+        if isinstance(receiver, Name) and name in _READS:  # a dict display the function keeps as is
+            known = self.root.displays.get(receiver.id)
+            receiver = Keyed(dict(known)) if isinstance(known, dict) else receiver
         if isinstance(receiver, Keyed):
             entries = receiver.entries
             args = [self.value(a) for a in node.args]
@@ -338,10 +344,12 @@ class Values:
 
     def changed(self) -> set[str]:
         """Names that may be changed in place (or aliased) in this function: every name read
-        other than as ``*xs``, ``**d``, ``xs[i]`` or a ``for`` iterable."""
+        other than as ``*xs``, ``**d``, ``xs[i]``, ``d.get(k)`` or a ``for`` iterable."""
         if getattr(self, "_changed", None) is None:
             safe, seen = set(), set()
             for n in gast.walk(self.tree):
+                if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in _READS:
+                    safe.add(id(n.func.value))  # d.get(k), d.items(): reads
                 if isinstance(n, gast.Starred) or isinstance(n, gast.keyword) and n.arg is None:
                     safe.add(id(n.value))
                 elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load):
