@@ -331,9 +331,15 @@ class Values:
             self.env[target.id] = value  # a function known now: the name stands for it
             return
         super().assign(target, value)
-        if not (isinstance(target, gast.Name) and isinstance(value, Call)):
+        if not isinstance(target, gast.Name):
             return
         bound, last = self.env.get(target.id), self.body[-1] if self.body else None
+        if isinstance(value, Const) and type(value.value) is tuple and isinstance(last, ir.Assign):
+            if last.target == bound:  # shape = (3, 2)
+                self.root.displays[bound.id] = tuple(Const(v) for v in value.value)
+            return
+        if not isinstance(value, Call):
+            return
         if not (isinstance(last, ir.Assign) and last.target == bound and isinstance(last.value, Call)):
             return
         form = last.value.op.form

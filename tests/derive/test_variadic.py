@@ -102,6 +102,13 @@ CASES = {
             cols = list(zip(*pairs))
             return sum(t) * np.sum(np.stack([*cols[0], *cols[1]]))
     """,
+    "a shape spread into a method call and into shapes": """
+        def f(x, a):
+            shape = (3,)
+            noise = np.random.RandomState(0).randn(*shape)
+            grid = np.reshape(a * x, (*shape, 1)) * np.ones((*shape, 2))
+            return np.sum(grid) + np.sum(noise * a * x)
+    """,
     "max and min over *args": """
         def biggest(*xs):
             return max(xs) - min(v * 0.5 for v in xs)
