@@ -140,6 +140,25 @@ class Unrolling:
             gast.copy_location(n, node)
         return self.comprehension(comp)
 
+    def paired(self, node: gast.Call, fn, values: list) -> Expr:
+        """``zip(xs, ys)`` and ``enumerate(xs)`` outside a ``for`` header: the list of pairs,
+        ``[(u, v) for u, v in zip(xs, ys)]``, each item read where the loop reads it."""
+        with self.holding():
+            its = [self.hold(self.passed(a, v), a) for a, v in zip(node.args, values)]
+            keywords = [
+                gast.keyword(k.arg, self.hold(self.atom(self.expr(k.value)), k.value)) for k in node.keywords
+            ]
+            targets: list[str] = []
+            for base in ["i", "item"] if fn is builtins.enumerate else ["item"] * len(its):
+                targets.append(self.loop_name(base, targets))
+            it = gast.Call(self.hold(Function(fn, fn.__name__, False), node), its, keywords)
+            store = gast.Tuple([gast.Name(t, gast.Store(), None, None) for t in targets], gast.Store())
+            elt = gast.Tuple([gast.Name(t, gast.Load(), None, None) for t in targets], gast.Load())
+            comp = gast.ListComp(elt, [gast.comprehension(store, it, [], 0)])
+            for n in gast.walk(comp):
+                gast.copy_location(n, node)
+            return self.comprehension(comp)
+
     def loop_name(self, base: str, taken: list[str]) -> str:
         """A source-like name no code uses yet, for a loop variable the lowering writes."""
         name, k = base, 1
@@ -191,7 +210,7 @@ class Unrolling:
     def for_(self, node: gast.For) -> None:
         """A ``for`` over a container known whole runs now, its body once per item."""
         if not self.static_iterable(node.iter):
-            return super().for_(node)
+            return super().for_(self.unlisted(node))
         items = self.known_items(self.value(node.iter))
         if items is None:
             raise self.error(node.iter, "this loop over a container of functions is not supported")
@@ -214,6 +233,31 @@ class Unrolling:
             for n in targets:
                 self.env.pop(n, None)
             self.env.update(saved)
+
+    def unlisted(self, node: gast.For) -> gast.For:
+        """``for u, v in list(zip(xs, ys))`` iterates as ``zip(xs, ys)``: the pairs, read where the
+        loop reads them (the reversed loop sends each adjoint back to its place)."""
+        it = node.iter
+        if not (
+            isinstance(it, gast.Call)
+            and len(it.args) == 1
+            and not it.keywords
+            and isinstance(it.args[0], gast.Call)
+            and all(isinstance(f, gast.Name) for f in (it.func, it.args[0].func))
+        ):
+            return node
+        outer, inner = self.value(it.func), self.value(it.args[0].func)
+        if not (
+            isinstance(outer, Function)
+            and outer.fn in (builtins.list, builtins.tuple)
+            and isinstance(inner, Function)
+            and inner.fn in (builtins.zip, builtins.enumerate, builtins.range)
+        ):
+            return node
+        new = gast.For(node.target, it.args[0], node.body, node.orelse, None)
+        if getattr(node, "comprehension", False):
+            new.comprehension = True
+        return gast.copy_location(new, node)
 
     def comprehension(self, node: gast.ListComp | gast.GeneratorExp, items: str | None = None) -> Expr:
         """Over containers known whole and with no ``if``, the list is written out."""

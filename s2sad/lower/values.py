@@ -233,11 +233,18 @@ class Values:
             return self.make_partial(node)
         if fn in (builtins.map, builtins.filter):
             return self.mapped(node, fn)
+        if fn is builtins.dict and not node.args:  # dict(a=x): the display {"a": x}
+            keys = [gast.Constant(k.arg, None) for k in node.keywords]
+            return self.value(gast.copy_location(gast.Dict(keys, [k.value for k in node.keywords]), node))
+        if fn in (builtins.list, builtins.tuple) and not node.args and not node.keywords:
+            return Call(ir.LIST, ()) if fn is builtins.list else Const(())
         if fn in _CONSUMERS and node.args:
             values = [self.value(a) for a in node.args]
             done = self.consumed(node, fn, values)
             if done is not None:
                 return done
+            if fn in (builtins.zip, builtins.enumerate):
+                return self.paired(node, fn, values)
             with self.holding():
                 args = [self.hold(v, a) for v, a in zip(values, node.args)]
                 return super().call(

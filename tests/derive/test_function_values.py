@@ -131,6 +131,23 @@ CASES = {
                 s = s + (x if k == "w" else 0.0)
             return s + sum(v * x for v in d["b"].values())
     """,
+    "list(zip(...)), tuple(zip(...)) and list(enumerate(...)) in loops and generators": """
+        def f(x, a):
+            s = 0.0
+            for u, v in list(zip(a, a * x)):
+                s = s + u * v
+            t = sum(u * v for u, v in tuple(zip(a, a * a)))
+            w = sum(i * v for i, v in list(enumerate(a * x)))
+            pairs = list(zip(a, a * x))
+            return s + t * x + w + pairs[1][0] * pairs[2][1]
+    """,
+    "dict(), list() and tuple() constructors": """
+        def f(x, a):
+            d = dict(w=x, b=np.sum(a))
+            xs = list()
+            xs.append(d["w"] * d["b"])
+            return sum(xs) + len(tuple()) + dict(d)["b"] * x
+    """,
     "slicing a list argument into a helper": """
         def head(xs):
             return xs[0] * xs[1]
