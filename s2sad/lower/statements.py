@@ -49,6 +49,7 @@ from ..ir.names import NamePool, identifiers
 from ..ir.printer import function_source
 from .assign import Assignments
 from .control import ControlFlow
+from .dicts import DictMethods
 from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, Module, default_expr
 from .flatten import Flattening
 from .functions import LocalFunctions
@@ -60,7 +61,16 @@ from .values import Values
 
 
 class Lowering(
-    Unrolling, Values, Spreading, Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, ExprBuilder
+    Unrolling,
+    DictMethods,
+    Values,
+    Spreading,
+    Inlining,
+    LocalFunctions,
+    ControlFlow,
+    Assignments,
+    Flattening,
+    ExprBuilder,
 ):
     """Builds the SSA body of one function: ``function()`` lowers it whole; an inlined
     call lowers its body into the caller's block (``Inlining.run_inline``)."""

@@ -63,7 +63,7 @@ _CONSUMERS = (builtins.sum, builtins.max, builtins.min, builtins.len, builtins.l
 _CONSUMERS += (builtins.enumerate, builtins.zip, builtins.reversed)
 
 
-_READS = ("get", "items", "keys", "values")  # methods of a dict that only read it
+READS = ("get", "items", "keys", "values")  # methods of a dict that only read it
 
 
 def is_function(value: object) -> bool:
@@ -264,68 +264,6 @@ class Values:
             return Partial(fn.fn, fn.args + args, {**fn.kwargs, **kwargs})
         return Partial(fn, args, kwargs)
 
-    def method(self, node: gast.Call, receiver: object, name: str) -> object:
-        """Methods of known containers, done now; ``d.get(k, default)`` of any dict."""
-        if isinstance(receiver, Name) and name in _READS:  # a dict display the function keeps as is
-            known = self.root.displays.get(receiver.id)
-            receiver = Keyed(dict(known)) if isinstance(known, dict) else receiver
-        if isinstance(receiver, Keyed):
-            entries = receiver.entries
-            args = [self.value(a) for a in node.args]
-            if name == "get" and 1 <= len(args) <= 2 and isinstance(args[0], Const) and not node.keywords:
-                return entries.get(args[0].value, args[1] if len(args) == 2 else Const(None))
-            if name in ("items", "keys", "values") and not args:
-                rows = {
-                    "items": [Items("tuple", (Const(k), v)) for k, v in entries.items()],
-                    "keys": [Const(k) for k in entries],
-                    "values": list(entries.values()),
-                }[name]
-                return Items("list", tuple(rows))
-            if name == "copy" and not args:
-                return Keyed(dict(entries))
-        if isinstance(receiver, Items) and name in ("index", "count") or isinstance(receiver, Static):
-            if any(is_function(v) for v in getattr(receiver, "items", ())):
-                raise self.error(node, f"`.{name}()` of a container of functions is not supported")
-            if isinstance(receiver, Keyed) and name in ("update", "pop", "setdefault", "clear"):
-                raise self.error(
-                    node,
-                    f"`.{name}()` of a helper's `**kwargs` or of a dict of functions is not supported",
-                    "Build a new dict: `{**kw, 'b': 2.0}`.",
-                )
-            receiver = self.atom(self.settle(node, receiver))
-        if name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
-            return self.dict_get(node, receiver)
-        if name in ("items", "keys", "values") and not node.args and not node.keywords:
-            return self.dict_view(node, receiver, name)
-        return super().method(node, receiver, name)
-
-    def dict_view(self, node: gast.Call, receiver: Expr, name: str) -> Expr:
-        """``d.values()`` as ``[d[k] for k in d]`` (and ``.items()``, ``.keys()``): each item read
-        by its key, so that its adjoint goes back to its place."""
-        with self.holding():
-            d = self.hold(self.atom(receiver), node.func)
-            key = self.loop_name("key", [])
-            load = gast.Name(key, gast.Load(), None, None)
-            item = gast.Subscript(d, load, gast.Load())
-            elt = {"keys": load, "values": item, "items": gast.Tuple([load, item], gast.Load())}[name]
-            target = gast.Name(key, gast.Store(), None, None)
-            comp = gast.ListComp(elt, [gast.comprehension(target, d, [], 0)])
-            for n in gast.walk(comp):
-                gast.copy_location(n, node)
-            return self.comprehension(comp)
-
-    def dict_get(self, node: gast.Call, receiver: Expr) -> Expr:
-        """``d.get(k, default)`` as ``d[k] if k in d else default``: each read an adjoint can reach."""
-        with self.holding():
-            d = self.hold(self.atom(receiver), node.func)
-            k = self.hold(self.atom(self.expr(node.args[0])), node.args[0])
-            default = node.args[1] if len(node.args) == 2 else gast.Constant(None, None)
-            test = gast.Compare(k, [gast.In()], [d])
-            choice = gast.IfExp(test, gast.Subscript(d, k, gast.Load()), default)
-            gast.copy_location(choice, node)
-            gast.fix_missing_locations(choice)
-            return self.value(choice)
-
     def arguments(self, node: gast.Call) -> tuple[list, dict]:
         """What a call to the user's function passes: atoms, and function values as themselves."""
         args = [self.passed(a, self.value(a)) for a in node.args]
@@ -361,7 +299,7 @@ class Values:
         if getattr(self, "_changed", None) is None:
             safe, seen = set(), set()
             for n in gast.walk(self.tree):
-                if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in _READS:
+                if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in READS:
                     safe.add(id(n.func.value))  # d.get(k), d.items(): reads
                 if isinstance(n, gast.Starred) or isinstance(n, gast.keyword) and n.arg is None:
                     safe.add(id(n.value))
