@@ -95,6 +95,14 @@ def _as_value(node: gast.expr) -> gast.expr:
     return gast.Call(func=_name("slice"), args=args, keywords=[])
 
 
+def _as_test(node: gast.expr) -> gast.expr:
+    """A condition as Python reads it: a tuple display (``if (a, b):``, printed without its
+    parentheses, is no Python) is true when it has items, whatever they are."""
+    if isinstance(node, gast.Tuple):
+        return gast.Constant(value=bool(node.elts), kind=None)
+    return node
+
+
 _IDENTIFIER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -184,7 +192,7 @@ class Printer:
             return [gast.Expr(value=_as_value(self.expr(s.value)))]
         if isinstance(s, ir.Assert):
             msg = None if s.msg is None else self.expr(s.msg)
-            return [gast.Assert(test=self.expr(s.test), msg=msg)]
+            return [gast.Assert(test=_as_test(self.expr(s.test)), msg=msg)]
         if isinstance(s, ir.Comment):
             out = []
             for line in s.text.splitlines() or [""]:
@@ -209,7 +217,9 @@ class Printer:
             if not s.body and s.orelse:  # if c: pass else: ...  ->  if not c: ...
                 test = gast.UnaryOp(op=gast.Not(), operand=self.expr(s.test))
                 return [gast.If(test=test, body=self.body(s.orelse), orelse=[])]
-            return [gast.If(test=self.expr(s.test), body=self.body(s.body), orelse=self.block(s.orelse))]
+            return [
+                gast.If(test=_as_test(self.expr(s.test)), body=self.body(s.body), orelse=self.block(s.orelse))
+            ]
         if isinstance(s, ir.For):
             return [
                 gast.For(
@@ -222,7 +232,7 @@ class Printer:
             ]
         if isinstance(s, ir.While):
             if not s.test_body:
-                return [gast.While(test=self.expr(s.test), body=self.body(s.body), orelse=[])]
+                return [gast.While(test=_as_test(self.expr(s.test)), body=self.body(s.body), orelse=[])]
             # a test that takes statements: while True: <test>; if not test: break; <body>
             stop = gast.If(
                 test=gast.UnaryOp(op=gast.Not(), operand=self.expr(s.test)), body=[gast.Break()], orelse=[]

@@ -335,3 +335,16 @@ ONE_SIDED = {
 @pytest.mark.parametrize("name", ONE_SIDED)
 def test_values_bound_in_one_branch_at_second_order(name):
     check_all(ONE_SIDED[name], math=math)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(x, a):\n    return x * x if (x, a[0]) else x",
+        "def f(x, a):\n    if (x,):\n        return x * a[1]\n    return x",
+        "def f(x, a):\n    y = x\n    while ():\n        y = y * 2.0\n    return y * a[2]",
+    ],
+)
+def test_a_tuple_display_as_a_condition(source):
+    """A tuple is true when it has items: printed without parentheses, `if x, a:` was no Python."""
+    check_all(source)
