@@ -24,6 +24,7 @@ from ..driver.dispatch import Transform, transform
 from ..errors import UnsupportedSyntaxError
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
+from ..lower.values import refuse_variadic
 
 Wrt = int | str | Sequence[int | str]
 
@@ -47,6 +48,8 @@ def check_function(f: object, api: str) -> None:
 
 def wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
     """Parameter names for ``wrt``, and whether one gradient (not a tuple) is wanted."""
+    if getattr(getattr(f, "__code__", None), "co_flags", 0) & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+        refuse_variadic(parse(f))  # wrt names a parameter: f(*xs) has none to name
     positional, keyword, _ = parameters(f)
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)

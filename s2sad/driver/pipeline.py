@@ -118,7 +118,7 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind], callees:
     parsed = parse(fn)
     # checkpoint(f)(x) stays a call only where a reverse sweep runs that recomputes it
     checkpoints = request.mode not in FORWARD_MODES and not request.taped
-    ssa, _free = lower(parsed, Resolver(fn), inlinable, checkpoints)
+    ssa, _free = lower(parsed, Resolver(fn), inlinable, checkpoints, param_kinds)
     _check_wrt(ssa, request, param_kinds)
     kinds = infer(ssa, {p: k.with_shape(p) if k.is_array else k for p, k in param_kinds.items()})
     ssa = sequence_ops(ssa, kinds)

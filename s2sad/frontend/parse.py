@@ -297,21 +297,12 @@ _EXPRESSIONS = {
     gast.SetComp: ("a set comprehension", "Use array operations."),
     gast.DictComp: ("a dict comprehension", "Use array operations."),
     gast.Set: ("a set display", "Use a tuple."),
-    gast.Starred: ("a starred expression (`*args`)", "Pass the arguments one by one."),
 }
 
 
 def check_supported(parsed: Parsed) -> None:
     """Raise ``UnsupportedSyntaxError`` at the first unsupported construct."""
     node = parsed.node
-    args = node.args
-    if args.vararg is not None or args.kwarg is not None:
-        star = args.vararg or args.kwarg
-        raise UnsupportedSyntaxError(
-            "a `*args` or `**kwargs` parameter is not supported",
-            parsed.location(star),
-            "Name every parameter.",
-        )
     body = [gast.Return(value=node.body)] if isinstance(node, gast.Lambda) else node.body
     for i, stmt in enumerate(body):
         _check_stmt(parsed, stmt, is_docstring=(i == 0))
@@ -378,7 +369,7 @@ def _check_expr(parsed: Parsed, expr: gast.AST) -> None:
         if entry:
             raise _unsupported(parsed, node, *entry)
         if isinstance(node, gast.Dict) and not all(
-            isinstance(k, gast.Constant) and isinstance(k.value, str) for k in node.keys
+            k is None or isinstance(k, gast.Constant) and isinstance(k.value, str) for k in node.keys
         ):
             raise _unsupported(
                 parsed, node, "a dict display with keys other than strings", 'Use string keys: {"w": w}.'

@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -51,6 +52,8 @@ class Kind:
     # A token naming the shape: values with equal tokens have equal shapes, even where
     # the dims say "?" (``y[1:]`` and ``np.sin(y[1:])``). Not part of a kind's identity.
     shape: str | None = field(default=None, compare=False)
+    # a function passed as an argument: which one (the derivative calls it by name or inlines it)
+    fn: object = None
 
     @property
     def is_container(self) -> bool:
@@ -222,7 +225,12 @@ def kind_of(value: object) -> Kind:
         return Kind(list, None, "o", elem=elem)
     if t is dict and all(type(k) is str for k in value):
         return Kind(dict, None, "o", items=tuple(kind_of(v) for v in value.values()), keys=tuple(value))
+    if isinstance(value, _FUNCTIONS):  # specialised on which function it is
+        return Kind(t, None, "o", fn=value)
     return Kind(t, None, "o")
+
+
+_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, np.ufunc)
 
 
 def guard(name: str, kind: Kind, type_expr) -> str:
@@ -231,6 +239,8 @@ def guard(name: str, kind: Kind, type_expr) -> str:
     ``type_expr(t)`` is how the guard names the type ``t``.
     """
     t = kind.type
+    if kind.fn is not None:  # this very function
+        return f"{name} is {type_expr(kind.fn)}"
     if t is np.ndarray:
         dims = kind.dims or ()
         parts = [f"type({name}) is {type_expr(t)}", f"{name}.ndim == {len(dims)}"]

@@ -57,6 +57,7 @@ from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
 from ..ir.syntax import BINARY_SYMBOLS, COMPARE_SYMBOLS, UNARY_SYMBOLS
 from .index_tricks import joined
+from .static import Static
 
 # ------------------------------------------------------- what free names can be
 
@@ -106,7 +107,7 @@ class UnsettledFunction:
     hint: str = ""
 
 
-LOCAL_FUNCTIONS = (LocalFunction, LocalChoice, UnsettledFunction)
+LOCAL_FUNCTIONS = (LocalFunction, LocalChoice, UnsettledFunction, Static)
 
 
 _IMPURE = {
@@ -232,7 +233,10 @@ class ExprBuilder:
 
     # expressions -------------------------------------------------------------
     def expr(self, node: gast.expr) -> Expr:
-        value = self.value(node)
+        return self.settle(node, self.value(node))
+
+    def settle(self, node: gast.expr, value: object) -> Expr:
+        """``value`` (of ``node``) as an expression of generated code."""
         if isinstance(value, UnsettledFunction):
             raise self.error(node, value.why, value.hint)
         if isinstance(value, LOCAL_FUNCTIONS):

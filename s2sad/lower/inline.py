@@ -66,6 +66,7 @@ from ..frontend.parse import parse, split_docstring
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Const, Expr, Name, Ref
 from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction, default_expr
+from .static import Items, Keyed
 
 
 class Inlining:
@@ -109,9 +110,6 @@ class Inlining:
 
     def arguments(self, node: gast.Call) -> tuple[list[Expr], dict[str, Expr]]:
         """The atoms a call passes, positionally and by keyword, evaluated in order."""
-        for a in node.args:
-            if isinstance(a, gast.Starred):
-                raise self.error(a, "`*args` in a call is not supported", "Pass the arguments one by one.")
         args = [self.atom(self.expr(a)) for a in node.args]
         kwargs = {kw.arg: self.atom(self.expr(kw.value)) for kw in node.keywords}
         return args, kwargs
@@ -192,6 +190,8 @@ class Inlining:
             self.root.cells[path] = fn
             canonical = True
         args, kwargs = self.arguments(node)
+        if not all(isinstance(a, Expr) for a in [*args, *kwargs.values()]):
+            raise self.error(node, "passing a function to a recursive function is not supported")
         op = ir.call_op(fn, path, pure=False, canonical=canonical)
         return Call(op, tuple(args), tuple(kwargs.items()))
 
@@ -267,14 +267,15 @@ class Inlining:
         caller: Inlining,
     ) -> None:
         """Bind the parameters of the callee (``self``) to what ``caller`` passes, Python's way."""
-        if args.vararg is not None or args.kwarg is not None:
-            raise caller.error(
-                call,
-                "calling a function with `*args` or `**kwargs` parameters is not supported",
-                "Name every parameter of the helper.",
-            )
         positional = [a.id for a in args.posonlyargs + args.args]
         keyword_only = [a.id for a in args.kwonlyargs]
+        if args.vararg is not None:  # *xs: a tuple known whole (``static``)
+            self.env[args.vararg.id] = Items("tuple", tuple(values[len(positional) :]))
+            values = values[: len(positional)]
+        if args.kwarg is not None:  # **kw: the keywords no parameter takes
+            named = set(positional[len(values) :] + keyword_only)
+            self.env[args.kwarg.id] = Keyed({k: v for k, v in keywords.items() if k not in named})
+            keywords = {k: v for k, v in keywords.items() if k in named}
         if len(values) > len(positional):
             raise TypeError(
                 f"{caller.parsed.location(call)}: {self.parsed.name}() takes {len(positional)} "

@@ -49,14 +49,29 @@ from ..ir.names import NamePool, identifiers
 from ..ir.printer import function_source
 from .assign import Assignments
 from .control import ControlFlow
-from .expressions import ExprBuilder, Function, LocalFunction, Module, default_expr
+from .dicts import DictMethods
+from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, Module, default_expr
 from .flatten import Flattening
 from .functions import LocalFunctions
 from .inline import Inlining
 from .restructure import restructured
+from .spread import Spreading
+from .unrolled import Unrolling
+from .values import Values
 
 
-class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, ExprBuilder):
+class Lowering(
+    Unrolling,
+    DictMethods,
+    Values,
+    Spreading,
+    Inlining,
+    LocalFunctions,
+    ControlFlow,
+    Assignments,
+    Flattening,
+    ExprBuilder,
+):
     """Builds the SSA body of one function: ``function()`` lowers it whole; an inlined
     call lowers its body into the caller's block (``Inlining.run_inline``)."""
 
@@ -78,6 +93,8 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
         self.enclosing = enclosing  # for a function defined inside another: the one around it
         self.stack = stack  # functions being inlined around this one (recursion shows here)
         if root is None:
+            self.param_kinds: dict = {}  # the kinds of the arguments, where the driver gives them
+            self.displays: dict[str, object] = {}  # the items of tuples (and unchanged lists, dicts) built
             self.pool = NamePool(identifiers(parsed.node))
             self.cells: dict[str, object] = {}
             self.stack = (parsed.fn.__code__,)
@@ -144,10 +161,11 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
     def function(self) -> ir.Function:
         """The whole function: its parameters, its body, a ``return`` at its end."""
         node = self.parsed.node
+        self.check_root()
         params = self.params(node.args)
         for p in params:
             self.pool.version(p.name)
-            self.env[p.name] = Name(p.name)
+            self.env[p.name] = self.param_value(p.name)
         doc = None
         if isinstance(node, gast.Lambda):
             ret = gast.Return(value=node.body)
@@ -202,7 +220,11 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
                 for target in others:
                     self.assign(target, self.env[first.id])
                 return False
-            value = self.value(node.value) if isinstance(node.value, gast.Lambda) else self.expr(node.value)
+            value = (
+                self.value(node.value)
+                if isinstance(node.value, gast.Lambda)
+                else self.bound_value(node.value)
+            )
             self.assign(first, value)
             for target in others:  # a = b = value
                 self.assign(target, self.env[first.id] if isinstance(first, gast.Name) else value)
@@ -212,10 +234,16 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
             if node.value is not None:
                 self.assign(node.target, self.expr(node.value))
         elif isinstance(node, gast.Return):
-            value = Const(None) if node.value is None else self.expr(node.value)
-            if self.depth == 0 and self.result is None and self.inlining:
-                self.final = self.atom(value)
-            elif self.depth == 0 and self.result is None:
+            value = Const(None) if node.value is None else self.bound_value(node.value)
+            if self.depth == 0 and self.result is None and self.inlining:  # a helper may return a function
+                self.final = (
+                    value
+                    if isinstance(value, LOCAL_FUNCTIONS) or not isinstance(value, Expr)
+                    else self.atom(value)
+                )
+                return True
+            value = self.settle(node.value, value)  # a local function returned in a branch: refused
+            if self.depth == 0 and self.result is None:
                 self.emit(ir.Return(self.atom(value)))
             else:  # a return inside a branch: copy to the join name of all returns
                 if self.result is None:
@@ -246,15 +274,21 @@ class Lowering(Inlining, LocalFunctions, ControlFlow, Assignments, Flattening, E
 
 
 def lower(
-    parsed: Parsed, resolver: Resolver, inlinable: Callable[[object], bool], checkpoints: bool = True
+    parsed: Parsed,
+    resolver: Resolver,
+    inlinable: Callable[[object], bool],
+    checkpoints: bool = True,
+    param_kinds: dict | None = None,
 ) -> tuple[ir.Function, dict[str, object]]:
     """The SSA form of a parsed function, and the free names it reads.
 
     ``inlinable(fn)`` says whether a function the code calls is the user's own, to inline
     (the others need derivative rules); ``checkpoints=False`` inlines ``checkpoint(f)(x)`` too
-    (forward mode, and programs to be differentiated again, keep no tape to save)."""
+    (forward mode, and programs to be differentiated again, keep no tape to save); ``param_kinds``
+    gives the lengths of tuple arguments, for ``f(*xs)``."""
     lowering = Lowering(parsed, resolver, inlinable)
     lowering.checkpoints = checkpoints
+    lowering.param_kinds = dict(param_kinds or {})  # f(*xs) for a tuple argument xs
     return lowering.function(), lowering.free
 
 

@@ -155,6 +155,8 @@ def _copied(container: type):
             return Kind(list, None, "o", items=k.items, elem=k.elem)
         if container is list and k.is_array and k.dims:
             return Kind(list, None, "o", elem=Kind(k.type, k.dims[1:], k.dtype))
+        if container is tuple and k.type in (list, tuple) and k.items is not None:
+            return Kind(tuple, None, "o", items=k.items)
         if container is dict and k.type is dict:
             return k
         return Kind(container, None, "o")
@@ -172,6 +174,7 @@ def _reordered(k: Kind) -> Kind:
 # the adjoint of a tuple or list is a list, of a dict a dict: copied, so that it changes alone
 linear("list(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(list))
 linear("dict(x)", x="dict(g)", kind=_copied(dict))
+linear("tuple(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(tuple))
 rule(
     "sorted(iterable)",
     vjp={"iterable": "unsorted_items(g, iterable)"},

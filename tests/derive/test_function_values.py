@@ -1,0 +1,258 @@
+"""Functions as values: passed to helpers, kept in lists and dicts, returned by helpers,
+made by ``functools.partial``; ``map``, ``filter``, generator expressions and the builtins
+that consume them. The lowering specialises on which function it is. Each case is
+``f(x, a)`` checked in both modes and at second order against central differences."""
+
+import functools
+
+import numpy as np
+import pytest
+from checks import assert_close, central_difference, check_forward, check_reverse
+from conftest import make_function
+
+import s2sad
+from s2sad.errors import UnsupportedSyntaxError
+
+X, A = 0.7, np.array([0.3, -0.5, 1.1])
+
+
+def check_all(source: str, **namespace):
+    """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``
+    (as ``test_control_shapes.check_all``)."""
+    f = make_function(source, "f", **namespace)
+    args = [X, A.copy()]
+    check_reverse(f, args, (0, 1))
+    check_forward(f, args, (0, 1))
+    for i in (0, 1):
+        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
+        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
+    expected = central_difference(s2sad.grad(f), args, 0)
+    assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
+
+
+def relu(v):
+    return np.maximum(v, 0.0)
+
+
+CASES = {
+    "NumPy functions passed to a helper": """
+        def apply(fn, v):
+            return fn(v)
+
+        def f(x, a):
+            return apply(np.tanh, x) + np.sum(apply(np.sin, a) * x)
+    """,
+    "a function as a parameter default": """
+        def mlp(v, nonlinearity=np.tanh):
+            return nonlinearity(v) * 2.0
+
+        def f(x, a):
+            return mlp(x) + np.sum(mlp(a * x, nonlinearity=np.cos))
+    """,
+    "a lambda and a user function passed to a helper": """
+        def apply(fn, v):
+            return fn(v)
+
+        def square(t):
+            return t * t
+
+        def f(x, a):
+            return apply(lambda v: v * v * x, x) + np.sum(apply(square, a) * x)
+    """,
+    "a list of functions in a loop": """
+        def f(x, a):
+            layers = [np.tanh, np.sin, lambda t: t * x]
+            for layer in layers:
+                a = layer(a)
+            return np.sum(a) * x
+    """,
+    "a dict of functions": """
+        def f(x, a):
+            acts = {"relu": relu, "tanh": np.tanh}
+            return np.sum(acts["relu"](a * x)) + acts["tanh"](x) * len(acts)
+    """,
+    "a function returned by a helper": """
+        def pick(name):
+            if name == "sin":
+                return np.sin
+            return np.cos
+
+        def scaled(k):
+            return lambda t: k * t * t
+
+        def f(x, a):
+            return pick("sin")(x) * pick("cos")(x) + np.sum(scaled(x)(a))
+    """,
+    "functools.partial of a user function and of a NumPy function": """
+        def layer(v, w, b=0.0):
+            return np.tanh(w * v + b)
+
+        def f(x, a):
+            g = functools.partial(layer, w=x, b=0.5)
+            p = functools.partial(np.power, a)
+            return np.sum(g(a)) + np.sum(p(2.0)) * x + functools.partial(g, b=x)(x)
+    """,
+    "map with a NumPy function, a lambda and two iterables": """
+        def f(x, a):
+            s = sum(map(np.sin, [x, 2.0 * x]))
+            t = list(map(lambda u, v: u * v, [x, a[0]], (a[1], x)))
+            return s + t[0] * t[1] + np.sum(np.stack(list(map(np.exp, a))))
+    """,
+    "filter with a lambda and with None, consumed by sum, tuple and a loop": """
+        def f(x, a):
+            total = sum(filter(lambda v: v > 0, a * x))
+            for v in filter(None, tuple(a)):
+                total = total + v * x
+            return total + len(tuple(filter(lambda v: v < 0, a)))
+    """,
+    "generator expressions consumed by sum, max, min, list and tuple": """
+        def f(x, a):
+            hi = max(x * v for v in a)
+            lo = min(x * i for i in range(1, 4))
+            items = list(v * v for v in a)
+            pair = tuple(np.sin(v) for v in (x, a[0]))
+            return hi + lo + sum(items) * x + pair[0] * pair[1]
+    """,
+    "zip, enumerate and dict methods over a helper's **kwargs": """
+        def mix(x, **weights):
+            total = 0.0
+            for i, (k, w) in enumerate(weights.items()):
+                total = total + (i + 1) * w * x
+            return total + sum(u * v for u, v in zip(weights.values(), (x, x * x)))
+
+        def f(x, a):
+            return mix(x, p=a[0], q=np.sum(a))
+    """,
+    "dict displays: get, items, values, keys, nested dicts": """
+        def f(x, a):
+            d = {"w": x, "b": {"c": a[0] * x}}
+            s = d.get("w", 1.0) + d.get("z", 2.0) * x + d["b"].get("c")
+            for k in d.keys():
+                s = s + (x if k == "w" else 0.0)
+            return s + sum(v * x for v in d["b"].values())
+    """,
+    "list(zip(...)), tuple(zip(...)) and list(enumerate(...)) in loops and generators": """
+        def f(x, a):
+            s = 0.0
+            for u, v in list(zip(a, a * x)):
+                s = s + u * v
+            t = sum(u * v for u, v in tuple(zip(a, a * a)))
+            w = sum(i * v for i, v in list(enumerate(a * x)))
+            pairs = list(zip(a, a * x))
+            return s + t * x + w + pairs[1][0] * pairs[2][1]
+    """,
+    "dict(), list() and tuple() constructors": """
+        def f(x, a):
+            d = dict(w=x, b=np.sum(a))
+            xs = list()
+            xs.append(d["w"] * d["b"])
+            return sum(xs) + len(tuple()) + dict(d)["b"] * x
+    """,
+    "slicing a list argument into a helper": """
+        def head(xs):
+            return xs[0] * xs[1]
+
+        def f(x, a):
+            xs = [x, a[0], a[1], x * x]
+            return head(xs[1:]) + head(xs[::3]) + sum(xs[2:])
+    """,
+}
+
+
+@pytest.mark.parametrize("source", CASES.values(), ids=list(CASES))
+def test_function_values(source):
+    check_all(source, functools=functools, relu=relu)
+
+
+def test_function_values_read_as_written():
+    """A function passed to a helper is called by its name in generated code."""
+    f = make_function(
+        """
+        def apply(fn, v):
+            return fn(v)
+
+        def f(x):
+            layers = [np.tanh, np.sin]
+            for layer in layers:
+                x = apply(layer, x)
+            return x
+        """,
+        "f",
+    )
+    code = s2sad.source(f)
+    assert "np.tanh(x)" in code and "np.cos(" in code and "layer" not in code.split('"""')[-1], code
+
+
+def square(v):
+    return v * v
+
+
+def cube(v):
+    return v**3
+
+
+@pytest.mark.parametrize("fn", [np.tanh, np.sin, square, cube], ids=lambda fn: fn.__name__)
+def test_function_argument_of_the_differentiated_function(fn):
+    """A function passed to the differentiated function: the derivative is specialised on
+    which function it is (the cache key includes it), in both modes and at second order."""
+    f = make_function(
+        """
+        def apply(g, v):
+            return g(v)
+
+        def f(x, a, fn):
+            return fn(x) * np.sum(apply(fn, a)) + sum(map(fn, [x, 2.0 * x]))
+        """,
+        "f",
+    )
+    args = [X, A.copy(), fn]
+    check_reverse(f, args, (0, 1))
+    check_forward(f, args, (0, 1))
+    for i in (0, 1):
+        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
+        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
+    expected = central_difference(s2sad.grad(f), args, 0)
+    assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
+
+
+def test_one_derivative_many_functions():
+    """One derivative called with one function, then another: each gets its own code."""
+    f = make_function("def f(x, fn=np.tanh):\n    return fn(x) * 2.0\n")
+    df = s2sad.grad(f)
+    assert_close(df(0.3), 2.0 * (1 - np.tanh(0.3) ** 2))
+    assert_close(df(0.3, np.sin), 2.0 * np.cos(0.3))
+    assert_close(df(0.3, fn=square), 2.0 * 0.6)
+    assert_close(df(0.3, np.tanh), 2.0 * (1 - np.tanh(0.3) ** 2))
+
+
+ERRORS = {
+    "calling a callable object passed to the differentiated function": (
+        "def f(x, fn):\n    return fn(x)\n",
+        (1.0, functools.partial(np.power, 2.0)),
+        "calling `fn`, an argument of the differentiated function",
+    ),
+    "a function picked from a list by a computed index": (
+        "def f(x, i):\n    fs = [np.sin, np.cos]\n    return fs[i](x)\n",
+        (1.0, 1),
+        "which function this is is not known",
+    ),
+    "map with a function not known": (
+        "def f(x, fn):\n    return sum(map(fn, [x, x]))\n",
+        (1.0, functools.partial(np.power, 2.0)),
+        "is not a function known when the function is transformed",
+    ),
+    "a break in a loop over functions": (
+        "def f(x):\n    for g in [np.sin, np.cos]:\n        x = g(x)\n"
+        "        if x > 0:\n            break\n    return x\n",
+        (1.0,),
+        "a `break`, `continue` or `return` in a loop over a container known whole",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, args, message", ERRORS.values(), ids=list(ERRORS))
+def test_function_value_errors(source, args, message):
+    f = make_function(source, "f")
+    with pytest.raises(UnsupportedSyntaxError) as err:
+        s2sad.grad(f)(*args)
+    assert message in str(err.value), str(err.value)
