@@ -23,7 +23,7 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
     (6.0, 3.0)
     """
-    check_function(f, "jvp")
+    f = check_function(f, "jvp")
     return jvp_at(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
 
 

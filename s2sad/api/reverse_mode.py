@@ -70,7 +70,7 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     if is_generated(f):  # elementwise_grad(elementwise_grad(f)): of the code it runs
         return per_call(f, lambda g: elementwise_grad(g, wrt), "elementwise_grad")
     if not library_function(f):
-        check_function(f, "elementwise_grad")
+        f = check_function(f, "elementwise_grad")
         wrt_names(f, wrt, "elementwise_grad")
     total = summed(f)
     return checked_transform(total, wrt, "grad", "elementwise_grad").dispatcher
@@ -83,7 +83,7 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> out, pullback(1.0)
     (6.0, (3.0, 2.0))
     """
-    check_function(f, "vjp")
+    f = check_function(f, "vjp")
     f = concrete(f, primals)
     positional, keyword, _ = parameters(f)
     if len(primals) != len(positional):

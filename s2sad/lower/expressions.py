@@ -170,35 +170,9 @@ def is_pure(fn: object, path: str) -> bool:
 METHODS = {
     name: getattr(np, name)
     for name in (
-        "sum",
-        "mean",
-        "prod",
-        "max",
-        "min",
-        "var",
-        "std",
-        "dot",
-        "cumsum",
-        "cumprod",
-        "clip",
-        "ravel",
-        "squeeze",
-        "trace",
-        "round",
-        "argmax",
-        "argmin",
-        "any",
-        "all",
-        "nonzero",
-        "diagonal",
-        "repeat",
-        "conj",
-        "argsort",
-        "swapaxes",
-        "take",
-        "searchsorted",
-        "argpartition",
-    )
+        "sum mean prod max min var std dot cumsum cumprod clip ravel squeeze trace round argmax argmin any "
+        "all nonzero diagonal repeat conj argsort swapaxes take searchsorted argpartition"
+    ).split()
 }
 _VARARG_METHODS = {"reshape": np.reshape, "transpose": np.transpose}
 
