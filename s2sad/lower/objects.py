@@ -121,6 +121,10 @@ class Objects:
         base = self.as_object(self.value(node.value))
         cls = self.object_class(base)
         if cls is None:
+            if isinstance(base, Function) and self.user_class(base.fn):
+                return self.class_member(node, base, node.attr)
+            if isinstance(base, UnsettledFunction):
+                raise self.error(node, base.why, base.hint)
             with self.holding():
                 held = gast.Attribute(self.hold(base, node.value), node.attr, node.ctx)
                 return super()._Attribute(gast.copy_location(held, node))
@@ -158,6 +162,21 @@ class Objects:
             raise self.error(node, f"`{cls.__name__}` object has no attribute `{attr}` here")
         return Call(attr_op(attr), (base,))  # an argument's attribute: read where the code runs
 
+    def class_member(self, node: gast.Attribute, klass: Function, attr: str) -> object:
+        """``Class.attr``: a function (called with its ``self`` given), a static or class
+        method, a class attribute."""
+        cls = klass.fn
+        found = next((vars(k)[attr] for k in cls.__mro__ if attr in vars(k)), _MISSING)
+        if isinstance(found, staticmethod):
+            return self.known_function(found.__func__)
+        if isinstance(found, classmethod):
+            return Method(found.__func__, klass)
+        if isinstance(found, types.FunctionType):
+            return self.known_function(found)
+        if found is _MISSING or hasattr(found, "__get__"):
+            raise self.error(node, f"the attribute `{cls.__name__}.{attr}` is not supported here")
+        return self.wrap(found, f"{klass.path}.{attr}", klass.canonical)
+
     def known_function(self, fn: object) -> Function:
         """A function or class of the user's, through a cell of its own."""
         head = next((h for h, v in self.root.cells.items() if v is fn), None)
@@ -174,6 +193,10 @@ class Objects:
             cls = self.object_class(base)
             if cls is not None:
                 return self.call_value(node, self.member(func, base, cls, func.attr))
+            if isinstance(base, Function) and self.user_class(base.fn):
+                return self.call_value(node, self.class_member(func, base, func.attr))
+            if isinstance(base, UnsettledFunction):
+                raise self.error(func, base.why, base.hint)
             with self.holding():
                 held = gast.Attribute(self.hold(base, func.value), func.attr, func.ctx)
                 call = gast.Call(gast.copy_location(held, func), node.args, node.keywords)
@@ -223,7 +246,7 @@ class Objects:
 
     def construct(self, node: gast.Call, cls: type) -> Instance:
         """``cls(...)``: an object the function makes, its ``__init__`` inlined."""
-        hooks = [h for h in _HOOKS if any(h in vars(k) for k in cls.__mro__[:-1])]
+        hooks = [h for h in _HOOKS if any(not _generated(vars(k).get(h)) for k in cls.__mro__[:-1])]
         if hooks:
             raise self.error(
                 node,
@@ -352,6 +375,11 @@ class Objects:
                             "it changes in variables.",
                         )
         return names
+
+
+def _generated(fn: object) -> bool:
+    """Whether ``fn`` is one of the methods ``dataclasses`` writes (or not a function)."""
+    return getattr(getattr(fn, "__code__", None), "co_filename", "<string>") == "<string>"
 
 
 def _text(node: gast.AST) -> str:
