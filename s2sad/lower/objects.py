@@ -74,7 +74,143 @@ class Method(Static):
     receiver: object
 
 
-class Objects:
+class Making:
+    """The part of ``Objects`` that makes objects and sets their attributes."""
+
+    def construct(self, node: gast.Call, cls: type) -> Instance:
+        """``cls(...)``: an object the function makes, its ``__init__`` inlined."""
+        hooks = [h for h in _HOOKS if any(not _generated(vars(k).get(h)) for k in cls.__mro__[:-1])]
+        if hooks:
+            raise self.error(
+                node,
+                f"making a `{cls.__name__}` object, whose class defines `{hooks[0]}`, is not supported",
+                "Use a class whose attributes are set in `__init__` and read as they are.",
+            )
+        made = Instance(cls, {}, self.total_depth(), node)
+        init = cls.__init__
+        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>":
+            self.dataclass_init(node, made)
+        elif init is object.__init__:
+            if node.args or node.keywords:
+                raise TypeError(f"{self.parsed.location(node)}: {cls.__name__}() takes no arguments")
+        else:
+            args, kwargs = self.arguments(node)
+            self.inline_function(node, init, [made, *args], kwargs)
+        return made
+
+    def dataclass_init(self, node: gast.Call, made: Instance) -> None:
+        """The ``__init__`` a dataclass is given: each field the argument for it, or its default."""
+        cls = made.cls
+        args, kwargs = self.arguments(node)
+        fields = [f for f in dataclasses.fields(cls)]
+        given = [f for f in fields if f.init]
+        if len(args) > len(given):
+            raise TypeError(f"{self.parsed.location(node)}: {cls.__name__}() takes {len(given)} arguments")
+        bound = {f.name: a for f, a in zip(given, args)}
+        for k, v in kwargs.items():
+            if k in bound or k not in {f.name for f in given}:
+                raise TypeError(
+                    f"{self.parsed.location(node)}: {cls.__name__}() got an unexpected argument '{k}'"
+                )
+            bound[k] = v
+        for f in fields:
+            if f.name in bound:
+                made.fields[f.name] = bound[f.name]
+            elif f.default is not dataclasses.MISSING:
+                made.fields[f.name] = self.constant(f.default, f"{cls.__name__}_{f.name}")
+            elif f.default_factory is not dataclasses.MISSING:
+                made.fields[f.name] = self.constant(f.default_factory(), f"{cls.__name__}_{f.name}")
+            elif f.init:
+                raise TypeError(
+                    f"{self.parsed.location(node)}: {cls.__name__}() is missing the argument '{f.name}'"
+                )
+        post = getattr(cls, "__post_init__", None)
+        if post is not None:
+            self.inline_function(node, post, [made], {})
+
+    def constant(self, value: object, name: str) -> Expr:
+        """A value known now, in generated code: a literal, or read through a cell."""
+        if value is None or type(value) in (bool, int, float, str):
+            return Const(value)
+        head = self.pool.fresh(name)
+        self.root.cells[head] = value
+        return Ref(head, value, canonical=True)
+
+    # attributes set ---------------------------------------------------------------
+    def assign(self, target: gast.expr, value: object) -> None:
+        """``obj.name = value`` on an object the function made, where it was made."""
+        if not isinstance(target, gast.Attribute):
+            return super().assign(target, value)
+        base = self.value(target.value)
+        if not isinstance(base, Instance):
+            raise self.error(
+                target,
+                "assignment to an attribute of an object the function did not make is not supported",
+                "Make the object in the function, or keep the value in a variable.",
+            )
+        params = getattr(base.cls, "__dataclass_params__", None)
+        if params is not None and params.frozen:
+            raise self.error(target, f"`{base.cls.__name__}` is a frozen dataclass: its fields cannot be set")
+        if base.depth != self.total_depth():
+            raise self.error(
+                target,
+                f"setting `{_text(target)}` inside an `if` or a loop, on an object made outside it, "
+                "is not supported",
+                "Compute the value in a variable, and set the attribute where the object is made "
+                "(or make the object in the branch or loop).",
+            )
+        if not isinstance(value, (Static, Name, Const, Ref)):  # an atom already is the attribute's value
+            value = self.atom(self.settle(target, value), target.attr)
+        base.fields[target.attr] = value
+
+    def settle(self, node: gast.expr, value: object) -> Expr:
+        if isinstance(value, (Instance, Method)):
+            what = f"a `{value.cls.__name__}` object" if isinstance(value, Instance) else "a method"
+            raise self.error(
+                node,
+                f"{what} made in the function can be used through its attributes and methods here, "
+                "not returned or passed to code s2sad does not read",
+                "Return or pass the attributes you need.",
+            )
+        return super().settle(node, value)
+
+    def join_functions(self, var, values, blocks, joins, origin):
+        if any(isinstance(v, (Instance, Method)) for v in values):
+            present = [v for v in values if v is not None]
+            if len(present) == 1:
+                return present[0]
+            return UnsettledFunction(
+                f"`{var}` is a different object on each path of the `if`",
+                "Make the object after the `if`, from values the branches compute.",
+            )
+        return super().join_functions(var, values, blocks, joins, origin)
+
+    def enter_functions(self, node: gast.For | gast.While) -> set[str]:
+        """Objects are not carried around a loop: a name rebound to one in a loop is refused."""
+        names = super().enter_functions(node)
+        made = set()  # names bound to objects made in the loop: not carried, like functions
+        for stmt in gast.walk(gast.Module(node.body, [])):
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
+                func = stmt.value.func
+                callee = self.value(func) if isinstance(func, gast.Name) else None
+                if isinstance(callee, Function) and self.user_class(callee.fn):
+                    made |= {t.id for t in stmt.targets if isinstance(t, gast.Name)}
+        self.function_vars[-1].update({var: self.env.get(var) for var in made - names})
+        names = names | made
+        for stmt in gast.walk(node):
+            if isinstance(stmt, gast.Assign):
+                for t in stmt.targets:
+                    if isinstance(t, gast.Name) and isinstance(self.env.get(t.id), (Instance, Method)):
+                        raise self.error(
+                            t,
+                            f"`{t.id}` is bound to an object made before the loop and again in it",
+                            "Give the object made in the loop a name of its own, or keep the values "
+                            "it changes in variables.",
+                        )
+        return names
+
+
+class Objects(Making):
     """The part of the lowering that makes, reads and calls objects of the user's classes."""
 
     def user_class(self, obj: object) -> bool:
@@ -243,138 +379,6 @@ class Objects:
                 gast.Call(self.hold(self.known_function(fn), node), args, keywords), node
             )
             return self.inline(call, fn)
-
-    def construct(self, node: gast.Call, cls: type) -> Instance:
-        """``cls(...)``: an object the function makes, its ``__init__`` inlined."""
-        hooks = [h for h in _HOOKS if any(not _generated(vars(k).get(h)) for k in cls.__mro__[:-1])]
-        if hooks:
-            raise self.error(
-                node,
-                f"making a `{cls.__name__}` object, whose class defines `{hooks[0]}`, is not supported",
-                "Use a class whose attributes are set in `__init__` and read as they are.",
-            )
-        made = Instance(cls, {}, self.total_depth(), node)
-        init = cls.__init__
-        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>":
-            self.dataclass_init(node, made)
-        elif init is object.__init__:
-            if node.args or node.keywords:
-                raise TypeError(f"{self.parsed.location(node)}: {cls.__name__}() takes no arguments")
-        else:
-            args, kwargs = self.arguments(node)
-            self.inline_function(node, init, [made, *args], kwargs)
-        return made
-
-    def dataclass_init(self, node: gast.Call, made: Instance) -> None:
-        """The ``__init__`` a dataclass is given: each field the argument for it, or its default."""
-        cls = made.cls
-        args, kwargs = self.arguments(node)
-        fields = [f for f in dataclasses.fields(cls)]
-        given = [f for f in fields if f.init]
-        if len(args) > len(given):
-            raise TypeError(f"{self.parsed.location(node)}: {cls.__name__}() takes {len(given)} arguments")
-        bound = {f.name: a for f, a in zip(given, args)}
-        for k, v in kwargs.items():
-            if k in bound or k not in {f.name for f in given}:
-                raise TypeError(
-                    f"{self.parsed.location(node)}: {cls.__name__}() got an unexpected argument '{k}'"
-                )
-            bound[k] = v
-        for f in fields:
-            if f.name in bound:
-                made.fields[f.name] = bound[f.name]
-            elif f.default is not dataclasses.MISSING:
-                made.fields[f.name] = self.constant(f.default, f"{cls.__name__}_{f.name}")
-            elif f.default_factory is not dataclasses.MISSING:
-                made.fields[f.name] = self.constant(f.default_factory(), f"{cls.__name__}_{f.name}")
-            elif f.init:
-                raise TypeError(
-                    f"{self.parsed.location(node)}: {cls.__name__}() is missing the argument '{f.name}'"
-                )
-        post = getattr(cls, "__post_init__", None)
-        if post is not None:
-            self.inline_function(node, post, [made], {})
-
-    def constant(self, value: object, name: str) -> Expr:
-        """A value known now, in generated code: a literal, or read through a cell."""
-        if value is None or type(value) in (bool, int, float, str):
-            return Const(value)
-        head = self.pool.fresh(name)
-        self.root.cells[head] = value
-        return Ref(head, value, canonical=True)
-
-    # attributes set ---------------------------------------------------------------
-    def assign(self, target: gast.expr, value: object) -> None:
-        """``obj.name = value`` on an object the function made, where it was made."""
-        if not isinstance(target, gast.Attribute):
-            return super().assign(target, value)
-        base = self.value(target.value)
-        if not isinstance(base, Instance):
-            raise self.error(
-                target,
-                "assignment to an attribute of an object the function did not make is not supported",
-                "Make the object in the function, or keep the value in a variable.",
-            )
-        params = getattr(base.cls, "__dataclass_params__", None)
-        if params is not None and params.frozen:
-            raise self.error(target, f"`{base.cls.__name__}` is a frozen dataclass: its fields cannot be set")
-        if base.depth != self.total_depth():
-            raise self.error(
-                target,
-                f"setting `{_text(target)}` inside an `if` or a loop, on an object made outside it, "
-                "is not supported",
-                "Compute the value in a variable, and set the attribute where the object is made "
-                "(or make the object in the branch or loop).",
-            )
-        if not isinstance(value, (Static, Name, Const, Ref)):  # an atom already is the attribute's value
-            value = self.atom(self.settle(target, value), target.attr)
-        base.fields[target.attr] = value
-
-    def settle(self, node: gast.expr, value: object) -> Expr:
-        if isinstance(value, (Instance, Method)):
-            what = f"a `{value.cls.__name__}` object" if isinstance(value, Instance) else "a method"
-            raise self.error(
-                node,
-                f"{what} made in the function can be used through its attributes and methods here, "
-                "not returned or passed to code s2sad does not read",
-                "Return or pass the attributes you need.",
-            )
-        return super().settle(node, value)
-
-    def join_functions(self, var, values, blocks, joins, origin):
-        if any(isinstance(v, (Instance, Method)) for v in values):
-            present = [v for v in values if v is not None]
-            if len(present) == 1:
-                return present[0]
-            return UnsettledFunction(
-                f"`{var}` is a different object on each path of the `if`",
-                "Make the object after the `if`, from values the branches compute.",
-            )
-        return super().join_functions(var, values, blocks, joins, origin)
-
-    def enter_functions(self, node: gast.For | gast.While) -> set[str]:
-        """Objects are not carried around a loop: a name rebound to one in a loop is refused."""
-        names = super().enter_functions(node)
-        made = set()  # names bound to objects made in the loop: not carried, like functions
-        for stmt in gast.walk(gast.Module(node.body, [])):
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
-                func = stmt.value.func
-                callee = self.value(func) if isinstance(func, gast.Name) else None
-                if isinstance(callee, Function) and self.user_class(callee.fn):
-                    made |= {t.id for t in stmt.targets if isinstance(t, gast.Name)}
-        self.function_vars[-1].update({var: self.env.get(var) for var in made - names})
-        names = names | made
-        for stmt in gast.walk(node):
-            if isinstance(stmt, gast.Assign):
-                for t in stmt.targets:
-                    if isinstance(t, gast.Name) and isinstance(self.env.get(t.id), (Instance, Method)):
-                        raise self.error(
-                            t,
-                            f"`{t.id}` is bound to an object made before the loop and again in it",
-                            "Give the object made in the loop a name of its own, or keep the values "
-                            "it changes in variables.",
-                        )
-        return names
 
 
 def _generated(fn: object) -> bool:
