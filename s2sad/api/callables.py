@@ -90,7 +90,8 @@ def _calling(target: Callable, f: object, bound: tuple, keywords: dict, api: str
     name = getattr(target, "__name__", "f")
     name = name if name.isidentifier() else "f"
     text = f"def {name}({', '.join(params)}):\n    return __f({', '.join(call)})\n"
-    return compile_function(text, f"{api} of {f!r}", {}, cells, tuple(defaults) or None, kwdefaults or None)
+    what = f"bound method {f.__qualname__}" if inspect.ismethod(f) else f"functools.partial of {name}"
+    return compile_function(text, what, {}, cells, tuple(defaults) or None, kwdefaults or None)
 
 
 def _check_passes_through(f: Callable, wrapped: Callable, api: str) -> None:
