@@ -53,7 +53,7 @@ def wrapped(x, y):
     return np.sum(np.sin(x) * y)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached(t):
     return t**3 + np.exp(t)
 
