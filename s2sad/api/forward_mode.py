@@ -12,6 +12,7 @@ from typing import Any
 from ..driver.directions import jvp_at
 from ..driver.generated import is_generated, per_call
 from .arguments import Wrt, check_function, checked_transform
+from .records import jvp_fields
 
 
 def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -24,7 +25,8 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     (6.0, 3.0)
     """
     f = check_function(f, "jvp")
-    return jvp_at(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
+    f, primals, tangents = jvp_fields(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
+    return jvp_at(f, primals, tangents)
 
 
 def _as_tuple(values: Any, what: str) -> tuple:

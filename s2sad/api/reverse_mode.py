@@ -15,6 +15,7 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .records import gradients_back, record_transform
 from .wrappers import library_function, summed
 
 
@@ -35,7 +36,7 @@ def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
         return lambda g: grad(g, wrt)
     if is_generated(f):  # grad(grad(f))
         return per_call(f, lambda g: grad(g, wrt), "grad")
-    return checked_transform(f, wrt, "grad", "grad").dispatcher
+    return record_transform(f, wrt, "grad", "grad", gradients_back)
 
 
 def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -48,7 +49,13 @@ def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
         return lambda g: value_and_grad(g, wrt)
     if is_generated(f):
         return per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
-    return checked_transform(f, wrt, "value_and_grad", "value_and_grad").dispatcher
+    return record_transform(
+        f,
+        wrt,
+        "value_and_grad",
+        "value_and_grad",
+        lambda r, c, single: (r[0], gradients_back(r[1], c, single)),
+    )
 
 
 def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:

@@ -88,7 +88,7 @@ class Making:
             )
         made = Instance(cls, {}, self.total_depth(), node)
         init = cls.__init__
-        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>":
+        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>" or _is_namedtuple(cls):
             self.dataclass_init(node, made)
         elif init is object.__init__:
             if node.args or node.keywords:
@@ -102,7 +102,7 @@ class Making:
         """The ``__init__`` a dataclass is given: each field the argument for it, or its default."""
         cls = made.cls
         args, kwargs = self.arguments(node)
-        fields = [f for f in dataclasses.fields(cls)]
+        fields = _record_fields(cls)
         given = [f for f in fields if f.init]
         if len(args) > len(given):
             raise TypeError(f"{self.parsed.location(node)}: {cls.__name__}() takes {len(given)} arguments")
@@ -216,6 +216,8 @@ class Objects(Making):
     def user_class(self, obj: object) -> bool:
         """Whether ``obj`` is a class of the user's code: not a library's, not a builtin's
         (a NamedTuple, an Exception, a subclass of float are not objects of attributes)."""
+        if isinstance(obj, type) and _is_namedtuple(obj):
+            return True
         if not isinstance(obj, type) or any(
             b is not object and b.__module__ == "builtins" for b in obj.__mro__
         ):
@@ -292,7 +294,7 @@ class Objects(Making):
             if attr not in getattr(base.value, "__dict__", {}) and found is _MISSING:
                 raise self.error(node, f"`{cls.__name__}` object has no attribute `{attr}`")
             return self.wrap(getattr(base.value, attr), f"{base.path}.{attr}", base.canonical)
-        if found is not _MISSING and not hasattr(found, "__get__"):
+        if isinstance(base, Instance) and found is not _MISSING and not hasattr(found, "__get__"):
             return self.wrap(found, f"{self.known_function(cls).path}.{attr}", True)  # a class attribute
         if isinstance(base, Instance):
             raise self.error(node, f"`{cls.__name__}` object has no attribute `{attr}` here")
@@ -379,6 +381,22 @@ class Objects(Making):
                 gast.Call(self.hold(self.known_function(fn), node), args, keywords), node
             )
             return self.inline(call, fn)
+
+
+def _is_namedtuple(cls: type) -> bool:
+    return cls.__bases__ == (tuple,) and isinstance(vars(cls).get("_fields"), tuple)
+
+
+def _record_fields(cls: type) -> list:
+    """The fields of a dataclass, or of a NamedTuple written as dataclass fields."""
+    if not _is_namedtuple(cls):
+        return list(dataclasses.fields(cls))
+    out = []
+    for name in cls._fields:
+        f = dataclasses.field(default=cls._field_defaults.get(name, dataclasses.MISSING))
+        f.name = name
+        out.append(f)
+    return out
 
 
 def _generated(fn: object) -> bool:
