@@ -20,13 +20,11 @@ A record that is not differentiated is a constant, like any object argument.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import weakref
 from collections.abc import Callable
 
 from ..backend.compiler import compile_function
-from ..driver.generated import concrete, positional_params
-from ..errors import UnsupportedSyntaxError
+from ..driver.dispatch import Transform
 from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, checked_transform, wrt_names
 
@@ -55,57 +53,42 @@ def from_fields(cls: type, values: dict) -> object:
     return out
 
 
-def with_records(f: Callable, names: tuple[str, ...], build: Callable, back: Callable) -> Callable:
-    """``build(f)``'s dispatcher, which for records in the ``names`` parameters calls
-    ``build(g)``'s instead, ``g`` taking dicts of fields there; ``back(result, convert)``
-    hands the result back, ``convert(i, g)`` making record ``i`` of ``names`` from its dict."""
-    plain = build(f)
-    made: dict[tuple, Callable] = {}
-    signature = inspect.signature(f)
-    positional, keyword, _ = parameters(f)
+def with_records(t: Transform, names: tuple[str, ...], build: Callable, back: Callable) -> Callable:
+    """``t``'s dispatcher, which for records in the ``names`` parameters (its kinds never
+    fit a guard: it misses) calls ``build(g)``'s instead, ``g`` taking dicts of fields
+    there; ``back(result, convert)`` hands the result back, ``convert(i, g)`` making
+    record ``i`` of ``names`` from its dict."""
+    f, cell = t.fn, t.cells["__miss"]
+    if getattr(cell.cell_contents, "takes_records", False):
+        return t.dispatcher
+    miss, made = t.miss, {}
 
-    def call(*args, **kwargs):
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError:
-            return plain(*args, **kwargs)
-        records = {n: type(bound.arguments[n]) for n in names if n in bound.arguments}
-        records = {n: t for n, t in records.items() if record_fields(bound.arguments[n]) is not None}
+    def records_or_miss(*args, **kwargs):
+        values = dict(zip(t.positional, args))
+        values.update(kwargs)
+        records = {n: type(values[n]) for n in names if record_fields(values.get(n)) is not None}
         if not records:
-            return plain(*args, **kwargs)
-        key = tuple((n, t, record_fields(bound.arguments[n])) for n, t in records.items())
+            return miss(*args, **kwargs)
+        key = tuple((n, c, record_fields(values[n])) for n, c in records.items())
         if key not in made:
             made[key] = build(_taking_fields(f, {n: fields for n, _, fields in key}, records))
-        for n in records:
-            value = bound.arguments[n]
-            bound.arguments[n] = {k: getattr(value, k) for k in record_fields(value)}
+        args = [
+            {k: getattr(v, k) for k in record_fields(v)} if p in records else v
+            for p, v in zip(t.positional, args)
+        ]
+        kwargs = {
+            p: {k: getattr(v, k) for k in record_fields(v)} if p in records else v for p, v in kwargs.items()
+        }
 
         def convert(i: int, g: object) -> object:
             n = names[i]
             return from_fields(records[n], g) if n in records and isinstance(g, dict) else g
 
-        return back(made[key](*bound.args, **bound.kwargs), convert)
+        return back(made[key](*args, **kwargs), convert)
 
-    def runs(args: tuple, kwargs: dict) -> Callable:
-        """The code ``call`` runs, for differentiating it again: arguments without records."""
-        try:
-            given = signature.bind(*args, **kwargs).arguments
-        except TypeError:
-            given = {}
-        if any(record_fields(given.get(n)) is not None for n in names):
-            raise UnsupportedSyntaxError(
-                f"differentiating again a derivative of {f.__name__} taken with respect to a "
-                "dataclass or NamedTuple argument is not supported",
-                hint="Pass the fields as separate arguments (or a dict) to differentiate twice.",
-            )
-        return concrete(plain, args, kwargs)
-
-    call.__s2sad_concrete__ = runs
-    call.__s2sad_params__ = positional_params(plain)
-    call.__name__ = getattr(plain, "__name__", "f")
-    call.__doc__ = getattr(plain, "__doc__", None)
-    call.__signature__ = inspect.signature(plain)
-    return call
+    records_or_miss.takes_records = True
+    cell.cell_contents = records_or_miss
+    return t.dispatcher
 
 
 def record_transform(f: Callable, wrt: Wrt, mode: str, api: str, back: Callable) -> Callable:
@@ -114,7 +97,7 @@ def record_transform(f: Callable, wrt: Wrt, mode: str, api: str, back: Callable)
     f = check_function(f, api)
     names, single = wrt_names(f, wrt, api)
     return with_records(
-        f,
+        checked_transform(f, wrt, mode, api),
         names,
         lambda g: checked_transform(g, wrt, mode, api).dispatcher,
         lambda result, convert: back(result, convert, single),
