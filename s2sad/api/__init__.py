@@ -23,6 +23,7 @@ from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
 from .inspection import Program, program, source
 from .jacobians import jacobian
+from .nested import nested_rule  # noqa: F401  (registers the rules of what s2sad returned)
 from .reverse_mode import elementwise_grad, grad, value_and_grad, vjp
 from .second_order import hessian, hvp
 

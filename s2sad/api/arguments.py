@@ -25,6 +25,7 @@ from ..errors import UnsupportedSyntaxError
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..lower.values import refuse_variadic
+from ..rules.registry import AGAIN, ONCE
 from .callables import plain_function
 
 Wrt = int | str | Sequence[int | str]
@@ -35,6 +36,13 @@ def check_function(f: object, api: str) -> Callable:
     wrapper: ``callables.plain_function``); not a builtin."""
     if not callable(f):
         raise TypeError(f"{api} expects a function, got {type(f).__name__} {f!r}")
+    made_by = getattr(f, ONCE, None)
+    if made_by is not None:
+        raise UnsupportedSyntaxError(
+            f"{api} of a function {made_by} returned is not supported (a derivative of a derivative "
+            "of a derivative, written as loops over other derivatives)",
+            hint=AGAIN,
+        )
     f = plain_function(f, api)
     if inspect.ismethod(f):
         raise UnsupportedSyntaxError(

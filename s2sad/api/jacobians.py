@@ -9,6 +9,7 @@ import numpy as np
 
 from ..driver.directions import assemble, basis, check_array_like, jvp_at, zero_tangents
 from ..frontend.resolve import parameters
+from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, checked_transform, wrt_names
 from .wrappers import by_position
 
@@ -57,6 +58,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
             )
         return results[0] if single else tuple(results)
 
+    setattr(jac, ONCE, "s2sad.jacobian")
     jac.__name__ = f"{getattr(f, '__name__', 'f')}_jacobian"
     jac.__doc__ = f"Jacobian of {getattr(f, '__name__', 'f')} with respect to {', '.join(names)}."
     return jac

@@ -14,6 +14,7 @@ from ..driver.generated import is_generated
 from ..driver.hessian import HessianTransform, second_derivatives, slow_hessian
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
+from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, wrt_names
 from .wrappers import by_position
 
@@ -51,6 +52,7 @@ def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable
             return slow(*values)
         return slow_hessian(by_position(f, values), names, single)(*values)
 
+    setattr(hess, ONCE, "s2sad.hessian")
     hess.__name__ = slow.__name__
     return hess
 
@@ -108,6 +110,7 @@ def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
         products = tuple(directional(tangents, k) for k in range(len(names)))
         return products[0] if single else products
 
+    setattr(product, ONCE, "s2sad.hvp")
     product.__name__ = f"{getattr(f, '__name__', 'f')}_hvp"
     return product
 

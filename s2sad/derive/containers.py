@@ -174,25 +174,9 @@ class Containers(Adjoints):
                     # a view of the slot would change with the next line
                     taken = self.unbroadcast(Call(method_op("copy"), (part,)), value)
                 adjoint += self.contribute(value.id, taken, stmt.origin, state, loop)
-        # Keep the overwritten values, to put them back when the adjoint sweep
-        # passes: adjoint code reading `y` sees it as it was. `drop_unneeded_restores`
-        # drops the pair where nothing reads `y`.
-        old = Name(self.pool.fresh(f"{name}_old"))
+        save, restore = self.saved_slots(stmt, stmt.target, index, stmt.accumulate)
+        old = save.target
         container = self.kind_of(name).is_container
-        slot = Call(ir.GETITEM, (stmt.target, index))
-        self.kinds[old.id] = self.kind_of_expr(slot)
-        # `y[i] += v` adds into an array item in place; `y[i] = v` on a list only replaces it
-        copied = self.kinds[old.id].is_array and (stmt.accumulate or not container)
-        read: Expr = Call(method_op("copy"), (slot,)) if copied else slot
-        restore: ir.Stmt = ir.SetItem(stmt.target, index, old, origin=origin)
-        if self.kind_of(name).type is dict and not _has_key(self.fn, name, index):
-            read = runtime_call("saved_item", stmt.target, index)  # the key may be new: put back none
-            restore = ir.Effect(
-                runtime_call("restore_item", stmt.target, index, old, pure=False), origin=origin
-            )
-        save = ir.Assign(old, read, origin=stmt.origin)
-        save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
-        self.defines.setdefault(id(stmt), []).append(old.id)  # in a loop: one per iteration, taped
         if name in state and name in self.active and not stmt.accumulate:
             if container and not self.kinds[old.id].is_scalar:
                 # an item of a list or dict is a value of its own: its adjoint is zero like it
@@ -201,6 +185,27 @@ class Containers(Adjoints):
                 zero = ir.SetItem(g, index, Const(0.0), origin=origin)
             adjoint.append(zero)
         return [save] + forward, adjoint + [restore]
+
+    def saved_slots(self, stmt: ir.Stmt, y: Name, index: Expr, accumulate: bool) -> tuple[ir.Assign, ir.Stmt]:
+        """Keep the values ``stmt`` overwrites in ``y[index]``, to put them back when the adjoint
+        sweep passes: adjoint code reading ``y`` sees it as it was. ``drop_unneeded_restores``
+        drops the pair where nothing reads ``y``."""
+        name, origin = y.id, adjoint_origin(stmt.origin)
+        old = Name(self.pool.fresh(f"{name}_old"))
+        container = self.kind_of(name).is_container
+        slot = Call(ir.GETITEM, (y, index))
+        self.kinds[old.id] = self.kind_of_expr(slot)
+        # `y[i] += v` adds into an array item in place; `y[i] = v` on a list only replaces it
+        copied = self.kinds[old.id].is_array and (accumulate or not container)
+        read: Expr = Call(method_op("copy"), (slot,)) if copied else slot
+        restore: ir.Stmt = ir.SetItem(y, index, old, origin=origin)
+        if self.kind_of(name).type is dict and not _has_key(self.fn, name, index):
+            read = runtime_call("saved_item", y, index)  # the key may be new: put back none
+            restore = ir.Effect(runtime_call("restore_item", y, index, old, pure=False), origin=origin)
+        save = ir.Assign(old, read, origin=stmt.origin)
+        save.restore_of = restore.restore_of = name  # type: ignore[attr-defined]
+        self.defines.setdefault(id(stmt), []).append(old.id)  # in a loop: one per iteration, taped
+        return save, restore
 
     def last_write(self, g: Name, index: Expr, value: Name, accumulate: bool) -> Expr:
         """The adjoint of ``value`` in ``y[index] = value`` (or ``+=``) where ``index`` may name
@@ -212,15 +217,18 @@ class Containers(Adjoints):
             "last_written", g, index, value
         )  # its order of writing follows the value's layout
 
-    def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> list[ir.Stmt]:
+    def add_at(self, stmt: ir.Effect, state: set[str], loop: Loop | None) -> tuple[list, list]:
         """``np.add.at(y, index, v)``: v's adjoint is ``y_bar[index]`` (each slot as often as it
-        was added to); y's adjoint passes through unchanged."""
+        was added to); y's adjoint passes through unchanged. The slots' old values are put back
+        after, for the adjoints of what read ``y`` before the addition."""
         y, index, v = stmt.value.args
         check_owned(self.fn, ir.SetItem(y, index, v, accumulate=True, origin=stmt.origin))
+        save, restore = self.saved_slots(stmt, y, index, accumulate=True)
         if not (y.id in state and y.id in self.active and isinstance(v, Name) and v.id in self.active):
-            return []
+            return [save, stmt], [restore]
         part = Call(ir.GETITEM, (Name(self.bar[y.id]), index))
-        return self.contribute(v.id, self.unbroadcast(part, v), stmt.origin, state, loop)
+        adjoint = self.contribute(v.id, self.unbroadcast(part, v), stmt.origin, state, loop)
+        return [save, stmt], adjoint + [restore]
 
 
 def is_display(e: Expr) -> bool:

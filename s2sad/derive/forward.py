@@ -261,10 +261,10 @@ class Forward(Sweep):
         if not terms:
             return None
         total = terms[0]
+        # `+` joins lists and tuples: the tangents of a container add leaf by leaf
+        leaves = self.kind_of(stmt.target.id).is_container or self.kind_of(stmt.target.id).type is None
         for term in terms[1:]:
-            if (
-                self.kind_of_expr(total).is_container or self.kind_of_expr(term).is_container
-            ):  # `+` joins lists
+            if leaves or self.kind_of_expr(total).is_container or self.kind_of_expr(term).is_container:
                 total = runtime_call("add_leaves", total, term)
                 continue
             total = instantiate(Call(ir.ADD, (Name("a"), Name("b"))), {"a": total, "b": term}, self.kind_of)

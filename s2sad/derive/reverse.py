@@ -212,7 +212,7 @@ class Reverse(Branches, Loops, Containers, Recursion):
         if isinstance(stmt, ir.Effect) and appends(stmt.value):
             return [stmt], self.append(stmt, state, loop)
         if isinstance(stmt, ir.Effect) and adds_at(stmt.value):
-            return [stmt], self.add_at(stmt, state, loop)
+            return self.add_at(stmt, state, loop)
         return [stmt], []  # print(...), assert, break: nothing flows back
 
     # assignments --------------------------------------------------------------------

@@ -43,7 +43,7 @@ from ..ir.kinds import FLOAT, UNKNOWN, Kind
 from ..ir.names import NamePool
 from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind, np_call
-from ..rules.registry import BindError, Rule, lookup, missing_rule
+from ..rules.registry import AGAIN, NESTED, ONCE, BindError, Rule, lookup, missing_rule
 from .request import Callees, Request
 
 
@@ -166,6 +166,22 @@ class Sweep:
 
     def missing(self, op: ir.Op, loc: Location | None) -> MissingRuleError:
         err = missing_rule(op)
+        made_by = getattr(op.fn, ONCE, None) if op.form == "call" else None
+        if made_by is not None:
+            return MissingRuleError(
+                f"differentiating a function {made_by} returned is not supported",
+                loc,
+                AGAIN,
+            )
+        of = getattr(op.fn, NESTED, None) if op.form == "call" else None
+        if of is not None:  # the rule of a derivative s2sad made, differentiated again
+            return MissingRuleError(
+                f"`{op.symbol}` is the derivative of `{of}`, a function s2sad returned, called in "
+                "code differentiated twice: the derivative of that derivative is not supported",
+                loc,
+                f"Differentiate the function `{of}` was made from to the order you need "
+                "(s2sad.hessian, s2sad.hvp) and call that instead.",
+            )
         if op.form != "call":
             hint = "Rewrite the expression with operations s2sad knows (see the rule tables)."
         elif self.direction == "vjp":

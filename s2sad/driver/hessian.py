@@ -50,6 +50,7 @@ from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..ir.kinds import kind_of
 from ..ir.printer import function_source
+from ..rules.registry import ONCE
 from . import batch
 from .directions import assemble, basis, check_array_like, jvp_at, unit_tangents, zero_tangents
 from .dispatch import Compiled, Transform, transform
@@ -260,6 +261,7 @@ class HessianTransform(Transform):
 
         program = self._batched(t, jvp_program, gradient, tangent)
         if program is None:
+            setattr(columns, ONCE, "s2sad.hessian")
             return columns
 
         places = [self.all_params.index(a) for a in self.names]
@@ -292,7 +294,9 @@ class HessianTransform(Transform):
             )
         except Exception:
             same = False
-        return batched_columns if same else columns
+        chosen = batched_columns if same else columns
+        setattr(chosen, ONCE, "s2sad.hessian")  # its own derivative is not written
+        return chosen
 
     @staticmethod
     def _batched(t: Transform, jvp_program: Callable, gradient: Callable, tangent: str) -> Callable | None:

@@ -160,13 +160,34 @@ def _constant(e: Expr) -> object:
 RULES: dict[object, Rule] = {}
 
 
+_FALLBACKS: list[Callable[[object], Rule | None]] = []
+NESTED = "__s2sad_nested__"  # on the rules of a function s2sad returned: that function's name
+ONCE = "__s2sad_once__"  # on what s2sad.hessian, jacobian and hvp return: not differentiated again
+AGAIN = (
+    "s2sad differentiates again what grad, value_and_grad, derivative and vjp return "
+    "(s2sad.grad(s2sad.grad(f)) for a number); a third derivative of a function of arrays is "
+    "not supported yet."
+)
+
+
+def fallback(hook: Callable[[object], Rule | None]) -> None:
+    """Ask ``hook(fn)`` for the rule of a function that has none (the API's: a function s2sad
+    returned is differentiated by s2sad again)."""
+    _FALLBACKS.append(hook)
+
+
 def lookup(op: ir.Op) -> Rule | None:
     """The rule for an op, if any."""
     if op.form == "call":
         try:
-            return RULES.get(op.fn)
+            rule = RULES.get(op.fn)
         except TypeError:  # an unhashable callable
             return None
+        for hook in _FALLBACKS if rule is None else ():
+            rule = hook(op.fn)
+            if rule is not None:
+                break
+        return rule
     return RULES.get(op)
 
 

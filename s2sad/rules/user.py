@@ -51,8 +51,10 @@ def on_change(callback: Callable[[object], None]) -> None:
     _listeners.append(callback)
 
 
-def register(fn: object, direction: str, rules: Sequence[Callable | None]) -> Rule:
-    """Register the VJP (or JVP) rules of ``fn``, one per positional argument; the rule."""
+def register(fn: object, direction: str, rules: Sequence[Callable | None], notify: bool = True) -> Rule:
+    """Register the VJP (or JVP) rules of ``fn``, one per positional argument; the rule.
+    Without ``notify``, derivatives built before are kept (a rule for a function that had
+    none, which nothing built before can have used)."""
     old = RULES.get(fn) if _hashable(fn) else None
     params, defaults = _parameters(fn, rules)
     name = _name(fn)
@@ -75,7 +77,7 @@ def register(fn: object, direction: str, rules: Sequence[Callable | None]) -> Ru
         if mine.get(param) == ZERO and theirs.get(param) not in (None, ZERO):
             del mine[param]  # no derivative one way and one the other: ask for the missing rule
     RULES[fn] = rule
-    for callback in _listeners:
+    for callback in _listeners if notify else ():
         callback(fn)
     return rule
 

@@ -192,7 +192,7 @@ def test_array_item_added_to_in_place_is_refused():
         return np.sum(items[0] * b)
 
     for fn in (f, g):
-        with pytest.raises(s2sad.UnsupportedSyntaxError, match="adds into the array"):
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="changes the array the container holds"):
             s2sad.grad(fn, wrt=1)(X, A)
 
 

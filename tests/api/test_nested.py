@@ -1,0 +1,82 @@
+"""A function s2sad returned, called inside a function s2sad differentiates: its derivative
+comes from s2sad again (s2sad/api/nested.py), in both modes, checked against central
+differences; a second derivative through it is a clear error."""
+
+import numpy as np
+import pytest
+from checks import assert_close, central_difference, check_forward, check_reverse
+from conftest import make_function
+
+import s2sad
+from s2sad import MissingRuleError
+
+X = np.array([0.3, 1.2, -0.7])
+V = np.array([1.0, 2.0, -0.5])
+
+
+def energy(x):
+    return np.sum(np.sin(x) * x) + np.sum(x**4) / 4.0
+
+
+def scaled(x, s):
+    return s * np.sum(np.cos(x * s))
+
+
+NAMESPACE = {
+    "force": s2sad.grad(energy),
+    "both": s2sad.grad(scaled, wrt=(0, 1)),
+    "slope": s2sad.derivative(lambda t: t**3 * np.sin(t)),
+    "hess": s2sad.hessian(energy),
+    "value_and_force": s2sad.value_and_grad(energy),
+}
+
+CASES = {
+    "grad of a dot with a grad (a Hessian-vector product)": (
+        "def f(x, v):\n    return np.dot(force(x), v)",
+        (X, V),
+    ),
+    "a gradient squared": ("def f(x, v):\n    return np.sum(force(x * v) ** 2)", (X, V)),
+    "a tuple of gradients": (
+        "def f(x, v):\n    gx, gs = both(x, v[0])\n    return np.sum(gx * v) + gs * v[1]",
+        (X, V),
+    ),
+    "a forward-mode derivative": ("def f(x, v):\n    return slope(x[0] * v[1]) + x[1]", (X, V)),
+    "a value and its gradient": (
+        "def f(x, v):\n    value, g = value_and_force(x)\n    return value * np.dot(g, v)",
+        (X, V),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_derivative_s2sad_made_inside_a_differentiated_function(name):
+    source, args = CASES[name]
+    f = make_function(source, "f", **NAMESPACE)
+    check_reverse(f, list(args), (0, 1))
+    check_forward(f, list(args), (0, 1))
+
+
+def test_grad_of_a_dot_with_a_grad_is_the_hessian_times_the_vector():
+    f = make_function(CASES["grad of a dot with a grad (a Hessian-vector product)"][0], "f", **NAMESPACE)
+    expected = s2sad.hessian(energy)(X) @ V
+    assert_close(s2sad.grad(f)(X, V), expected, 1e-10, "H v")
+    assert_close(s2sad.grad(f)(X, V), central_difference(f, [X, V], 0), 1e-6, "against differences")
+
+
+def test_a_second_derivative_through_it_is_a_clear_error():
+    f = make_function(CASES["a gradient squared"][0], "f", **NAMESPACE)
+    with pytest.raises(MissingRuleError, match="the derivative of `energy_grad`, a function s2sad returned"):
+        s2sad.hessian(f)(X, V)
+
+
+def test_what_hessian_and_jacobian_return_is_not_differentiated_again():
+    """A Hessian (or Jacobian) s2sad made runs loops over tangent programs: its derivative, a
+    third derivative, is refused with the spelling that works."""
+    f = make_function("def f(x, v):\n    return v @ hess(x) @ v", "f", **NAMESPACE)
+    with pytest.raises(MissingRuleError, match="differentiating a function s2sad.hessian returned"):
+        s2sad.grad(f)(X, V)
+    jac = s2sad.jacobian(s2sad.grad(energy))
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="jacobian of a function s2sad.jacobian returned"):
+        s2sad.jacobian(jac)(X)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="grad of a function s2sad.hvp returned"):
+        s2sad.grad(s2sad.hvp(energy))(X, V)
