@@ -215,6 +215,13 @@ add(
     "list(x)",
     [case("list((x, y))[0] * list([y, x])[1]", x=A((3,)), y=S()), case("np.sum(list(x)[1] * x)", x=A((3,)))],
 )
+add(
+    "tuple(x)",
+    [
+        case("tuple([y, x])[1] * tuple((x, y))[0]", x=A((3,)), y=S()),
+        case("np.sum(tuple(x)[1] * x)", x=A((3,))),
+    ],
+)
 add("dict(x)", [case("dict({'u': x, 'v': y})['u'] * y", x=A((3,)), y=S())])
 add("range(start, stop=None, step=None)", [case("x * len(range(3))", x=S())])
 
