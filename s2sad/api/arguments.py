@@ -26,12 +26,14 @@ from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..lower.values import refuse_variadic
 from ..rules.registry import AGAIN, ONCE
+from .callables import plain_function
 
 Wrt = int | str | Sequence[int | str]
 
 
-def check_function(f: object, api: str) -> None:
-    """``f`` is a plain Python function: not a bound method, not a builtin."""
+def check_function(f: object, api: str) -> Callable:
+    """The plain Python function ``f`` is, or stands for (a bound method, a partial, a
+    wrapper: ``callables.plain_function``); not a builtin."""
     if not callable(f):
         raise TypeError(f"{api} expects a function, got {type(f).__name__} {f!r}")
     made_by = getattr(f, ONCE, None)
@@ -41,6 +43,7 @@ def check_function(f: object, api: str) -> None:
             "of a derivative, written as loops over other derivatives)",
             hint=AGAIN,
         )
+    f = plain_function(f, api)
     if inspect.ismethod(f):
         raise UnsupportedSyntaxError(
             f"{api} of the bound method {f.__qualname__} is not supported",
@@ -52,6 +55,7 @@ def check_function(f: object, api: str) -> None:
             f"{api} needs a Python function with source; `{name}` is {type(f).__name__}",
             hint=f"Wrap it: {api}(lambda x: {name}(x)).",
         )
+    return f
 
 
 def wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
@@ -89,7 +93,7 @@ def wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
 def checked_transform(f: Callable, wrt: Wrt, mode: str, api: str) -> Transform:
     """The transform of ``f`` for ``mode`` with respect to ``wrt``, once ``f`` and ``wrt``
     are checked and ``f`` parses."""
-    check_function(f, api)
+    f = check_function(f, api)
     parse(f)  # unsupported constructs are reported now, not at the first call
     names, single = wrt_names(f, wrt, api)
     return transform(f, Request(mode, names, single))

@@ -12,6 +12,7 @@ from typing import Any
 from ..driver.directions import jvp_at
 from ..driver.generated import is_generated, per_call
 from .arguments import Wrt, check_function, checked_transform
+from .records import jvp_fields
 
 
 def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -23,8 +24,9 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
     (6.0, 3.0)
     """
-    check_function(f, "jvp")
-    return jvp_at(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
+    f = check_function(f, "jvp")
+    f, primals, tangents = jvp_fields(f, _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents"))
+    return jvp_at(f, primals, tangents)
 
 
 def _as_tuple(values: Any, what: str) -> tuple:

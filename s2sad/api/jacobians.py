@@ -28,7 +28,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
     """
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
-    check_function(f, "jacobian")
+    f = check_function(f, "jacobian")
     names, single = wrt_names(f, wrt, "jacobian")
     positional, keyword, _ = parameters(f)
     params = positional + keyword

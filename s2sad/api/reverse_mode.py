@@ -15,6 +15,7 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .records import gradients_back, record_transform
 from .wrappers import library_function, summed
 
 
@@ -35,7 +36,7 @@ def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
         return lambda g: grad(g, wrt)
     if is_generated(f):  # grad(grad(f))
         return per_call(f, lambda g: grad(g, wrt), "grad")
-    return checked_transform(f, wrt, "grad", "grad").dispatcher
+    return record_transform(f, wrt, "grad", "grad", gradients_back)
 
 
 def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -48,7 +49,13 @@ def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
         return lambda g: value_and_grad(g, wrt)
     if is_generated(f):
         return per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
-    return checked_transform(f, wrt, "value_and_grad", "value_and_grad").dispatcher
+    return record_transform(
+        f,
+        wrt,
+        "value_and_grad",
+        "value_and_grad",
+        lambda r, c, single: (r[0], gradients_back(r[1], c, single)),
+    )
 
 
 def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -70,7 +77,7 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     if is_generated(f):  # elementwise_grad(elementwise_grad(f)): of the code it runs
         return per_call(f, lambda g: elementwise_grad(g, wrt), "elementwise_grad")
     if not library_function(f):
-        check_function(f, "elementwise_grad")
+        f = check_function(f, "elementwise_grad")
         wrt_names(f, wrt, "elementwise_grad")
     total = summed(f)
     return checked_transform(total, wrt, "grad", "elementwise_grad").dispatcher
@@ -83,7 +90,7 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> out, pullback(1.0)
     (6.0, (3.0, 2.0))
     """
-    check_function(f, "vjp")
+    f = check_function(f, "vjp")
     f = concrete(f, primals)
     positional, keyword, _ = parameters(f)
     if len(primals) != len(positional):

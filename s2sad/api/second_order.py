@@ -33,7 +33,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0
     """
-    check_function(f, "hessian")
+    f = check_function(f, "hessian")
     names, single = wrt_names(f, wrt, "hessian")
     if is_generated(f):
         return _slow_hessian(f, names, single)
@@ -71,7 +71,7 @@ def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
     >>> hvp(lambda x, c: c * x ** 4, scipy=True)(2.0, 1.0, 0.5)
     24.0
     """
-    check_function(f, "hvp")
+    f = check_function(f, "hvp")
     names, single = wrt_names(f, wrt, "hvp")
     positional, keyword, _ = parameters(f)
     params = positional + keyword

@@ -351,8 +351,8 @@ def _check_target(parsed: Parsed, target: gast.expr, allow_tuple: bool = True) -
         for elt in target.elts:
             _check_target(parsed, elt, allow_tuple=True)
         return
-    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-        return  # y[i] = ...: lowering checks that y is an array the function made
+    if isinstance(target, (gast.Subscript, gast.Attribute)) and isinstance(target.value, gast.Name):
+        return  # y[i] = ..., obj.a = ...: lowering checks that y is an array (obj an object) it made
     if isinstance(target, (gast.Subscript, gast.Attribute)):
         what = (
             "assignment to an attribute"

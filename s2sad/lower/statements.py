@@ -54,6 +54,7 @@ from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, 
 from .flatten import Flattening
 from .functions import LocalFunctions
 from .inline import Inlining
+from .objects import Objects
 from .restructure import restructured
 from .spread import Spreading
 from .unrolled import Unrolling
@@ -61,6 +62,7 @@ from .values import Values
 
 
 class Lowering(
+    Objects,
     Unrolling,
     DictMethods,
     Values,
