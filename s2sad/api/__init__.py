@@ -18,6 +18,7 @@ under their names, which would hide such a module (``s2sad.api.hessian`` is the 
 46.0
 """
 
+from ..lower.values import TRANSFORM
 from .checking import check_grad, numerical_gradient
 from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
@@ -26,6 +27,9 @@ from .jacobians import jacobian
 from .nested import nested_rule  # noqa: F401  (registers the rules of what s2sad returned)
 from .reverse_mode import elementwise_grad, grad, value_and_grad, vjp
 from .second_order import hessian, hvp
+
+for _transform in (grad, value_and_grad, elementwise_grad, derivative, jacobian, hessian, hvp):
+    setattr(_transform, TRANSFORM, True)  # s2sad.grad(g) in differentiated code is made while lowering
 
 __all__ = [
     "check_grad",

@@ -45,7 +45,16 @@ CASES = {
         "def f(x, v):\n    value, g = value_and_force(x)\n    return value * np.dot(g, v)",
         (X, V),
     ),
+    "s2sad.grad(g) written in the function": (
+        "def f(x, v):\n    return np.dot(s2sad.grad(energy)(x), v)",
+        (X, V),
+    ),
+    "with wrt, by keyword": (
+        "def f(x, v):\n    return s2sad.grad(scaled, wrt=1)(x, v[0]) * v[1] + x[2]",
+        (X, V),
+    ),
 }
+NAMESPACE.update(s2sad=s2sad, energy=energy, scaled=scaled)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -80,3 +89,9 @@ def test_what_hessian_and_jacobian_return_is_not_differentiated_again():
         s2sad.jacobian(jac)(X)
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="grad of a function s2sad.hvp returned"):
         s2sad.grad(s2sad.hvp(energy))(X, V)
+
+
+def test_a_transform_of_a_value_known_only_when_it_runs_is_a_clear_error():
+    f = make_function("def f(x, fs):\n    return np.sum(s2sad.grad(fs[0])(x))", "f", **NAMESPACE)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="of values known only when it runs"):
+        s2sad.grad(f)(X, [energy])
