@@ -130,8 +130,13 @@ class Sweep:
         return {p: np_call("asarray", e) if self.number_list(e) else e for p, e in bound.items()}
 
     def number_list(self, e: Expr) -> bool:
-        numbers = isinstance(e, Call) and all(self.kind_of_expr(a).is_numeric for a in e.args)
-        return numbers and e.op is ir.LIST
+        """A list of numbers, or a tuple of them with a float among them (``np.var((x, y))``;
+        a tuple of ints is a shape)."""
+        if not (isinstance(e, Call) and e.op in (ir.LIST, ir.TUPLE)):
+            return False
+        kinds = [self.kind_of_expr(a) for a in e.args]
+        numbers = all(k.is_numeric and not k.is_array for k in kinds)
+        return numbers and (e.op is ir.LIST or any(k.dtype == "f" for k in kinds))
 
     def uncovered(self, rule: Rule, param: str, kind: Kind, loc: Location | None) -> None:
         """A differentiated argument the rule has no derivative for: fine for an integer (an

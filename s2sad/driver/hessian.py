@@ -254,6 +254,12 @@ class HessianTransform(Transform):
             """One sweep of the tangent program per entry of ``x``."""
             x = args[where] if where < len(args) else kwargs[name]
             outs = [jvp_program(*args, **kwargs, **{tangent: e})[1] for e in unit_tangents(x)]
+            if not outs:  # an empty x: blocks with no entries, shaped like the others
+                places = [self.all_params.index(a) for a in self.names]
+                return tuple(
+                    np.zeros(np.shape(args[p] if p < len(args) else kwargs[a]) + x.shape)
+                    for p, a in zip(places, self.names)
+                )
             return tuple(
                 np.stack([o[i] for o in outs], axis=-1).reshape(np.shape(outs[0][i]) + x.shape)
                 for i in range(n)
