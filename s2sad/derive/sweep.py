@@ -130,13 +130,14 @@ class Sweep:
         return {p: np_call("asarray", e) if self.number_list(e) else e for p, e in bound.items()}
 
     def number_list(self, e: Expr) -> bool:
-        """A list of numbers, or a tuple of them with a float among them (``np.var((x, y))``;
-        a tuple of ints is a shape)."""
+        """A list of numbers (or arrays), or a tuple of numbers with a float among them
+        (``np.var((x, y))``; a tuple of ints is a shape)."""
         if not (isinstance(e, Call) and e.op in (ir.LIST, ir.TUPLE)):
             return False
         kinds = [self.kind_of_expr(a) for a in e.args]
-        numbers = all(k.is_numeric and not k.is_array for k in kinds)
-        return numbers and (e.op is ir.LIST or any(k.dtype == "f" for k in kinds))
+        if e.op is ir.LIST:  # numbers or arrays: the array NumPy makes of them
+            return all(k.is_numeric for k in kinds)
+        return all(k.is_numeric and not k.is_array for k in kinds) and any(k.dtype == "f" for k in kinds)
 
     def uncovered(self, rule: Rule, param: str, kind: Kind, loc: Location | None) -> None:
         """A differentiated argument the rule has no derivative for: fine for an integer (an
