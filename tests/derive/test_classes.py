@@ -15,7 +15,8 @@ from conftest import make_function
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 
-X, A = 0.7, np.array([0.3, -0.5, 1.1])
+from .test_control_shapes import A, X, check_function
+
 # dataclasses read the module their class is defined in: the sources below get one
 sys.modules.setdefault("test_classes_source", types.ModuleType("test_classes_source"))
 MODULE = {"__name__": "test_classes_source"}
@@ -99,14 +100,7 @@ class Post:
 def check_all(body: str, **namespace):
     """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``."""
     f = make_function(CLASSES + body, "f", **MODULE, **namespace)
-    args = [X, A.copy()]
-    check_reverse(f, args, (0, 1))
-    check_forward(f, args, (0, 1))
-    for i in (0, 1):
-        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
-        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
-    expected = central_difference(s2sad.grad(f), args, 0)
-    assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
+    check_function(f)
     return f
 
 

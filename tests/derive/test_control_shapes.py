@@ -17,7 +17,11 @@ X, A = 0.7, np.array([0.3, -0.5, 1.1])
 
 def check_all(source: str, **namespace):
     """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``."""
-    f = make_function(source, "f", **namespace)
+    check_function(make_function(source, "f", **namespace))
+
+
+def check_function(f):
+    """``check_all`` of a function already made."""
     args = [X, A.copy()]
     check_reverse(f, args, (0, 1))
     check_forward(f, args, (0, 1))

@@ -5,27 +5,15 @@ what stays unsupported keeps a precise error."""
 
 import numpy as np
 import pytest
-from checks import assert_close, central_difference, check_forward, check_reverse, check_tree
+from checks import check_tree
 from conftest import make_function
 
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 
+from .test_control_shapes import check_all
+
 X, A = 0.7, np.array([0.3, -0.5, 1.1])
-
-
-def check_all(source: str, **namespace):
-    """``f(x, a)`` in both modes, its Hessian in ``x`` and ``a``, and grad of grad in ``x``
-    (as ``test_control_shapes.check_all``)."""
-    f = make_function(source, "f", **namespace)
-    args = [X, A.copy()]
-    check_reverse(f, args, (0, 1))
-    check_forward(f, args, (0, 1))
-    for i in (0, 1):
-        expected = central_difference(s2sad.grad(f, wrt=i), args, i)
-        assert_close(s2sad.hessian(f, wrt=i)(*args), expected, 1e-4, f"hessian wrt {i}")
-    expected = central_difference(s2sad.grad(f), args, 0)
-    assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
 
 
 CASES = {
