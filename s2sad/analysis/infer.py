@@ -4,7 +4,10 @@ A forward pass over the SSA form; each operation's rule says what kind it
 returns (``np.sum`` of an array is a NumPy float). A name assigned on several
 paths (a join) gets the join of their kinds, and loops run until the kinds
 stop changing. Values no rule describes are ``UNKNOWN``, which makes generated
-code use run-time helpers rather than guess:
+code use run-time helpers rather than guess. A loop's variable that the loop assigns
+first has no value on the first iteration (``UNBOUND``); what is computed from it then
+(the zero adjoint of a value taped before it had one) is never read, so its kind is
+``NOTHING``, which joins with what the later iterations compute:
 
 >>> import numpy as np
 >>> from s2sad.analysis.examples import argument_kinds, lowered
@@ -34,7 +37,7 @@ from ..checkpointing import checkpoint
 from ..frontend.parse import parse
 from ..frontend.resolve import Resolver, parameters
 from ..ir import Call, Expr, Name
-from ..ir.kinds import FLOAT, INT, NP_FLOAT, UNKNOWN, Kind, element_kind
+from ..ir.kinds import FLOAT, INT, NOTHING, NP_FLOAT, UNKNOWN, Kind, element_kind
 from ..lower import lower
 from ..lower.inline import bind_call
 from ..rules.instantiate import expr_kind
@@ -70,7 +73,7 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
 
     for stmt in stmts:
         if isinstance(stmt, ir.Assign):
-            k = kind_of(stmt.value)
+            k = NOTHING if _from_nothing(stmt.value, kinds) else kind_of(stmt.value)
             if k.type is None and calls_user_function(stmt.value):
                 k = _user_call_kind(stmt.value, kind_of)
             if stmt.accumulate:
@@ -89,6 +92,13 @@ def _block(stmts: list[ir.Stmt], kinds: dict[str, Kind], seen: set[str]) -> None
             _block(block, kinds, seen)
 
 
+def _from_nothing(e: Expr, kinds: dict[str, Kind]) -> bool:
+    """Whether ``e`` is an operation on a value that has no value yet (``UNBOUND``)."""
+    if not isinstance(e, Call) or e.op.form in ("tuple", "list", "dict"):
+        return False
+    return any(isinstance(a, Name) and kinds.get(a.id) == NOTHING for a in e.children())
+
+
 def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
     """A list or dict's kind, covering also what ``c[index] = item`` puts in it (one kind holds
     for every point of the function: the item's kinds before and after are joined). With
@@ -101,7 +111,7 @@ def item_set(k: Kind, index: Expr, item: Kind, existing: bool = False) -> Kind:
     if anywhere and not isinstance(index, ir.Const) and k.items is not None:
         items = tuple(i.join(item) for i in k.items)
         return Kind(k.type, None, "o", items=items, keys=k.keys, elem=k.elem.join(item) if k.elem else None)
-    if k.items is not None and (k.type is list and type(key) is int or k.type is dict):
+    if k.items is not None and (k.type is list and type(key) is int or k.type is dict and k.keys is not None):
         names = k.keys if k.type is dict else range(len(k.items))
         at = [i for i, n in enumerate(names) if type(n) is type(key) and n == key]
         if at:

@@ -104,7 +104,7 @@ class Adjoints(Sweep):
         if kind.is_array:
             shape: Expr = Call(attr_op("shape"), (Name(name),))
             if self.maybe_unbound(name):  # the shape from what is there on every path
-                if kind.shape in _everywhere(self.fn):
+                if kind.shape in _everywhere(self.fn) and not self.holds_nothing_yet(kind.shape):
                     shape = Call(attr_op("shape"), (Name(kind.shape),))
                 elif kind.shape and kind.shape.startswith("("):
                     shape = _literal_shape(kind.shape) or shape

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import ir
+from ..analysis.activity import appends
 from ..ir import Name
 from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
 
@@ -85,7 +86,7 @@ class Branches(Adjoints):
         if not hasattr(self, "one_sided"):
             self.one_sided: dict[str, list[tuple[str, bool]]] = {}  # in the order of the ifs
             everywhere = _writes(self.fn.body)
-            self.nothing_yet = _unbound_before_loops(self.fn.body)
+            self.nothing_yet = unbound_before_loops(self.fn.body)
             self.negations = _negations(self.fn.body, everywhere)
             for s in ir.walk(self.fn.body):
                 condition = _condition(s.test, self.negations) if isinstance(s, ir.If) else None
@@ -105,17 +106,33 @@ class Branches(Adjoints):
         return (flag, taken == sense) in self.one_sided.get(name, ())
 
 
-def _unbound_before_loops(body: list[ir.Stmt]) -> set[str]:
+def unbound_before_loops(body: list[ir.Stmt]) -> set[str]:
     """The names that may hold ``UNBOUND``: a loop's variable that the loop assigns first
-    (``v = UNBOUND`` before it), and the names it is copied to where paths join."""
+    (``v = UNBOUND`` before it), the names it is copied to where paths join, what a tape of
+    it gives back, and its zero (``zero_like(UNBOUND)`` is ``0.0``, whatever its kind: a zero
+    that adds to anything)."""
     copies = [s for s in ir.walk(body) if isinstance(s, ir.Assign) and not s.accumulate]
+    pushes = [s.value for s in ir.walk(body) if isinstance(s, ir.Effect) and appends(s.value)]
     names = {s.target.id for s in copies if ir.is_unbound(s.value)}
     grown = True
     while grown:
-        more = {s.target.id for s in copies if isinstance(s.value, Name) and s.value.id in names}
+        tapes = {xs.id for xs, v in (c.args for c in pushes) if isinstance(v, Name) and v.id in names}
+        more = {s.target.id for s in copies if _passes_nothing(s.value, names, tapes)}
         grown = not more <= names
         names |= more
     return names
+
+
+def _passes_nothing(value: ir.Expr, names: set[str], tapes: set[str]) -> bool:
+    """Whether ``value`` is ``UNBOUND`` where a name in ``names`` is: a copy, a zero of it, a
+    tape's last item."""
+    if isinstance(value, Name):
+        return value.id in names
+    if not (isinstance(value, ir.Call) and value.args and isinstance(value.args[0], Name)):
+        return False
+    if value.op.form == "method" and value.op.symbol == "pop":
+        return value.args[0].id in tapes
+    return getattr(value.op.fn, "__name__", None) == "zero_like" and value.args[0].id in names
 
 
 def _negations(body: list[ir.Stmt], writes: Counter) -> dict[str, str]:

@@ -223,12 +223,6 @@ class Containers(Adjoints):
         after, for the adjoints of what read ``y`` before the addition."""
         y, index, v = stmt.value.args
         check_owned(self.fn, ir.SetItem(y, index, v, accumulate=True, origin=stmt.origin))
-        if isinstance(v, Name) and v.id == y.id:  # the values added are the array before the change
-            raise UnsupportedSyntaxError(
-                "`np.add.at` of an array into itself is not supported",
-                ir.location(self.fn, stmt.origin),
-                "Add a copy: np.add.at(y, index, y.copy()).",
-            )
         save, restore = self.saved_slots(stmt, y, index, accumulate=True)
         if not (y.id in state and y.id in self.active and isinstance(v, Name) and v.id in self.active):
             return [save, stmt], [restore]

@@ -42,6 +42,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Call, Const, Expr, Name, attr_op, method_op
 from ..ir.kinds import NOTHING, Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
+from .branches import unbound_before_loops
 from .checkpoints import unwrap_checkpoint
 from .request import AS_GRADIENT, Callees, Request
 from .sweep import Sweep
@@ -58,13 +59,16 @@ class Forward(Sweep):
         self.dots = self.derived  # primal name -> tangent name
         self.tangent_kinds = self.derived_kinds
         self.changed = _changed_in_place(fn)
+        self.nothing_yet = unbound_before_loops(fn.body)  # names that may hold UNBOUND
 
     # names and kinds -------------------------------------------------------------
     def dot(self, name: str) -> str:
         return self.derived_name(name)
 
     def zero(self, like: Expr) -> Expr:
-        """A zero tangent for the value ``like``."""
+        """A zero tangent for the value ``like``; ``zero_like`` where it may have no value yet."""
+        if isinstance(like, Name) and like.id in self.nothing_yet:
+            return runtime_call("zero_like", like)
         k = self.kind_of_expr(like)
         if k.dims == () and k.type is not None:
             return Const(0.0)

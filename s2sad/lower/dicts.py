@@ -1,4 +1,4 @@
-"""Methods of dicts, done while lowering where the entries are known: ``kw.get("b", 1.0)``,
+"""Methods of dicts, and ``dict(...)``, done while lowering where the entries are known: ``kw.get("b", 1.0)``,
 ``kw.items()``; of any dict, ``d.get(k, default)`` as ``d[k] if k in d else default`` and
 ``d.values()`` as ``[d[k] for k in d]``, each item read by its key:
 
@@ -33,7 +33,7 @@ from .values import READS, is_function
 
 
 class DictMethods:
-    """The part of the lowering that reads dicts by their methods."""
+    """The part of the lowering that reads dicts by their methods, and makes them with ``dict``."""
 
     def method(self, node: gast.Call, receiver: object, name: str) -> object:
         """Methods of known containers, done now; ``d.get(k, default)`` of any dict."""
@@ -96,3 +96,34 @@ class DictMethods:
             gast.copy_location(choice, node)
             gast.fix_missing_locations(choice)
             return self.value(choice)
+
+    def dict_display(self, node: gast.Call, value: object) -> object | None:
+        """``dict(a=x)``, ``dict(d, b=y)``, ``dict([("a", x), ("b", y)])``: the display they
+        make from the first argument's ``value``, where its entries are known now (``None``
+        where they are not)."""
+        entries = self.known_pairs(value)
+        if entries is None:
+            return None
+        with self.holding():
+            keys = [gast.Constant(k, None) for k in entries] + [
+                gast.Constant(k.arg, None) for k in node.keywords
+            ]
+            values = [self.hold(v, node) for v in entries.values()] + [k.value for k in node.keywords]
+            return self.value(gast.copy_location(gast.Dict(keys, values), node))
+
+    def known_pairs(self, value: object) -> dict | None:
+        """The entries of a dict known now, or of a sequence of ``(key, value)`` pairs with
+        constant keys."""
+        entries = self.known_entries(value)
+        if entries is not None:
+            return entries
+        pairs = self.known_items(value)
+        if pairs is None:
+            return None
+        entries = {}
+        for pair in pairs:
+            items = self.known_items(pair)
+            if items is None or len(items) != 2 or not isinstance(items[0], Const):
+                return None
+            entries[items[0].value] = items[1]
+        return entries

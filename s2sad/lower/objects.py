@@ -189,10 +189,12 @@ class Making:
         """Objects are not carried around a loop: a name rebound to one in a loop is refused."""
         names = super().enter_functions(node)
         made = set()  # names bound to objects made in the loop: not carried, like functions
+        local = _bound_in(node.body)  # a class is never defined in the loop: skip these
         for stmt in gast.walk(gast.Module(node.body, [])):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
                 func = stmt.value.func
-                callee = self.value(func) if isinstance(func, gast.Name) else None
+                known = isinstance(func, gast.Name) and (func.id not in local or func.id in self.env)
+                callee = self.value(func) if known else None
                 if isinstance(callee, Function) and self.user_class(callee.fn):
                     made |= {t.id for t in stmt.targets if isinstance(t, gast.Name)}
         self.function_vars[-1].update({var: self.env.get(var) for var in made - names})
@@ -409,3 +411,14 @@ def _text(node: gast.AST) -> str:
         return gast_text(node)
     except Exception:
         return type(node).__name__
+
+
+def _bound_in(stmts: list[gast.stmt]) -> set[str]:
+    """Names a block binds: by assignment, loop targets, ``def``."""
+    bound = set()
+    for node in (n for s in stmts for n in gast.walk(s)):
+        if isinstance(node, gast.FunctionDef):
+            bound.add(node.name)
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            bound.add(node.id)
+    return bound

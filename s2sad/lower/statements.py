@@ -35,6 +35,7 @@ statement's expression may inline a call.
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from collections.abc import Callable
 
@@ -160,6 +161,16 @@ class Lowering(
         self.tree = fn  # what the statements lowered belong to
         return fn.body
 
+    def values_before(self, call: Expr) -> Expr:
+        """``np.add.at(y, index, y)`` adds the values ``y`` had before the call (NumPy reads
+        an operand that overlaps the output as a copy): the SSA form copies them first."""
+        is_add_at = isinstance(call, ir.Call) and call.op.form == "call" and call.op.symbol == "np.add.at"
+        if not (is_add_at and len(call.args) == 3 and call.args[2] == call.args[0]):
+            return call
+        before = Name(self.pool.temp())
+        self.emit(ir.Assign(before, ir.Call(ir.method_op("copy"), (call.args[0],))))
+        return dataclasses.replace(call, args=(*call.args[:2], before))
+
     def function(self) -> ir.Function:
         """The whole function: its parameters, its body, a ``return`` at its end."""
         node = self.parsed.node
@@ -254,7 +265,7 @@ class Lowering(
             return True
         elif isinstance(node, gast.Expr):
             if isinstance(node.value, gast.Call):
-                self.emit(ir.Effect(self.flatten(self.expr(node.value), root=False)))
+                self.emit(ir.Effect(self.values_before(self.flatten(self.expr(node.value), root=False))))
         elif isinstance(node, gast.Assert):
             msg = None if node.msg is None else self.atom(self.expr(node.msg))
             self.emit(ir.Assert(self.atom(self.expr(node.test)), msg))

@@ -269,9 +269,14 @@ class Values:
             return self.make_partial(node)
         if fn in (builtins.map, builtins.filter):
             return self.mapped(node, fn)
-        if fn is builtins.dict and not node.args:  # dict(a=x): the display {"a": x}
-            keys = [gast.Constant(k.arg, None) for k in node.keywords]
-            return self.value(gast.copy_location(gast.Dict(keys, [k.value for k in node.keywords]), node))
+        if fn is builtins.dict and len(node.args) <= 1:
+            value = self.value(node.args[0]) if node.args else Keyed({})
+            made = self.dict_display(node, value)
+            if made is not None:
+                return made
+            with self.holding():  # dict(pairs) of pairs known when it runs
+                held = gast.Call(node.func, [self.hold(value, node.args[0])], node.keywords)
+                return super().call(gast.copy_location(held, node), callee)
         if fn in (builtins.list, builtins.tuple) and not node.args and not node.keywords:
             return Call(ir.LIST, ()) if fn is builtins.list else Const(())
         if fn in _CONSUMERS and node.args:
@@ -337,12 +342,16 @@ class Values:
             for n in gast.walk(self.tree):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in READS:
                     safe.add(id(n.func.value))  # d.get(k), d.items(): reads
+                if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "dict":
+                    safe |= {id(a) for a in n.args}  # dict(d, b=x): a new dict
                 if isinstance(n, gast.Starred) or isinstance(n, gast.keyword) and n.arg is None:
                     safe.add(id(n.value))
                 elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load):
                     safe.add(id(n.value))
                 elif isinstance(n, (gast.For, gast.comprehension)):
                     safe.add(id(n.iter))
+                elif isinstance(n, gast.Dict):  # {**d, "b": x}
+                    safe |= {id(v) for k, v in zip(n.keys, n.values) if k is None}
             for n in gast.walk(self.tree):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in safe:
                     seen.add(n.id)

@@ -10,7 +10,8 @@ from ..ir import JOIN, REPEAT
 from ..ir.kinds import BOOL, FLOAT, INT, Kind, broadcast, element_kind
 from ..lower.expressions import max_of, min_of
 from .kindrules import Arg, always, reduced
-from .registry import linear, nondiff, rule, scalar, table
+from .registry import ZERO, linear, nondiff, rule, scalar, table
+from .runtime import zeros_kind
 
 table("operator")
 
@@ -159,9 +160,35 @@ def _copied(container: type):
             return Kind(tuple, None, "o", items=k.items)
         if container is dict and k.type is dict:
             return k
+        pair = k.elem if container is dict and k.type in (list, tuple) else None
+        if (
+            pair is not None
+            and pair.type in (tuple, list)
+            and pair.items is not None
+            and len(pair.items) == 2
+        ):
+            return Kind(dict, None, "o", elem=pair.items[1])  # dict(pairs): the pairs' values
         return Kind(container, None, "o")
 
     return kind
+
+
+def _pairs_kind(k: Kind) -> Kind:
+    """The kind of a cotangent of ``dict(pairs)``'s ``pairs``: a dict for a dict, else a list
+    of ``[0.0, value]`` lists."""
+    if k.type is dict:
+        return k
+
+    def pair(p: Kind | None) -> Kind | None:
+        if p is None or p.items is None or len(p.items) != 2:
+            return None
+        return Kind(list, None, "o", items=(FLOAT, zeros_kind(p.items[1])), elem=None)
+
+    items = tuple(pair(p) for p in k.items) if k.items is not None else None
+    if items is not None and None in items:
+        items = None
+    elem = pair(k.elem) if items is None else (items[0] if len(set(items)) == 1 else None)
+    return Kind(list, None, "o", items=items, elem=elem)
 
 
 def _reordered(k: Kind) -> Kind:
@@ -173,7 +200,20 @@ def _reordered(k: Kind) -> Kind:
 
 # the adjoint of a tuple or list is a list, of a dict a dict: copied, so that it changes alone
 linear("list(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(list))
-linear("dict(x)", x="dict(g)", kind=_copied(dict))
+# dict(x) of a dict copies it; of (key, value) pairs, the value of each key's last pair counts
+rule("dict(x)", vjp={"x": "unpaired(g, x)"}, jvp={"x": "paired(x_dot, x)"}, kind=_copied(dict))
+linear(
+    "unpaired(value, pairs)",
+    value="paired(g, pairs)",
+    pairs=ZERO,
+    kind=lambda a: _pairs_kind(a["pairs"].kind),
+)
+linear(
+    "paired(value, pairs)",
+    value="unpaired(g, pairs)",
+    pairs=ZERO,
+    kind=lambda a: _copied(dict)({"x": a["value"]}),
+)
 linear("tuple(x)", x="list(g) if is_sequence(x) else np.array(g)", kind=_copied(tuple))
 rule(
     "sorted(iterable)",

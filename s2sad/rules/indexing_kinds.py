@@ -63,6 +63,8 @@ def indexed(a: dict[str, Arg]) -> Kind:
         return elem
     if x.type is dict and x.keys is not None:
         return x.items[x.keys.index(index.const)] if index.const in x.keys else UNKNOWN
+    if x.type is dict and x.elem is not None:  # keys known when it runs, values all of one kind
+        return x.elem
     if x.type is list:
         i = index.const
         if x.items is not None and isinstance(i, int) and -len(x.items) <= i < len(x.items):

@@ -109,7 +109,7 @@ product_vjp("matmul_vjp", "unbroadcast(g @ b, ct)", "unbroadcast(a @ g, ct)")
 def _zero_like(a: dict[str, Arg]) -> Kind:
     k = a["x"].kind
     if k.is_container:
-        return _zeros(k)  # a list (or dict) of the items' zeros, as zeros_of makes
+        return zeros_kind(k)  # a list (or dict) of the items' zeros, as zeros_of makes
     if k.is_array or k.type is None:
         return k
     return Kind(float, (), "f")
@@ -136,21 +136,21 @@ def _folded(a: dict[str, Arg]) -> Kind:
 linear("fold_repeats(value, size)", value="g * (len(value) // size) if size else []", kind=_folded)
 
 
-def _zeros(k: Kind | None) -> Kind | None:
+def zeros_kind(k: Kind | None) -> Kind | None:
     """The kind of ``zeros_of`` a value of kind ``k``: float arrays and numbers, in lists and dicts."""
     if k is None or k.type is None:
         return k
     if k.is_array:
         return Kind(np.ndarray, k.dims, "f")
     if k.is_container:
-        items = tuple(_zeros(i) for i in k.items) if k.items is not None else None
+        items = tuple(zeros_kind(i) for i in k.items) if k.items is not None else None
         return Kind(
-            dict if k.type is dict else list, None, "o", items=items, keys=k.keys, elem=_zeros(k.elem)
+            dict if k.type is dict else list, None, "o", items=items, keys=k.keys, elem=zeros_kind(k.elem)
         )
     return Kind(np.generic, (), "f") if k.dims == () else Kind()  # a float, or a NumPy float added in
 
 
-nondiff("zeros_of(x)", kind=lambda a: _zeros(a["x"].kind))
+nondiff("zeros_of(x)", kind=lambda a: zeros_kind(a["x"].kind))
 # what `d[key] = v` overwrites in a dict, put back by the adjoint sweep
 nondiff("saved_item(d, key)")
 nondiff("restore_item(d, key, old)")

@@ -8,11 +8,19 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core, linalg, numeric, shaping, stacking
+from . import core, linalg, numeric, pairs, shaping, stacking
 from .core import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .numeric import *  # noqa: F403
+from .pairs import *  # noqa: F403
 from .shaping import *  # noqa: F403
 from .stacking import *  # noqa: F403
 
-__all__ = [*core.__all__, *stacking.__all__, *shaping.__all__, *linalg.__all__, *numeric.__all__]
+__all__ = [
+    *core.__all__,
+    *stacking.__all__,
+    *shaping.__all__,
+    *linalg.__all__,
+    *numeric.__all__,
+    *pairs.__all__,
+]

@@ -57,6 +57,25 @@ LOCAL_FUNCTIONS = {
                 x = x + g(x)
             return x * g(x)
     """,
+    "def in a loop, its call assigned": """
+        def f(x, a):
+            for e in a:
+                def g(t):
+                    return t * a[0] + e
+                x = g(x)
+            return x
+    """,
+    "def in a branch of a checkpointed loop": """
+        def f(x, a):
+            for e in s2sad.checkpoint(a, snapshots=2):
+                if e > 0.0:
+                    def g(t):
+                        return np.tanh(t) * a[0]
+                    x = g(x)
+                else:
+                    x = x * 0.5
+            return x
+    """,
     "def in one branch": """
         def f(x, a):
             if x > 0.5:
@@ -91,7 +110,7 @@ LOCAL_FUNCTIONS = {
 
 @pytest.mark.parametrize("name", LOCAL_FUNCTIONS)
 def test_local_functions_in_loops_and_branches(name):
-    check_all(LOCAL_FUNCTIONS[name])
+    check_all(LOCAL_FUNCTIONS[name], s2sad=s2sad)
 
 
 def test_def_in_the_else_of_a_helper():
@@ -332,6 +351,18 @@ ONE_SIDED = {
                 d = {"p": (x + x, [a, np.mean(y)]), "q": y[2]}
                 x = y * d["p"][1][0] @ np.exp(np.tanh(y))
             return x + np.sum(y)
+    """,
+    # the first gradient tapes w before it has a value and zeroes its adjoint in the branch:
+    # that zero had no kind, which made the adjoint of y of no kind, read as a view at 2nd order
+    "an array first bound in a branch of a loop, read from an array written in place": """
+        def f(x, a):
+            y = np.zeros(3)
+            for i in range(3):
+                y[i] = np.dot(a, np.array([x, x, a[0]]))
+            for j in range(3):
+                if x:
+                    w = np.array([np.dot(a, y), y[j]])
+            return np.sum(w)
     """,
 }
 

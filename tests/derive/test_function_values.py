@@ -136,6 +136,18 @@ CASES = {
             xs.append(d["w"] * d["b"])
             return sum(xs) + len(tuple()) + dict(d)["b"] * x
     """,
+    "dict() of pairs, of a dict with more keys, of a zip": """
+        def f(x, a):
+            pairs = [("p", x * a), ("q", np.sin(x))]
+            d = dict(pairs, r=x * x)
+            e = dict(d, q=a[0] * x)
+            grown = []
+            for i, k in enumerate(["u", "v", "u"]):
+                grown.append((k, a[i] * x))
+            g = dict(grown)
+            h = dict(zip(["s", "t"], a[:2] * x))
+            return np.sum(d["p"]) + d["q"] * e["r"] + e["q"] + g["u"] * g["v"] + h["s"] * h["t"]
+    """,
     "slicing a list argument into a helper": """
         def head(xs):
             return xs[0] * xs[1]

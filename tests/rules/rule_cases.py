@@ -222,7 +222,27 @@ add(
         case("np.sum(tuple(x)[1] * x)", x=A((3,))),
     ],
 )
-add("dict(x)", [case("dict({'u': x, 'v': y})['u'] * y", x=A((3,)), y=S())])
+add(
+    "dict(x)",
+    [
+        case("dict({'u': x, 'v': y})['u'] * y", x=A((3,)), y=S()),
+        case("dict(zip(('u', 'v', 'u'), x * y))['u'] * y", x=A((3,)), y=S()),  # pairs; a key twice
+    ],
+)
+add(
+    "unpaired(value, pairs)",
+    [
+        case("unpaired({'u': x, 'v': y}, [('u', 1.0), ('v', 2.0), ('u', 3.0)])[2][1] * y", x=S(), y=S()),
+        case("np.sum(unpaired({'u': x * y}, {'u': x})['u'])", x=A((2,)), y=S()),
+    ],
+)
+add(
+    "paired(value, pairs)",
+    [
+        case("paired([[0.0, x], [0.0, y * x]], [('u', 1.0), ('v', 2.0)])['v'] * x", x=S(), y=S()),
+        case("np.sum(paired({'u': x * y}, {'u': x})['u'])", x=A((2,)), y=S()),
+    ],
+)
 add("range(start, stop=None, step=None)", [case("x * len(range(3))", x=S())])
 
 # ----------------------------------------------------------------------- math
