@@ -89,6 +89,13 @@ for pattern, x, part in (("np.real(val)", "val", "np.real"), ("x.real", "x", "x.
         kind=same_as(x, "f"),
         elementwise=True,
     )
+rule(  # of a real array, the array itself
+    "np.real_if_close(a, tol=100)",
+    vjp={"a": f"g if is_real(a) else {_complex('np.real_if_close')}"},
+    jvp={"a": f"a_dot if is_real(a) else {_complex('np.real_if_close')}"},
+    kind=same_as("a", "f"),
+    elementwise=True,
+)
 for pattern, x, part in (("np.imag(val)", "val", "np.imag"), ("x.imag", "x", "x.imag")):
     rule(
         pattern,

@@ -16,7 +16,7 @@ import scipy.special  # noqa: F401  (in sys.modules, templates can name it)
 
 from ..ir.kinds import Kind, broadcast
 from .kindrules import Arg, reduced, same_as
-from .registry import rule, scalar, table
+from .registry import ZERO, rule, scalar, table
 
 table("scipy.special")
 
@@ -67,6 +67,46 @@ scalar(
     None,
     "(scipy.special.iv(v - 1, z) + scipy.special.iv(v + 1, z)) / 2",
     kind=_elementwise("v", "z"),
+)
+# ive(v, z) = iv(v, z) exp(-|z|)
+scalar(
+    "scipy.special.ive(v, z)",
+    None,
+    "(scipy.special.ive(v - 1, z) + scipy.special.ive(v + 1, z)) / 2 - np.sign(z) * ans",
+    kind=_elementwise("v", "z"),
+)
+# Bessel functions of the first and second kind: J0' = -J1, J1' = (J0 - J2) / 2, and so on
+# (jn is jv, for whole orders)
+scalar("scipy.special.j0(x)", "-scipy.special.j1(x)", kind=_elementwise("x"))
+scalar("scipy.special.j1(x)", "(scipy.special.j0(x) - scipy.special.jv(2, x)) / 2", kind=_elementwise("x"))
+scalar("scipy.special.y0(x)", "-scipy.special.y1(x)", kind=_elementwise("x"))
+scalar("scipy.special.y1(x)", "(scipy.special.y0(x) - scipy.special.yn(2, x)) / 2", kind=_elementwise("x"))
+for _bessel in ("jv", "yv", "yn"):
+    scalar(
+        f"scipy.special.{_bessel}(v, z)",
+        None,
+        f"(scipy.special.{_bessel}(v - 1, z) - scipy.special.{_bessel}(v + 1, z)) / 2",
+        kind=_elementwise("v", "z"),
+    )
+scalar("scipy.special.rgamma(x)", "-ans * scipy.special.digamma(x)", kind=_elementwise("x"))
+scalar("scipy.special.gammasgn(x)", ZERO, kind=_elementwise("x"))  # -1 or 1, piecewise constant
+# log of the multivariate gamma function: the sum of log Gamma(a - j / 2) for j < d, and a constant
+scalar(
+    "scipy.special.multigammaln(a, d)",
+    "np.sum(scipy.special.digamma(np.expand_dims(a, -1) - np.arange(d) / 2), axis=-1)",
+    None,
+    kind=_elementwise("a"),
+)
+# the regularised incomplete gamma and beta functions, in x (in a and b they have no closed form)
+_GAMMA_DENSITY = "np.exp((a - 1) * np.log(x) - x - scipy.special.gammaln(a))"
+scalar("scipy.special.gammainc(a, x)", None, _GAMMA_DENSITY, kind=_elementwise("a", "x"))
+scalar("scipy.special.gammaincc(a, x)", None, f"-{_GAMMA_DENSITY}", kind=_elementwise("a", "x"))
+scalar(
+    "scipy.special.betainc(a, b, x)",
+    None,
+    None,
+    "np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - scipy.special.betaln(a, b))",
+    kind=_elementwise("a", "b", "x"),
 )
 
 # ------------------------------------------------------------------ reductions

@@ -103,6 +103,14 @@ _location_scale(
         b=f"np.log1p(-{_Z}) - scipy.special.digamma(b) + scipy.special.digamma(a + b)",
     ),
 )
+_location_scale(
+    "chi2",
+    ("df",),
+    _from_z(
+        f"(df / 2 - 1) / {_Z} - 1 / 2",
+        df=f"(np.log({_Z}) - np.log(2) - scipy.special.digamma(df / 2)) / 2",
+    ),
+)
 
 # ------------------------------------------------------------------- Poisson
 # in mu only: k counts and loc shifts them, whole numbers both

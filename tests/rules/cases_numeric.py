@@ -46,6 +46,10 @@ add("np.iscomplexobj(x)", [case("x * (1 - np.iscomplexobj(x))", x=A((3,)))])
 
 # ------------------------------------------------------------------ the parts of real numbers
 add("np.real(val)", [case("np.real(x) * x", x=A((3,))), case("np.real(x)", x=S())])
+add(
+    "np.real_if_close(a, tol=100)",
+    [case("np.real_if_close(x) * x", x=A((3, 2))), case("np.real_if_close(x)", x=S())],
+)
 add("x.real", [case("x.real * x", x=A((2, 3)))])
 add("np.imag(val)", [case("np.imag(x) + x", x=A((3,))), case("np.imag(x) + x", x=S())])
 add("x.imag", [case("x.imag + x", x=A((3,)))])

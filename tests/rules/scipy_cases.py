@@ -54,6 +54,47 @@ add(
     "scipy.special.iv(v, z)",
     [case("scipy.special.iv(2, x)", x=A((3,))), case("scipy.special.iv(v, x)", v=I(3), x=S())],
 )
+add(
+    "scipy.special.ive(v, z)",
+    [case("scipy.special.ive(2, x)", x=A((3,))), case("scipy.special.ive(v, x)", v=I(1), x=S(0.5, 2.0))],
+)
+add(f"{sp('j0')}(x)", unary(f"{sp('j0')}(x)"))
+add(f"{sp('j1')}(x)", unary(f"{sp('j1')}(x)"))
+add(f"{sp('y0')}(x)", unary(f"{sp('y0')}(x)", pos))
+add(f"{sp('y1')}(x)", unary(f"{sp('y1')}(x)", pos))
+for _bessel in ("jv", "yv", "yn"):
+    add(
+        f"scipy.special.{_bessel}(v, z)",
+        [
+            case(f"scipy.special.{_bessel}(2, x)", x=pos(3)),
+            case(f"scipy.special.{_bessel}(v, x)", v=I(1), x=pos()),
+        ],
+    )
+add(f"{sp('rgamma')}(x)", unary(f"{sp('rgamma')}(x)", pos))
+add(f"{sp('gammasgn')}(x)", [case(f"{sp('gammasgn')}(x) * x", x=pos(2, 3))])
+add(
+    "scipy.special.multigammaln(a, d)",
+    [
+        case("scipy.special.multigammaln(x, 2)", x=S(2.0, 3.0)),
+        case("scipy.special.multigammaln(x, 3)", x=A((2, 3), 2.0, 3.0)),
+    ],
+)
+for _name in ("gammainc", "gammaincc"):
+    add(
+        f"scipy.special.{_name}(a, x)",
+        [
+            case(f"scipy.special.{_name}(2.5, x)", x=pos(3)),
+            case(f"scipy.special.{_name}(y, x)", x=pos(), y=I(2)),
+            case(f"scipy.special.{_name}(x, 1.5)", x=pos(), error=MissingRuleError),  # not in a
+        ],
+    )
+add(
+    "scipy.special.betainc(a, b, x)",
+    [
+        case("scipy.special.betainc(2.0, 3.0, x)", x=A((3,), 0.1, 0.9)),
+        case("scipy.special.betainc(x, 3.0, 0.5)", x=pos(), error=MissingRuleError),  # not in a
+    ],
+)
 LSE = "scipy.special.logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False)"
 add(
     LSE,
@@ -185,6 +226,7 @@ LOC_SCALE = {  # distribution: its shape parameters, and where x lies
     "norm": ((), any_),
     "t": (("df",), any_),
     "gamma": (("a",), pos),
+    "chi2": (("df",), pos),
     "beta": (("a", "b"), lambda *s: A(s, 0.1, 0.8) if s else S(0.1, 0.8)),
 }
 for _name, (_shapes, _domain) in LOC_SCALE.items():
