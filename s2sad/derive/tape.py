@@ -314,14 +314,29 @@ def _owners(stmts: list[ir.Stmt], defines: dict[int, list[str]]) -> dict[str, in
 
 
 def _changed(stmts: list[ir.Stmt]) -> set[str]:
-    """The arrays and lists the statements change in place (nested blocks included)."""
+    """The arrays and lists the statements change in place (nested blocks included):
+    ``xs.pop()`` too, so a list is kept as it is after its last pop, as it is where no
+    tape restores it."""
     out = set()
     for stmt in ir.walk(stmts):
         if isinstance(stmt, ir.SetItem):
             out.add(stmt.target.id)
         elif isinstance(stmt, ir.Effect) and (adds_at(stmt.value) or appends(stmt.value)):
             out.add(stmt.value.args[0].id)
+        elif isinstance(stmt, ir.Assign) and _pops(stmt.value):
+            out.add(stmt.value.args[0].id)
     return out
+
+
+def _pops(value: Expr) -> bool:
+    """``xs.pop()`` of a list the function names."""
+    return (
+        isinstance(value, Call)
+        and value.op.form == "method"
+        and value.op.symbol == "pop"
+        and bool(value.args)
+        and isinstance(value.args[0], Name)
+    )
 
 
 def _reads(stmts: list[ir.Stmt]) -> set[str]:

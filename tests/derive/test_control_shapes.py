@@ -383,3 +383,19 @@ def test_values_bound_in_one_branch_at_second_order(name):
 def test_a_tuple_display_as_a_condition(source):
     """A tuple is true when it has items: printed without parentheses, `if x, a:` was no Python."""
     check_all(source)
+
+
+def test_a_list_popped_in_a_loop_at_second_order():
+    """The first gradient pops its list's adjoint in the loop; the tape must keep that list as
+    it is after the pop, as it is where no tape restores it (W11, fuzz seed 23)."""
+    check_all(
+        """
+        def f(x, a):
+            for e in a:
+                items = []
+                items.append(x)
+                s = items[0]
+                x = 3.0 * (a[1] / (1.0 + s * s)) + e * items.pop()
+            return x
+        """
+    )
