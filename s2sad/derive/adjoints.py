@@ -106,8 +106,8 @@ class Adjoints(Sweep):
             if self.maybe_unbound(name):  # the shape from what is there on every path
                 if kind.shape in _everywhere(self.fn) and not self.holds_nothing_yet(kind.shape):
                     shape = Call(attr_op("shape"), (Name(kind.shape),))
-                elif kind.shape and kind.shape.startswith("("):
-                    shape = _literal_shape(kind.shape) or shape
+                elif kind.shape and kind.shape.startswith("(") and _literal_shape(kind.shape):
+                    shape = _literal_shape(kind.shape)  # not `(3,)[::-1]`, a view's token
                 elif self.holds_nothing_yet(name):  # UNBOUND on a path: the zero goes nowhere
                     return runtime_call("zero_like", Name(name))
             return np_call("zeros", shape)

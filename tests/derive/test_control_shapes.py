@@ -352,6 +352,21 @@ ONE_SIDED = {
                 x = y * d["p"][1][0] @ np.exp(np.tanh(y))
             return x + np.sum(y)
     """,
+    # the zero adjoint of a view first bound in a branch: its shape token, `(3,)[::-1]`, is no
+    # shape to build zeros from, and the view has no value on the first iteration (I9, seed 23)
+    "a view first bound in a branch of a while": """
+        def f(x, a):
+            y = np.zeros(3)
+            for i in range(3):
+                y[i] = x
+            k = 0
+            while k < 2:
+                k += 1
+                if k == 1 or not k:
+                    w = y[::-1]
+                x = 0.5 * x + np.sin(np.dot(w, y))
+            return x
+    """,
     # the first gradient tapes w before it has a value and zeroes its adjoint in the branch:
     # that zero had no kind, which made the adjoint of y of no kind, read as a view at 2nd order
     "an array first bound in a branch of a loop, read from an array written in place": """
