@@ -88,6 +88,11 @@ def appends(e: Expr) -> bool:
     return _updates(e, "method", "append", 2)
 
 
+def pops(e: Expr) -> bool:
+    """``xs.pop()`` of a list the function holds."""
+    return _updates(e, "method", "pop", 1)
+
+
 def adds_at(e: Expr) -> bool:
     """``np.add.at(y, index, v)`` on an array the function holds."""
     return _updates(e, "call", "np.add.at", 3)

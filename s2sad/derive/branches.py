@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import ir
-from ..analysis.activity import appends
+from ..analysis.activity import appends, pops
 from ..ir import Name
 from .adjoints import Adjoints, Loop, adjoint_origin, assigned_in
 
@@ -130,7 +130,7 @@ def _passes_nothing(value: ir.Expr, names: set[str], tapes: set[str]) -> bool:
         return value.id in names
     if not (isinstance(value, ir.Call) and value.args and isinstance(value.args[0], Name)):
         return False
-    if value.op.form == "method" and value.op.symbol == "pop":
+    if pops(value):
         return value.args[0].id in tapes
     return getattr(value.op.fn, "__name__", None) == "zero_like" and value.args[0].id in names
 

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..analysis.activity import adds_at, appends
+from ..analysis.activity import pops as pops_a_list
 from ..ir import Call, Const, Expr, Name, method_op
 from ..rules.registry import lookup
 from .adjoints import Adjoints, Loop, adjoint_origin
@@ -323,20 +324,9 @@ def _changed(stmts: list[ir.Stmt]) -> set[str]:
             out.add(stmt.target.id)
         elif isinstance(stmt, ir.Effect) and (adds_at(stmt.value) or appends(stmt.value)):
             out.add(stmt.value.args[0].id)
-        elif isinstance(stmt, ir.Assign) and _pops(stmt.value):
+        elif isinstance(stmt, ir.Assign) and pops_a_list(stmt.value):
             out.add(stmt.value.args[0].id)
     return out
-
-
-def _pops(value: Expr) -> bool:
-    """``xs.pop()`` of a list the function names."""
-    return (
-        isinstance(value, Call)
-        and value.op.form == "method"
-        and value.op.symbol == "pop"
-        and bool(value.args)
-        and isinstance(value.args[0], Name)
-    )
 
 
 def _reads(stmts: list[ir.Stmt]) -> set[str]:
