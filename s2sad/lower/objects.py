@@ -88,7 +88,7 @@ class Making:
             )
         made = Instance(cls, {}, self.total_depth(), node)
         init = cls.__init__
-        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>" or _is_namedtuple(cls):
+        if dataclasses.is_dataclass(cls) and init.__code__.co_filename == "<string>" or is_namedtuple(cls):
             self.dataclass_init(node, made)
         elif init is object.__init__:
             if node.args or node.keywords:
@@ -179,6 +179,9 @@ class Making:
             present = [v for v in values if v is not None]
             if len(present) == 1:
                 return present[0]
+            joined = self.join_objects(values, blocks, joins, origin)
+            if joined is not None:
+                return joined
             return UnsettledFunction(
                 f"`{var}` is a different object on each path of the `if`",
                 "Make the object after the `if`, from values the branches compute.",
@@ -186,7 +189,8 @@ class Making:
         return super().join_functions(var, values, blocks, joins, origin)
 
     def enter_functions(self, node: gast.For | gast.While) -> set[str]:
-        """Objects are not carried around a loop: a name rebound to one in a loop is refused."""
+        """Objects made in the loop are not carried, like functions; an object made before it
+        that the loop rebinds or changes is carried attribute by attribute (``carried``)."""
         names = super().enter_functions(node)
         made = set()  # names bound to objects made in the loop: not carried, like functions
         local = _bound_in(node.body)  # a class is never defined in the loop: skip these
@@ -197,17 +201,18 @@ class Making:
                 callee = self.value(func) if known else None
                 if isinstance(callee, Function) and self.user_class(callee.fn):
                     made |= {t.id for t in stmt.targets if isinstance(t, gast.Name)}
-        self.function_vars[-1].update({var: self.env.get(var) for var in made - names})
-        names = names | made
+        objects = self.excluded_objects
+        self.function_vars[-1].update({var: self.env.get(var) for var in made - names - objects})
+        names = names | made | objects
         for stmt in gast.walk(node):
             if isinstance(stmt, gast.Assign):
                 for t in stmt.targets:
-                    if isinstance(t, gast.Name) and isinstance(self.env.get(t.id), (Instance, Method)):
+                    method = isinstance(t, gast.Name) and isinstance(self.env.get(t.id), Method)
+                    if method and t.id not in objects:
                         raise self.error(
                             t,
-                            f"`{t.id}` is bound to an object made before the loop and again in it",
-                            "Give the object made in the loop a name of its own, or keep the values "
-                            "it changes in variables.",
+                            f"`{t.id}` is bound to a method before the loop and again in it",
+                            "Give the method bound in the loop a name of its own.",
                         )
         return names
 
@@ -218,7 +223,7 @@ class Objects(Making):
     def user_class(self, obj: object) -> bool:
         """Whether ``obj`` is a class of the user's code: not a library's, not a builtin's
         (a NamedTuple, an Exception, a subclass of float are not objects of attributes)."""
-        if isinstance(obj, type) and _is_namedtuple(obj):
+        if isinstance(obj, type) and is_namedtuple(obj):
             return True
         if not isinstance(obj, type) or any(
             b is not object and b.__module__ == "builtins" for b in obj.__mro__
@@ -328,6 +333,12 @@ class Objects(Making):
     # calls ----------------------------------------------------------------------
     def _Call(self, node: gast.Call) -> object:
         func = node.func
+        if isinstance(func, (gast.Name, gast.Attribute)) and _text(func).endswith("replace"):
+            callee = self.value(func)
+            if isinstance(callee, Function) and callee.fn is dataclasses.replace:
+                args, kwargs = self.arguments(node)
+                if len(args) == 1 and isinstance(args[0], Instance):
+                    return self.replaced(node, args[0], kwargs)
         if isinstance(func, gast.Attribute):
             base = self.as_object(self.value(func.value))
             cls = self.object_class(base)
@@ -353,6 +364,8 @@ class Objects(Making):
         """A call of something an object gave: a method, a class, a function, a callable object."""
         if isinstance(callee, Method):
             args, kwargs = self.arguments(node)
+            if callee.fn.__name__ == "_replace" and isinstance(callee.receiver, Instance) and not args:
+                return self.replaced(node, callee.receiver, kwargs)  # a NamedTuple's _replace
             return self.inline_function(node, callee.fn, [callee.receiver, *args], kwargs)
         if isinstance(callee, Function) and self.user_class(callee.fn):
             return self.construct(node, callee.fn)
@@ -385,13 +398,13 @@ class Objects(Making):
             return self.inline(call, fn)
 
 
-def _is_namedtuple(cls: type) -> bool:
+def is_namedtuple(cls: type) -> bool:
     return cls.__bases__ == (tuple,) and isinstance(vars(cls).get("_fields"), tuple)
 
 
 def _record_fields(cls: type) -> list:
     """The fields of a dataclass, or of a NamedTuple written as dataclass fields."""
-    if not _is_namedtuple(cls):
+    if not is_namedtuple(cls):
         return list(dataclasses.fields(cls))
     out = []
     for name in cls._fields:

@@ -49,6 +49,7 @@ from ..ir import Const, Expr, Name
 from ..ir.names import NamePool, identifiers
 from ..ir.printer import function_source
 from .assign import Assignments
+from .carried import CarriedObjects
 from .control import ControlFlow
 from .dicts import DictMethods
 from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, Module, default_expr
@@ -64,6 +65,7 @@ from .values import Values
 
 class Lowering(
     Objects,
+    CarriedObjects,
     Unrolling,
     DictMethods,
     Values,
@@ -109,6 +111,8 @@ class Lowering(
         self.origin: ir.Origin | None = None
         self.free: dict[str, object] = {}  # free names read, and what they were
         self.loops: list[dict[str, str]] = []  # carried variables of enclosing loops -> join names
+        self.object_loops: list = []  # objects they carry, attribute by attribute (carried.py)
+        self.excluded_objects: set[str] = set()
         self.result: str | None = None  # join name of returns from inside branches
         self.final: Expr | None = None  # what an inlined function returns at its end
         self.inlining = root is not None

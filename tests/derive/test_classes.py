@@ -294,13 +294,13 @@ def f(x, a):
 """,
         "can be used through its attributes and methods here",
     ),
-    "an object on one path, another on the other": (
+    "objects of two classes, one on each path": (
         """
 def f(x, a):
     if x > 0:
         m = Model(a)
     else:
-        m = Model(2.0 * a)
+        m = Base(2.0 * a)
     return np.sum(m.forward(x))
 """,
         "is a different object on each path",
