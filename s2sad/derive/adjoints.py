@@ -40,7 +40,7 @@ import numpy as np
 from .. import ir
 from ..analysis.activity import adds_at, appends
 from ..analysis.infer import item_set
-from ..ir import Call, Const, Expr, Name, attr_op, method_op
+from ..ir import Call, Const, Expr, Name, Ref, attr_op, method_op
 from ..ir.kinds import UNKNOWN, Kind, element_kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from ..rules.templates import parse_template
@@ -101,6 +101,8 @@ class Adjoints(Sweep):
     def zero(self, name: str) -> Expr:
         """A zero adjoint for primal ``name``."""
         kind = self.kinds.get(name, UNKNOWN)
+        if kind.is_array and kind.dtype == "c" and not self.maybe_unbound(name):
+            return np_call("zeros_like", Name(name))  # complex, as its cotangent is
         if kind.is_array:
             shape: Expr = Call(attr_op("shape"), (Name(name),))
             if self.maybe_unbound(name):  # the shape from what is there on every path
@@ -134,15 +136,32 @@ class Adjoints(Sweep):
         """``name_bar += value``, or ``=`` for the first contribution."""
         target = Name(self.adjoint(name))
         origin = adjoint_origin(origin)
-        value = self.as_list_adjoint(name, value)
+        value = self.complex_part(name, self.as_list_adjoint(name, value))
         accumulate = name in state
         if loop is not None and name not in loop.defs and not accumulate:
             loop.outer.add(name)  # set to zero before the loop, added to in every iteration
             accumulate = True
+        if not accumulate and self.kinds.get(name, UNKNOWN).dtype == "c" and self.kinds[name].is_array:
+            if self.kind_of_expr(value).dtype != "c":  # complex contributions may be added later
+                value = Call(_ASARRAY, (value,), (("dtype", Ref("complex", complex, canonical=True)),))
         state.add(name)
         if accumulate and self.kind_of(target.id).is_container:  # `+` joins lists
             return [ir.Assign(target, runtime_call("add_leaves", target, value), origin=origin)]
         return [ir.Assign(target, value, accumulate=accumulate, origin=origin)]
+
+    def complex_part(self, name: str, value: Expr) -> Expr:
+        """The part of a contribution that reaches ``name``: a real value's cotangent is the real
+        part of what a complex value in between sends back (``analysis.complex_values``)."""
+        if self.kinds.get(name, UNKNOWN).dtype not in ("b", "i", "f"):
+            return value
+        dtype = self.kind_of_expr(value).dtype
+        if dtype == "c" or dtype not in ("b", "i", "f") and self.has_complex:
+            return np_call("real", value)
+        return value
+
+    @functools.cached_property
+    def has_complex(self) -> bool:
+        return any(k.dtype == "c" for k in self.kinds.values())
 
     def as_list_adjoint(self, name: str, value: Expr) -> Expr:
         """The adjoint of a list is a list, which the adjoints of its ``append`` calls pop from:
@@ -165,6 +184,7 @@ class Adjoints(Sweep):
         out: list[ir.Stmt] = []
         origin = adjoint_origin(origin)
         target = Name(self.adjoint(name))
+        value = self.complex_part(name, value)
         if loop is not None and name not in loop.defs:
             if name not in state:
                 loop.outer.add(name)
@@ -187,6 +207,9 @@ class Adjoints(Sweep):
         else:
             out.append(ir.SetItem(target, index, value, accumulate=True, origin=origin))
         return out
+
+
+_ASARRAY = ir.call_op(np.asarray, "np.asarray", True, canonical=True)
 
 
 def list_depth(k: Kind) -> tuple[int, Kind]:

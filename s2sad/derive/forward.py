@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import builtins
 
+import numpy as np
+
 from .. import ir
 from ..analysis.activity import adds_at, appends, calls_user_function
 from ..analysis.aliases import makes_new_array
 from ..errors import UnsupportedSyntaxError
-from ..ir import Call, Const, Expr, Name, attr_op, method_op
-from ..ir.kinds import NOTHING, Kind
+from ..ir import Call, Const, Expr, Name, Ref, attr_op, method_op
+from ..ir.kinds import NOTHING, UNKNOWN, Kind
 from ..rules.instantiate import instantiate, np_call, runtime_call
 from .branches import unbound_before_loops
 from .checkpoints import unwrap_checkpoint
@@ -72,9 +74,9 @@ class Forward(Sweep):
         k = self.kind_of_expr(like)
         if k.dims == () and k.type is not None:
             return Const(0.0)
-        if k.is_array:
+        if k.is_array:  # complex zeros for a complex array, as its tangent is
             shape = Call(attr_op("shape"), (like,)) if isinstance(like, Name) else np_call("shape", like)
-            return np_call("zeros", shape)
+            return np_call("zeros_like", like) if k.dtype == "c" else np_call("zeros", shape)
         if isinstance(like, Call) and like.op.form in ("tuple", "list"):
             return Call(like.op, tuple(self.zero(e) for e in like.args))
         if k.is_container:
@@ -212,6 +214,8 @@ class Forward(Sweep):
             value = ir.UNBOUND
         if value is None:
             value = self.zero(stmt.target)
+        elif stmt.target.id in self.changed and self.kinds.get(stmt.target.id, UNKNOWN).dtype == "c":
+            value = _complex_copy(value, self.kind_of_expr(value))
         elif (
             stmt.target.id in self.changed
             and self.kind_of_expr(value).is_array
@@ -345,6 +349,16 @@ class Forward(Sweep):
         jvp = Call(ir.call_op(None, head, pure=False, canonical=True), args, kwargs)
         y = stmt.target
         return [ir.Unpack((y, Name(self.dot(y.id))), jvp, origin=stmt.origin)]
+
+
+_ARRAY = ir.call_op(np.array, "np.array", True, canonical=True)
+
+
+def _complex_copy(value: Expr, kind: Kind) -> Expr:
+    """The tangent of a complex array written in place later: a complex array of its own."""
+    if kind.dtype == "c" and makes_new_array(value):
+        return value
+    return Call(_ARRAY, (value,), (("dtype", Ref("complex", complex, canonical=True)),))
 
 
 def _spread(fwd: Forward, t: Expr, like: Name) -> Expr:

@@ -55,6 +55,7 @@ import gast
 
 from .. import ir
 from ..analysis.activity import active_names
+from ..analysis.complex_values import check_complex
 from ..analysis.infer import infer
 from ..analysis.inplace import check_calls_in_place
 from ..analysis.sequences import sequence_ops
@@ -62,7 +63,6 @@ from ..derive.checkpoints import uses_checkpoint
 from ..derive.forward import forward
 from ..derive.request import Callees, Request
 from ..derive.reverse import reverse
-from ..errors import UnsupportedSyntaxError
 from ..frontend.namespaces import fallback_names, head_object
 from ..frontend.parse import parse
 from ..frontend.resolve import Resolver
@@ -126,11 +126,11 @@ def build(fn: Callable, request: Request, param_kinds: dict[str, Kind], callees:
     if request.mode in FORWARD_MODES:
         wrt = {p for p in request.wrt if _varies(kinds.get(p))}
         active = active_names(ssa, wrt)
-        _check_real(ssa, kinds, active)
+        check_complex(ssa, kinds, active, wrt)
         raw, all_kinds = forward(ssa, kinds, active, request, callees)
     else:
         active = active_names(ssa, set(request.wrt))
-        _check_real(ssa, kinds, active)
+        check_complex(ssa, kinds, active, set(request.wrt))
         raw, all_kinds = reverse(ssa, kinds, active, request, callees)
     final = finish(simplify(raw, dict(all_kinds)), all_kinds)
     final = annotate(ir.replace(final, doc=header(ssa, request, param_kinds)))
@@ -150,22 +150,6 @@ def _varies(k: Kind | None) -> bool:
     if k.is_container:
         return k.differentiable
     return k.dtype in "fc" and k.is_numeric or k.type is int
-
-
-def _check_real(fn: ir.Function, kinds: dict[str, Kind], active: set[str]) -> None:
-    """A complex value with a derivative is refused where it is made: s2sad differentiates
-    real functions of real numbers (``np.abs(x + 1j * c)`` would give a complex gradient)."""
-    for stmt in ir.walk(fn.body):
-        for name in stmt.writes():
-            k = kinds.get(name)
-            if name in active and k is not None and k.dtype == "c":
-                raise UnsupportedSyntaxError(
-                    "this value is complex and depends on a differentiated input: "
-                    "complex numbers are not supported",
-                    ir.location(fn, stmt.origin),
-                    "s2sad differentiates real functions of real numbers; write the real and "
-                    "imaginary parts as real arrays.",
-                )
 
 
 def _check_wrt(fn: ir.Function, request: Request, kinds: dict[str, Kind]) -> None:

@@ -307,8 +307,8 @@ def broadcast(
         cat = dtype
     if numpy and all(k.dims == () for k in kinds) and not any(k.is_array for k in kinds):
         return Kind(np.generic, (), cat)
-    if all(k.is_pyscalar for k in kinds):
-        t = python or {"b": int, "i": int, "f": float, "c": complex}.get(cat, float)
+    if all(k.is_pyscalar or k.type is complex for k in kinds):
+        t = complex if cat == "c" else python or {"b": int, "i": int, "f": float}.get(cat, float)
         if t is bool and cat != "b":
             t = int
         return Kind(t, (), "b" if t is bool else "i" if t is int else "f" if t is float else cat)

@@ -41,6 +41,7 @@ from . import (  # noqa: F401
     selecting,
     shaping,
     shaping_helpers,
+    spectral,
     stacking,
     tensors,
     user,

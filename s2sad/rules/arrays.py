@@ -7,8 +7,8 @@ came from, the JVP does to the tangent what the function does to its input.
 import numpy as np
 
 from ..ir.kinds import INT, UNKNOWN, Kind, element_kind, promote
-from .indexing_kinds import dtype_category, indexed
-from .kindrules import Arg, always, numbers, same_as, shape_kind
+from .indexing_kinds import indexed
+from .kindrules import Arg, always, given_dtype, numbers, same_as, shape_kind, with_dtype
 from .registry import linear, nondiff, rule, table
 
 table("arrays")
@@ -119,9 +119,13 @@ def _as_array(k: Kind) -> Kind | None:
 
 
 # np.array([a, b]): each item gets its element of the cotangent
-linear("np.asarray(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
+linear(
+    "np.asarray(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=with_dtype(_array_kind)
+)
 # (the adjoint of a list is a list: Adjoints.as_list_adjoint turns the rows of g into one)
-linear("np.array(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=_array_kind)
+linear(
+    "np.array(a, dtype=None)", a="g if is_sequence(a) else unbroadcast(g, a)", kind=with_dtype(_array_kind)
+)
 linear("x.item()", x="np.reshape(g, np.shape(x))", kind=lambda a: Kind(float, (), "f"))
 
 
@@ -141,11 +145,7 @@ nondiff("x.index(value)", kind=always(INT))  # where in a list: the first item e
 linear(
     "x.astype(dtype)",
     x="g if float_dtype(dtype) else np.zeros(np.shape(x))",
-    kind=lambda a: Kind(
-        np.ndarray,
-        a["x"].kind.dims,
-        dtype_category(a["dtype"].const) if a["dtype"].kind.type is not np.dtype else a["dtype"].kind.dtype,
-    ),
+    kind=lambda a: Kind(np.ndarray, a["x"].kind.dims, given_dtype(a["dtype"]) or "?"),
 )
 
 nondiff("x.shape", kind=lambda a: Kind(tuple, a["x"].kind.dims, "o", shape=a["x"].kind.shape))

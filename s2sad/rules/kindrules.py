@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ir import Call, Const, Expr, Name
-from ..ir.kinds import FLOAT, UNKNOWN, Kind, broadcast, kind_of, reduction
+from ..ir import Call, Const, Expr, Name, Ref
+from ..ir.kinds import FLOAT, UNKNOWN, Kind, broadcast, dtype_category, kind_of, reduction
 
 NOT_CONST = object()
 
@@ -37,6 +37,38 @@ class Arg:
 
 
 KindRule = Callable[[dict[str, Arg]], Kind]
+
+
+def given_dtype(arg: Arg) -> str | None:
+    """The dtype category a ``dtype=`` argument names (``complex``, ``np.float32``, ``"c16"``):
+    ``None`` where it is ``None``, ``?`` where it is not known before the call runs."""
+    value = arg.const
+    if value is NOT_CONST:
+        if isinstance(arg.expr, Ref):
+            value = arg.expr.value
+        elif arg.kind.type is np.dtype:
+            return arg.kind.dtype
+        else:
+            return "?"
+    if value is None:
+        return None
+    try:
+        return dtype_category(np.dtype(value))
+    except TypeError:
+        return "?"
+
+
+def with_dtype(rule: KindRule, param: str = "dtype") -> KindRule:
+    """``rule``'s kind, with the dtype category the call's ``dtype=`` names, where it names one."""
+
+    def kind(a: dict[str, Arg]) -> Kind:
+        k = rule(a)
+        cat = given_dtype(a[param]) if param in a else None
+        if cat is None or k.type is None:
+            return k
+        return Kind(k.type, k.dims, cat, shape=k.shape)
+
+    return kind
 
 
 def numbers(arg: Arg) -> object:

@@ -57,10 +57,6 @@ def as_array(ctx: Context, x: Expr) -> Expr:
     return np_call("array", x) if ctx.kind(x).type in (list, tuple) else x
 
 
-def _complex(what: str) -> str:
-    return f"fail('{what} of a complex value: s2sad differentiates real inputs here')"
-
-
 table("numpy")
 
 # ------------------------------------------------------------------ elementwise
@@ -79,47 +75,6 @@ scalar(
 )
 nondiff("np.isrealobj(x)", kind=lambda a: Kind(bool, (), "b"))
 nondiff("np.iscomplexobj(x)", kind=lambda a: Kind(bool, (), "b"))
-
-# the parts of a real number: itself, zero, and an angle that is 0 or pi (constant)
-for pattern, x, part in (("np.real(val)", "val", "np.real"), ("x.real", "x", "x.real")):
-    rule(
-        pattern,
-        vjp={x: f"g if is_real({x}) else {_complex(part)}"},
-        jvp={x: f"{x}_dot if is_real({x}) else np.real({x}_dot)"},  # real and imag are linear
-        kind=same_as(x, "f"),
-        elementwise=True,
-    )
-rule(  # of a real array, the array itself
-    "np.real_if_close(a, tol=100)",
-    vjp={"a": f"g if is_real(a) else {_complex('np.real_if_close')}"},
-    jvp={"a": f"a_dot if is_real(a) else {_complex('np.real_if_close')}"},
-    kind=same_as("a", "f"),
-    elementwise=True,
-)
-for pattern, x, part in (("np.imag(val)", "val", "np.imag"), ("x.imag", "x", "x.imag")):
-    rule(
-        pattern,
-        vjp={x: f"0.0 if is_real({x}) else {_complex(part)}"},
-        jvp={x: f"0.0 if is_real({x}) else np.imag({x}_dot)"},
-        kind=same_as(x, "f"),
-        elementwise=True,
-    )
-# np.conj is np.conjugate, which makes a NumPy number of a Python one; the method does not
-for pattern, kind in (("np.conjugate(x)", elementwise("x")), ("x.conjugate()", same_as("x"))):
-    rule(
-        pattern,
-        vjp={"x": "g if is_real(x) else np.conjugate(g)"},
-        jvp={"x": "x_dot if is_real(x) else np.conjugate(x_dot)"},
-        kind=kind,
-        elementwise=True,
-    )
-rule(
-    "np.angle(z, deg=False)",
-    vjp={"z": f"0.0 if is_real(z) else {_complex('np.angle')}"},
-    jvp={"z": f"0.0 if is_real(z) else {_complex('np.angle')}"},
-    kind=elementwise("z", dtype="f"),
-    elementwise=True,
-)
 
 
 # ------------------------------------------------------------------ cumprod

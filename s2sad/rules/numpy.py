@@ -11,7 +11,7 @@ import numpy as np
 
 from ..ir import Name
 from ..ir.kinds import BOOL, INT, Kind, broadcast
-from .kindrules import Arg, always, elementwise, reduced, same_as, shape_kind
+from .kindrules import Arg, always, elementwise, reduced, same_as, shape_kind, with_dtype
 from .registry import ZERO, linear, nondiff, rule, scalar, table
 
 table("numpy")
@@ -47,7 +47,6 @@ scalar("np.logaddexp(x, y)", "np.exp(x - ans)", "np.exp(y - ans)")
 scalar("np.logaddexp2(x, y)", "2 ** (x - ans)", "2 ** (y - ans)")
 scalar("np.negative(x)", "-1", kind=elementwise("x"))
 scalar("np.positive(x)", "1", kind=elementwise("x"))
-scalar("np.absolute(x)", "np.sign(x)", kind=elementwise("x"))
 scalar("np.fabs(x)", "np.sign(x)")
 scalar("np.maximum(a, b)", "a >= b", "a < b", kind=elementwise("a", "b"))  # a tie goes to a
 scalar("np.minimum(a, b)", "a <= b", "a > b", kind=elementwise("a", "b"))
@@ -175,20 +174,20 @@ nondiff("np.count_nonzero(a, axis=None, keepdims=False)", kind=reduced(dtype="i"
 
 # ---------------------------------------------------------------- constructors
 for name in ("zeros", "ones", "empty"):
-    nondiff(f"np.{name}(shape, dtype=None)", kind=shape_kind("shape"))
+    nondiff(f"np.{name}(shape, dtype=None)", kind=with_dtype(shape_kind("shape")))
 for name in ("zeros_like", "ones_like", "empty_like"):
-    nondiff(f"np.{name}(a, dtype=None)", kind=same_as("a"))
+    nondiff(f"np.{name}(a, dtype=None)", kind=with_dtype(same_as("a")))
 rule(
     "np.full(shape, fill_value, dtype=None)",
     vjp={"fill_value": "unbroadcast(g, fill_value)"},
     jvp={"fill_value": "np.full(shape, fill_value_dot)"},
-    kind=shape_kind("shape"),
+    kind=with_dtype(shape_kind("shape")),
 )
 rule(
     "np.full_like(a, fill_value, dtype=None)",  # only the shape of a matters
     vjp={"a": ZERO, "fill_value": "unbroadcast(g, fill_value)"},
     jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
-    kind=same_as("a", dtype="f"),
+    kind=with_dtype(same_as("a", dtype="f")),
 )
 
 

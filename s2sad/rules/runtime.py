@@ -30,12 +30,20 @@ linear(
 def _unbroadcast(a: dict[str, Arg]) -> Kind:
     """An array of the shape, where it has axes; for the shape ``()``, a number: the value
     itself, or the sum of an array (a NumPy float); unknown while the shape's length is."""
-    k, value = shape_kind("shape")(a), a["value"].kind
+    value = a["value"].kind
+    cat = _value_dtype(value)
+    k = shape_kind("shape", cat)(a)
     if k.dims is None:
         return UNKNOWN
     if k.dims == ():
-        return value if value.dims == () and not value.is_array else Kind(np.generic, (), "f")
+        return value if value.dims == () and not value.is_array else Kind(np.generic, (), cat)
     return k
+
+
+def _value_dtype(k: Kind) -> str:
+    """The dtype category of a cotangent moved about: complex where a complex value in between
+    sends it, else float."""
+    return "c" if k.dtype == "c" else "f"
 
 
 rule(
@@ -48,7 +56,7 @@ rule(
     "unreduce(value, shape, axis=None, keepdims=False)",
     vjp={"value": "np.sum(g, axis=axis, keepdims=keepdims)"},
     jvp={"value": "rt.unreduce(value_dot, shape, axis, keepdims)"},
-    kind=shape_kind("shape"),
+    kind=lambda a: shape_kind("shape", _value_dtype(a["value"].kind))(a),
 )
 linear(
     "expand_reduced(value, axis=None, keepdims=False)", value="np.reshape(g, np.shape(value))", kind=_expanded

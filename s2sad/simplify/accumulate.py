@@ -6,7 +6,10 @@ The reverse sweep adds each use's contribution to an adjoint as it meets it
 - ``fuse``: ``x = a; ...; x += b`` is ``...; x = a + b`` when nothing in
   between reads or writes ``x`` or changes what ``a`` reads;
 - ``first_writes``: in a loop over distinct indices into fresh zeros, each
-  ``a[i] += e`` is the first write of its element, so it is ``a[i] = e``.
+  ``a[i] += e`` is the first write of its element, so it is ``a[i] = e``;
+- ``plain_complex``: the adjoint of a complex array set from a real cotangent is made
+  complex (``np.asarray(g, dtype=complex)``) so that complex parts can be added to it in
+  place; where nothing is added in place any more, it is ``g`` again.
 
 >>> from s2sad.simplify.examples import run
 >>> print(run(fuse, '''
@@ -28,6 +31,16 @@ c_bar = np.zeros(c.shape)
 for i in range(1, n):
     c_bar[i] = p_bar
 return c_bar
+>>> print(run(plain_complex, '''
+... z_bar = np.asarray(g, dtype=complex)
+... w_bar = np.asarray(g, dtype=complex)
+... w_bar[0] += h
+... return [z_bar, w_bar]
+... '''))
+z_bar = g
+w_bar = np.asarray(g, dtype=complex)
+w_bar[0] += h
+return [z_bar, w_bar]
 """
 
 from __future__ import annotations
@@ -135,3 +148,36 @@ def _distinct_indices(loop: ir.For) -> bool:
         return type(start) is int and start >= 0
     stop = rest[0]
     return type(stop) is int and stop >= -1
+
+
+def plain_complex(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
+    """``x = np.asarray(e, dtype=complex)`` is ``x = e`` where nothing adds to ``x`` in place."""
+    added = {
+        st.target.id for st in ir.walk(body) if isinstance(st, (ir.Assign, ir.SetItem)) and st.accumulate
+    }
+    added |= {n for st in ir.walk(body) if isinstance(st, ir.Effect) for n in st.writes()}
+
+    def plain(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        out = []
+        for st in stmts:
+            if isinstance(st, ir.Assign) and st.target.id not in added and _as_complex(st.value):
+                st = st.copy(value=st.value.args[0])
+            out.append(ir.with_blocks(st, plain))
+        return out
+
+    return plain(body)
+
+
+def _as_complex(e: ir.Expr) -> bool:
+    return (
+        isinstance(e, Call)
+        and e.op.fn is np.asarray
+        and len(e.args) == 1
+        and len(e.kwargs) == 1
+        and e.kwargs[0][0] == "dtype"
+        and _names_complex(e.kwargs[0][1])
+    )
+
+
+def _names_complex(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Ref) and e.value is complex or isinstance(e, Name) and e.id == "complex"

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..ir.kinds import Kind
-from .accumulate import first_writes, fuse
+from .accumulate import first_writes, fuse, plain_complex
 from .coalesce import coalesce
 from .cse import cse
 from .dce import dead_tapes, live_code
@@ -93,6 +93,7 @@ PASSES: list[Pass] = [
     rounds(propagate, read_displays, reroot_shapes, fold_ones, live_code, most=8),
     cse,
     fuse,
+    plain_complex,
     propagate,  # what common parts and fused updates simplified to
     fold_ones,
     gather,

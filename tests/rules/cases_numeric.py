@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from s2sad import MissingRuleError, UnsupportedSyntaxError
+from s2sad import MissingRuleError
 
 from .rule_cases import A, I, S, V, add, any_, case, pos, unary
 
@@ -43,30 +43,6 @@ add(
 )
 add("np.isrealobj(x)", [case("x * np.isrealobj(x)", x=A((3,)))])
 add("np.iscomplexobj(x)", [case("x * (1 - np.iscomplexobj(x))", x=A((3,)))])
-
-# ------------------------------------------------------------------ the parts of real numbers
-add("np.real(val)", [case("np.real(x) * x", x=A((3,))), case("np.real(x)", x=S())])
-add(
-    "np.real_if_close(a, tol=100)",
-    [case("np.real_if_close(x) * x", x=A((3, 2))), case("np.real_if_close(x)", x=S())],
-)
-add("x.real", [case("x.real * x", x=A((2, 3)))])
-add("np.imag(val)", [case("np.imag(x) + x", x=A((3,))), case("np.imag(x) + x", x=S())])
-add("x.imag", [case("x.imag + x", x=A((3,)))])
-add(
-    "np.conjugate(x)",
-    [case("np.conj(x) * x", x=A((3,))), case("np.conjugate(x)", x=S()), case("x.conj()", x=A((2, 2)))],
-)
-add("x.conjugate()", [case("x.conjugate() * x", x=A((3,))), case("x.conjugate() * x", x=S())])
-add(
-    "np.angle(z, deg=False)",
-    [case("np.angle(x) + x", x=A((4,))), case("np.angle(x, deg=True) * x", x=S(0.5, 2.0))],
-)
-for pattern, expr in (  # a complex value that depends on x: refused where it is made, not a zero
-    ("np.angle(z, deg=False)", "np.angle(x * (1 + 2j))"),
-    ("np.angle(z, deg=False)", "np.angle(x * 1j, deg=True)"),
-):  # (np.real and np.imag of complex values: test_numeric.py)
-    add(pattern, [case(expr, x=A((2,)), error=UnsupportedSyntaxError)])
 
 # ------------------------------------------------------------------ cumprod
 ZEROS = V(np.array([1.0, 0.0, 1.0, 1.0]))

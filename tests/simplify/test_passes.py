@@ -670,6 +670,7 @@ def test_pass_order():
         "rounds(propagate, read_displays, reroot_shapes, fold_ones, live_code)",
         "cse",
         "fuse",
+        "plain_complex",
         "propagate",
         "fold_ones",
         "gather",
