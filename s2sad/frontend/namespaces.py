@@ -43,6 +43,8 @@ _LAZY = {
     "scipy.special": "scipy.special.",
     "scipy.linalg": "scipy.linalg.",
     "scipy.stats": "scipy.stats.",
+    "scipy.signal": "scipy.signal.",
+    "scipy.integrate": "scipy.integrate.",
 }
 # the methods of SciPy's distributions (``norm.logpdf``): a bound method is a new object
 # each time it is read, equal to the last one and with the same hash, so it is looked up by value

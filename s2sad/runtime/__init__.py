@@ -8,12 +8,13 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core, linalg, numeric, pairs, shaping, stacking
+from . import core, linalg, numeric, pairs, shaping, signal, stacking
 from .core import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .numeric import *  # noqa: F403
 from .pairs import *  # noqa: F403
 from .shaping import *  # noqa: F403
+from .signal import *  # noqa: F403
 from .stacking import *  # noqa: F403
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     *linalg.__all__,
     *numeric.__all__,
     *pairs.__all__,
+    *signal.__all__,
 ]

@@ -823,4 +823,12 @@ add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 
 # ------------------------------------------------ SciPy, and NumPy's factorisations
 # The tables of other modules add their cases to CASES when imported.
-from . import cases_einsum, cases_linalg, cases_numeric, cases_shaping, cases_stacking, scipy_cases  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    cases_einsum,
+    cases_linalg,
+    cases_numeric,
+    cases_shaping,
+    cases_signal,
+    cases_stacking,
+    scipy_cases,
+)
