@@ -9,8 +9,8 @@ convolution (without ``axes``), and ``correlate(a, v)`` is ``convolve(a, flip(v)
 >>> from s2sad import ir
 >>> from s2sad.rules import lookup
 >>> convolve = lookup(ir.call_op(scipy.signal.convolve, "scipy.signal.convolve"))
->>> print(convolve.vjp["in1"].split(", convolution_cuts")[0])
-cut_ends(scipy.signal.convolve(g, np.flip(in2), method=method)
+>>> print(convolve.vjp["in1"].split(", rt.convolution_cuts")[0])
+rt.cut_ends(scipy.signal.convolve(g, np.flip(in2), method=method)
 """
 
 import numpy as np
@@ -36,7 +36,7 @@ def _kind(a: dict[str, Arg]) -> Kind:
 
 def _cut(convolved: str, which: int) -> str:
     """The cotangent of operand ``which``: a part of a full convolution."""
-    return f"cut_ends({convolved}, convolution_cuts(np.shape(in1), np.shape(in2), mode, {which}))"
+    return f"rt.cut_ends({convolved}, rt.convolution_cuts(np.shape(in1), np.shape(in2), mode, {which}))"
 
 
 _MODES = "(mode == 'full' or mode == 'same' or mode == 'valid')"
@@ -77,8 +77,8 @@ table("runtime")
 nondiff("convolution_cuts(shape1, shape2, mode, which)", kind=always(Kind(np.ndarray, ("?", "?"), "i")))
 rule(
     "cut_ends(value, widths)",
-    vjp={"value": "cut_ends(g, -widths)", "widths": ZERO},
-    jvp={"value": "cut_ends(value_dot, widths)", "widths": ZERO},
+    vjp={"value": "rt.cut_ends(g, -widths)", "widths": ZERO},
+    jvp={"value": "rt.cut_ends(value_dot, widths)", "widths": ZERO},
     kind=lambda a: Kind(
         np.ndarray, None if a["value"].kind.ndim is None else ("?",) * a["value"].kind.ndim, "f"
     ),

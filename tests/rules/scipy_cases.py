@@ -326,3 +326,67 @@ add(
         case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m), y, trans=1)", m=PIVOTED, y=A((3,))),
     ],
 )
+
+# ---------------------------------------------- Sylvester, square roots, banded solves
+SYLVESTER_B = V(np.array([[2.0, -0.4, 0.1], [0.3, 1.5, 0.2], [0.0, 0.1, 2.5]]))
+add(
+    "scipy.linalg.solve_sylvester(a, b, q)",
+    [
+        case(
+            "scipy.linalg.solve_sylvester(m + x, n + y, q)",
+            m=WELL_CONDITIONED,
+            n=SYLVESTER_B,
+            x=SMALL,
+            y=SMALL,
+            q=A((3, 3)),
+        ),
+        case(
+            "scipy.linalg.solve_sylvester(m + x, n, q)",
+            m=WELL_CONDITIONED,
+            n=V(np.array([[1.0, 0.2], [0.0, 2.0]])),
+            x=SMALL,
+            q=A((3, 2)),
+        ),
+        case(
+            "scipy.linalg.solve_sylvester(m, n + y, q * q)",
+            m=WELL_CONDITIONED,
+            n=SYLVESTER_B,
+            y=SMALL,
+            q=A((3, 3)),
+        ),
+    ],
+)
+NEGATIVE = V(np.diag([-1.0, 2.0, 3.0]))  # no real square root
+add(
+    "scipy.linalg.sqrtm(A, disp=True, blocksize=64)",
+    [
+        case("scipy.linalg.sqrtm(m + x)", m=WELL_CONDITIONED, x=SMALL),  # not symmetric
+        case("scipy.linalg.sqrtm(m + x + x.T)", m=SPD, x=SMALL),
+        case("scipy.linalg.sqrtm(x @ x.T + m)", m=SPD, x=SMALL),
+        case(
+            "np.real(scipy.linalg.sqrtm(m + x))", m=NEGATIVE, x=A((3, 3), -0.1, 0.1), error=MissingRuleError
+        ),
+    ],
+)
+TRIDIAGONAL = V(np.array([[0.0, 0.5, -0.3, 0.2], [3.0, 2.5, 2.0, 3.5], [0.4, -0.2, 0.1, 0.0]]))
+UPPER2 = V(np.array([[0.0, 0.0, 0.3, 0.1, -0.2], [0.0, 0.4, -0.2, 0.3, 0.1], [3.0, 2.0, 2.5, 3.5, 2.2]]))
+BANDED = "scipy.linalg.solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True)"
+add(
+    BANDED,
+    [
+        case("scipy.linalg.solve_banded((1, 1), m + x, y)", m=TRIDIAGONAL, x=A((3, 4), -0.3, 0.3), y=A((4,))),
+        case(
+            "scipy.linalg.solve_banded((1, 1), m + x, y)", m=TRIDIAGONAL, x=A((3, 4), -0.3, 0.3), y=A((4, 2))
+        ),
+        case("scipy.linalg.solve_banded((0, 2), m + x, y)", m=UPPER2, x=A((3, 5), -0.3, 0.3), y=A((5,))),
+        case("scipy.linalg.solve_banded((1, 1), m, y * y)", m=TRIDIAGONAL, y=A((4, 3))),
+    ],
+)
+add(
+    "band(l_and_u, a)",
+    [case("band((1, 0), x)", x=A((3, 3))), case("band((0, 2), x * x)", x=A((4, 4)))],
+)
+add(
+    "unband(l_and_u, ab)",
+    [case("unband((1, 1), x)", x=A((3, 4))), case("unband((2, 0), x * x)", x=A((3, 3)))],
+)

@@ -224,3 +224,13 @@ def test_random_draws_of_a_distribution_stay_two_draws():
     )
     text = s2sad.source(f, args=(np.ones(3),), mode="forward")
     assert text.count("scipy.stats.norm.rvs(") == 2, text
+
+
+def test_sqrtm_without_a_real_square_root_is_a_clear_error():
+    """A real matrix with a negative eigenvalue has a complex square root: refused, by name."""
+    f = make_function("def f(x):\n    return np.sum(np.real(sqrtm(x)))\n", sqrtm=scipy.linalg.sqrtm)
+    x = np.diag([-1.0, 2.0, 3.0])
+    with pytest.raises(MissingRuleError, match="sqrtm of a matrix with no real square root"):
+        s2sad.grad(f)(x)
+    with pytest.raises(MissingRuleError, match="sqrtm of a matrix with no real square root"):
+        s2sad.jvp(f, (x,), (np.eye(3),))
