@@ -81,7 +81,9 @@ def _build_index() -> dict[int, str]:
 def _add_methods(module: types.ModuleType, prefix: str) -> None:
     """The methods of the distribution objects of ``scipy.stats`` (``norm.logpdf``)."""
     for name, obj in vars(module).items():
-        if name.startswith("_") or isinstance(obj, type) or not hasattr(obj, "cdf"):
+        if name.startswith("_") or isinstance(obj, type):
+            continue
+        if not any(hasattr(obj, m) for m in ("cdf", "pdf", "pmf")):  # dirichlet has no cdf
             continue
         for method in DISTRIBUTION_METHODS:
             bound = getattr(obj, method, None)

@@ -294,12 +294,51 @@ for _method in ("logpdf", "pdf"):
             case(f"{_call}(x, mean=m, cov=c + s)", x=A((3,)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, m, c + s)", x=A((4, 3)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, cov=c + s @ s.T)", x=A((2, 3)), c=MVN_SPD, s=SMALL),
-            # a singular cov's derivative (pseudo-inverse, pseudo-determinant) is not written
+            case(f"{_call}(x, m, c + s, allow_singular=True)", x=A((3,)), m=A((3,)), c=MVN_SPD, s=SMALL),
+            # a singular cov of rank 2, and points where its density is: the rank stays 2
             case(
-                f"{_call}(x, m, c, allow_singular=True)",
-                x=A((3,)),
+                f"{_call}(m + b @ z, m, b @ b.T, allow_singular=True)",
                 m=A((3,)),
-                c=MVN_SPD,
+                b=A((3, 2), 0.5, 1.5),
+                z=A((2,), -0.5, 0.5),
+            ),
+            case(
+                f"{_call}(m + (b @ z).T, mean=m, cov=b @ b.T, allow_singular=True)",
+                m=A((3,)),
+                b=A((3, 2), 0.5, 1.5),
+                z=A((2, 4), -0.5, 0.5),
+            ),
+            case(f"{_call}(x, m, c)", x=A((3,)), m=A((3,)), c=A((3,), 1.0, 2.0), error=MissingRuleError),
+        ],
+    )
+add(
+    "scipy.stats.multivariate_normal.entropy(mean=None, cov=1)",
+    [
+        case("scipy.stats.multivariate_normal.entropy(m, c + s)", m=A((3,)), c=MVN_SPD, s=SMALL),
+        case("scipy.stats.multivariate_normal.entropy(cov=c + s @ s.T)", c=MVN_SPD, s=SMALL),
+        case("scipy.stats.multivariate_normal.entropy(cov=b @ b.T)", b=A((3, 2), 0.5, 1.5)),  # singular
+        case(
+            "scipy.stats.multivariate_normal.entropy(m, c)",
+            m=A((3,)),
+            c=A((3,), 1.0, 2.0),
+            error=MissingRuleError,
+        ),
+    ],
+)
+for _method in ("logpdf", "pdf"):
+    _call = f"scipy.stats.dirichlet.{_method}"
+    add(
+        f"{_call}(x, alpha)",
+        [
+            case(f"{_call}(x / np.sum(x), a)", x=A((4,), 0.2, 1.0), a=A((4,), 0.5, 3.0)),
+            case(f"{_call}(x / np.sum(x, 0), a)", x=A((3, 5), 0.2, 1.0), a=A((3,), 1.2, 3.0)),
+            case(f"{_call}(x, a * a)", x=V(np.array([0.1, 0.2, 0.3, 0.4])), a=A((4,), 1.0, 1.5)),
+            case(f"{_call}(x / np.sum(x), [1.5, 2.0, 0.5])", x=A((3,), 0.2, 1.0)),
+            # one component fewer than alpha: SciPy adds 1 - sum(x), the rules ask for them all
+            case(
+                f"{_call}(x / (2 * np.sum(x)), a)",
+                x=A((3,), 0.2, 1.0),
+                a=A((4,), 1.2, 3.0),
                 error=MissingRuleError,
             ),
         ],
