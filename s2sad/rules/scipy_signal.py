@@ -29,6 +29,8 @@ def _kind(a: dict[str, Arg]) -> Kind:
     ndim = k1.ndim if k1.ndim is not None else k2.ndim
     if ndim is None:
         return Kind(np.ndarray, None, "f")
+    if ndim == 0:  # two 0-d arrays: their product, a NumPy number
+        return Kind(np.generic, (), "f")
     if a["mode"].const == "same" and k1.dims is not None:
         return Kind(np.ndarray, k1.dims, "f", shape=k1.shape)
     return Kind(np.ndarray, ("?",) * ndim, "f")

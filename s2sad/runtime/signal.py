@@ -45,6 +45,8 @@ def cut_ends(value, widths):
     array([1., 2., 3., 4., 0., 0.])
     """
     widths = np.asarray(widths, dtype=int).reshape(np.ndim(value), 2)
+    if widths.size == 0:  # 0-d arrays: SciPy's convolution of two multiplies them
+        return np.asarray(value)
     padded = np.pad(value, np.maximum(-widths, 0))
     shape = np.shape(padded)
     keep = tuple(slice(max(b, 0), n - max(e, 0)) for (b, e), n in zip(widths.tolist(), shape))

@@ -10,7 +10,7 @@ import scipy.signal  # noqa: F401
 from s2sad import MissingRuleError
 from s2sad.rules import load_tables
 
-from .rule_cases import A, I, V, add, case
+from .rule_cases import A, I, S, V, add, case
 
 load_tables("scipy.signal")
 
@@ -35,6 +35,7 @@ add(
         case("scipy.signal.convolve(x, y, method='direct')", x=A((3, 2)), y=A((2, 2))),
         case("scipy.signal.convolve(x, y, method='fft')", x=A((4,)), y=A((3,))),
         case("scipy.signal.convolve(x * x, y, 'same')", x=A((4,)), y=A((3,))),
+        case("scipy.signal.convolve(np.asarray(x), np.asarray(y)) * x", x=S(), y=S()),  # 0-d: a product
     ],
 )
 for _name in ("fftconvolve", "oaconvolve"):
