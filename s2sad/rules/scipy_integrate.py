@@ -9,7 +9,7 @@ second derivative says that it is not supported.
 >>> from s2sad import ir
 >>> from s2sad.rules import lookup
 >>> lookup(ir.call_op(scipy.integrate.odeint, "scipy.integrate.odeint")).vjp["y0"].split(" if ")[0]
-'rt.odeint_vjp(g, ans, func, y0, t, args, rtol, atol, mxstep, tfirst)[0]'
+'rt.odeint_vjp(g, ans, func, y0, t, args, rtol=rtol, atol=atol, mxstep=mxstep, tfirst=tfirst)[0]'
 """
 
 import numpy as np
@@ -22,7 +22,7 @@ from .runtime import zeros_kind
 
 table("scipy.integrate")
 
-_OPTIONS = "rtol, atol, mxstep, tfirst"
+_OPTIONS = "rtol=rtol, atol=atol, mxstep=mxstep, tfirst=tfirst"
 _VJP = f"rt.odeint_vjp(g, ans, func, y0, t, args, {_OPTIONS})"
 _ONLY = "fail('scipy.integrate.odeint with full_output: the rule covers the solution alone')"
 
@@ -31,8 +31,9 @@ def _covered(template: str) -> str:
     return f"{template} if not full_output else {_ONLY}"
 
 
-def _tangent(y0_dot: str = "None", t_dot: str = "None", args_dot: str = "None") -> str:
-    return _covered(f"rt.odeint_tangent(func, ans, t, args, {y0_dot}, {t_dot}, {args_dot}, {_OPTIONS})")
+def _tangent(tangent: str) -> str:
+    """The tangent of the solution along the tangent of one parameter (``y0_dot=y0_dot``)."""
+    return _covered(f"rt.odeint_tangent(func, ans, t, args, {tangent}, {_OPTIONS})")
 
 
 def _kind(a: dict[str, Arg]) -> Kind:
@@ -53,9 +54,9 @@ rule(
     },
     jvp={
         "func": ZERO,
-        "y0": _tangent(y0_dot="y0_dot"),
-        "t": _tangent(t_dot="t_dot"),
-        "args": _tangent(args_dot="args_dot"),
+        "y0": _tangent("y0_dot=y0_dot"),
+        "t": _tangent("t_dot=t_dot"),
+        "args": _tangent("args_dot=args_dot"),
     },
     kind=_kind,
 )
@@ -75,7 +76,7 @@ def _cotangents(a: dict[str, Arg]) -> Kind:
 
 # the helpers of runtime.integrate: at second order, an error that names what is missing
 table("runtime")
-_TWICE = "fail('second derivatives of scipy.integrate.odeint are not supported')"
+_TWICE = "fail('scipy.integrate.odeint at second order (its derivatives solve ODEs as they run, once)')"
 for _helper, _params in (
     ("odeint_vjp", ("g", "ans", "y0", "t", "args")),
     ("odeint_tangent", ("ans", "t", "args", "y0_dot", "t_dot", "args_dot")),

@@ -38,12 +38,13 @@ def _numeric(x) -> bool:
 
 
 def _flat(values, like) -> np.ndarray:
-    """The values (cotangents or tangents of ``like``'s items), flat, one after another."""
+    """The values (cotangents or tangents of ``like``'s numbers and arrays; ``None``: zeros),
+    flat, one after another."""
     parts = [
-        np.ravel(np.asarray(v, dtype=float)) if _numeric(x) and v is not None else np.zeros(np.size(x))
+        np.zeros(np.size(x)) if v is None else np.ravel(np.asarray(v, dtype=float))
         for v, x in zip(values, like)
+        if _numeric(x)
     ]
-    parts = [p if _numeric(x) else p[:0] for p, x in zip(parts, like)]
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
@@ -71,6 +72,8 @@ def _point(func, tfirst: bool, args: tuple):
 
 
 def _same(a, b) -> bool:
+    """Whether two keys of ``odeint_vjp``'s calls are equal: functions the same object,
+    arrays equal in shape and values."""
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if callable(a) or callable(b):
@@ -78,9 +81,9 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a) == np.asarray(b)))
 
 
-#: the last cotangents odeint_vjp gave, and what they were for: derivative code reads its
+#: the last cotangents odeint_vjp gave, with what they were for: derivative code reads their
 #: three parts in three statements, and one backward solve serves them all
-_LAST: list = []
+_LAST: list = [None]
 
 
 def odeint_vjp(g, ans, func, y0, t, args=(), rtol=None, atol=None, mxstep=0, tfirst=False) -> tuple:
@@ -98,18 +101,19 @@ def odeint_vjp(g, ans, func, y0, t, args=(), rtol=None, atol=None, mxstep=0, tfi
     (True, True)
     """
     key = (g, ans, func, y0, t, tuple(args), rtol, atol, mxstep, tfirst)
-    if _LAST and _same(_LAST[0], key):
-        return _LAST[1]
+    last = _LAST[0]
+    if last is not None and _same(last[0], key):
+        return last[1]
+    cotangents = _solve_adjoint(g, ans, func, y0, t, tuple(args), rtol, atol, mxstep, tfirst)
     key = tuple(np.copy(k) if isinstance(k, np.ndarray) else k for k in key)  # g may change later
-    _LAST[:] = [key, _solve_adjoint(g, ans, func, y0, t, args, rtol, atol, mxstep, tfirst)]
-    return _LAST[1]
+    _LAST[0] = (key, cotangents)
+    return cotangents
 
 
 def _solve_adjoint(g, ans, func, y0, t, args, rtol, atol, mxstep, tfirst) -> tuple:
     from scipy.integrate import odeint
 
     vjp = _DERIVATIVES["vjp"]
-    args = tuple(args)
     shape, n = np.shape(y0), int(np.size(y0))
     ys, g = np.reshape(ans, (len(t), n)), np.reshape(g, (len(t), n))
     f, primals = _point(func, tfirst, args)
