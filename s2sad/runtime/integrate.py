@@ -22,6 +22,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .core import fail
+
 __all__ = ["odeint_vjp", "odeint_tangent"]
 
 #: s2sad's ``vjp`` and ``jvp``, handed over by ``s2sad.api`` when it is imported
@@ -35,6 +37,18 @@ def differentiate_with(vjp: Callable, jvp: Callable) -> None:
 
 def _numeric(x) -> bool:
     return isinstance(x, (int, float, np.ndarray, np.generic)) and not isinstance(x, bool)
+
+
+def _checked_args(args) -> tuple:
+    """``args`` as a tuple of numbers, arrays and constants (flags, names), or an error: the
+    helpers flatten the derivatives of numbers and arrays alone."""
+    args = tuple(args)
+    if any(isinstance(x, (list, tuple, dict, set)) for x in args):
+        fail(
+            "scipy.integrate.odeint with a list, tuple or dict in args: the rule covers numbers and "
+            "arrays (pass their items as args of their own)"
+        )
+    return args
 
 
 def _flat(values, like) -> np.ndarray:
@@ -100,7 +114,7 @@ def odeint_vjp(g, ans, func, y0, t, args=(), rtol=None, atol=None, mxstep=0, tfi
     >>> bool(np.isclose(y0_bar[0], np.exp(-0.5))), bool(np.isclose(k_bar, -2.0 * np.exp(-0.5)))
     (True, True)
     """
-    key = (g, ans, func, y0, t, tuple(args), rtol, atol, mxstep, tfirst)
+    key = (g, ans, func, y0, t, _checked_args(args), rtol, atol, mxstep, tfirst)
     last = _LAST[0]
     if last is not None and _same(last[0], key):
         return last[1]
@@ -178,7 +192,7 @@ def odeint_tangent(
     from scipy.integrate import odeint
 
     jvp = _DERIVATIVES["jvp"]
-    args = tuple(args)
+    args = _checked_args(args)
     shape = np.shape(ans)[1:]
     n = int(np.prod(shape))
     f, primals = _point(func, tfirst, args)

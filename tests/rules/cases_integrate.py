@@ -28,6 +28,10 @@ def timed(t, y, c):  # tfirst=True
     return -c * y * t
 
 
+def keyed(y, t, p):  # its parameter in a dict: refused
+    return -p["k"] * y
+
+
 TIMES = V(np.linspace(0.0, 1.0, 4))
 TIGHT = "rtol=1e-12, atol=1e-12"
 ODEINT = (
@@ -77,6 +81,14 @@ add(
             y0=A((2,)),
             t=V(np.array([0.0, 1.0])),
             twice=False,
+        ),
+        case(
+            f"scipy.integrate.odeint(fn, y0, t, args=({{'k': k}},), {TIGHT})",
+            fn=V(keyed),
+            y0=A((2,)),
+            t=TIMES,
+            k=S(0.5, 1.5),
+            error=MissingRuleError,
         ),
         case(
             f"scipy.integrate.odeint(fn, y0, t, args=(0.5,), full_output=1, {TIGHT})[0]",
