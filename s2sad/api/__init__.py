@@ -19,6 +19,7 @@ under their names, which would hide such a module (``s2sad.api.hessian`` is the 
 """
 
 from ..lower.values import TRANSFORM
+from ..runtime.integrate import differentiate_with
 from .checking import check_grad, numerical_gradient
 from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
@@ -28,6 +29,7 @@ from .nested import nested_rule  # noqa: F401  (registers the rules of what s2sa
 from .reverse_mode import elementwise_grad, grad, value_and_grad, vjp
 from .second_order import hessian, hvp
 
+differentiate_with(vjp, jvp)  # the ODE rules' helpers differentiate the user's func with them
 for _transform in (grad, value_and_grad, elementwise_grad, derivative, jacobian, hessian, hvp):
     setattr(_transform, TRANSFORM, True)  # s2sad.grad(g) in differentiated code is made while lowering
 

@@ -43,6 +43,8 @@ _LAZY = {
     "scipy.special": "scipy.special.",
     "scipy.linalg": "scipy.linalg.",
     "scipy.stats": "scipy.stats.",
+    "scipy.signal": "scipy.signal.",
+    "scipy.integrate": "scipy.integrate.",
 }
 # the methods of SciPy's distributions (``norm.logpdf``): a bound method is a new object
 # each time it is read, equal to the last one and with the same hash, so it is looked up by value
@@ -79,7 +81,9 @@ def _build_index() -> dict[int, str]:
 def _add_methods(module: types.ModuleType, prefix: str) -> None:
     """The methods of the distribution objects of ``scipy.stats`` (``norm.logpdf``)."""
     for name, obj in vars(module).items():
-        if name.startswith("_") or isinstance(obj, type) or not hasattr(obj, "cdf"):
+        if name.startswith("_") or isinstance(obj, type):
+            continue
+        if not any(hasattr(obj, m) for m in ("cdf", "pdf", "pmf")):  # dirichlet has no cdf
             continue
         for method in DISTRIBUTION_METHODS:
             bound = getattr(obj, method, None)

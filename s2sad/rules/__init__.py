@@ -18,9 +18,10 @@ and axes), ``linalg`` (products and ``numpy.linalg``), ``decompositions``
 functions (``cumprod``, ``interp``, the ``nan`` reductions, ...) to ``numpy``. A new rule is
 a row in one of them.
 
-SciPy's tables, ``scipy_special``, ``scipy_linalg`` and ``scipy_stats``, load
-when the user's code has imported the module they cover and s2sad first meets
-it (``frontend.namespaces.on_load``): ``import s2sad`` does not import SciPy.
+SciPy's tables, ``scipy_special``, ``scipy_linalg``, ``scipy_stats``, ``scipy_signal`` and
+``scipy_integrate``, load when the user's code has imported the module they cover and
+s2sad first meets it (``frontend.namespaces.on_load``): ``import s2sad`` does not import
+SciPy.
 """
 
 # The tables register their rules when imported; macros before any template is used.
@@ -57,6 +58,10 @@ def load_tables(module_name: str) -> None:
         from . import scipy_linalg  # noqa: F401
     elif module_name == "scipy.stats":
         from . import scipy_stats  # noqa: F401
+    elif module_name == "scipy.signal":
+        from . import scipy_signal  # noqa: F401
+    elif module_name == "scipy.integrate":
+        from . import scipy_integrate  # noqa: F401
 
 
 on_load(load_tables)

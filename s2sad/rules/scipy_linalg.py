@@ -16,9 +16,10 @@ import numpy as np
 import scipy.linalg  # noqa: F401  (in sys.modules, templates can name it)
 
 from ..ir.kinds import Kind
+from .decompositions import guarded
 from .kindrules import Arg, same_as
 from .linalg import SOLVE, cholesky_templates
-from .registry import rule, table
+from .registry import ZERO, linear, rule, table
 
 table("scipy.linalg")
 
@@ -230,3 +231,83 @@ rule(
 
 def _expm_kind(a: dict[str, Arg]) -> Kind:
     return same_as("A", dtype="f+")(a)
+
+
+# ---------------------------------------------------------- Sylvester equations
+# X solves A X + X B = Q. Then A X_dot + X_dot B = Q_dot - A_dot X - X B_dot, and with
+# Y = solve_sylvester(A^T, B^T, G) (the transposed equation): Q_bar = Y, A_bar = -Y X^T,
+# B_bar = -X^T Y.
+_Y = "scipy.linalg.solve_sylvester(a.T, b.T, g)"
+rule(
+    "scipy.linalg.solve_sylvester(a, b, q)",
+    vjp={"a": f"-{_Y} @ ans.T", "b": f"-ans.T @ {_Y}", "q": _Y},
+    jvp={
+        "a": "-scipy.linalg.solve_sylvester(a, b, a_dot @ ans)",
+        "b": "-scipy.linalg.solve_sylvester(a, b, ans @ b_dot)",
+        "q": "scipy.linalg.solve_sylvester(a, b, q_dot)",
+    },
+    kind=same_as("q", dtype="f+"),
+)
+
+# S = sqrtm(A): S S_dot + S_dot S = A_dot, a Sylvester equation, and its transpose for the VJP.
+# A real matrix with eigenvalues on the negative real axis has no real square root: SciPy
+# returns a complex one, and the rule refuses it.
+_COMPLEX = (
+    "'scipy.linalg.sqrtm of a matrix with no real square root (a negative eigenvalue): "
+    "the rule covers real square roots'"
+)
+_DISP = "fail('scipy.linalg.sqrtm with disp=False')"
+rule(
+    "scipy.linalg.sqrtm(A, disp=True, blocksize=64)",
+    vjp={
+        "A": guarded(
+            f"scipy.linalg.solve_sylvester(ans.T, ans.T, g) if disp else {_DISP}",
+            "np.isrealobj(ans)",
+            _COMPLEX,
+        )
+    },
+    jvp={
+        "A": guarded(
+            f"scipy.linalg.solve_sylvester(ans, ans, A_dot) if disp else {_DISP}",
+            "np.isrealobj(ans)",
+            _COMPLEX,
+        )
+    },
+    kind=same_as("A", dtype="f+"),
+)
+
+# --------------------------------------------------------------- banded solves
+# x = A^-1 b with A held in ab as solve_banded stores it (a[i, j] = ab[u + i - j, j]): as for
+# solve, b_bar = A^-T g (A^T is banded with l and u swapped) and A_bar = -b_bar x^T, of which
+# ab holds the band.
+_LU, _UL = "l_and_u", "l_and_u[::-1]"
+_BANDED_B_BAR = f"scipy.linalg.solve_banded({_UL}, rt.band({_UL}, rt.unband({_LU}, ab).T), g)"
+rule(
+    "scipy.linalg.solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True)",
+    vjp={
+        "l_and_u": ZERO,
+        "ab": f"-rt.band({_LU}, {_outer(_BANDED_B_BAR, 'ans')})",
+        "b": _BANDED_B_BAR,
+    },
+    jvp={
+        "l_and_u": ZERO,
+        "ab": f"-scipy.linalg.solve_banded({_LU}, ab, rt.unband({_LU}, ab_dot) @ ans)",
+        "b": f"scipy.linalg.solve_banded({_LU}, ab, b_dot)",
+    },
+    kind=same_as("b", dtype="f+"),
+)
+
+# the helpers of runtime.linalg, for derivatives of derivatives
+table("runtime")
+linear(
+    "band(l_and_u, a)",
+    l_and_u=ZERO,
+    a="rt.unband(l_and_u, g)",
+    kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"),
+)
+linear(
+    "unband(l_and_u, ab)",
+    l_and_u=ZERO,
+    ab="rt.band(l_and_u, g)",
+    kind=lambda a: Kind(np.ndarray, ("?", "?"), "f"),
+)

@@ -23,7 +23,7 @@ from ..ir.kinds import Kind, broadcast
 from . import scipy_special  # noqa: F401  (the templates' special functions have rules)
 from .kindrules import Arg
 from .linalg import phi
-from .registry import rule, scalar, table
+from .registry import ZERO, rule, scalar, table
 
 table("scipy.stats")
 
@@ -131,33 +131,42 @@ scalar(
 # -------------------------------------------------------- multivariate normal
 # With r = x - mean (a vector, or one per row) and s = cov^-1 r: d/dx = -s, d/dmean = s,
 # d/dcov = (s s^T - cov^-1) / 2, for each row. SciPy reads the lower triangle of cov, as
-# np.linalg.cholesky does: the derivative goes there (2 phi of the symmetric one).
+# np.linalg.cholesky does: the derivative goes there (2 phi of the symmetric one). With
+# allow_singular=True the density is that of the subspace cov spans, with the pseudo-inverse
+# and pseudo-determinant, at SciPy's cutoff for the rank: the same formulas, at fixed rank,
+# with pinv(cov) for cov^-1 (where r lies in that subspace, as it must for a density).
 _R = "(x if mean is None else x - mean)"
 _COV = "(np.tril(cov) + np.tril(cov, -1).T)"  # the matrix SciPy reads
-_S = f"np.linalg.solve({_COV}, {_R}.T)"
-_COV_G = (
-    f"(np.outer({_S}, {_S}) * g if x.ndim == 1 else ({_S} * g) @ {_S}.T) - np.sum(g) * np.linalg.inv({_COV})"
-)
 _COV_DOT = "(np.tril(cov_dot) + np.tril(cov_dot, -1).T)"
-_MVN = {
-    "vjp": {
-        "x": f"-({_S} * g).T",
-        "mean": f"unbroadcast({_S} * g if x.ndim == 1 else {_S} @ g, mean)",
-        "cov": phi(_COV_G),  # 2 phi of the symmetric derivative, _COV_G / 2
-    },
-    "jvp": {
-        "x": f"-np.sum(x_dot.T * {_S}, axis=0)",
-        "mean": f"mean_dot @ {_S}",
-        "cov": f"(np.sum({_S} * ({_COV_DOT} @ {_S}), axis=0) "
-        f"- np.trace(np.linalg.solve({_COV}, {_COV_DOT}))) / 2",
-    },
-}
+_PINV = f"np.linalg.pinv({_COV}, rcond=1e6 * np.finfo(float).eps)"  # SciPy's cutoff
 
 
-def _matrix_cov(template: str) -> str:
-    matrix = "fail('scipy.stats.multivariate_normal with a cov that is not a matrix')"
-    singular = "fail('scipy.stats.multivariate_normal with allow_singular=True (pass False)')"
-    return f"{singular} if allow_singular else {template} if cov.ndim == 2 else {matrix}"
+def _mvn_templates(solve, inverse: str) -> dict[str, dict[str, str]]:
+    """The rule's templates, with ``solve(m)`` for cov^-1 m and ``inverse`` for cov^-1."""
+    s = solve(f"{_R}.T")
+    cov_g = f"(np.outer({s}, {s}) * g if x.ndim == 1 else ({s} * g) @ {s}.T) - np.sum(g) * {inverse}"
+    return {
+        "vjp": {
+            "x": f"-({s} * g).T",
+            "mean": f"unbroadcast({s} * g if x.ndim == 1 else {s} @ g, mean)",
+            "cov": phi(cov_g),  # 2 phi of the symmetric derivative, cov_g / 2
+        },
+        "jvp": {
+            "x": f"-np.sum(x_dot.T * {s}, axis=0)",
+            "mean": f"mean_dot @ {s}",
+            "cov": f"(np.sum({s} * ({_COV_DOT} @ {s}), axis=0) - np.trace({solve(_COV_DOT)})) / 2",
+        },
+    }
+
+
+_REGULAR = _mvn_templates(lambda m: f"np.linalg.solve({_COV}, {m})", f"np.linalg.inv({_COV})")
+_SINGULAR = _mvn_templates(lambda m: f"({_PINV} @ {m})", _PINV)
+_NOT_A_MATRIX = "fail('scipy.stats.multivariate_normal with a cov that is not a matrix')"
+
+
+def _matrix_cov(mode: str, param: str, edit=lambda t: t) -> str:
+    regular, singular = edit(_REGULAR[mode][param]), edit(_SINGULAR[mode][param])
+    return f"({singular} if allow_singular else {regular}) if cov.ndim == 2 else {_NOT_A_MATRIX}"
 
 
 def _mvn_kind(a: dict[str, Arg]) -> Kind:
@@ -169,16 +178,79 @@ def _mvn_kind(a: dict[str, Arg]) -> Kind:
     return Kind(np.ndarray, None, "f")
 
 
+def _pdf_vjp(t: str) -> str:
+    return re.sub(r"\bg\b", "(g * ans)", t)
+
+
 _MVN_SIGNATURE = "(x, mean=None, cov=1, allow_singular=False)"
+_MVN_PARAMS = ("x", "mean", "cov")
 rule(
     f"scipy.stats.multivariate_normal.logpdf{_MVN_SIGNATURE}",
-    vjp={p: _matrix_cov(t) for p, t in _MVN["vjp"].items()},
-    jvp={p: _matrix_cov(t) for p, t in _MVN["jvp"].items()},
+    vjp={p: _matrix_cov("vjp", p) for p in _MVN_PARAMS},
+    jvp={p: _matrix_cov("jvp", p) for p in _MVN_PARAMS},
     kind=_mvn_kind,
 )
 rule(
     f"scipy.stats.multivariate_normal.pdf{_MVN_SIGNATURE}",
-    vjp={p: _matrix_cov(re.sub(r"\bg\b", "(g * ans)", t)) for p, t in _MVN["vjp"].items()},
-    jvp={p: _matrix_cov(f"ans * ({t})") for p, t in _MVN["jvp"].items()},
+    vjp={p: _matrix_cov("vjp", p, _pdf_vjp) for p in _MVN_PARAMS},
+    jvp={p: _matrix_cov("jvp", p, lambda t: f"ans * ({t})") for p in _MVN_PARAMS},
     kind=_mvn_kind,
+)
+# (rank (log(2 pi) + 1) + log pdet(cov)) / 2, with SciPy's rank: d/dcov = pinv(cov) / 2 (the
+# inverse, for a regular cov), and the mean does not count
+_ENTROPY_COV = f"{_PINV} if cov.ndim == 2 else {_NOT_A_MATRIX}"
+rule(
+    "scipy.stats.multivariate_normal.entropy(mean=None, cov=1)",
+    vjp={"mean": ZERO, "cov": phi(f"g * ({_ENTROPY_COV})")},
+    jvp={"mean": ZERO, "cov": f"np.trace(({_ENTROPY_COV}) @ {_COV_DOT}) / 2"},
+    kind=lambda a: Kind(np.generic, (), "f"),
+)
+
+# ------------------------------------------------------------------ Dirichlet
+# log Gamma(sum alpha) - sum log Gamma(alpha) + sum (alpha - 1) log x, the components of x
+# along its first axis (x a vector, or one column per point). SciPy also takes x with one
+# component fewer than alpha (the last is 1 - the sum): the rules ask for all of them.
+_ALPHA = "as_array(alpha)"
+_BY_ALPHA = f"scipy.special.digamma(np.sum({_ALPHA})) - scipy.special.digamma({_ALPHA})"
+_FEWER = "fail('scipy.stats.dirichlet with one component of x fewer than alpha: pass x with all of them')"
+
+
+def _all_of_x(template: str) -> str:
+    return f"{template} if len(x) == len(alpha) else {_FEWER}"
+
+
+def _dirichlet(g: str) -> dict[str, str]:
+    return {
+        "x": _all_of_x(f"(({_ALPHA} - 1) / x.T).T * {g}"),
+        "alpha": _all_of_x(f"({_BY_ALPHA}) * np.sum({g}) + np.dot(np.log(x), {g})"),
+    }
+
+
+def _dirichlet_jvp(scale: str) -> dict[str, str]:
+    return {
+        "x": _all_of_x(f"{scale}(({_ALPHA} - 1) @ (x_dot / x))"),
+        "alpha": _all_of_x(f"{scale}(np.sum(alpha_dot * ({_BY_ALPHA})) + alpha_dot @ np.log(x))"),
+    }
+
+
+def _dirichlet_kind(a: dict[str, Arg]) -> Kind:
+    x = a["x"].kind
+    if x.ndim == 1:
+        return Kind(np.generic, (), "f")
+    if x.ndim == 2:
+        return Kind(np.ndarray, (x.dims[1],), "f")
+    return Kind(np.ndarray, None, "f")
+
+
+rule(
+    "scipy.stats.dirichlet.logpdf(x, alpha)",
+    vjp=_dirichlet("g"),
+    jvp=_dirichlet_jvp(""),
+    kind=_dirichlet_kind,
+)
+rule(
+    "scipy.stats.dirichlet.pdf(x, alpha)",
+    vjp=_dirichlet("(g * ans)"),
+    jvp=_dirichlet_jvp("ans * "),
+    kind=_dirichlet_kind,
 )

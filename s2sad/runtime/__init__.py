@@ -8,12 +8,14 @@ code that calls them can be differentiated again.
 """
 
 # Each module of helpers lists its own in ``__all__``; generated code imports them from here.
-from . import core, linalg, numeric, pairs, shaping, spectral, stacking
+from . import core, integrate, linalg, numeric, pairs, shaping, signal, spectral, stacking
 from .core import *  # noqa: F403
+from .integrate import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .numeric import *  # noqa: F403
 from .pairs import *  # noqa: F403
 from .shaping import *  # noqa: F403
+from .signal import *  # noqa: F403
 from .spectral import *  # noqa: F403
 from .stacking import *  # noqa: F403
 
@@ -25,4 +27,6 @@ __all__ = [
     *numeric.__all__,
     *pairs.__all__,
     *spectral.__all__,
+    *signal.__all__,
+    *integrate.__all__,
 ]

@@ -825,9 +825,11 @@ add("x.pop()", [case("[v * 2.0 for v in (x, y)].pop() * x", x=S(), y=S())])
 # The tables of other modules add their cases to CASES when imported.
 from . import (  # noqa: E402, F401
     cases_einsum,
+    cases_integrate,
     cases_linalg,
     cases_numeric,
     cases_shaping,
+    cases_signal,
     cases_spectral,
     cases_stacking,
     scipy_cases,

@@ -294,12 +294,51 @@ for _method in ("logpdf", "pdf"):
             case(f"{_call}(x, mean=m, cov=c + s)", x=A((3,)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, m, c + s)", x=A((4, 3)), m=A((3,)), c=MVN_SPD, s=SMALL),
             case(f"{_call}(x, cov=c + s @ s.T)", x=A((2, 3)), c=MVN_SPD, s=SMALL),
-            # a singular cov's derivative (pseudo-inverse, pseudo-determinant) is not written
+            case(f"{_call}(x, m, c + s, allow_singular=True)", x=A((3,)), m=A((3,)), c=MVN_SPD, s=SMALL),
+            # a singular cov of rank 2, and points where its density is: the rank stays 2
             case(
-                f"{_call}(x, m, c, allow_singular=True)",
-                x=A((3,)),
+                f"{_call}(m + b @ z, m, b @ b.T, allow_singular=True)",
                 m=A((3,)),
-                c=MVN_SPD,
+                b=A((3, 2), 0.5, 1.5),
+                z=A((2,), -0.5, 0.5),
+            ),
+            case(
+                f"{_call}(m + (b @ z).T, mean=m, cov=b @ b.T, allow_singular=True)",
+                m=A((3,)),
+                b=A((3, 2), 0.5, 1.5),
+                z=A((2, 4), -0.5, 0.5),
+            ),
+            case(f"{_call}(x, m, c)", x=A((3,)), m=A((3,)), c=A((3,), 1.0, 2.0), error=MissingRuleError),
+        ],
+    )
+add(
+    "scipy.stats.multivariate_normal.entropy(mean=None, cov=1)",
+    [
+        case("scipy.stats.multivariate_normal.entropy(m, c + s)", m=A((3,)), c=MVN_SPD, s=SMALL),
+        case("scipy.stats.multivariate_normal.entropy(cov=c + s @ s.T)", c=MVN_SPD, s=SMALL),
+        case("scipy.stats.multivariate_normal.entropy(cov=b @ b.T)", b=A((3, 2), 0.5, 1.5)),  # singular
+        case(
+            "scipy.stats.multivariate_normal.entropy(m, c)",
+            m=A((3,)),
+            c=A((3,), 1.0, 2.0),
+            error=MissingRuleError,
+        ),
+    ],
+)
+for _method in ("logpdf", "pdf"):
+    _call = f"scipy.stats.dirichlet.{_method}"
+    add(
+        f"{_call}(x, alpha)",
+        [
+            case(f"{_call}(x / np.sum(x), a)", x=A((4,), 0.2, 1.0), a=A((4,), 0.5, 3.0)),
+            case(f"{_call}(x / np.sum(x, 0), a)", x=A((3, 5), 0.2, 1.0), a=A((3,), 1.2, 3.0)),
+            case(f"{_call}(x, a * a)", x=V(np.array([0.1, 0.2, 0.3, 0.4])), a=A((4,), 1.0, 1.5)),
+            case(f"{_call}(x / np.sum(x), [1.5, 2.0, 0.5])", x=A((3,), 0.2, 1.0)),
+            # one component fewer than alpha: SciPy adds 1 - sum(x), the rules ask for them all
+            case(
+                f"{_call}(x / (2 * np.sum(x)), a)",
+                x=A((3,), 0.2, 1.0),
+                a=A((4,), 1.2, 3.0),
                 error=MissingRuleError,
             ),
         ],
@@ -325,4 +364,68 @@ add(
         case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m + x), y, 1)", m=PIVOTED, x=SMALL, y=A((3, 2))),
         case("scipy.linalg.lu_solve(scipy.linalg.lu_factor(m), y, trans=1)", m=PIVOTED, y=A((3,))),
     ],
+)
+
+# ---------------------------------------------- Sylvester, square roots, banded solves
+SYLVESTER_B = V(np.array([[2.0, -0.4, 0.1], [0.3, 1.5, 0.2], [0.0, 0.1, 2.5]]))
+add(
+    "scipy.linalg.solve_sylvester(a, b, q)",
+    [
+        case(
+            "scipy.linalg.solve_sylvester(m + x, n + y, q)",
+            m=WELL_CONDITIONED,
+            n=SYLVESTER_B,
+            x=SMALL,
+            y=SMALL,
+            q=A((3, 3)),
+        ),
+        case(
+            "scipy.linalg.solve_sylvester(m + x, n, q)",
+            m=WELL_CONDITIONED,
+            n=V(np.array([[1.0, 0.2], [0.0, 2.0]])),
+            x=SMALL,
+            q=A((3, 2)),
+        ),
+        case(
+            "scipy.linalg.solve_sylvester(m, n + y, q * q)",
+            m=WELL_CONDITIONED,
+            n=SYLVESTER_B,
+            y=SMALL,
+            q=A((3, 3)),
+        ),
+    ],
+)
+NEGATIVE = V(np.diag([-1.0, 2.0, 3.0]))  # no real square root
+add(
+    "scipy.linalg.sqrtm(A, disp=True, blocksize=64)",
+    [
+        case("scipy.linalg.sqrtm(m + x)", m=WELL_CONDITIONED, x=SMALL),  # not symmetric
+        case("scipy.linalg.sqrtm(m + x + x.T)", m=SPD, x=SMALL),
+        case("scipy.linalg.sqrtm(x @ x.T + m)", m=SPD, x=SMALL),
+        case(
+            "np.real(scipy.linalg.sqrtm(m + x))", m=NEGATIVE, x=A((3, 3), -0.1, 0.1), error=MissingRuleError
+        ),
+    ],
+)
+TRIDIAGONAL = V(np.array([[0.0, 0.5, -0.3, 0.2], [3.0, 2.5, 2.0, 3.5], [0.4, -0.2, 0.1, 0.0]]))
+UPPER2 = V(np.array([[0.0, 0.0, 0.3, 0.1, -0.2], [0.0, 0.4, -0.2, 0.3, 0.1], [3.0, 2.0, 2.5, 3.5, 2.2]]))
+BANDED = "scipy.linalg.solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True)"
+add(
+    BANDED,
+    [
+        case("scipy.linalg.solve_banded((1, 1), m + x, y)", m=TRIDIAGONAL, x=A((3, 4), -0.3, 0.3), y=A((4,))),
+        case(
+            "scipy.linalg.solve_banded((1, 1), m + x, y)", m=TRIDIAGONAL, x=A((3, 4), -0.3, 0.3), y=A((4, 2))
+        ),
+        case("scipy.linalg.solve_banded((0, 2), m + x, y)", m=UPPER2, x=A((3, 5), -0.3, 0.3), y=A((5,))),
+        case("scipy.linalg.solve_banded((1, 1), m, y * y)", m=TRIDIAGONAL, y=A((4, 3))),
+    ],
+)
+add(
+    "band(l_and_u, a)",
+    [case("band((1, 0), x)", x=A((3, 3))), case("band((0, 2), x * x)", x=A((4, 4)))],
+)
+add(
+    "unband(l_and_u, ab)",
+    [case("unband((1, 1), x)", x=A((3, 4))), case("unband((2, 0), x * x)", x=A((3, 3)))],
 )

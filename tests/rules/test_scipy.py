@@ -15,6 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 import scipy
+import scipy.integrate
 import scipy.linalg
 import scipy.special
 import scipy.stats
@@ -198,7 +199,7 @@ def test_the_printed_module_imports_what_it_calls(in_root, capsys):
 def test_the_rules_page_lists_every_scipy_rule():
     from s2sad.rules import RULES, load_tables
 
-    for module in ("scipy.special", "scipy.linalg", "scipy.stats"):
+    for module in ("scipy.special", "scipy.linalg", "scipy.stats", "scipy.signal", "scipy.integrate"):
         load_tables(module)
     text = (ROOT / "docs" / "rules.md").read_text()
     missing = []
@@ -224,3 +225,32 @@ def test_random_draws_of_a_distribution_stay_two_draws():
     )
     text = s2sad.source(f, args=(np.ones(3),), mode="forward")
     assert text.count("scipy.stats.norm.rvs(") == 2, text
+
+
+def test_sqrtm_without_a_real_square_root_is_a_clear_error():
+    """A real matrix with a negative eigenvalue has a complex square root: refused, by name."""
+    f = make_function("def f(x):\n    return np.sum(np.real(sqrtm(x)))\n", sqrtm=scipy.linalg.sqrtm)
+    x = np.diag([-1.0, 2.0, 3.0])
+    with pytest.raises(MissingRuleError, match="sqrtm of a matrix with no real square root"):
+        s2sad.grad(f)(x)
+    with pytest.raises(MissingRuleError, match="sqrtm of a matrix with no real square root"):
+        s2sad.jvp(f, (x,), (np.eye(3),))
+
+
+def test_odeint_second_derivatives_are_a_clear_error():
+    """odeint is differentiated once (its helpers solve ODEs with s2sad's derivatives of
+    func); a Hessian says that it is not supported, at the user's line."""
+    from rules.cases_integrate import decay
+
+    f = make_function(
+        "def f(y0, k):\n"
+        "    ys = odeint(decay, y0, np.linspace(0.0, 1.0, 3), args=(k,), rtol=1e-10, atol=1e-10)\n"
+        "    return np.sum(ys[-1] ** 2)\n",
+        odeint=scipy.integrate.odeint,
+        decay=decay,
+    )
+    y0 = np.array([0.3, -0.2])
+    check_reverse(f, [y0, 0.8], [0, 1], 1e-5)
+    check_forward(f, [y0, 0.8], [0, 1], 1e-5)
+    with pytest.raises(MissingRuleError, match="scipy.integrate.odeint at second order"):
+        s2sad.hessian(f)(y0, 0.8)
