@@ -30,6 +30,7 @@ from . import (  # noqa: F401
     builtin,
     decompositions,
     einsum,
+    gradients,
     linalg,
     macros,
     math,
