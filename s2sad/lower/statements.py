@@ -49,6 +49,7 @@ from ..ir import Const, Expr, Name
 from ..ir.names import NamePool, identifiers
 from ..ir.printer import function_source
 from .assign import Assignments
+from .chosen import Choosing
 from .control import ControlFlow
 from .dicts import DictMethods
 from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, Module, default_expr
@@ -57,6 +58,7 @@ from .functions import LocalFunctions
 from .inline import Inlining
 from .objects import Objects
 from .restructure import restructured
+from .sorting import Sorting
 from .spread import Spreading
 from .unrolled import Unrolling
 from .values import Values
@@ -67,6 +69,8 @@ class Lowering(
     Unrolling,
     DictMethods,
     Values,
+    Choosing,
+    Sorting,
     Spreading,
     Inlining,
     LocalFunctions,
