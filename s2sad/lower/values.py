@@ -79,6 +79,12 @@ def is_function(value: object) -> bool:
     return isinstance(value, (LocalFunction, LocalChoice, Static))
 
 
+def _function(fn, name: str) -> Function:
+    """A function argument, called by its canonical name or as the argument is spelled."""
+    path = canonical_path(fn)
+    return Function(fn, path or name, path is not None)
+
+
 def refuse_variadic(parsed) -> None:
     """The differentiated function takes named parameters only: ``wrt`` names one of them."""
     args = parsed.node.args
@@ -106,11 +112,16 @@ class Values:
     def param_value(self, name: str) -> Expr | Function:
         """A parameter: its name, or for a function argument (the kinds say which function it
         is, and the derivative is specialised on it) that function, called by name."""
-        fn = getattr(self.param_kinds.get(name), "fn", None)
-        if fn is None:
-            return Name(name)
-        path = canonical_path(fn)
-        return Function(fn, path or name, path is not None)
+        kind = self.param_kinds.get(name)
+        parts = getattr(kind, "items", None) or ()
+        if parts and all(k.fn is not None for k in parts) and kind.type in (tuple, list, dict):
+            at = [repr(k) for k in kind.keys] if kind.type is dict else [str(i) for i in range(len(parts))]
+            functions = [_function(k.fn, f"{name}[{i}]") for i, k in zip(at, parts)]  # (np.sin, relu)
+            if kind.type is dict:
+                return Keyed(dict(zip(kind.keys, functions)))
+            return Items(kind.type.__name__, tuple(functions))
+        fn = getattr(kind, "fn", None)
+        return Name(name) if fn is None else _function(fn, name)
 
     def text(self, node: gast.AST) -> str:
         try:
@@ -229,9 +240,11 @@ class Values:
     def not_known(self, func: gast.Name) -> UnsupportedSyntaxError:
         param = func.id in self.root.param_kinds and self.root.env.get(func.id) == Name(func.id)
         why = "an argument of the differentiated function" if param else "a value computed when it runs"
+        written = getattr(self.root, "held_at", {}).get(func.id)  # a value held for a moment: as written
+        name = self.text(written) if written is not None else func.id
         return self.error(
             func,
-            f"calling `{func.id}`, {why}: which function it is is not known when the function is transformed",
+            f"calling `{name}`, {why}: which function it is is not known when the function is transformed",
             "Pass a function (a def, a lambda, a NumPy function), or bind the object first: "
             "`grad(lambda x: f(x, obj))`.",
         )

@@ -286,6 +286,27 @@ def test_function_argument_of_the_differentiated_function(fn):
     assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
 
 
+def test_containers_of_functions_as_arguments():
+    """A tuple, list or dict of functions passed to the differentiated function: its kind says
+    which functions, so loops over it are done now and a computed key is an if."""
+    f = make_function(
+        """
+        def f(x, fs, acts, kind):
+            t = 0.0
+            for g in fs:
+                t = t + np.sum(g(x))
+            return t + np.sum(fs[0](x) * fs[-1](x)) + np.sum(acts[kind](x) * x)
+        """
+    )
+    acts = {"tanh": np.tanh, "square": square}
+    for fs, kind in (((np.sin, relu), "tanh"), ([np.cos, cube, np.tanh], "square")):
+        args = [A.copy(), fs, acts, kind]
+        check_reverse(f, args, (0,))
+        check_forward(f, args, (0,))
+        expected = central_difference(s2sad.grad(f), args, 0)
+        assert_close(s2sad.hessian(f)(*args), expected, 1e-4, "hessian")
+
+
 def test_one_derivative_many_functions():
     """One derivative called with one function, then another: each gets its own code."""
     f = make_function("def f(x, fn=np.tanh):\n    return fn(x) * 2.0\n")
