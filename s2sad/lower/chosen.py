@@ -33,7 +33,8 @@ import gast
 import numpy as np
 
 from .. import ir
-from ..ir import Call, Const, Expr, Name
+from ..ir import Call, Const, Expr, Name, Ref
+from .expressions import Function
 from .static import Chosen, Items, Keyed
 from .values import FUNCTION_VALUES, is_function
 
@@ -127,6 +128,33 @@ class Choosing:
             for n in gast.walk(index):
                 gast.copy_location(n, node)
             return Chosen(self.atom(self.expr(index), "which"), tuple(options))
+
+    def _IfExp(self, node: gast.IfExp) -> object:
+        """``relu if kind == "relu" else np.tanh``: a choice of two functions known now."""
+        if not all(self.names_function(n) for n in (node.body, node.orelse)):
+            return super()._IfExp(node)
+        test = self.atom(self.expr(node.test))
+        which = self.atom(Call(ir.IFEXP, (test, Const(0), Const(1))), "which")
+        return Chosen(which, (self.value(node.body), self.value(node.orelse)))
+
+    def names_function(self, node: gast.expr) -> bool:
+        return (
+            isinstance(node, gast.Lambda)
+            or isinstance(node, (gast.Name, gast.Attribute))
+            and self.is_function_name(node)
+        )
+
+    def join_chosen(self, var: str, values: tuple, blocks: tuple, joins: list, origin) -> Chosen | None:
+        """After an ``if`` whose branches bind ``var`` to functions known now (``act = relu`` in
+        one, ``act = np.tanh`` in the other): a choice, its position set in each branch."""
+        if not all(isinstance(v, Function) or isinstance(v, Ref) and is_function(v) for v in values):
+            return None
+        selector = self.pool.fresh(f"{var}_choice")
+        for i, block in enumerate(blocks):
+            block.append(self.copy(selector, Const(i), origin))
+        joins.append(selector)
+        options = tuple(Function(v.value, v.path, v.canonical) if isinstance(v, Ref) else v for v in values)
+        return Chosen(Name(selector), options)
 
     def call_chosen(self, node: gast.Call, chosen: Chosen) -> Expr:
         """``f(args)`` of a chosen function: the arguments evaluated once, then an ``if`` on

@@ -224,6 +224,16 @@ MODULE_CASES = {
             g = ACTS.get("gelu" if x > 0.0 else "tanh", np.sin)
             return g(x) * np.sum(ACTS.get("relu", np.cos)(a))
     """,
+    "a function picked by an if and by a conditional expression on a computed str": """
+        def f(x, a):
+            kind = "relu" if x > 0.0 else "tanh"
+            if kind == "relu":
+                act = relu
+            else:
+                act = np.tanh
+            other = np.sin if a[0] < 0.0 else (lambda v: v * v)
+            return np.sum(act(a * x)) + other(x) * np.sum(other(a))
+    """,
 }
 
 
