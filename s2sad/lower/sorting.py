@@ -23,8 +23,10 @@ def f(x, y):
     v4 = v3 - x
     return v4
 
-A key known only when the function runs (a float computed from the inputs, an array's shape)
-is refused: the order would decide the structure of the program, call by call.
+``min`` and ``max`` by keys known only when the function runs (``max(d, key=d.get)`` of a
+dict of floats) pick their item then: ``which = first_extreme([d['a'], d['b']])``, the item
+``('a', 'b')[which]``. ``sorted`` by such keys is refused: the order would decide the
+structure of the program, call by call.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ import operator
 
 import gast
 
-from .. import ir
-from ..ir import Call, Const, Name, Ref
+from .. import ir, runtime
+from ..ir import Call, Const, Expr, Name, Ref
 from .expressions import Function
 from .static import Items, Keyed
 
@@ -93,6 +95,8 @@ class Sorting:
                 keywords["reverse"], "`reverse=` known only when the function runs is not supported"
             )
         keys = [self.order_key(node, keywords.get("key"), item) for item in items]
+        if fn is not builtins.sorted and items and any(isinstance(k, _Unknown) for k in keys):
+            return self.picked_when_run(node, fn, items, keywords["key"])
         positions = range(len(items))
         try:
             if fn is builtins.sorted:
@@ -173,10 +177,33 @@ class Sorting:
             scratch = {st.target.id: st.value for st in self.body if isinstance(st, ir.Assign)}
         finally:
             self.body = saved  # the key's own statements: only its value is kept
-        found = self.known_key(value, scratch)
-        if isinstance(found, _Unknown):
+        return self.known_key(value, scratch)
+
+    def picked_when_run(self, node: gast.Call, fn, items: list, key: gast.expr) -> Expr:
+        """``max(d, key=d.get)`` by keys computed from the inputs: the keys computed when the
+        code runs, and the item at the position of the first largest (smallest) one. Only the
+        pick depends on them: the items are a dict's keys or values known now, never functions."""
+        if not all(isinstance(v, Expr) for v in items):
             raise self.unknown_key(node, key)
-        return found
+        entries = self.entries_now(self.value(key.value)) if isinstance(key, gast.Attribute) else None
+        with self.holding():
+            keys = [
+                self.atom(entries[v.value])  # key=d.get of a dict known now: its entries
+                if entries and key.attr == "get" and isinstance(v, Const) and v.value in entries
+                else self.atom(self.settle(node, self.value(self.key_call(node, key, v))))
+                for v in items
+            ]
+        largest = Const(fn is builtins.max)
+        pick = ir.call_op(runtime.first_extreme, "first_extreme", canonical=True)
+        which = self.atom(Call(pick, (Call(ir.LIST, tuple(keys)), largest)), "which")
+        return self.atom(Call(ir.GETITEM, (Call(ir.TUPLE, tuple(items)), which)))
+
+    def key_call(self, node: gast.Call, key: gast.expr, item: Expr) -> gast.Call:
+        if isinstance(key, gast.Attribute) and key.attr == "get" or self.itemgetter(key) is None:
+            return gast.copy_location(gast.Call(key, [self.hold(item, node)], []), node)
+        parts = [gast.Constant(k, None) for k in self.itemgetter(key)]
+        index = parts[0] if len(parts) == 1 else gast.Tuple(parts, gast.Load())
+        return gast.copy_location(gast.Subscript(self.hold(item, node), index, gast.Load()), node)
 
     def known_key(self, value: object, scratch: dict | None = None) -> object:
         """A lowered value as the Python value it is now (a name the key's own statements

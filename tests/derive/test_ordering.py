@@ -1,8 +1,9 @@
 """``sorted``, ``min`` and ``max`` with ``key=`` and ``reverse=`` over containers known whole:
 ordered while lowering, when the keys are known then (a dict's keys, names, ``len``,
-``operator.itemgetter``, a ``lambda``). Each case is ``f(x, a)`` checked in both modes and at
-second order against central differences; a key known only when the function runs is a
-precise error."""
+``operator.itemgetter``, a ``lambda``); ``min`` and ``max`` by keys computed from the inputs
+pick their item when the code runs. Each case is ``f(x, a)`` checked in both modes and at
+second order against central differences; ``sorted`` by keys known only when the function
+runs is a precise error."""
 
 import operator
 
@@ -47,6 +48,14 @@ CASES = {
             best = max(WEIGHTS, key=WEIGHTS.get)
             return ordered[0] * 2.0 + ordered[1] * x + ordered[2] + len(best) * x
     """,
+    "max and min by keys computed from the inputs: picked when the code runs": """
+        def f(x, a):
+            d = {"p": x * a[0], "q": a[1] * a[2], "r": np.sin(x)}
+            best = max(d, key=d.get)
+            values = {"u": x * a, "v": a * a + 0.1}
+            small = min(values.values(), key=lambda v: np.sum(v))
+            return d[best] * x + np.sum(small * a) + d[min(d, key=lambda k: -d[k])]
+    """,
 }
 WEIGHTS = {"a": 1.0, "bbb": 3.0, "cc": 2.0}
 
@@ -81,8 +90,8 @@ ERRORS = {
         "    return np.sum(sorted(d.values(), key=lambda v: np.sum(v))[0])\n",
         "the keys (`key=(lambda v: np.sum(v))`) are known only when the function runs",
     ),
-    "d.get of a dict of floats computed when it runs": (
-        "def f(x, a):\n    d = {'p': x, 'q': a[0]}\n    best = max(d, key=d.get)\n    return d[best]\n",
+    "sorted by d.get of a dict of floats computed when it runs": (
+        "def f(x, a):\n    d = {'p': x, 'q': a[0]}\n    return d[sorted(d, key=d.get)[0]]\n",
         "the keys (`key=d.get`) are known only when the function runs",
     ),
     "a key over a list of unknown length": (
