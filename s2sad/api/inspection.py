@@ -101,6 +101,9 @@ def _example_kinds(f: Callable, args: Sequence[Any] | None) -> dict[str, object]
         for name, p in sig.parameters.items():
             if name not in values and p.default is not inspect.Parameter.empty:
                 values[name] = p.default
+        missing = [name for name in positional if name not in values]
+        if missing:  # (one string of several values, "np.ones(3), 2.0", is one argument)
+            raise TypeError(f"source: no example argument for {', '.join(missing)} of {f.__name__}")
         return values
     # No example arguments: the annotation where it names a type, else a float.
     values = {}

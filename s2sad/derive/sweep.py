@@ -124,10 +124,14 @@ class Sweep:
     def as_arrays(self, rule: Rule, bound: dict[str, Expr]) -> dict[str, Expr]:
         """``bound`` for a rule's templates: a list of numbers passed to a NumPy function is
         the array NumPy makes of it (``np.std([x, y])``), so that arithmetic in the templates
-        (``a - np.mean(a)``) is an array's, not a list's (``+`` joins lists)."""
+        (``a - np.mean(a)``) is an array's, not a list's (``+`` joins lists). The tuple of a
+        variadic parameter's items (``np.gradient(f, hx, hy)``) is no argument NumPy sees."""
         if rule.table not in ("numpy", "linalg"):
             return bound
-        return {p: np_call("asarray", e) if self.number_list(e) else e for p, e in bound.items()}
+        return {
+            p: np_call("asarray", e) if p != rule.star and self.number_list(e) else e
+            for p, e in bound.items()
+        }
 
     def number_list(self, e: Expr) -> bool:
         """A list of numbers (or arrays), or a tuple of numbers with a float among them

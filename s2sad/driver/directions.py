@@ -100,11 +100,22 @@ def assemble(parts: list[Any], out_shape: tuple, x: Any) -> Any:
     return np.reshape(np.stack([np.asarray(p, dtype=float) for p in parts], axis=-1), out_shape + x_shape)
 
 
+def _holds_numbers(x: Any) -> bool:
+    """Whether a container has a number or a numeric array among its leaves."""
+    if isinstance(x, dict):
+        return any(_holds_numbers(v) for v in x.values())
+    if isinstance(x, (tuple, list)):
+        return any(_holds_numbers(v) for v in x)
+    return kind_of(x).is_numeric
+
+
 def as_tangent(t: Any, x: Any, what: str) -> Any:
     """A tangent for the primal ``x``: of its structure and shape, as floats; ``0.0`` for an
     argument that has none (a bool, an integer array). A Python int is differentiated as a
     float: its tangent counts (``None`` holds it still, as for a count or an index)."""
     k = kind_of(x)
+    if isinstance(x, (tuple, list, dict)) and len(x) and not _holds_numbers(x):
+        return 0.0  # ignored: a tuple of functions, a dict of names
     if t is None and isinstance(x, (tuple, list, dict)):  # held still: zeros for what counts
         t = dict.fromkeys(x) if isinstance(x, dict) else type(x)(None for _ in x)
     if isinstance(x, dict):

@@ -41,6 +41,7 @@ from ..ir import Call, Const, Expr, Name
 from ..ir.fold import fold_constant as fold
 from ..ir.syntax import BINARY_SYMBOLS
 from .expressions import LOCAL_FUNCTIONS
+from .static import Items
 
 
 class Assignments:
@@ -49,6 +50,14 @@ class Assignments:
 
     def assign(self, target: gast.expr, value: Expr) -> None:
         """Bind ``target`` (a name, a tuple of targets, an item) to ``value``."""
+        if isinstance(value, Items) and isinstance(target, (gast.Tuple, gast.List)):
+            if len(value.items) == len(target.elts):  # k, v = max(d.items(), key=...): item by item
+                for t, part in zip(target.elts, value.items):
+                    if isinstance(t, gast.Name) and not isinstance(part, Expr):  # a function value
+                        self.env[t.id] = part
+                    else:
+                        self.assign(t, part)
+                return
         if isinstance(value, LOCAL_FUNCTIONS):
             if not isinstance(target, gast.Name):
                 raise self.error(target, "a function can only be given a plain name here")

@@ -112,6 +112,10 @@ class ControlFlow:
                 if a == b:
                     self.env[var] = a
                     continue
+                chosen = self.join_chosen(var, (a, b), (body, orelse), joins, origin)
+                if chosen is not None:  # act = relu, or act = np.tanh: the function the branch picked
+                    self.env[var] = chosen
+                    continue
                 if isinstance(a, LOCAL_FUNCTIONS) or isinstance(b, LOCAL_FUNCTIONS):
                     self.env[var] = self.join_functions(var, (a, b), (body, orelse), joins, origin)
                     continue

@@ -45,6 +45,13 @@ class DictMethods:
             args = [self.value(a) for a in node.args]
             if name == "get" and 1 <= len(args) <= 2 and isinstance(args[0], Const) and not node.keywords:
                 return entries.get(args[0].value, args[1] if len(args) == 2 else Const(None))
+            options = [*entries.values(), *args[1:]]
+            if (
+                name == "get"
+                and len(args) == 2
+                and all(is_function(v) or isinstance(v, Static) for v in options)
+            ):
+                return self.chosen(node, receiver, self.atom(self.settle(node.args[0], args[0])), args[1])
             if name in ("items", "keys", "values") and not args:
                 rows = {
                     "items": [Items("tuple", (Const(k), v)) for k, v in entries.items()],

@@ -48,6 +48,8 @@ class Spreading:
         self.held = getattr(self, "held", 0) + 1
         name = f" held{self.held}"  # a space: no source name can be it, and it never prints
         self.env[name] = value
+        self.root.held_at = getattr(self.root, "held_at", {})
+        self.root.held_at[name] = at  # what the user wrote there, for messages
         self.holds[-1].append(name)
         return gast.copy_location(gast.Name(name, gast.Load(), None, None), at)
 

@@ -50,6 +50,7 @@ from ..ir.names import NamePool, identifiers
 from ..ir.printer import function_source
 from .assign import Assignments
 from .carried import CarriedObjects
+from .chosen import Choosing
 from .control import ControlFlow
 from .dicts import DictMethods
 from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, Module, default_expr
@@ -58,6 +59,7 @@ from .functions import LocalFunctions
 from .inline import Inlining
 from .objects import Objects
 from .restructure import restructured
+from .sorting import Sorting
 from .spread import Spreading
 from .unrolled import Unrolling
 from .values import Values
@@ -69,6 +71,8 @@ class Lowering(
     Unrolling,
     DictMethods,
     Values,
+    Choosing,
+    Sorting,
     Spreading,
     Inlining,
     LocalFunctions,

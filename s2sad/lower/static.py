@@ -46,3 +46,13 @@ class Partial(Static):
     fn: object
     args: tuple
     kwargs: dict
+
+
+@dataclass(eq=False)
+class Chosen(Static):
+    """One of the functions of a container known whole, picked by a key known only when it
+    runs (``acts[kind]``, ``fs[i]``): ``which`` is the position of the one picked, an atom
+    of generated code; calling it is an ``if`` on ``which``, each function called in its branch."""
+
+    which: object
+    options: tuple

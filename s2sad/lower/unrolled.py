@@ -67,7 +67,12 @@ class Unrolling:
             return Items("list", tuple(reversed(self.items_now(node, first))))
         if fn is builtins.zip and not node.keywords:
             columns = [self.items_now(node, v) for v in values]
-            if all(c is not None for c in columns):
+            if any(c is not None for c in columns):  # zip(layers, ws): ws read as far as layers go
+                n = min(len(c) for c in columns if c is not None)
+                columns = [
+                    self.first_items(a, v, n) if c is None else c
+                    for a, v, c in zip(node.args, values, columns)
+                ]
                 return Items("list", tuple(Items("tuple", tuple(row)) for row in zip(*columns)))
         if fn is builtins.enumerate and len(values) == 1:
             start = next((self.value(k.value) for k in node.keywords if k.arg == "start"), Const(0))
@@ -94,6 +99,17 @@ class Unrolling:
         """The items of a container known whole, each evaluated (once) now."""
         items = self.known_items(value)
         return None if items is None else tuple(self.passed(node, v) for v in items)
+
+    def first_items(self, node: gast.expr, value: object, n: int) -> list[Expr]:
+        """``value[0]``, ..., ``value[n - 1]`` of a sequence known only when it runs, zipped with
+        one of ``n`` items known now; shorter, zip would stop early: an error when it runs."""
+        seq = self.atom(self.settle(node, value))
+        size = self.atom(Call(ir.call_op(builtins.len, "len", canonical=True), (seq,)))
+        message = (
+            f"zip: `{self.text(node)}` has fewer than the {n} items of the container known whole beside it"
+        )
+        self.emit(ir.Assert(self.atom(Call(ir.COMPARE[">="], (size, Const(n)))), Const(message)))
+        return [self.atom(Call(ir.GETITEM, (seq, Const(i)))) for i in range(n)]
 
     def mapped(self, node: gast.Call, fn) -> object:
         """``map(f, *xs)`` and ``filter(f, xs)`` as comprehensions (written out over displays)."""
@@ -170,7 +186,10 @@ class Unrolling:
     def static_iterable(self, node: gast.expr) -> bool:
         """Whether ``node`` is a container known whole (looked at, not evaluated)."""
         if isinstance(node, gast.Name):
-            return isinstance(self.local(node.id), (Items, Keyed))
+            value = self.local(node.id)
+            if value is None and self.is_global(node):  # LAYERS = (np.tanh, relu) at module level
+                value = self.value(node)
+            return isinstance(value, (Items, Keyed))
         if isinstance(node, (gast.Tuple, gast.List)):
             return any(
                 isinstance(e, gast.Lambda)
@@ -193,19 +212,25 @@ class Unrolling:
 
     def is_function_name(self, node: gast.Name | gast.Attribute) -> bool:
         """Whether a name (or a module's attribute, ``np.sin``) is a function known now."""
+        if not self.is_global(node) and not (isinstance(node, gast.Name) and self.local(node.id) is not None):
+            return False
+        value = self.value(node)
+        return isinstance(value, FUNCTION_VALUES) or is_function(value)
+
+    def is_global(self, node: gast.expr) -> bool:
+        """Whether ``node`` is a free name that resolves, or a module's attribute (``np.sin``):
+        reading it emits no code."""
         head = node
         while isinstance(head, gast.Attribute):
             head = head.value
-        if (
-            not isinstance(head, gast.Name)
-            or self.local(head.id) is None
-            and self.resolver.lookup(head.id)[0] == "missing"
-        ):
+        if not isinstance(head, gast.Name):
             return False
-        if node is not head and not isinstance(self.value(head), Module):
-            return False  # an attribute of a value: reading it emits code
-        value = self.value(node)
-        return isinstance(value, FUNCTION_VALUES) or is_function(value)
+        if self.local(head.id) is None:
+            if self.resolver.lookup(head.id)[0] == "missing":
+                return False
+        elif node is head:
+            return False
+        return node is head or isinstance(self.value(head), Module)
 
     def for_(self, node: gast.For) -> None:
         """A ``for`` over a container known whole runs now, its body once per item."""

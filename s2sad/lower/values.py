@@ -56,12 +56,14 @@ from ..ir import Call, Const, Expr, Name, Ref
 from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
 from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
-from .static import Items, Keyed, Partial, Static
+from .static import Chosen, Items, Keyed, Partial, Static
 
 FUNCTION_VALUES = (Function, LocalFunction, LocalChoice, UnsettledFunction, Static)
 # builtins that do now what they would do when run, given a container known whole
 _CONSUMERS = (builtins.sum, builtins.max, builtins.min, builtins.len, builtins.list, builtins.tuple)
 _CONSUMERS += (builtins.enumerate, builtins.zip, builtins.reversed)
+ORDERED = (builtins.sorted, builtins.min, builtins.max)  # with key=: ordered while lowering (sorting)
+_NEW = ("dict", "sorted", "min", "max", "len")  # builtins that read a container into a new value
 
 
 READS = ("get", "items", "keys", "values")  # methods of a dict that only read it
@@ -75,6 +77,12 @@ def is_function(value: object) -> bool:
     if isinstance(value, Function):
         return not isinstance(value.fn, type)
     return isinstance(value, (LocalFunction, LocalChoice, Static))
+
+
+def _function(fn, name: str) -> Function:
+    """A function argument, called by its canonical name or as the argument is spelled."""
+    path = canonical_path(fn)
+    return Function(fn, path or name, path is not None)
 
 
 def refuse_variadic(parsed) -> None:
@@ -104,11 +112,16 @@ class Values:
     def param_value(self, name: str) -> Expr | Function:
         """A parameter: its name, or for a function argument (the kinds say which function it
         is, and the derivative is specialised on it) that function, called by name."""
-        fn = getattr(self.param_kinds.get(name), "fn", None)
-        if fn is None:
-            return Name(name)
-        path = canonical_path(fn)
-        return Function(fn, path or name, path is not None)
+        kind = self.param_kinds.get(name)
+        parts = getattr(kind, "items", None) or ()
+        if parts and all(k.fn is not None for k in parts) and kind.type in (tuple, list, dict):
+            at = [repr(k) for k in kind.keys] if kind.type is dict else [str(i) for i in range(len(parts))]
+            functions = [_function(k.fn, f"{name}[{i}]") for i, k in zip(at, parts)]  # (np.sin, relu)
+            if kind.type is dict:
+                return Keyed(dict(zip(kind.keys, functions)))
+            return Items(kind.type.__name__, tuple(functions))
+        fn = getattr(kind, "fn", None)
+        return Name(name) if fn is None else _function(fn, name)
 
     def text(self, node: gast.AST) -> str:
         try:
@@ -133,6 +146,12 @@ class Values:
             return Call(op, tuple(self.settle(n, v) for n, v in zip(nodes, value.items)))
         if isinstance(value, Keyed):
             return Call(ir.DICT, (), tuple((k, self.settle(node, v)) for k, v in value.entries.items()))
+        if isinstance(value, Chosen):
+            raise self.error(
+                node,
+                "a function picked by a key known only when the code runs can only be called here",
+                "Call it where it is picked, or pick it by a constant key.",
+            )
         if isinstance(value, Partial):
             raise self.error(
                 node,
@@ -162,32 +181,6 @@ class Values:
             return Keyed({k: self.passed(node, v) for k, v in entries.items()})
         return Call(ir.DICT, (), tuple((k, self.settle(node, v)) for k, v in entries.items()))
 
-    def _Subscript(self, node: gast.Subscript) -> object:
-        base = self.value(node.value)
-        if isinstance(base, (Items, Keyed)):
-            key = self.value(node.slice)
-            if isinstance(base, Keyed) and isinstance(key, Const) and key.value in base.entries:
-                return base.entries[key.value]
-            if isinstance(base, Items) and isinstance(key, Const) and type(key.value) is int:
-                if -len(base.items) <= key.value < len(base.items):
-                    return base.items[key.value]
-            if isinstance(base, Items) and isinstance(key, Call) and key.op.form == "slice":
-                if all(isinstance(a, Const) for a in key.args):
-                    return Items(base.form, base.items[slice(*(a.value for a in key.args))])
-            if any(
-                is_function(v) for v in (base.items if isinstance(base, Items) else base.entries.values())
-            ):
-                raise self.error(
-                    node,
-                    f"`{self.text(node)}`: which function this is is not known when the "
-                    "function is transformed",
-                    "Index a list or dict of functions by a constant, or loop over it.",
-                )
-        with self.holding():
-            key_node = self.hold(key, node.slice) if isinstance(base, (Items, Keyed)) else node.slice
-            held = gast.Subscript(self.hold(base, node.value), key_node, gast.Load())
-            return super()._Subscript(gast.copy_location(held, node))
-
     # calls -------------------------------------------------------------------
     def _Call(self, node: gast.Call) -> object:
         func = node.func
@@ -208,6 +201,8 @@ class Values:
                 return self.call(node, Function(callee.value, callee.path, callee.canonical))
             if isinstance(callee, Partial):
                 return self.call_partial(node, callee)
+            if isinstance(callee, Chosen):
+                return self.call_chosen(node, callee)
             if isinstance(callee, (Items, Keyed)):
                 raise self.error(func, f"`{func.id}` is a container, not a function")
             if isinstance(callee, Expr):
@@ -245,9 +240,11 @@ class Values:
     def not_known(self, func: gast.Name) -> UnsupportedSyntaxError:
         param = func.id in self.root.param_kinds and self.root.env.get(func.id) == Name(func.id)
         why = "an argument of the differentiated function" if param else "a value computed when it runs"
+        written = getattr(self.root, "held_at", {}).get(func.id)  # a value held for a moment: as written
+        name = self.text(written) if written is not None else func.id
         return self.error(
             func,
-            f"calling `{func.id}`, {why}: which function it is is not known when the function is transformed",
+            f"calling `{name}`, {why}: which function it is is not known when the function is transformed",
             "Pass a function (a def, a lambda, a NumPy function), or bind the object first: "
             "`grad(lambda x: f(x, obj))`.",
         )
@@ -279,6 +276,10 @@ class Values:
                 return super().call(gast.copy_location(held, node), callee)
         if fn in (builtins.list, builtins.tuple) and not node.args and not node.keywords:
             return Call(ir.LIST, ()) if fn is builtins.list else Const(())
+        if fn in ORDERED and node.keywords:
+            done = self.ordered(node, fn)
+            if done is not None:
+                return done
         if fn in _CONSUMERS and node.args:
             values = [self.value(a) for a in node.args]
             done = self.consumed(node, fn, values)
@@ -340,10 +341,10 @@ class Values:
         if getattr(self, "_changed", None) is None:
             safe, seen = set(), set()
             for n in gast.walk(self.tree):
-                if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in READS:
-                    safe.add(id(n.func.value))  # d.get(k), d.items(): reads
-                if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "dict":
-                    safe |= {id(a) for a in n.args}  # dict(d, b=x): a new dict
+                if isinstance(n, gast.Attribute) and n.attr in READS:
+                    safe.add(id(n.value))  # d.get(k), d.items(), key=d.get: reads
+                if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in _NEW:
+                    safe |= {id(a) for a in n.args}  # dict(d, b=x), sorted(d, key=len): a new value
                 if isinstance(n, gast.Starred) or isinstance(n, gast.keyword) and n.arg is None:
                     safe.add(id(n.value))
                 elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load):

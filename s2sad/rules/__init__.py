@@ -31,6 +31,7 @@ from . import (  # noqa: F401
     builtin,
     decompositions,
     einsum,
+    gradients,
     linalg,
     macros,
     math,

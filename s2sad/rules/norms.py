@@ -11,6 +11,12 @@ maximum is attained; for the nuclear norm ``U @ Vh``.
 'x / expanded(ans, x, axis, keepdims)'
 >>> _norm_text("nuc", None, 2)
 'np.linalg.svd(x, full_matrices=False)[0] @ np.linalg.svd(x, full_matrices=False)[2]'
+
+Over other axes than the last two, the nuclear and spectral norms move them there first:
+
+>>> print(_norm_text("nuc", (0, 1), 3).replace(" @ ", " @\\n    "))
+np.moveaxis(np.linalg.svd(np.moveaxis(x, (0, 1), (-2, -1)), full_matrices=False)[0] @
+    np.linalg.svd(np.moveaxis(x, (0, 1), (-2, -1)), full_matrices=False)[2], (-2, -1), (0, 1))
 """
 
 from __future__ import annotations
@@ -62,14 +68,17 @@ def _norm_text(ord: object, axis: object, nd: int, vector: bool = False) -> str:
         summed, picked = (rows, cols) if ord in (1, -1) else (cols, rows)
         m = f"(np.sum(np.abs(x), axis={summed}, keepdims=True) == {big})"
         return f"np.sign(x) * {m} / np.sum({m}, axis={picked}, keepdims=True)"
-    if sorted(axes) != [nd - 2, nd - 1]:
-        return _fail(f"np.linalg.norm with ord={ord!r} over axes other than the last two")
+    if ord not in ("nuc", 2, -2):
+        return _fail(f"np.linalg.norm of a matrix with ord={ord!r}")
+    last = sorted(axes) == [nd - 2, nd - 1]  # (in either order: these norms are the transpose's)
+    if not last:  # the axes moved to the end, the rule there, and the axes moved back
+        k = f"np.linalg.svd(np.moveaxis(x, {axes}, (-2, -1)), full_matrices=False)"
     if ord == "nuc":
-        return f"{k}[0] @ {k}[2]"
-    if ord in (2, -2):  # the largest (smallest) singular value
+        w = f"{k}[0] @ {k}[2]"
+    else:  # the largest (smallest) singular value
         i = "0:1" if ord == 2 else "-1:"
-        return f"{k}[0][..., :, {i}] @ {k}[2][..., {i}, :]"
-    return _fail(f"np.linalg.norm of a matrix with ord={ord!r}")
+        w = f"{k}[0][..., :, {i}] @ {k}[2][..., {i}, :]"
+    return w if last else f"np.moveaxis({w}, (-2, -1), {axes})"
 
 
 def _constant(e: Expr) -> Expr:

@@ -69,6 +69,7 @@ rule(
 )
 nondiff("reduced_size(shape, axis=None)", kind=always(INT))
 nondiff("fail(message)")
+nondiff("first_extreme(keys, largest=True)", kind=always(INT))  # which item max(xs, key=k) picks
 rule(
     "prod_others(x, axis=None)",
     vjp={"x": "prod_others_jvp(x, g, axis)"},  # symmetric: the VJP is the JVP along g

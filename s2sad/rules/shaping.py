@@ -217,27 +217,6 @@ rule(
     jvp={"a": "diff_tangent(a_dot, n, axis, prepend, append)"},
     kind=lambda a: _differences(a),
 )
-_GRADIENT_ND = "fail('np.gradient of an array of more than one axis: give the axis (axis=k)')"
-_ONE_AXIS = "f.ndim == 1 or axis is not None"
-_SPACING = "fail('np.gradient with coordinates: the rule covers one spacing, a number')"
-rule(  # the spacing is one number; a spacing h divides the differences by h
-    "np.gradient(f, spacing=1.0, axis=None, edge_order=1)",
-    vjp={
-        "f": f"(ungradient(g, 0 if axis is None else axis, edge_order) / spacing if is_number(spacing) "
-        f"else {_SPACING}) if {_ONE_AXIS} else {_GRADIENT_ND}",
-        "spacing": f"-np.sum(g * ans) / spacing if is_number(spacing) else {_SPACING}",
-    },
-    jvp={
-        "f": f"(np.gradient(f_dot, spacing, axis=axis, edge_order=edge_order) if is_number(spacing) "
-        f"else {_SPACING}) if {_ONE_AXIS} else {_GRADIENT_ND}",
-        "spacing": f"-ans * spacing_dot / spacing if is_number(spacing) else {_SPACING}",
-    },
-    kind=lambda a: (
-        array_kind(a["f"].kind, a["f"].kind.dims)
-        if a["f"].kind.ndim == 1 or is_int(arg_value(a["axis"]))
-        else UNKNOWN
-    ),
-)
 
 # ------------------------------------------------------------ splitting and joining
 

@@ -8,6 +8,7 @@ from ..errors import UNBOUND, MissingRuleError  # UNBOUND: a variable before its
 
 __all__ = [
     "UNBOUND",
+    "first_extreme",
     "broadcast_like",
     "unbroadcast",
     "unreduce",
@@ -418,3 +419,14 @@ def restore_item(d, key, old) -> None:
 def fail(message: str):
     """Raise the error a rule met at run time (a case it does not cover)."""
     raise MissingRuleError(message)
+
+
+def first_extreme(keys, largest=True):
+    """The position of the first largest (smallest) of ``keys``, the item Python's ``max``
+    (``min``) picks: ``max(xs, key=k)`` is ``xs[first_extreme([k(x) for x in xs])]``.
+
+    >>> first_extreme([1.0, 3.0, 3.0]), first_extreme([2, 1, 1], largest=False)
+    (1, 1)
+    """
+    pick = max if largest else min
+    return pick(range(len(keys)), key=keys.__getitem__)

@@ -155,6 +155,12 @@ def test_source_with_example_arguments():
     assert "ndarray[2-D float]" in text and "2 * x" in text
 
 
+def test_source_with_too_few_example_arguments():
+    f = make_function("def f(x, h):\n    return x * h\n")
+    with pytest.raises(TypeError, match="no example argument for h of f"):
+        s2sad.source(f, args=(np.ones(3),))
+
+
 def test_getsource_and_tracebacks_show_generated_code():
     g = s2sad.grad(lambda x: math.sqrt(x))
     g(4.0)

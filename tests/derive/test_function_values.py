@@ -183,6 +183,87 @@ def test_function_values_read_as_written():
     assert "np.tanh(x)" in code and "np.cos(" in code and "layer" not in code.split('"""')[-1], code
 
 
+# containers of functions at module level, known whole when the function is transformed
+FUNCS = (np.sin, np.cos, np.tanh)
+LAYERS = [np.tanh, relu]
+ACTS = {"tanh": np.tanh, "relu": relu}
+MODULE_CASES = {
+    "a module's tuple of functions in comprehensions": """
+        def f(x, a):
+            return np.sum(np.array([g(x) for g in FUNCS])) + np.sum(np.array([g(a) for g in FUNCS]) * x)
+    """,
+    "a module's list of layers: for, zip, enumerate, a constant index, unpacked": """
+        def f(x, a):
+            h = a * x
+            for layer in LAYERS:
+                h = layer(h)
+            t = 0.0
+            for i, (g, w) in enumerate(zip(LAYERS, a)):
+                t = t + (i + 1.0) * g(w * x)
+            first, second = FUNCS[:2]
+            return np.sum(h) + t + FUNCS[-1](x) * first(x) + second(a[0])
+    """,
+    "a module's dict of functions: items, and a key computed when it runs": """
+        def f(x, a):
+            kind = "relu" if a[0] > 0.0 else "tanh"
+            t = 0.0
+            for name, g in ACTS.items():
+                t = t + np.sum(g(a * x)) * len(name)
+            act = {"tanh": np.tanh, "relu": relu}[kind]
+            return t + np.sum(act(a)) * ACTS[kind](x) + ACTS.get("gelu", np.sin)(x)
+    """,
+    "a function picked by an index computed in a loop that stays a loop": """
+        def f(x, a):
+            t = 0.0
+            for i in range(len(a)):
+                t = t + FUNCS[i % 3](a[i] * x) + FUNCS[i - 3](x)
+            return t
+    """,
+    "a function picked by d.get of a computed key, with a default function": """
+        def f(x, a):
+            g = ACTS.get("gelu" if x > 0.0 else "tanh", np.sin)
+            return g(x) * np.sum(ACTS.get("relu", np.cos)(a))
+    """,
+    "a function picked by an if and by a conditional expression on a computed str": """
+        def f(x, a):
+            kind = "relu" if x > 0.0 else "tanh"
+            if kind == "relu":
+                act = relu
+            else:
+                act = np.tanh
+            other = np.sin if a[0] < 0.0 else (lambda v: v * v)
+            return np.sum(act(a * x)) + other(x) * np.sum(other(a))
+    """,
+}
+
+
+@pytest.mark.parametrize("source", MODULE_CASES.values(), ids=list(MODULE_CASES))
+def test_module_containers_of_functions(source):
+    check_all(source, relu=relu, FUNCS=FUNCS, LAYERS=LAYERS, ACTS=ACTS)
+
+
+def test_function_picked_by_a_str_argument():
+    """Each key picks its function when the code runs; a key not in the dict is Python's KeyError."""
+    f = make_function(
+        """
+        def f(x, kind="tanh"):
+            act = {"tanh": np.tanh, "sin": np.sin, "square": square}[kind]
+            return act(x)
+        """,
+        square=square,
+    )
+    df = s2sad.grad(f)
+    assert_close(df(0.3), 1 - np.tanh(0.3) ** 2)
+    assert_close(df(0.3, "sin"), np.cos(0.3))
+    assert_close(df(0.3, kind="square"), 0.6)
+    assert_close(s2sad.hessian(f)(0.3, "sin"), -np.sin(0.3))
+    assert_close(s2sad.jvp(f, (0.3, "square"), (1.0, None))[1], 0.6)
+    with pytest.raises(KeyError):
+        df(0.3, "cube")
+    code = s2sad.source(f)
+    assert "np.tanh(x)" in code and "np.cos(x)" in code and "2.0 * x" in code, code
+
+
 def square(v):
     return v * v
 
@@ -215,6 +296,27 @@ def test_function_argument_of_the_differentiated_function(fn):
     assert_close(s2sad.grad(s2sad.grad(f))(*args), expected, 1e-4, "grad of grad")
 
 
+def test_containers_of_functions_as_arguments():
+    """A tuple, list or dict of functions passed to the differentiated function: its kind says
+    which functions, so loops over it are done now and a computed key is an if."""
+    f = make_function(
+        """
+        def f(x, fs, acts, kind):
+            t = 0.0
+            for g in fs:
+                t = t + np.sum(g(x))
+            return t + np.sum(fs[0](x) * fs[-1](x)) + np.sum(acts[kind](x) * x)
+        """
+    )
+    acts = {"tanh": np.tanh, "square": square}
+    for fs, kind in (((np.sin, relu), "tanh"), ([np.cos, cube, np.tanh], "square")):
+        args = [A.copy(), fs, acts, kind]
+        check_reverse(f, args, (0,))
+        check_forward(f, args, (0,))
+        expected = central_difference(s2sad.grad(f), args, 0)
+        assert_close(s2sad.hessian(f)(*args), expected, 1e-4, "hessian")
+
+
 def test_one_derivative_many_functions():
     """One derivative called with one function, then another: each gets its own code."""
     f = make_function("def f(x, fn=np.tanh):\n    return fn(x) * 2.0\n")
@@ -231,8 +333,13 @@ ERRORS = {
         (1.0, functools.partial(np.power, 2.0)),
         "calling `fn`, an argument of the differentiated function",
     ),
-    "a function picked from a list by a computed index": (
-        "def f(x, i):\n    fs = [np.sin, np.cos]\n    return fs[i](x)\n",
+    "a function picked by a computed index, returned": (
+        "def f(x, i):\n    fs = [np.sin, np.cos]\n    g = fs[i]\n    return g\n",
+        (1.0, 1),
+        "a function picked by a key known only when the code runs can only be called here",
+    ),
+    "a function picked from a list holding data too": (
+        "def f(x, i):\n    fs = [np.sin, 2.0]\n    return fs[i](x)\n",
         (1.0, 1),
         "which function this is is not known",
     ),

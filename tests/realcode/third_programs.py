@@ -3,10 +3,12 @@ issue 11 was closed: skip-gram with negative sampling, a CRF's log partition, t-
 matrix factorisation, conjugate gradient, Huber and quantile regression, Sinkhorn transport,
 a robot arm's reach, a spring-chain stiffness matrix assembled with ``-=``, a Hopfield
 energy, trapezoid integration, a Gaussian mixture with a dict of parameters, a ray hitting
-a sphere. Each is differentiated with respect to its first argument.
+a sphere, a network whose nonlinearity is picked by name from a module's dict, residual
+layers from a module's tuple. Each is differentiated with respect to its first argument.
 """
 
 import math
+import operator
 
 import numpy as np
 
@@ -171,6 +173,37 @@ def ray_sphere(center, origin, direction, radius=1.0):
     return np.sum((hit - center) ** 2) + t
 
 
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def softplus(z):
+    return np.logaddexp(0.0, z)
+
+
+ACTIVATIONS = {"tanh": np.tanh, "relu": relu, "softplus": softplus}
+LAYERS = (np.tanh, np.sin, softplus)
+
+
+def mlp_by_activation(params, x, kind="softplus"):
+    """A two-layer network whose nonlinearity is picked by name, with an L2 penalty on the
+    parameters in the order of their names."""
+    act = ACTIVATIONS[kind]
+    h = act(x @ params["W1"] + params["b1"])
+    out = h @ params["W2"] + params["b2"]
+    penalty = 0.0
+    for i, (_, p) in enumerate(sorted(params.items(), key=operator.itemgetter(0))):
+        penalty = penalty + (i + 1.0) * 1e-2 * np.sum(p**2)
+    return np.sum(np.log1p(out**2)) + penalty
+
+
+def residual_stack(x, scales):
+    """Residual layers from a module's tuple of functions, each scaled by its own weight."""
+    for layer, s in zip(LAYERS, scales):
+        x = x + s * layer(x)
+    return np.sum(x**2)
+
+
 rs = np.random.RandomState(0)
 CASES = {
     skipgram_loss: (
@@ -203,6 +236,11 @@ CASES = {
         {"means": rs.randn(2, 2), "log_stds": rs.randn(2, 2) * 0.1, "logits": rs.randn(2)},
         rs.randn(6, 2),
     ),
+    mlp_by_activation: (
+        {"W1": rs.randn(3, 4) * 0.5, "b1": rs.randn(4) * 0.1, "W2": rs.randn(4, 2) * 0.5, "b2": rs.randn(2)},
+        rs.randn(5, 3),
+    ),
+    residual_stack: (rs.randn(4), np.array([0.5, -0.3, 0.2])),
     ray_sphere: (
         np.array([0.0, 0.0, 5.0]),
         np.zeros(3),

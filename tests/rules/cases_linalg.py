@@ -275,7 +275,10 @@ add(
         case("np.linalg.norm(x, np.inf, axis=(0, 1), keepdims=True)", x=A((3, 2))),
         case("np.linalg.norm(x, 'nuc', axis=(1, 2))", x=A((2, 3, 2))),
         case("np.linalg.norm(m + x, 2, axis=(-1, -2), keepdims=True)", m=TALLS, x=SMALL243),
-        case("np.linalg.norm(x, 'nuc', axis=(0, 2))", x=A((2, 3, 2)), error=MissingRuleError),
+        # nuclear and spectral norms over other axes: moved to the end, the rule there
+        case("np.linalg.norm(x, 'nuc', axis=(0, 2))", x=A((2, 3, 2))),
+        case("np.linalg.norm(x, 'nuc', axis=(1, 0), keepdims=True)", x=A((4, 3, 2))),
+        case("np.linalg.norm(np.moveaxis(m + x, 0, -1), -2, axis=(0, 1))", m=TALLS, x=SMALL243),
     ],
 )
 add(NORM, [case("np.linalg.norm(x, -np.inf, axis=0)", x=A((3, 2)))])  # -np.inf reaches the rule as a name

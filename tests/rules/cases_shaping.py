@@ -69,7 +69,7 @@ add(
     ],
 )
 add(
-    "np.gradient(f, spacing=1.0, axis=None, edge_order=1)",
+    "np.gradient(f, *varargs, axis=None, edge_order=1)",
     [
         case("np.gradient(x)", x=A((5,))),
         case("np.gradient(x) ** 2", x=A((2,))),
@@ -78,7 +78,18 @@ add(
         case("np.gradient(x, h, edge_order=2) * x", x=A((5,)), h=pos()),
         case("np.gradient(x, axis=0)", x=A((4, 3))),
         case("np.gradient(x, 2.0, axis=-1, edge_order=2)", x=A((2, 4))),
-        case("np.gradient(x)", x=A((3, 3)), error=MissingRuleError),
+        # an array per axis: every axis, or the axes given, each with its own spacing or one for all
+        case("np.gradient(x)[0] * np.gradient(x)[1]", x=A((3, 4))),
+        case("np.stack(np.gradient(x, h, edge_order=2))", x=A((3, 4)), h=pos()),
+        case("np.gradient(x, 0.5, h)[1] * x", x=A((4, 3)), h=pos()),
+        case(
+            "np.gradient(x, h, k, axis=(0, -1))[0] + np.gradient(x, h, k, axis=(0, -1))[1]",
+            x=A((3, 2, 4)),
+            h=pos(),
+            k=pos(),
+        ),
+        case("np.gradient(x, axis=(2,)) * x", x=A((2, 2, 3))),
+        case("np.gradient(x, [0.0, 1.0, 3.0], 1.0)[0]", x=A((3, 3)), error=MissingRuleError),
         case("np.gradient(x, t)", x=A((4,)), t=V(np.array([0.0, 0.5, 1.5, 3.0])), error=MissingRuleError),
     ],
 )

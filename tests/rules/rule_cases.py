@@ -611,6 +611,7 @@ add(
 )
 add("gradient_like(value, like)", [case("gradient_like(x, y) * y", x=S(), y=A((3,)))])
 add("reduced_size(shape, axis=None)", [case("x * reduced_size((2, 3), 1)", x=S())])
+add("first_extreme(keys, largest=True)", [case("x * first_extreme([x, 2.0 * x, x * x], False)", x=S())])
 add("fail(message)", [case("x + fail('a rule met a case it does not cover')", x=S(), error=MissingRuleError)])
 add(
     "prod_others(x, axis=None)",
