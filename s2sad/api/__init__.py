@@ -18,7 +18,7 @@ under their names, which would hide such a module (``s2sad.api.hessian`` is the 
 46.0
 """
 
-from ..lower.values import TRANSFORM
+from ..lower.lifting import TRANSFORM
 from .checking import check_grad, numerical_gradient
 from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
 from .forward_mode import derivative, jvp
@@ -30,6 +30,7 @@ from .second_order import hessian, hvp
 
 for _transform in (grad, value_and_grad, elementwise_grad, derivative, jacobian, hessian, hvp):
     setattr(_transform, TRANSFORM, True)  # s2sad.grad(g) in differentiated code is made while lowering
+setattr(hvp, TRANSFORM, "direction last")  # hvp(g)(*args, v): the values of a lifted g cannot follow
 
 __all__ = [
     "check_grad",

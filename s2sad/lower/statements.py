@@ -55,6 +55,7 @@ from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, 
 from .flatten import Flattening
 from .functions import LocalFunctions
 from .inline import Inlining
+from .lifting import Lifting
 from .objects import Objects
 from .restructure import restructured
 from .spread import Spreading
@@ -66,6 +67,7 @@ class Lowering(
     Objects,
     Unrolling,
     DictMethods,
+    Lifting,
     Values,
     Spreading,
     Inlining,
@@ -320,7 +322,8 @@ def lower_source(text: str, name: str | None = None) -> str:
     own = parsed.fn.__globals__
 
     def inlinable(fn: object) -> bool:
-        return isinstance(fn, types.FunctionType) and fn.__globals__ is own
+        made = hasattr(fn, "__s2sad__")  # what s2sad.grad returned runs in the user's globals too
+        return isinstance(fn, types.FunctionType) and fn.__globals__ is own and not made
 
     ssa, _ = lower(parsed, Resolver(parsed.fn), inlinable)
     return function_source(ssa).rstrip("\n")

@@ -1,0 +1,331 @@
+"""s2sad's transforms written in the differentiated function: ``s2sad.grad(g)(x)`` in ``f``.
+
+``s2sad.grad(g)`` of functions and constants known now is made while lowering, once; its
+call is a call of the function it returns, whose derivative s2sad gives again (``api.nested``).
+
+A lambda or a ``def`` of ``f`` reads ``f``'s values, which exist only when it runs. So it is
+lifted: the same body as a function of its own, the values it reads as parameters after its
+own, and the call passes them. ``wrt`` still counts its own parameters, which come first:
+
+>>> from s2sad.lower import lower_source
+>>> print(lower_source('''
+... import numpy as np
+... import s2sad
+...
+... def f(x):
+...     inner = lambda y: np.sin(x * y) * x
+...     return s2sad.grad(inner)(2.0 * x)
+... '''))
+def f(x):
+    v1 = 2.0 * x
+    v2 = inner_grad(v1, x)
+    return v2
+
+as if the user had written ``def inner(y, x): return np.sin(x * y) * x`` at module level
+and called ``s2sad.grad(inner)(2.0 * x, x)``. The derivative of that call is s2sad's again,
+in ``y`` and in ``x`` alike: in ``x``, the cross derivative of ``inner``. The lifted function
+has a source of its own (in ``linecache``) and one identity per text and per the cells it
+reads, so its derivatives are built once. A local function that reads another local
+function (or an object ``f`` made) is not lifted: that is an error at the user's line.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import symtable
+import sys
+import threading
+import types
+
+import gast
+
+from ..frontend.namespaces import rule_name
+from ..ir import Expr, Ref
+from ..ir.printer import gast_text
+from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
+
+_lifted: dict[tuple, types.FunctionType] = {}
+_lock = threading.Lock()
+TRANSFORM = "__s2sad_transform__"  # on grad, hessian, ...: what they return is made while lowering
+_NOT_KNOWN = object()
+_MADE: dict[tuple, tuple[list, object]] = {}
+
+
+def _made(maker, known: list, named: dict) -> object:
+    """``maker(*known, **named)``, made once: the same function each time ``f`` is lowered, so
+    generated code names it the same (``inner_grad``, not ``inner_grad_2``)."""
+    values = [maker, *known, *named.values()]
+    try:  # functions by identity (kept alive in the entry), literals by value and type
+        key = tuple(id(v) if callable(v) else (type(v), v) for v in values) + tuple(named)
+        hit = _MADE.get(key)
+    except TypeError:  # a literal that is no key (a list): made again
+        return maker(*known, **named)
+    if hit is None or any(callable(a) and a is not b for a, b in zip(hit[0], values)):
+        if len(_MADE) > 4096:
+            _MADE.clear()
+        hit = _MADE[key] = (values, maker(*known, **named))
+    return hit[1]
+
+
+_WRT_HINT = "Name one of its own parameters: the values it reads from the function are not among them."
+
+
+class Lifting:
+    """The part of the lowering that makes s2sad's transforms, lifting local functions."""
+
+    def _Call(self, node: gast.Call) -> object:
+        func = node.func
+        starred = any(isinstance(a, gast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        )
+        made = self.made_by_api(func) if isinstance(func, gast.Call) and not starred else None
+        if isinstance(made, tuple):  # of a function of this one, lifted: the values it reads passed
+            made, local, params, values = made
+            with self.holding():
+                return self.call(self.lifted_call(node, local, params, values), made)
+        if made is not None:
+            return self.call(node, made)
+        return super()._Call(node)
+
+    def made_by_api(self, node: gast.Call) -> Function | tuple | None:
+        """``s2sad.grad(g)``, one of s2sad's transforms of functions and constants known now:
+        made once, while lowering; a call of it is a call of the function it returns (whose
+        derivative s2sad gives again: ``api.nested``). Of a function defined in this one, the
+        function lifted (``lifting``): what is made, the local function, its parameters and
+        the values it reads."""
+        maker = self.value(node.func) if isinstance(node.func, (gast.Name, gast.Attribute)) else None
+        if not (isinstance(maker, Function) and getattr(maker.fn, TRANSFORM, False)):
+            return None
+        local = self.local_argument(node, maker)
+        if local is not None:
+            lifted, params, values = self.lift(node.args[0], local)
+            known = [lifted] + [self.known_now(a) for a in node.args[1:]]
+        else:
+            known = [self.known_now(a) for a in node.args]
+        named = {k.arg: self.known_now(k.value) for k in node.keywords}
+        if any(v is _NOT_KNOWN for v in known + list(named.values())) or None in named:
+            raise self.error(
+                node,
+                f"`{gast_text(node)}` of values known only when it runs is not supported",
+                "Make the derivative outside the function: dg = s2sad.grad(g), then call dg.",
+            )
+        if local is not None:
+            self.lifted_options(node, known, named, params)
+        made = _made(maker.fn, known, named)
+        function = Function(made, rule_name(getattr(made, "__name__", "made"), made), True)
+        return function if local is None else (function, local, params, values)
+
+    def local_argument(self, node: gast.Call, maker: Function) -> LocalFunction | None:
+        """The function of this one a transform is given (``s2sad.grad(inner)``), if it is."""
+        first = node.args[0] if node.args else None
+        if not isinstance(first, (gast.Name, gast.Lambda)):
+            return None
+        value = self.value(first)
+        if isinstance(value, UnsettledFunction):
+            raise self.error(first, value.why, value.hint)
+        if isinstance(value, LocalChoice):
+            raise self.error(
+                first,
+                f"`{self.text(first)}` is one of several functions, which one known only when it runs: "
+                f"`{self.text(node)}` of it is not supported",
+                "Give each function its own name and transform each where it is chosen.",
+            )
+        if not isinstance(value, LocalFunction):
+            return None
+        if getattr(maker.fn, TRANSFORM) is not True:  # hvp: (*args, v), the direction last
+            raise self.error(
+                node,
+                f"`{self.text(node)}` of a function defined in this one is not supported",
+                "Define the function at module level, taking the values it reads as arguments.",
+            )
+        return value
+
+    def known_now(self, node: gast.expr) -> object:
+        """The value of a function's name or of a literal (``g``, ``np.sin``, ``1``, ``(0, 1)``)."""
+        if isinstance(node, (gast.Name, gast.Attribute)):
+            v = self.value(node)
+            return v.fn if isinstance(v, Function) else _NOT_KNOWN
+        try:
+            return ast.literal_eval(gast_text(node))
+        except (ValueError, SyntaxError):
+            return _NOT_KNOWN
+
+    def lift(self, node: gast.expr, local: LocalFunction) -> tuple[types.FunctionType, list[str], list[Expr]]:
+        """The lifted function of ``local``, its own parameters, and the values it closes over
+        (passed after them, in that order)."""
+        h = local.node
+        args = h.args
+        if args.vararg or args.kwarg or args.kwonlyargs:
+            raise self.error(
+                node,
+                f"`{self.text(node)}`, a function of this one with *args, **kwargs or keyword-only "
+                "parameters, given to an s2sad transform is not supported",
+                "Give it positional parameters only.",
+            )
+        if isinstance(h, gast.FunctionDef) and h.decorator_list:
+            raise self.error(
+                node, f"`{h.name}` has decorators: lifting it out of the function is not supported"
+            )
+        params = [a.id for a in args.posonlyargs + args.args]
+        name = h.name if isinstance(h, gast.FunctionDef) else _lambda_name(node, self.root.parsed.name)
+        fdef = _as_def(h, name, params)
+        base = local.owner
+        while base.enclosing is not None:
+            base = base.enclosing
+        cells, closed, values = {}, [], []
+        for free in _free_names(fdef):
+            value = local.owner.local(free)
+            if value is None:
+                if free in base.resolver.cells:  # a cell of the function around: read live, as there
+                    cells[free] = base.resolver.cells[free]
+                continue
+            passed = self.passed(node, value)
+            if isinstance(passed, Ref) and callable(passed.value) or isinstance(passed, (Function, Module)):
+                known = passed.value if isinstance(passed, Ref) else getattr(passed, "fn", None)
+                cells[free] = _cell(known if known is not None else passed.module)
+            elif isinstance(passed, Expr):
+                closed.append(free)
+                values.append(passed)
+            else:
+                raise self.error(
+                    node,
+                    f"`{name}` reads `{free}`, a function or an object made in this function: giving "
+                    f"`{name}` to an s2sad transform here is not supported",
+                    f"Define `{free}` at module level, or pass what `{name}` needs as arguments.",
+                )
+        fdef.args.args += [ast.arg(arg=c) for c in closed]
+        where = local.owner.parsed.location(h)
+        lifted = _compiled(
+            fdef, base.resolver.globals, cells, f"{name} lifted from {where.path}:{where.line}"
+        )
+        return lifted, params, values
+
+    def lifted_options(self, node: gast.Call, known: list, named: dict, params: list[str]) -> None:
+        """``wrt`` (the second argument of every transform, or by name) counted in the local
+        function's own parameters: a negative position from their end, not the values after."""
+        n, fn = len(params), self.text(node.args[0])
+
+        def own(item: object) -> object:
+            if isinstance(item, str) and item not in params:
+                raise ValueError(
+                    f"{self.parsed.location(node)}: wrt={item!r} is not a parameter of {fn}. {_WRT_HINT}"
+                )
+            if isinstance(item, int) and not isinstance(item, bool):
+                if not -n <= item < n:
+                    raise ValueError(
+                        f"{self.parsed.location(node)}: wrt={item} is out of range: {fn} has {n} "
+                        f"positional parameters. {_WRT_HINT}"
+                    )
+                return item % n
+            return item
+
+        def shifted(wrt: object) -> object:
+            return type(wrt)(own(w) for w in wrt) if isinstance(wrt, (tuple, list)) else own(wrt)
+
+        if len(known) > 1:
+            known[1] = shifted(known[1])
+        if "wrt" in named:
+            named["wrt"] = shifted(named["wrt"])
+
+    def lifted_call(
+        self, node: gast.Call, local: LocalFunction, params: list[str], values: list[Expr]
+    ) -> gast.Call:
+        """The call of what a transform made of the lifted function: the arguments bound to the
+        local function's parameters, each by position, then the values it closes over."""
+        bound = dict(zip(params, node.args))
+        if len(node.args) > len(params):
+            raise TypeError(
+                f"{self.parsed.location(node)}: {self.text(node.func)} takes {len(params)} positional "
+                f"arguments but {len(node.args)} were given"
+            )
+        for k in node.keywords:
+            if k.arg not in params or k.arg in bound:
+                raise TypeError(f"{self.parsed.location(node)}: unexpected or repeated argument '{k.arg}'")
+            bound[k.arg] = k.value
+        for p in params:
+            if p not in bound:
+                if p not in local.defaults:
+                    raise TypeError(f"{self.parsed.location(node)}: missing the argument '{p}'")
+                bound[p] = self.hold(local.defaults[p], node)
+        args = [bound[p] for p in params] + [self.hold(v, node) for v in values]
+        return gast.copy_location(gast.Call(node.func, args, []), node)
+
+
+def _lambda_name(node: gast.expr, root: str) -> str:
+    if isinstance(node, gast.Name):
+        return node.id
+    return f"{root if root.isidentifier() and root != 'lambda' else 'f'}_lambda"
+
+
+def _as_def(h: gast.FunctionDef | gast.Lambda, name: str, params: list[str]) -> ast.FunctionDef:
+    """``h`` as a module-level ``def`` of its positional parameters, without defaults."""
+    if isinstance(h, gast.Lambda):
+        body = [ast.Return(value=gast.gast_to_ast(h.body))]
+    else:
+        body = gast.gast_to_ast(gast.Module(body=list(h.body), type_ignores=[])).body
+    arguments = ast.arguments(
+        posonlyargs=[], args=[ast.arg(arg=p) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
+    )
+    fdef = ast.FunctionDef(
+        name=name, args=arguments, body=body, decorator_list=[], returns=None, type_params=[]
+    )
+    if sys.version_info < (3, 12):
+        del fdef.type_params
+    fdef.type_comment = None
+    return ast.fix_missing_locations(ast.copy_location(fdef, h))
+
+
+def _free_names(fdef: ast.FunctionDef) -> list[str]:
+    """The names ``fdef`` (and functions inside it) read but do not bind, in source order."""
+    free: set[str] = set()
+    tables = [symtable.symtable(ast.unparse(fdef), "<lifted>", "exec")]
+    while tables:
+        table = tables.pop()
+        tables += table.get_children()
+        if table.get_type() != "module":
+            free |= {s.get_name() for s in table.get_symbols() if s.is_global()}
+    text = ast.parse(ast.unparse(fdef))
+    names = sorted((n.lineno, n.col_offset, n.id) for n in ast.walk(text) if isinstance(n, ast.Name))
+    return list(dict.fromkeys(name for _, _, name in names if name in free))
+
+
+_cells: dict[int, tuple[object, types.CellType]] = {}
+
+
+def _cell(value: object) -> types.CellType:
+    """One cell per value known now (a function the local one calls), so the lifted function
+    made again is the same function to the dispatcher's cache."""
+    with _lock:
+        hit = _cells.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = _cells[id(value)] = (value, types.CellType(value))
+        return hit[1]
+
+
+def _compiled(fdef: ast.FunctionDef, globals: dict, cells: dict, description: str) -> types.FunctionType:
+    """``fdef`` compiled as a function whose free names read ``cells``, the others ``globals``;
+    its text in ``linecache``. The same text and cells give the same function."""
+    text = ast.unparse(fdef) + "\n"
+    key = (text, id(globals), tuple((k, id(c)) for k, c in sorted(cells.items())))
+    with _lock:
+        hit = _lifted.get(key)
+    if hit is not None:
+        return hit
+    filename = f"<s2sad {description} #{len(_lifted) + 1}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    inner = ast.parse(text, filename).body[0]
+    # A function around it, whose parameters are the cell names, makes them closure variables.
+    names = sorted(cells)
+    outer = ast.parse(f"def __s2sad_closure__({', '.join(names)}):\n    return None\n").body[0]
+    outer.body = [inner, ast.Return(value=ast.Name(id=inner.name, ctx=ast.Load()))]
+    ast.fix_missing_locations(outer)
+    module = compile(ast.Module(body=[outer], type_ignores=[]), filename, "exec")
+    outer_code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+    code = next(c for c in outer_code.co_consts if isinstance(c, types.CodeType) and c.co_name == inner.name)
+    fn = types.FunctionType(code, globals, inner.name, None, tuple(cells[n] for n in code.co_freevars))
+    with _lock:
+        if len(_lifted) > 4096:
+            _lifted.clear()
+        fn = _lifted.setdefault(key, fn)
+    return fn
