@@ -13,17 +13,17 @@ own, and the call passes them. ``wrt`` still counts its own parameters, which co
 ... import s2sad
 ...
 ... def f(x):
-...     inner = lambda y: np.sin(x * y) * x
-...     return s2sad.grad(inner)(2.0 * x)
+...     bump = lambda y: np.sin(x * y) * x
+...     return s2sad.grad(bump)(2.0 * x)
 ... '''))
 def f(x):
     v1 = 2.0 * x
-    v2 = inner_grad(v1, x)
+    v2 = bump_grad(v1, x)
     return v2
 
-as if the user had written ``def inner(y, x): return np.sin(x * y) * x`` at module level
-and called ``s2sad.grad(inner)(2.0 * x, x)``. The derivative of that call is s2sad's again,
-in ``y`` and in ``x`` alike: in ``x``, the cross derivative of ``inner``. The lifted function
+as if the user had written ``def bump(y, x): return np.sin(x * y) * x`` at module level
+and called ``s2sad.grad(bump)(2.0 * x, x)``. The derivative of that call is s2sad's again,
+in ``y`` and in ``x`` alike: in ``x``, the cross derivative of ``bump``. The lifted function
 has a source of its own (in ``linecache``) and one identity per text and per the cells it
 reads, so its derivatives are built once. A local function that reads another local
 function (or an object ``f`` made) is not lifted: that is an error at the user's line.
@@ -324,6 +324,7 @@ def _compiled(fdef: ast.FunctionDef, globals: dict, cells: dict, description: st
     outer_code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
     code = next(c for c in outer_code.co_consts if isinstance(c, types.CodeType) and c.co_name == inner.name)
     fn = types.FunctionType(code, globals, inner.name, None, tuple(cells[n] for n in code.co_freevars))
+    fn.__qualname__ = inner.name  # not __s2sad_closure__.<locals>.inner: it stands at module level
     with _lock:
         if len(_lifted) > 4096:
             _lifted.clear()

@@ -94,6 +94,10 @@ CASES = {
         "def f(x, v):\n    return np.sum(s2sad.derivative(lambda t: np.sin(t * x) * v)(x[1]))",
         (X, V),
     ),
+    "jacobian of a closure": (
+        "def f(x, v):\n    return np.sum(np.sin(s2sad.jacobian(lambda y: np.tanh(y * v) * x[0])(x)))",
+        (X, V),
+    ),
     "wrt by name and by a negative position": (
         "def f(x, v):\n"
         "    h = lambda a, b: np.sum(np.sin(a * b) * v)\n"
