@@ -25,8 +25,10 @@ as if the user had written ``def bump(y, x): return np.sin(x * y) * x`` at modul
 and called ``s2sad.grad(bump)(2.0 * x, x)``. The derivative of that call is s2sad's again,
 in ``y`` and in ``x`` alike: in ``x``, the cross derivative of ``bump``. The lifted function
 has a source of its own (in ``linecache``) and one identity per text and per the cells it
-reads, so its derivatives are built once. A local function that reads another local
-function (or an object ``f`` made) is not lifted: that is an error at the user's line.
+reads, so its derivatives are built once. Made first and called later
+(``dg = s2sad.grad(inner)``, then ``dg(x)``), the values are read where it is called, as
+Python's closures read them. A local function that reads another local function (or an
+object ``f`` made) is not lifted: that is an error at the user's line.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import symtable
 import sys
 import threading
 import types
+from dataclasses import dataclass
 
 import gast
 
@@ -44,6 +47,7 @@ from ..frontend.namespaces import rule_name
 from ..ir import Expr, Ref
 from ..ir.printer import gast_text
 from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
+from .static import Static
 
 _lifted: dict[tuple, types.FunctionType] = {}
 _lock = threading.Lock()
@@ -71,6 +75,16 @@ def _made(maker, known: list, named: dict) -> object:
 _WRT_HINT = "Name one of its own parameters: the values it reads from the function are not among them."
 
 
+@dataclass(eq=False)
+class Transformed(Static):
+    """``s2sad.grad(inner)`` of a function ``inner`` of this one, not called where it is made
+    (``dg = s2sad.grad(inner)``): the values ``inner`` reads are read where ``dg`` is called."""
+
+    made: Function
+    local: LocalFunction
+    node: gast.Call
+
+
 class Lifting:
     """The part of the lowering that makes s2sad's transforms, lifting local functions."""
 
@@ -79,14 +93,32 @@ class Lifting:
         starred = any(isinstance(a, gast.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords
         )
-        made = self.made_by_api(func) if isinstance(func, gast.Call) and not starred else None
+        if starred:
+            return super()._Call(node)
+        if isinstance(func, gast.Name) and isinstance(self.local(func.id), Transformed):
+            made = self.local(func.id)  # dg = s2sad.grad(inner), then dg(x): inner's values now
+            _, params, values = self.lift(made.node.args[0], made.local)
+            with self.holding():
+                return self.call(self.lifted_call(node, made.local, params, values), made.made)
+        made = self.made_by_api(func) if isinstance(func, gast.Call) else None
         if isinstance(made, tuple):  # of a function of this one, lifted: the values it reads passed
             made, local, params, values = made
             with self.holding():
                 return self.call(self.lifted_call(node, local, params, values), made)
         if made is not None:
             return self.call(node, made)
-        return super()._Call(node)
+        made = self.made_by_api(node) if isinstance(func, (gast.Name, gast.Attribute)) else None
+        if isinstance(made, tuple):  # bound to a name, to be called later
+            if self.total_depth() > 0:
+                written = self.written(node, self.value(node.func))
+                raise self.error(
+                    node,
+                    f"`{written}` of a function defined in this one, made in a branch or a "
+                    "loop and not called there, is not supported",
+                    f"Call it where it is made: `{written}(...)`, or make it before the branch or loop.",
+                )
+            return Transformed(made[0], made[1], node)
+        return made if made is not None else super()._Call(node)
 
     def made_by_api(self, node: gast.Call) -> Function | tuple | None:
         """``s2sad.grad(g)``, one of s2sad's transforms of functions and constants known now:
@@ -116,6 +148,12 @@ class Lifting:
         function = Function(made, rule_name(getattr(made, "__name__", "made"), made), True)
         return function if local is None else (function, local, params, values)
 
+    def written(self, node: gast.Call, maker: Function) -> str:
+        """``s2sad.grad(inner, wrt=1)`` as written (the module's name may be held by now)."""
+        call = gast.Call(gast.Name("__maker", gast.Load(), None, None), node.args, node.keywords)
+        text = _source(call)
+        return maker.path + text[len("__maker") :]
+
     def local_argument(self, node: gast.Call, maker: Function) -> LocalFunction | None:
         """The function of this one a transform is given (``s2sad.grad(inner)``), if it is."""
         first = node.args[0] if node.args else None
@@ -127,8 +165,8 @@ class Lifting:
         if isinstance(value, LocalChoice):
             raise self.error(
                 first,
-                f"`{self.text(first)}` is one of several functions, which one known only when it runs: "
-                f"`{self.text(node)}` of it is not supported",
+                f"`{_source(first)}` is one of several functions, which one known only when it runs: "
+                f"`{self.written(node, maker)}` of it is not supported",
                 "Give each function its own name and transform each where it is chosen.",
             )
         if not isinstance(value, LocalFunction):
@@ -136,7 +174,7 @@ class Lifting:
         if getattr(maker.fn, TRANSFORM) is not True:  # hvp: (*args, v), the direction last
             raise self.error(
                 node,
-                f"`{self.text(node)}` of a function defined in this one is not supported",
+                f"`{self.written(node, maker)}` of a function defined in this one is not supported",
                 "Define the function at module level, taking the values it reads as arguments.",
             )
         return value
@@ -159,7 +197,8 @@ class Lifting:
         if args.vararg or args.kwarg or args.kwonlyargs:
             raise self.error(
                 node,
-                f"`{self.text(node)}`, a function of this one with *args, **kwargs or keyword-only "
+                f"`{_source(node)}`, a function of this one "
+                "with *args, **kwargs or keyword-only "
                 "parameters, given to an s2sad transform is not supported",
                 "Give it positional parameters only.",
             )
@@ -204,7 +243,7 @@ class Lifting:
     def lifted_options(self, node: gast.Call, known: list, named: dict, params: list[str]) -> None:
         """``wrt`` (the second argument of every transform, or by name) counted in the local
         function's own parameters: a negative position from their end, not the values after."""
-        n, fn = len(params), self.text(node.args[0])
+        n, fn = len(params), _source(node.args[0])
 
         def own(item: object) -> object:
             if isinstance(item, str) and item not in params:
@@ -236,7 +275,7 @@ class Lifting:
         bound = dict(zip(params, node.args))
         if len(node.args) > len(params):
             raise TypeError(
-                f"{self.parsed.location(node)}: {self.text(node.func)} takes {len(params)} positional "
+                f"{self.parsed.location(node)}: {_source(node.func)} takes {len(params)} positional "
                 f"arguments but {len(node.args)} were given"
             )
         for k in node.keywords:
@@ -250,6 +289,11 @@ class Lifting:
                 bound[p] = self.hold(local.defaults[p], node)
         args = [bound[p] for p in params] + [self.hold(v, node) for v in values]
         return gast.copy_location(gast.Call(node.func, args, []), node)
+
+
+def _source(node: gast.expr) -> str:
+    """An expression as the user wrote it (``gast_text`` puts a lambda in parentheses)."""
+    return ast.unparse(gast.gast_to_ast(gast.Expression(body=node)))
 
 
 def _lambda_name(node: gast.expr, root: str) -> str:
