@@ -107,7 +107,7 @@ class Lifting:
                 return self.call(self.lifted_call(node, local, params, values), made)
         if made is not None:
             return self.call(node, made)
-        made = self.made_by_api(node) if isinstance(func, (gast.Name, gast.Attribute)) else None
+        made = self.made_by_api(node)
         if isinstance(made, tuple):  # bound to a name, to be called later
             if self.total_depth() > 0:
                 written = self.written(node, self.value(node.func))
@@ -126,8 +126,8 @@ class Lifting:
         derivative s2sad gives again: ``api.nested``). Of a function defined in this one, the
         function lifted (``lifting``): what is made, the local function, its parameters and
         the values it reads."""
-        maker = self.value(node.func) if isinstance(node.func, (gast.Name, gast.Attribute)) else None
-        if not (isinstance(maker, Function) and getattr(maker.fn, TRANSFORM, False)):
+        maker = self.maker(node.func)
+        if maker is None:
             return None
         local = self.local_argument(node, maker)
         if local is not None:
@@ -147,6 +147,17 @@ class Lifting:
         made = _made(maker.fn, known, named)
         function = Function(made, rule_name(getattr(made, "__name__", "made"), made), True)
         return function if local is None else (function, local, params, values)
+
+    def maker(self, func: gast.expr) -> Function | None:
+        """``s2sad.grad`` (or ``grad`` imported), when ``func`` names one of s2sad's transforms;
+        read only where it is a name or a module's attribute (a method of a value is not)."""
+        head = func
+        while isinstance(head, gast.Attribute):
+            head = head.value
+        if not isinstance(head, gast.Name) or head is not func and not isinstance(self.value(head), Module):
+            return None
+        maker = self.value(func)
+        return maker if isinstance(maker, Function) and getattr(maker.fn, TRANSFORM, False) else None
 
     def written(self, node: gast.Call, maker: Function) -> str:
         """``s2sad.grad(inner, wrt=1)`` as written (the module's name may be held by now)."""
