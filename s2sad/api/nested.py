@@ -4,7 +4,8 @@ A function ``grad`` (or ``jvp``, ``hessian``, ...) returned has no source of its
 read: it dispatches to generated code for the arguments at hand. Called inside a function
 being differentiated (``dg = s2sad.grad(g)``, then ``np.dot(dg(x), v)`` in ``f``), its
 derivative comes from s2sad again, through the code it runs: the VJP in argument ``i`` is
-``vjp(dg, *args)``'s pullback, the JVP ``jvp(dg, args, tangents)``. These are rules like
+the pullback of ``dg``'s code in that argument, the JVP its tangent program along it (the
+other arguments constants of it). These are rules like
 the user's, called from generated code (``dg_vjp_0(g, ans, x)``), registered the first time
 a derivative needs them:
 
@@ -34,14 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from ..driver.directions import basis
-from ..driver.generated import is_generated, positional_params
+from ..driver.directions import basis, jvp_at
+from ..driver.generated import concrete, is_generated, positional_params
 from ..frontend.resolve import parameters
 from ..rules.registry import NESTED, Rule, fallback
 from ..rules.user import register
-from .forward_mode import jvp
+from .arguments import checked_transform
 from .jacobians import JACOBIAN_OF
-from .reverse_mode import vjp
 from .second_order import hvp
 from .wrappers import contracted
 
@@ -54,7 +54,8 @@ class _Pullback:
         setattr(self, NESTED, getattr(f, "__name__", "f"))
 
     def __call__(self, g: Any, ans: Any, *args: Any) -> Any:
-        return vjp(self.f, *args)[1](g)[self.i]
+        code = concrete(self.f, args)  # in argument i only: the others' partials are not needed
+        return checked_transform(code, (self.i,), "vjp", "vjp").dispatcher(*args)[1](g)[0]
 
 
 class _Pushforward:
@@ -68,7 +69,8 @@ class _Pushforward:
     def __call__(self, t: Any, ans: Any, *args: Any) -> Any:
         tangents = [_zeros(a) for a in args]
         tangents[self.i] = t
-        return jvp(self.f, args, tangents)[1]
+        moving = parameters(concrete(self.f, args))[0][self.i]  # the others constants: no 0 * nan
+        return jvp_at(self.f, tuple(args), tuple(tangents), (moving,))[1]
 
 
 def _zeros(x: Any) -> Any:
