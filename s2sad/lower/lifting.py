@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import gast
 
 from ..frontend.namespaces import rule_name
-from ..ir import Expr, Ref
+from ..ir import Const, Expr, Ref
 from ..ir.printer import gast_text
 from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
 from .static import Static
@@ -208,8 +208,7 @@ class Lifting:
         if args.vararg or args.kwarg or args.kwonlyargs:
             raise self.error(
                 node,
-                f"`{_source(node)}`, a function of this one "
-                "with *args, **kwargs or keyword-only "
+                f"`{_source(node)}`, a function of this one with *args, **kwargs or keyword-only "
                 "parameters, given to an s2sad transform is not supported",
                 "Give it positional parameters only.",
             )
@@ -219,7 +218,7 @@ class Lifting:
             )
         params = [a.id for a in args.posonlyargs + args.args]
         name = h.name if isinstance(h, gast.FunctionDef) else _lambda_name(node, self.root.parsed.name)
-        fdef = _as_def(h, name, params)
+        fdef = self.with_local_functions(node, local, _as_def(h, name, params))
         base = local.owner
         while base.enclosing is not None:
             base = base.enclosing
@@ -250,6 +249,38 @@ class Lifting:
             fdef, base.resolver.globals, cells, f"{name} lifted from {where.path}:{where.line}"
         )
         return lifted, params, values
+
+    def with_local_functions(self, node: gast.expr, local: LocalFunction, fdef: ast.FunctionDef):
+        """``fdef`` with the functions of ``f`` it calls (and they call) defined inside it, as
+        they are written: what they read of ``f`` becomes what the lifted function reads."""
+        done: set[str] = set()
+        while True:
+            called = [
+                free
+                for free in _free_names(fdef)
+                if isinstance(local.owner.local(free), LocalFunction) and free not in done
+            ]
+            if not called:
+                return fdef
+            for free in called:
+                g = local.owner.local(free)
+                if g is local or g.owner is not local.owner:
+                    why = "itself" if g is local else "a function defined in another function"
+                    raise self.error(
+                        node,
+                        f"`{fdef.name}` calls `{free}`, {why}: giving `{fdef.name}` to an s2sad "
+                        "transform here is not supported",
+                        "Define the functions at module level, taking the values they read as arguments.",
+                    )
+                if not all(isinstance(d, Const) for d in g.defaults.values()):
+                    raise self.error(
+                        node,
+                        f"`{fdef.name}` calls `{free}`, whose defaults are computed in the function: "
+                        f"giving `{fdef.name}` to an s2sad transform here is not supported",
+                        f"Pass those values to `{free}` as arguments.",
+                    )
+                fdef.body.insert(0, _nested_def(g.node, free))
+                done.add(free)
 
     def lifted_options(self, node: gast.Call, known: list, named: dict, params: list[str]) -> None:
         """``wrt`` (the second argument of every transform, or by name) counted in the local
@@ -329,6 +360,22 @@ def _as_def(h: gast.FunctionDef | gast.Lambda, name: str, params: list[str]) -> 
         del fdef.type_params
     fdef.type_comment = None
     return ast.fix_missing_locations(ast.copy_location(fdef, h))
+
+
+def _nested_def(g: gast.FunctionDef | gast.Lambda, name: str) -> ast.FunctionDef:
+    """A local function ``g`` as a ``def`` named ``name``, its parameters as written."""
+    if isinstance(g, gast.FunctionDef):
+        (fdef,) = gast.gast_to_ast(gast.Module(body=[g], type_ignores=[])).body
+        fdef.name, fdef.decorator_list = name, []
+        return fdef
+    lam = gast.gast_to_ast(gast.Expression(body=g)).body
+    fdef = ast.FunctionDef(
+        name=name, args=lam.args, body=[ast.Return(value=lam.body)], decorator_list=[], returns=None
+    )
+    if sys.version_info >= (3, 12):
+        fdef.type_params = []
+    fdef.type_comment = None
+    return ast.fix_missing_locations(ast.copy_location(fdef, lam))
 
 
 def _free_names(fdef: ast.FunctionDef) -> list[str]:

@@ -94,6 +94,16 @@ CASES = {
         "def f(x, v):\n    return np.sum(s2sad.derivative(lambda t: np.sin(t * x) * v)(x[1]))",
         (X, V),
     ),
+    "local functions calling each other, a default": (
+        "def f(x, v):\n"
+        "    g = lambda t: np.sin(t * v)\n"
+        "    def energy(r, p=2.0):\n"
+        "        return np.sum(g(r) * x) + np.sum(r ** p)\n"
+        "    def force(r):\n"
+        "        return -s2sad.grad(energy)(r)\n"
+        "    return np.sum(force(x) * v) + np.sum(s2sad.grad(energy)(v) * x)",
+        (X, V),
+    ),
     "jacobian of a closure": (
         "def f(x, v):\n    return np.sum(np.sin(s2sad.jacobian(lambda y: np.tanh(y * v) * x[0])(x)))",
         (X, V),
@@ -180,10 +190,15 @@ def test_a_second_derivative_through_it_is_a_clear_error():
 
 
 ERRORS = {
-    "a local function calling another": (
-        "def f(x):\n    g = lambda t: t * x\n    h = lambda y: g(y) ** 2\n    return s2sad.grad(h)(x)",
+    "a local function calling itself": (
+        "def f(x):\n    h = lambda y: y * x + h(y)\n    return s2sad.grad(h)(x)",
         UnsupportedSyntaxError,
-        "`h` reads `g`, a function or an object made in this function",
+        "`h` calls `h`, itself",
+    ),
+    "a local function reading an object the function made": (
+        "def f(x):\n    xs = [x, lambda t: t]\n    h = lambda y: y * xs[0]\n    return s2sad.grad(h)(x)",
+        UnsupportedSyntaxError,
+        "`h` reads `xs`, a function or an object made in this function",
     ),
     "a function chosen when it runs": (
         "def f(x):\n"
