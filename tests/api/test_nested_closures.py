@@ -25,7 +25,11 @@ def with_helper(r, params):  # a helper inlined into f, a closure made inside it
     return s2sad.grad(lambda q: energy(q, params))(r)
 
 
-NAMESPACE = {"s2sad": s2sad, "energy": energy, "with_helper": with_helper}
+def make_energy(p):  # a helper that returns a closure
+    return lambda r: np.sum(np.sin(r * p) * p)
+
+
+NAMESPACE = {"s2sad": s2sad, "energy": energy, "with_helper": with_helper, "make_energy": make_energy}
 
 CASES = {
     "a lambda closing over x": (
@@ -122,6 +126,14 @@ CASES = {
     ),
     "a closure made in a helper the function calls": (
         "def f(x, v):\n    return np.dot(with_helper(x, v), v)",
+        (X, V),
+    ),
+    "a closure a helper returned": (
+        "def f(x, v):\n    energy = make_energy(v)\n    return np.sum(s2sad.grad(energy)(x) * x)",
+        (X, V),
+    ),
+    "elementwise_grad of a closure": (
+        "def f(x, v):\n    return np.sum(s2sad.elementwise_grad(lambda r: np.sin(r * v) * x[0])(x))",
         (X, V),
     ),
     "a closure reading a function the function names": (
