@@ -83,6 +83,7 @@ class Transformed(Static):
     made: Function
     local: LocalFunction
     node: gast.Call
+    lifted: types.FunctionType  # what was made of: the same where it is called
 
 
 class Lifting:
@@ -97,12 +98,18 @@ class Lifting:
             return super()._Call(node)
         if isinstance(func, gast.Name) and isinstance(self.local(func.id), Transformed):
             made = self.local(func.id)  # dg = s2sad.grad(inner), then dg(x): inner's values now
-            _, params, values = self.lift(made.node.args[0], made.local)
+            lifted, params, values = self.lift(made.node.args[0], made.local)
+            if lifted is not made.lifted:  # a name it reads was bound since, or a function changed
+                raise self.error(
+                    node,
+                    f"`{func.id}` reads values of this function bound after `{func.id}` was made",
+                    f"Make `{func.id}` after them, or where it is called.",
+                )
             with self.holding():
                 return self.call(self.lifted_call(node, made.local, params, values), made.made)
         made = self.made_by_api(func) if isinstance(func, gast.Call) else None
         if isinstance(made, tuple):  # of a function of this one, lifted: the values it reads passed
-            made, local, params, values = made
+            made, local, params, values, _ = made
             with self.holding():
                 return self.call(self.lifted_call(node, local, params, values), made)
         if made is not None:
@@ -117,7 +124,7 @@ class Lifting:
                     "loop and not called there, is not supported",
                     f"Call it where it is made: `{written}(...)`, or make it before the branch or loop.",
                 )
-            return Transformed(made[0], made[1], node)
+            return Transformed(made[0], made[1], node, made[4])
         return made if made is not None else super()._Call(node)
 
     def made_by_api(self, node: gast.Call) -> Function | tuple | None:
@@ -146,7 +153,7 @@ class Lifting:
             self.lifted_options(node, known, named, params)
         made = _made(maker.fn, known, named)
         function = Function(made, rule_name(getattr(made, "__name__", "made"), made), True)
-        return function if local is None else (function, local, params, values)
+        return function if local is None else (function, local, params, values, lifted)
 
     def maker(self, func: gast.expr) -> Function | None:
         """``s2sad.grad`` (or ``grad`` imported), when ``func`` names one of s2sad's transforms;

@@ -237,6 +237,11 @@ ERRORS = {
         UnsupportedSyntaxError,
         r"`s2sad.grad\(lambda y: y \* total\)` of a function defined in this one, made in a branch",
     ),
+    "made first, reading a name bound after": (
+        "def f(x):\n    dh = s2sad.grad(lambda y: y * s)\n    s = 2.0 * x\n    return dh(x)",
+        UnsupportedSyntaxError,
+        "`dh` reads values of this function bound after `dh` was made",
+    ),
     "variadic parameters": (
         "def f(x):\n    return s2sad.grad(lambda *ys: ys[0] * x)(x)",
         UnsupportedSyntaxError,
