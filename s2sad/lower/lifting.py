@@ -34,9 +34,6 @@ object ``f`` made) is not lifted: that is an error at the user's line.
 from __future__ import annotations
 
 import ast
-import linecache
-import symtable
-import sys
 import threading
 import types
 from dataclasses import dataclass
@@ -47,9 +44,9 @@ from ..frontend.namespaces import rule_name
 from ..ir import Const, Expr, Ref
 from ..ir.printer import gast_text
 from .expressions import Function, LocalChoice, LocalFunction, Module, UnsettledFunction
+from .lifted import as_def, cell, compiled, free_names, lambda_name, nested_def, source
 from .static import Static
 
-_lifted: dict[tuple, types.FunctionType] = {}
 _lock = threading.Lock()
 TRANSFORM = "__s2sad_transform__"  # on grad, hessian, ...: what they return is made while lowering
 _NOT_KNOWN = object()
@@ -62,13 +59,18 @@ def _made(maker, known: list, named: dict) -> object:
     values = [maker, *known, *named.values()]
     try:  # functions by identity (kept alive in the entry), literals by value and type
         key = tuple(id(v) if callable(v) else (type(v), v) for v in values) + tuple(named)
-        hit = _MADE.get(key)
+        with _lock:
+            hit = _MADE.get(key)
     except TypeError:  # a literal that is no key (a list): made again
         return maker(*known, **named)
     if hit is None or any(callable(a) and a is not b for a, b in zip(hit[0], values)):
-        if len(_MADE) > 4096:
-            _MADE.clear()
-        hit = _MADE[key] = (values, maker(*known, **named))
+        made = maker(*known, **named)
+        with _lock:
+            if len(_MADE) > 4096:
+                _MADE.clear()
+            hit = _MADE.setdefault(key, (values, made))
+            if any(callable(a) and a is not b for a, b in zip(hit[0], values)):  # a stale entry
+                hit = _MADE[key] = (values, made)
     return hit[1]
 
 
@@ -169,7 +171,7 @@ class Lifting:
     def written(self, node: gast.Call, maker: Function) -> str:
         """``s2sad.grad(inner, wrt=1)`` as written (the module's name may be held by now)."""
         call = gast.Call(gast.Name("__maker", gast.Load(), None, None), node.args, node.keywords)
-        text = _source(call)
+        text = source(call)
         return maker.path + text[len("__maker") :]
 
     def local_argument(self, node: gast.Call, maker: Function) -> LocalFunction | None:
@@ -183,7 +185,7 @@ class Lifting:
         if isinstance(value, LocalChoice):
             raise self.error(
                 first,
-                f"`{_source(first)}` is one of several functions, which one known only when it runs: "
+                f"`{source(first)}` is one of several functions, which one known only when it runs: "
                 f"`{self.written(node, maker)}` of it is not supported",
                 "Give each function its own name and transform each where it is chosen.",
             )
@@ -215,7 +217,7 @@ class Lifting:
         if args.vararg or args.kwarg or args.kwonlyargs:
             raise self.error(
                 node,
-                f"`{_source(node)}`, a function of this one with *args, **kwargs or keyword-only "
+                f"`{source(node)}`, a function of this one with *args, **kwargs or keyword-only "
                 "parameters, given to an s2sad transform is not supported",
                 "Give it positional parameters only.",
             )
@@ -224,13 +226,13 @@ class Lifting:
                 node, f"`{h.name}` has decorators: lifting it out of the function is not supported"
             )
         params = [a.id for a in args.posonlyargs + args.args]
-        name = h.name if isinstance(h, gast.FunctionDef) else _lambda_name(node, self.root.parsed.name)
-        fdef = self.with_local_functions(node, local, _as_def(h, name, params))
+        name = h.name if isinstance(h, gast.FunctionDef) else lambda_name(node, self.root.parsed.name)
+        fdef = self.with_local_functions(node, local, as_def(h, name, params))
         base = local.owner
         while base.enclosing is not None:
             base = base.enclosing
         cells, closed, values = {}, [], []
-        for free in _free_names(fdef):
+        for free in free_names(fdef):
             value = local.owner.local(free)
             if value is None:
                 if free in base.resolver.cells:  # a cell of the function around: read live, as there
@@ -239,7 +241,7 @@ class Lifting:
             passed = self.passed(node, value)
             if isinstance(passed, Ref) and callable(passed.value) or isinstance(passed, (Function, Module)):
                 known = passed.value if isinstance(passed, Ref) else getattr(passed, "fn", None)
-                cells[free] = _cell(known if known is not None else passed.module)
+                cells[free] = cell(known if known is not None else passed.module)
             elif isinstance(passed, Expr):
                 closed.append(free)
                 values.append(passed)
@@ -252,9 +254,7 @@ class Lifting:
                 )
         fdef.args.args += [ast.arg(arg=c) for c in closed]
         where = local.owner.parsed.location(h)
-        lifted = _compiled(
-            fdef, base.resolver.globals, cells, f"{name} lifted from {where.path}:{where.line}"
-        )
+        lifted = compiled(fdef, base.resolver.globals, cells, f"{name} lifted from {where.path}:{where.line}")
         return lifted, params, values
 
     def with_local_functions(self, node: gast.expr, local: LocalFunction, fdef: ast.FunctionDef):
@@ -264,7 +264,7 @@ class Lifting:
         while True:
             called = [
                 free
-                for free in _free_names(fdef)
+                for free in free_names(fdef)
                 if isinstance(local.owner.local(free), LocalFunction) and free not in done
             ]
             if not called:
@@ -286,13 +286,13 @@ class Lifting:
                         f"giving `{fdef.name}` to an s2sad transform here is not supported",
                         f"Pass those values to `{free}` as arguments.",
                     )
-                fdef.body.insert(0, _nested_def(g.node, free))
+                fdef.body.insert(0, nested_def(g.node, free))
                 done.add(free)
 
     def lifted_options(self, node: gast.Call, known: list, named: dict, params: list[str]) -> None:
         """``wrt`` (the second argument of every transform, or by name) counted in the local
         function's own parameters: a negative position from their end, not the values after."""
-        n, fn = len(params), _source(node.args[0])
+        n, fn = len(params), source(node.args[0])
 
         def own(item: object) -> object:
             if isinstance(item, str) and item not in params:
@@ -324,7 +324,7 @@ class Lifting:
         bound = dict(zip(params, node.args))
         if len(node.args) > len(params):
             raise TypeError(
-                f"{self.parsed.location(node)}: {_source(node.func)} takes {len(params)} positional "
+                f"{self.parsed.location(node)}: {source(node.func)} takes {len(params)} positional "
                 f"arguments but {len(node.args)} were given"
             )
         for k in node.keywords:
@@ -338,104 +338,3 @@ class Lifting:
                 bound[p] = self.hold(local.defaults[p], node)
         args = [bound[p] for p in params] + [self.hold(v, node) for v in values]
         return gast.copy_location(gast.Call(node.func, args, []), node)
-
-
-def _source(node: gast.expr) -> str:
-    """An expression as the user wrote it (``gast_text`` puts a lambda in parentheses)."""
-    return ast.unparse(gast.gast_to_ast(gast.Expression(body=node)))
-
-
-def _lambda_name(node: gast.expr, root: str) -> str:
-    if isinstance(node, gast.Name):
-        return node.id
-    return f"{root if root.isidentifier() and root != 'lambda' else 'f'}_lambda"
-
-
-def _as_def(h: gast.FunctionDef | gast.Lambda, name: str, params: list[str]) -> ast.FunctionDef:
-    """``h`` as a module-level ``def`` of its positional parameters, without defaults."""
-    if isinstance(h, gast.Lambda):
-        body = [ast.Return(value=gast.gast_to_ast(h.body))]
-    else:
-        body = gast.gast_to_ast(gast.Module(body=list(h.body), type_ignores=[])).body
-    arguments = ast.arguments(
-        posonlyargs=[], args=[ast.arg(arg=p) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
-    )
-    fdef = ast.FunctionDef(
-        name=name, args=arguments, body=body, decorator_list=[], returns=None, type_params=[]
-    )
-    if sys.version_info < (3, 12):
-        del fdef.type_params
-    fdef.type_comment = None
-    return ast.fix_missing_locations(ast.copy_location(fdef, h))
-
-
-def _nested_def(g: gast.FunctionDef | gast.Lambda, name: str) -> ast.FunctionDef:
-    """A local function ``g`` as a ``def`` named ``name``, its parameters as written."""
-    if isinstance(g, gast.FunctionDef):
-        (fdef,) = gast.gast_to_ast(gast.Module(body=[g], type_ignores=[])).body
-        fdef.name, fdef.decorator_list = name, []
-        return fdef
-    lam = gast.gast_to_ast(gast.Expression(body=g)).body
-    fdef = ast.FunctionDef(
-        name=name, args=lam.args, body=[ast.Return(value=lam.body)], decorator_list=[], returns=None
-    )
-    if sys.version_info >= (3, 12):
-        fdef.type_params = []
-    fdef.type_comment = None
-    return ast.fix_missing_locations(ast.copy_location(fdef, lam))
-
-
-def _free_names(fdef: ast.FunctionDef) -> list[str]:
-    """The names ``fdef`` (and functions inside it) read but do not bind, in source order."""
-    free: set[str] = set()
-    tables = [symtable.symtable(ast.unparse(fdef), "<lifted>", "exec")]
-    while tables:
-        table = tables.pop()
-        tables += table.get_children()
-        if table.get_type() != "module":
-            free |= {s.get_name() for s in table.get_symbols() if s.is_global()}
-    text = ast.parse(ast.unparse(fdef))
-    names = sorted((n.lineno, n.col_offset, n.id) for n in ast.walk(text) if isinstance(n, ast.Name))
-    return list(dict.fromkeys(name for _, _, name in names if name in free))
-
-
-_cells: dict[int, tuple[object, types.CellType]] = {}
-
-
-def _cell(value: object) -> types.CellType:
-    """One cell per value known now (a function the local one calls), so the lifted function
-    made again is the same function to the dispatcher's cache."""
-    with _lock:
-        hit = _cells.get(id(value))
-        if hit is None or hit[0] is not value:
-            hit = _cells[id(value)] = (value, types.CellType(value))
-        return hit[1]
-
-
-def _compiled(fdef: ast.FunctionDef, globals: dict, cells: dict, description: str) -> types.FunctionType:
-    """``fdef`` compiled as a function whose free names read ``cells``, the others ``globals``;
-    its text in ``linecache``. The same text and cells give the same function."""
-    text = ast.unparse(fdef) + "\n"
-    key = (text, id(globals), tuple((k, id(c)) for k, c in sorted(cells.items())))
-    with _lock:
-        hit = _lifted.get(key)
-    if hit is not None:
-        return hit
-    filename = f"<s2sad {description} #{len(_lifted) + 1}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
-    inner = ast.parse(text, filename).body[0]
-    # A function around it, whose parameters are the cell names, makes them closure variables.
-    names = sorted(cells)
-    outer = ast.parse(f"def __s2sad_closure__({', '.join(names)}):\n    return None\n").body[0]
-    outer.body = [inner, ast.Return(value=ast.Name(id=inner.name, ctx=ast.Load()))]
-    ast.fix_missing_locations(outer)
-    module = compile(ast.Module(body=[outer], type_ignores=[]), filename, "exec")
-    outer_code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
-    code = next(c for c in outer_code.co_consts if isinstance(c, types.CodeType) and c.co_name == inner.name)
-    fn = types.FunctionType(code, globals, inner.name, None, tuple(cells[n] for n in code.co_freevars))
-    fn.__qualname__ = inner.name  # not __s2sad_closure__.<locals>.inner: it stands at module level
-    with _lock:
-        if len(_lifted) > 4096:
-            _lifted.clear()
-        fn = _lifted.setdefault(key, fn)
-    return fn
