@@ -18,7 +18,7 @@ under their names, which would hide such a module (``s2sad.api.hessian`` is the 
 46.0
 """
 
-from ..lower.values import TRANSFORM
+from ..lower.lifting import TRANSFORM
 from ..runtime.integrate import differentiate_with
 from .checking import check_grad, numerical_gradient
 from .extending import custom_jvp, custom_vjp, defjvp, defvjp, stop_gradient
@@ -32,6 +32,7 @@ from .second_order import hessian, hvp
 differentiate_with(vjp, jvp)  # the ODE rules' helpers differentiate the user's func with them
 for _transform in (grad, value_and_grad, elementwise_grad, derivative, jacobian, hessian, hvp):
     setattr(_transform, TRANSFORM, True)  # s2sad.grad(g) in differentiated code is made while lowering
+setattr(hvp, TRANSFORM, "direction last")  # hvp(g)(*args, v): the values of a lifted g cannot follow
 
 __all__ = [
     "check_grad",

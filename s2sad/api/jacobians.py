@@ -13,6 +13,8 @@ from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, checked_transform, wrt_names
 from .wrappers import by_position
 
+JACOBIAN_OF = "__s2sad_jacobian_of__"  # on what jacobian returns: the function, wrt, one or a tuple
+
 
 def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
     """The Jacobian of ``f`` with respect to ``wrt``, of shape ``out.shape + arg.shape``.
@@ -59,6 +61,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
         return results[0] if single else tuple(results)
 
     setattr(jac, ONCE, "s2sad.jacobian")
+    setattr(jac, JACOBIAN_OF, (f, names, single))  # its derivatives: api.nested
     jac.__name__ = f"{getattr(f, '__name__', 'f')}_jacobian"
     jac.__doc__ = f"Jacobian of {getattr(f, '__name__', 'f')} with respect to {', '.join(names)}."
     return jac

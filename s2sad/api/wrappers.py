@@ -3,7 +3,9 @@
 - ``positional_form(f)``: ``f`` with its keyword-only parameters made positional, for
   the engines that pass every argument by position (Jacobians, Hessian-vector products;
   ``by_position`` picks the function they run);
-- ``summed(f)``: ``sum(f(...))``, whose gradient ``elementwise_grad`` returns.
+- ``summed(f)``: ``sum(f(...))``, whose gradient ``elementwise_grad`` returns;
+- ``contracted(f)``: ``sum(weights * f(...))``, whose second derivatives are the first
+  derivatives of ``f``'s Jacobian.
 
 Each is built once per function (the derivatives s2sad caches are keyed by it), and
 its body is one call that s2sad inlines, or a call to a function with a rule:
@@ -34,6 +36,7 @@ from ..frontend.resolve import parameters
 
 _positional: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _summed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_contracted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _summed_library: dict[object, Callable] = {}  # ufuncs are not weakly referenceable, and live long
 
 
@@ -99,6 +102,29 @@ def summed(f: Callable) -> Callable:
     return wrapper
 
 
+def contracted(f: Callable) -> Callable:
+    """``sum(weights * f(...))``: ``f``'s positional parameters, then the weights. Its
+    Hessian-vector products in two parameters are the derivatives of ``f``'s Jacobian
+    (``api.nested``)."""
+    if f in _contracted:
+        return _contracted[f]
+    positional = parameters(f)[0]
+    base = _base(f)
+    name, weights = f"{base}_contracted", "weights"
+    taken = set(positional) | {name}
+    while weights in taken:
+        weights = f"{weights}_"
+    numpy = "np" if "np" not in taken else "__np"
+    callee = base if base not in taken | {numpy, weights} else "__f"
+    text = (
+        f"def {name}({', '.join([*positional, weights])}):\n"
+        f"    return {numpy}.sum({weights} * {callee}({', '.join(positional)}))\n"
+    )
+    wrapper = compile_function(text, f"contraction of {base}", {}, {numpy: np, callee: f})
+    _contracted[f] = wrapper
+    return wrapper
+
+
 def library_function(f: object) -> bool:
     """Whether ``f`` is a ufunc (NumPy's, SciPy's) or another NumPy function: s2sad uses its
     rule, not its source."""
@@ -123,4 +149,4 @@ def _base(f: Callable) -> str:
     return name if name.isidentifier() else "f"
 
 
-__all__ = ["by_position", "library_function", "positional_form", "summed"]
+__all__ = ["by_position", "contracted", "library_function", "positional_form", "summed"]

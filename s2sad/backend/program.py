@@ -98,6 +98,9 @@ class _Module:
         if isinstance(value, types.ModuleType):
             module = value.__name__
             self.add_import(f"import {module}" if module == name else f"import {module} as {name}")
+        elif hasattr(value, "__s2sad__") or hasattr(value, "__s2sad_concrete__"):  # grad(g) called inside
+            user = self.user.__name__
+            self.notes.append(f"# `{name}` is a function s2sad returned, called in {user}: define it first")
         elif _generated(value):  # a recursive callee's vjp or jvp: a function of this module
             self.add_function(value)
             if value.__name__ != name:

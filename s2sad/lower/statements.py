@@ -57,6 +57,7 @@ from .expressions import LOCAL_FUNCTIONS, ExprBuilder, Function, LocalFunction, 
 from .flatten import Flattening
 from .functions import LocalFunctions
 from .inline import Inlining
+from .lifting import Lifting
 from .objects import Objects
 from .restructure import restructured
 from .sorting import Sorting
@@ -70,6 +71,7 @@ class Lowering(
     CarriedObjects,
     Unrolling,
     DictMethods,
+    Lifting,
     Values,
     Choosing,
     Sorting,
@@ -328,7 +330,8 @@ def lower_source(text: str, name: str | None = None) -> str:
     own = parsed.fn.__globals__
 
     def inlinable(fn: object) -> bool:
-        return isinstance(fn, types.FunctionType) and fn.__globals__ is own
+        made = hasattr(fn, "__s2sad__")  # what s2sad.grad returned runs in the user's globals too
+        return isinstance(fn, types.FunctionType) and fn.__globals__ is own and not made
 
     ssa, _ = lower(parsed, Resolver(parsed.fn), inlinable)
     return function_source(ssa).rstrip("\n")

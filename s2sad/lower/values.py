@@ -42,7 +42,6 @@ refused at its line.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import functools
 
@@ -51,7 +50,7 @@ import numpy as np
 
 from .. import ir
 from ..errors import UnsupportedSyntaxError
-from ..frontend.namespaces import canonical_path, rule_name
+from ..frontend.namespaces import canonical_path
 from ..ir import Call, Const, Expr, Name, Ref
 from ..ir.fold import fold_constant as fold
 from ..ir.printer import gast_text
@@ -96,10 +95,6 @@ def refuse_variadic(parsed) -> None:
             "Take the arguments as one tuple or dict (`def f(xs):`), which s2sad differentiates "
             "leaf-wise; the helpers it calls may take `*args` and `**kwargs`.",
         )
-
-
-TRANSFORM = "__s2sad_transform__"  # on grad, hessian, ...: what they return is made while lowering
-_NOT_KNOWN = object()
 
 
 class Values:
@@ -187,9 +182,6 @@ class Values:
         starred = any(isinstance(a, gast.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords
         )
-        made = self.made_by_api(func) if isinstance(func, gast.Call) and not starred else None
-        if made is not None:
-            return self.call(node, made)
         if starred or not isinstance(func, (gast.Name, gast.Attribute)):
             if isinstance(func, gast.Call) and self.is_checkpoint(func.func):
                 return super()._Call(node)
@@ -208,34 +200,6 @@ class Values:
             if isinstance(callee, Expr):
                 raise self.not_known(func)
         return super()._Call(node)
-
-    def made_by_api(self, node: gast.Call) -> Function | None:
-        """``s2sad.grad(g)``, one of s2sad's transforms of functions and constants known now:
-        made once, while lowering; a call of it is a call of the function it returns (whose
-        derivative s2sad gives again: ``api.nested``)."""
-        maker = self.value(node.func) if isinstance(node.func, (gast.Name, gast.Attribute)) else None
-        if not (isinstance(maker, Function) and getattr(maker.fn, TRANSFORM, False)):
-            return None
-        known = [self.known_now(a) for a in node.args]
-        named = {k.arg: self.known_now(k.value) for k in node.keywords}
-        if any(v is _NOT_KNOWN for v in known + list(named.values())) or None in named:
-            raise self.error(
-                node,
-                f"`{gast_text(node)}` of values known only when it runs is not supported",
-                "Make the derivative outside the function: dg = s2sad.grad(g), then call dg.",
-            )
-        made = maker.fn(*known, **named)
-        return Function(made, rule_name(getattr(made, "__name__", "made"), made), True)
-
-    def known_now(self, node: gast.expr) -> object:
-        """The value of a function's name or of a literal (``g``, ``np.sin``, ``1``, ``(0, 1)``)."""
-        if isinstance(node, (gast.Name, gast.Attribute)):
-            v = self.value(node)
-            return v.fn if isinstance(v, Function) else _NOT_KNOWN
-        try:
-            return ast.literal_eval(gast_text(node))
-        except (ValueError, SyntaxError):
-            return _NOT_KNOWN
 
     def not_known(self, func: gast.Name) -> UnsupportedSyntaxError:
         param = func.id in self.root.param_kinds and self.root.env.get(func.id) == Name(func.id)

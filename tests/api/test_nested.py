@@ -1,6 +1,7 @@
 """A function s2sad returned, called inside a function s2sad differentiates: its derivative
 comes from s2sad again (s2sad/api/nested.py), in both modes, checked against central
-differences; a second derivative through it is a clear error."""
+differences; a second derivative through it is a clear error. A Jacobian's derivatives are
+Hessian-vector products of its function contracted with the cotangent."""
 
 import numpy as np
 import pytest
@@ -22,7 +23,19 @@ def scaled(x, s):
     return s * np.sum(np.cos(x * s))
 
 
+def field(x, s):
+    return np.sin(np.outer(x, x)) * s + np.cos(np.dot(x, x) * s)
+
+
+def mixed(x, s=0.5):
+    return np.array([x[0] * s**2, np.sin(x[1] * s), np.sum(x**3)])
+
+
 NAMESPACE = {
+    "field_jacobian": s2sad.jacobian(field),
+    "both_jacobians": s2sad.jacobian(field, wrt=(0, 1), mode="reverse"),
+    "mixed_jacobian": s2sad.jacobian(mixed, mode="forward"),
+    "scalar_jacobian": s2sad.jacobian(scaled, wrt=1),
     "force": s2sad.grad(energy),
     "both": s2sad.grad(scaled, wrt=(0, 1)),
     "slope": s2sad.derivative(lambda t: t**3 * np.sin(t)),
@@ -53,8 +66,28 @@ CASES = {
         "def f(x, v):\n    return s2sad.grad(scaled, wrt=1)(x, v[0]) * v[1] + x[2]",
         (X, V),
     ),
+    "a Jacobian, its sines summed": (
+        "def f(x, v):\n    return np.sum(np.sin(field_jacobian(x * v, v[1])))",
+        (X, V),
+    ),
+    "a Jacobian in two arguments, as written in the function": (
+        "def f(x, v):\n"
+        "    jx, js = both_jacobians(x, v[0] * v[2])\n"
+        "    return np.sum(jx * np.outer(v, x)) + np.dot(np.tanh(js), v)",
+        (X, V),
+    ),
+    "a Jacobian whose function has a default": (
+        "def f(x, v):\n"
+        "    return np.sum(mixed_jacobian(x * v, 0.5) ** 2) + np.sum(s2sad.jacobian(mixed)(v, x[0]))",
+        (X, V),
+    ),
+    "a Jacobian of a number by a number": (
+        "def f(x, v):\n"
+        "    return scalar_jacobian(x, v[0]) * v[1] + np.sum(s2sad.jacobian(lambda y: np.sin(y) * y)(x * v))",
+        (X, V),
+    ),
 }
-NAMESPACE.update(s2sad=s2sad, energy=energy, scaled=scaled)
+NAMESPACE.update(s2sad=s2sad, energy=energy, scaled=scaled, mixed=mixed)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -75,6 +108,14 @@ def test_grad_of_a_dot_with_a_grad_is_the_hessian_times_the_vector():
 def test_a_second_derivative_through_it_is_a_clear_error():
     f = make_function(CASES["a gradient squared"][0], "f", **NAMESPACE)
     with pytest.raises(MissingRuleError, match="the derivative of `energy_grad`, a function s2sad returned"):
+        s2sad.hessian(f)(X, V)
+
+
+def test_a_second_derivative_through_a_jacobian_is_a_clear_error():
+    f = make_function(CASES["a Jacobian, its sines summed"][0], "f", **NAMESPACE)
+    with pytest.raises(
+        MissingRuleError, match="the derivative of `field_jacobian`, a function s2sad returned"
+    ):
         s2sad.hessian(f)(X, V)
 
 

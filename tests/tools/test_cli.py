@@ -30,6 +30,18 @@ def test_example_arguments(tmp_path, capsys):
     assert "x.T @" in capsys.readouterr().out
 
 
+def test_a_gradient_made_inside_is_noted_as_a_name_to_define(tmp_path, capsys):
+    src = tmp_path / "wobble.py"
+    src.write_text(
+        "import numpy as np\nimport s2sad\n\n"
+        "def f(x):\n    wobble = lambda y: np.sin(x * y)\n    return x * s2sad.grad(wobble)(2.0)\n"
+    )
+    assert main([f"{src}:f"]) == 0
+    out = capsys.readouterr().out
+    assert "# `wobble_grad` is a function s2sad returned, called in f: define it first" in out
+    assert "v1 = wobble_grad(2.0, x)" in out
+
+
 def test_errors_exit_2_without_traceback(tmp_path, capsys):
     src = tmp_path / "bad.py"
     src.write_text("def f(x):\n    try:\n        return x\n    except Exception:\n        return 0.0\n")
