@@ -229,7 +229,8 @@ class Sweep:
         cell = found[0] if isinstance(found, tuple) else found
         head = next((h for h, c in self.extra_cells.items() if c is cell), None)
         if head is None:  # one name per generated function, however many calls
-            head = self.pool.fresh(f"{fn.__name__}_{self.direction}")
+            base = fn.__name__ if fn.__name__.isidentifier() else "lambda"  # <lambda>
+            head = self.pool.fresh(f"{base}_{self.direction}")
             self.extra_cells[head] = cell
         return fn, positional, keyword, bound, kinds, found, head
 

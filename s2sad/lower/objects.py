@@ -42,6 +42,7 @@ inlined the same way (``self`` is that object).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from dataclasses import dataclass
 
@@ -192,14 +193,17 @@ class Making:
         """Objects made in the loop are not carried, like functions; an object made before it
         that the loop rebinds or changes is carried attribute by attribute (``carried``)."""
         names = super().enter_functions(node)
-        made = set()  # names bound to objects made in the loop: not carried, like functions
+        made = set()  # names bound to objects (or partials) made in the loop: not carried, like functions
         local = _bound_in(node.body)  # a class is never defined in the loop: skip these
         for stmt in gast.walk(gast.Module(node.body, [])):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
                 func = stmt.value.func
-                known = isinstance(func, gast.Name) and (func.id not in local or func.id in self.env)
+                head = func.value if isinstance(func, gast.Attribute) else func  # functools.partial
+                known = isinstance(head, gast.Name) and (head.id not in local or head.id in self.env)
                 callee = self.value(func) if known else None
-                if isinstance(callee, Function) and self.user_class(callee.fn):
+                if isinstance(callee, Function) and (
+                    self.user_class(callee.fn) or callee.fn is functools.partial
+                ):
                     made |= {t.id for t in stmt.targets if isinstance(t, gast.Name)}
         objects = self.excluded_objects
         self.function_vars[-1].update({var: self.env.get(var) for var in made - names - objects})

@@ -153,3 +153,13 @@ def test_a_wrapper_that_changes_the_result_is_refused():
         s2sad.grad(f)
     with pytest.raises(UnsupportedSyntaxError, match="does more than call it"):
         s2sad.derivative(f)
+
+
+FACTORIAL = lambda n: 1.0 if n <= 0 else n * FACTORIAL(n - 1)  # noqa: E731
+
+
+def test_a_recursive_lambda():
+    """Its derivative calls its own vjp or jvp by a name Python accepts (not ``<lambda>_vjp``):
+    d/dn of n (n - 1) (n - 2) at 3 is 11."""
+    assert s2sad.grad(FACTORIAL)(3.0) == pytest.approx(11.0)
+    assert s2sad.derivative(FACTORIAL)(3.0) == pytest.approx(11.0)

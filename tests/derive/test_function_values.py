@@ -80,6 +80,17 @@ CASES = {
             p = functools.partial(np.power, a)
             return np.sum(g(a)) + np.sum(p(2.0)) * x + functools.partial(g, b=x)(x)
     """,
+    "functools.partial made in a loop and called there": """
+        def layer(v, w, b=0.0):
+            return np.tanh(w * v + b)
+
+        def f(x, a):
+            total = 0.0
+            for i in range(3):
+                g = functools.partial(layer, w=x * (i + 1))
+                total = total + np.sum(g(a))
+            return total
+    """,
     "map with a NumPy function, a lambda and two iterables": """
         def f(x, a):
             s = sum(map(np.sin, [x, 2.0 * x]))
