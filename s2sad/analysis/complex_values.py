@@ -88,7 +88,7 @@ _RUNTIME = """
 _RUNTIME_FUNCTIONS = {getattr(runtime, name) for name in _RUNTIME.split()}
 _METHODS = {
     "sum", "mean", "cumsum", "prod", "dot", "conj", "conjugate", "reshape", "ravel", "flatten",
-    "transpose", "squeeze", "copy", "astype", "trace", "diagonal", "repeat", "take",
+    "transpose", "squeeze", "copy", "astype", "trace", "diagonal", "repeat", "take", "append", "pop",
 }  # fmt: skip
 _ATTRIBUTES = {"real", "imag", "T", "shape", "ndim", "size", "dtype"}
 _FORMS = ("tuple", "list", "dict", "subscript", "ifexp")

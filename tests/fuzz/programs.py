@@ -65,6 +65,7 @@ FEATURES = frozenset(
         "fancy",  # y[idx] = v, y[idx] += v, np.add.at(y, idx, v), v[idx]: an index that repeats a slot
         "first_in_branch",  # a name first bound in a loop, in an `if` true on the first pass only
         "checkpoint",  # for i in s2sad.checkpoint(range(k), snapshots=s), s2sad.checkpoint(helper)(...)
+        "complex",  # complex values in between: complex(), np.exp(1j * e), np.fft, back by real/imag/abs/angle
     }
 )
 
@@ -187,7 +188,33 @@ class Generator:
             )
         if scope.callables:
             forms.append(lambda: f"{self.c.choice(scope.callables)}({self.floating(scope, d)})")
+        if self.has("complex"):
+            forms.append(lambda: self.through_complex(self.floating(scope, d), self.floating(scope, d)))
+            if scope.arrays and self.has("reduce"):
+                forms.append(lambda: f"np.sum({self.spectral(self.array(scope, d))})")
         return self.c.choice(forms)()
+
+    def through_complex(self, e1: str, e2: str) -> str:
+        """A float computed through a complex number (smooth: |z| and the angle away from their
+        kinks, 0 and the negative real axis)."""
+        forms = [
+            "abs(complex({0}, 1.0 + {1} * {1}))",
+            "np.imag(np.exp(1j * {0}) * (0.6 - 0.8j))",
+            "(({0} + 1j * {1}) ** 2).real",
+            "np.angle({0} + (1.5 + {1} * {1}) * 1j)",
+            "np.real(np.conj({0} * (0.3 + 1j)) * ({1} + 2j))",
+        ]
+        return self.c.choice(forms).format(e1, e2)
+
+    def spectral(self, v: str) -> str:
+        """An array of length N computed through complex values: a filter on a spectrum."""
+        forms = [
+            "np.real(np.fft.ifft(np.fft.fft({0}) * np.array([1.0, 0.5 - 0.5j, 0.25 + 1j])))",
+            "np.fft.irfft(np.fft.rfft({0}) * np.array([1.0, 0.5j]), n=3)",
+            "np.abs(np.fft.fft({0}) + 1.5j)",
+            "np.imag(np.exp(1j * {0}) * np.array([1.0, 1j, -0.5]))",
+        ]
+        return self.c.choice(forms).format(v)
 
     @staticmethod
     def safe_division(num: str, den: str) -> str:
@@ -233,6 +260,8 @@ class Generator:
             forms.append(lambda: f"np.array([{', '.join(self.floating(scope, d) for _ in range(N))}])")
         if self.has("fancy"):
             forms.append(lambda: f"{leaf()}[{self.repeating_index(N)}]")
+        if self.has("complex"):
+            forms.append(lambda: self.spectral(self.array(scope, d)))
         return self.c.choice(forms)()
 
     def repeating_index(self, n: int) -> str:
