@@ -153,12 +153,12 @@ def nested_rule(fn: object) -> Rule | None:
         if is_generated(f) or parameters(f)[1]:  # a third derivative; keyword-only parameters
             return None
         n = len(parameters(f)[0])
-        register(fn, "vjp", [_JacobianPullback(fn, i) for i in range(n)], notify=False)
+        register(fn, "vjp", [_JacobianPullback(fn, i) for i in range(n)], notify=False, shaped=True)
         return register(fn, "jvp", [_JacobianPushforward(fn, i) for i in range(n)], notify=False)
     if not is_generated(fn):
         return None
     n = len(positional_params(fn))
-    register(fn, "vjp", [_Pullback(fn, i) for i in range(n)], notify=False)
+    register(fn, "vjp", [_Pullback(fn, i) for i in range(n)], notify=False, shaped=True)
     return register(fn, "jvp", [_Pushforward(fn, i) for i in range(n)], notify=False)
 
 

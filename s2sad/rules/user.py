@@ -51,10 +51,14 @@ def on_change(callback: Callable[[object], None]) -> None:
     _listeners.append(callback)
 
 
-def register(fn: object, direction: str, rules: Sequence[Callable | None], notify: bool = True) -> Rule:
+def register(
+    fn: object, direction: str, rules: Sequence[Callable | None], notify: bool = True, shaped: bool = False
+) -> Rule:
     """Register the VJP (or JVP) rules of ``fn``, one per positional argument; the rule.
     Without ``notify``, derivatives built before are kept (a rule for a function that had
-    none, which nothing built before can have used)."""
+    none, which nothing built before can have used). With ``shaped``, the VJPs give each
+    argument a cotangent of its own shape (s2sad's own, for what it returned): no
+    ``unbroadcast`` around them."""
     old = RULES.get(fn) if _hashable(fn) else None
     params, defaults = _parameters(fn, rules)
     name = _name(fn)
@@ -66,7 +70,7 @@ def register(fn: object, direction: str, rules: Sequence[Callable | None], notif
             texts[param] = ZERO
             continue
         template = _template(user_rule, direction, params, i, name)
-        if direction == "vjp":  # a cotangent at the broadcast shape is summed to the argument's
+        if direction == "vjp" and not shaped:  # a broadcast cotangent is summed to the argument's shape
             template = substitute(parse_template(f"unbroadcast(g, {param})", params), {"g": template})
         texts[param] = repr(template)
         rule._parsed[(direction, param, False)] = template
