@@ -85,7 +85,11 @@ linear(
 linear("np.squeeze(a, axis=None)", a="np.reshape(g, np.shape(a))", kind=_squeezed)
 linear("np.expand_dims(a, axis)", a="np.reshape(g, np.shape(a))", kind=_expanded)
 linear("np.swapaxes(a, axis1, axis2)", a="np.swapaxes(g, axis1, axis2)", kind=_swapped)
-linear("np.broadcast_to(array, shape)", array="unbroadcast(g, array)", kind=shape_kind("shape"))
+linear(  # complex where the array is (a cotangent spread back, in unreduce)
+    "np.broadcast_to(array, shape)",
+    array="unbroadcast(g, array)",
+    kind=lambda a: shape_kind("shape", "c" if a["array"].kind.dtype == "c" else "f")(a),
+)
 linear("np.copy(a)", a="g", kind=same_as("a"))
 linear("x.copy()", x="g", kind=same_as("x"))
 

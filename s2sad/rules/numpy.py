@@ -187,7 +187,7 @@ rule(
     "np.full_like(a, fill_value, dtype=None)",  # only the shape of a matters
     vjp={"a": ZERO, "fill_value": "unbroadcast(g, fill_value)"},
     jvp={"a": ZERO, "fill_value": "np.full(np.shape(a), fill_value_dot)"},
-    kind=with_dtype(same_as("a", dtype="f")),
+    kind=with_dtype(same_as("a", dtype="f+")),
 )
 
 

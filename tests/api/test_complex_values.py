@@ -9,9 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from checks import central_difference, check_forward, check_reverse
+from conftest import make_function
 
 import s2sad
 from s2sad import UnsupportedSyntaxError
+from s2sad.analysis.examples import lowered
+from s2sad.analysis.infer import infer
+from s2sad.ir import Return
+from s2sad.ir.kinds import kind_of
 
 # a real input's cotangent is the real part of a complex one, taken by the generated code
 pytestmark = pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")
@@ -229,3 +234,30 @@ def test_complex_constants_stay_constants():
         return x * np.real(roots[0] * roots[1])
 
     assert s2sad.grad(f)(2.0) == pytest.approx(1.0)
+
+
+# The rules of complex values read the kinds: a complex value whose kind said float would get
+# the real rule of np.real, np.abs, ... silently. Every operation that may carry a complex
+# value's derivative keeps its kind complex (or unknown, decided when the code runs).
+CARRIERS = [
+    "z + w", "z * 2.0", "z / w", "-z", "z ** 2", "np.exp(z)", "np.sqrt(z)", "np.square(z)",
+    "np.sum(z)", "np.mean(m, axis=1)", "np.cumsum(z)", "np.prod(z)", "np.dot(z, w)", "z @ w",
+    "np.outer(z, w)", "np.einsum('i,i->', z, w)", "np.tensordot(m, m, 1)", "np.kron(z, w)",
+    "np.trace(m)", "np.diag(z)", "np.transpose(m)", "np.reshape(m, (4,))", "np.flip(z)",
+    "np.roll(z, 1)", "np.concatenate([z, w])", "np.stack([z, w])", "np.array([z, w])",
+    "np.broadcast_to(z, (3, 2))", "np.take(z, [0, 1])", "np.pad(z, 1)", "np.where(z == z, z, w)",
+    "np.conj(z)", "m.T", "z.sum()", "m.reshape(4)", "z.copy()", "z[0]", "m[:, 0]",
+    "np.fft.fft(z)", "np.fft.fftn(m)", "np.fft.fftshift(z)", "np.zeros_like(z)",
+    "np.full_like(z, 1.0)", "np.zeros(2, dtype=complex)", "z.astype(complex)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", CARRIERS)
+def test_complex_values_keep_complex_kinds(expr):
+    f = make_function(f"def f(z, w, m):\n    return {expr}\n", "f")
+    values = {"z": np.array([1j, 2.0]), "w": np.array([0.5, 1j]), "m": np.ones((2, 2)) * 1j}
+    fn = lowered(f)
+    kinds = infer(fn, {name: kind_of(v) for name, v in values.items()})
+    returned = next(s for s in reversed(fn.body) if isinstance(s, Return)).value
+    expected = np.asarray(f(**values)).dtype.kind
+    assert kinds[returned.id].dtype in (expected, "?"), kinds[returned.id].describe()
