@@ -141,6 +141,8 @@ _FRESH_CALLS = {
     "at_index",  # zeros and one item: the adjoint of max(xs)
     "last_written",  # the adjoints of repeated-slot writes: new arrays, written again at 2nd order
     "written_back",
+    # np.fft's transforms: new arrays
+    *"fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn fftshift ifftshift".split(),
 }
 
 

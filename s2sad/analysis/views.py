@@ -27,6 +27,8 @@ _VIEW_FUNCTIONS = {
     "swapaxes",
     "moveaxis",
     "diagonal",
+    "real",  # np.real(z), np.imag(z): views of a complex array's parts (of a real one: itself)
+    "imag",
 }
 
 
@@ -35,7 +37,7 @@ def view_of(e: Expr) -> str | None:
     if not (isinstance(e, Call) and e.args and isinstance(e.args[0], Name)):
         return None
     op = e.op
-    if op is ir.GETITEM or op.form == "attr" and op.symbol == "T":
+    if op is ir.GETITEM or op.form == "attr" and op.symbol in ("T", "real", "imag"):
         return e.args[0].id
     if op.form in ("call", "method") and getattr(op.fn, "__name__", op.symbol) in _VIEW_FUNCTIONS:
         return e.args[0].id

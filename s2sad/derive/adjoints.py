@@ -143,7 +143,14 @@ class Adjoints(Sweep):
             accumulate = True
         if not accumulate and self.kinds.get(name, UNKNOWN).dtype == "c" and self.kinds[name].is_array:
             if self.kind_of_expr(value).dtype != "c":  # complex contributions may be added later
-                value = Call(_ASARRAY, (value,), (("dtype", Ref("complex", complex, canonical=True)),))
+                # np.asarray of real numbers makes a complex copy (simplify.accumulate drops it
+                # where nothing is added in place); of a value whose kind says nothing, a copy
+                real = self.kind_of_expr(value).dtype in ("b", "i", "f")
+                value = Call(
+                    _ASARRAY if real else _ARRAY,
+                    (value,),
+                    (("dtype", Ref("complex", complex, canonical=True)),),
+                )
         state.add(name)
         if accumulate and self.kind_of(target.id).is_container:  # `+` joins lists
             return [ir.Assign(target, runtime_call("add_leaves", target, value), origin=origin)]
@@ -210,6 +217,7 @@ class Adjoints(Sweep):
 
 
 _ASARRAY = ir.call_op(np.asarray, "np.asarray", True, canonical=True)
+_ARRAY = ir.call_op(np.array, "np.array", True, canonical=True)
 
 
 def list_depth(k: Kind) -> tuple[int, Kind]:

@@ -65,7 +65,7 @@ FEATURES = frozenset(
         "fancy",  # y[idx] = v, y[idx] += v, np.add.at(y, idx, v), v[idx]: an index that repeats a slot
         "first_in_branch",  # a name first bound in a loop, in an `if` true on the first pass only
         "checkpoint",  # for i in s2sad.checkpoint(range(k), snapshots=s), s2sad.checkpoint(helper)(...)
-        "complex",  # complex values in between: complex(), np.exp(1j * e), np.fft, back by real/imag/abs/angle
+        "complex",  # complex values in between (complex(), np.exp(1j * e), np.fft), back to real numbers
     }
 )
 
