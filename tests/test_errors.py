@@ -142,6 +142,25 @@ SHARED_MEMORY = {
         "`v` shares memory with `y`",
     ),
     "augmented": ("y = x\n    x += 1.0\n    return np.sum(y * x)", "`y` shares memory with `x`"),
+    # an item read back from a container that holds the array is the array (found by fuzzing)
+    "an item of a dict": (
+        "y = x.copy()\n    d = {'p': y}\n    v = d['p']\n    y[1] += x[0]\n    return np.sum(y) + np.sum(v)",
+        "`v` shares memory with `y`",
+    ),
+    "an item of a list in a dict": (
+        "y = np.zeros(3)\n    d = {'p': [y, x[0]]}\n    v = d['p'][0]\n"
+        "    np.add.at(y, np.array([1, 0]), x[2])\n    return np.sum(y) + np.sum(v)",
+        "`v` shares memory with `y`",
+    ),
+    "an item unpacked from a tuple": (
+        "y = x * 1.0\n    t = (y, x)\n    v, w = t\n    y[0] = 2.0 * x[1]\n    return np.sum(v * w)",
+        "`v` shares memory with `y`",
+    ),
+    "an item read by a computed index": (
+        "y = x * 1.0\n    t = [y, x]\n    s = 0.0\n    for i in range(2):\n        v = t[i]\n"
+        "        y[0] = 2.0 * x[1]\n        s = s + np.sum(v)\n    return s",
+        "`v` shares memory with `y`",
+    ),
 }
 
 
@@ -162,6 +181,8 @@ def test_read_through_another_name_after_a_change_in_place(name):
         "y = x.copy()\n    a = y[0]\n    y[0] = 5.0\n    return a * y[1]",  # a number is a copy
         "y = x.copy()\n    s = np.sum(y[1:] * 2.0)\n    y[1] = 5.0\n    return s + np.sum(y)",  # read before
         "y = np.zeros(3)\n    y += x\n    y += x * x\n    return np.sum(y ** 2)",
+        "y = x.copy()\n    d = {'p': y}\n    v = d['p'].copy()\n    y[0] = 5.0\n    return np.sum(v * y)",
+        "y = x.copy()\n    t = (y, x)\n    w = t[1]\n    y[0] = 5.0\n    return np.sum(w * y)",  # another item
     ],
 )
 def test_changes_in_place_that_are_fine(body):

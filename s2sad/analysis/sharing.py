@@ -148,6 +148,8 @@ class _Sharing:
                 state.slots[stmt.target.id] = (base, stmt.value.args[1])
             return state
         self.reads(stmt, state)
+        if self.item_read(stmt, state):
+            return state
         if self.restores(stmt, state):
             return state
         changed = _changed_array(stmt, self.kinds)
@@ -169,13 +171,54 @@ class _Sharing:
         return state
 
     def holds(self, stmt: ir.Assign, state: _State) -> None:
-        """``c = [y, a]``: the container holds the array (or list) ``y`` itself."""
-        value = stmt.value
-        if isinstance(value, Call) and value.op.form in ("tuple", "list", "dict"):
+        """``c = [y, a]``: the container holds the array (or list) ``y`` itself; a display in a
+        display (``{"p": [y, a]}``) is a container of its own, named ``c['p']``, which ``c``
+        holds."""
+
+        def register(container: str, value: Expr) -> None:
             items = list(value.kwargs) if value.op.form == "dict" else list(enumerate(value.args))
             for key, e in items:
                 if isinstance(e, Name) and not self.kinds.get(e.id, UNKNOWN).is_scalar:
-                    state.holders.setdefault(e.id, set()).add((stmt.target.id, key))
+                    state.holders.setdefault(e.id, set()).add((container, key))
+                elif isinstance(e, Call) and e.op.form in ("tuple", "list", "dict"):
+                    inner = f"{container}[{key!r}]"
+                    state.holders.setdefault(inner, set()).add((container, key))
+                    register(inner, e)
+
+        if isinstance(stmt.value, Call) and stmt.value.op.form in ("tuple", "list", "dict"):
+            register(stmt.target.id, stmt.value)
+
+    def item_read(self, stmt: ir.Stmt, state: _State) -> bool:
+        """``v = c[k]``, ``a, b = c``: a name bound to an item a container holds is that item,
+        and shares its array (``v = d["p"]`` after ``d = {"p": y}``: a change of ``y`` in
+        place changes ``v``); a container read from a container holds what that one holds."""
+        if isinstance(stmt, ir.Assign) and not stmt.accumulate:
+            value = stmt.value
+            if not (isinstance(value, Call) and value.op is ir.GETITEM and isinstance(value.args[0], Name)):
+                return False
+            key = value.args[1].value if isinstance(value.args[1], ir.Const) else _ANY
+            pairs = [(stmt.target.id, key)]
+            container = value.args[0].id
+        elif isinstance(stmt, ir.Unpack) and isinstance(stmt.value, Name):
+            pairs = [(t.id, i) for i, t in enumerate(stmt.targets)]
+            container = stmt.value.id
+        else:
+            return False
+        held = {name: keys for name, keys in _held_by(container, state).items()}
+        if not held:
+            return False
+        for target, key in pairs:
+            items = [name for name, keys in held.items() if key is _ANY or key in keys or _ANY in keys]
+            self.bind(target, stmt, state, items[0] if items else None)
+            for other in items[1:]:
+                state.shared.setdefault(other, set()).add(target)
+                state.shared.setdefault(target, set()).add(other)
+            for item in items:  # the item is itself a container: what it holds, the target holds
+                for name, keys in _held_by(item, state).items():
+                    state.holders.setdefault(name, set()).update((target, k) for k in keys)
+                if item in state.stale:
+                    state.stale[target] = (state.stale[item][0], stmt, state.stale[item][2])
+        return True
 
     def holders_changed(self, changed: str, names: set[str], state: _State) -> None:
         """The containers that hold the array changed (through any of its ``names``), and
@@ -267,6 +310,19 @@ class _Sharing:
                     ir.location(self.fn, stmt.origin),
                     f"Put a copy in it ({item}.copy()), or change a copy of `{item}`.",
                 )
+
+
+_ANY = object()  # an item read by a key known only when the code runs: it may be any of them
+
+
+def _held_by(container: str, state: _State) -> dict[str, set]:
+    """The names ``container`` holds, with the keys it holds them at."""
+    out: dict[str, set] = {}
+    for name, places in state.holders.items():
+        for holder, key in places:
+            if holder == container:
+                out.setdefault(name, set()).add(key)
+    return out
 
 
 def _changed_array(stmt: ir.Stmt, kinds: dict[str, Kind]) -> str | None:
