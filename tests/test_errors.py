@@ -182,7 +182,7 @@ def test_read_through_another_name_after_a_change_in_place(name):
         "y = x.copy()\n    s = np.sum(y[1:] * 2.0)\n    y[1] = 5.0\n    return s + np.sum(y)",  # read before
         "y = np.zeros(3)\n    y += x\n    y += x * x\n    return np.sum(y ** 2)",
         "y = x.copy()\n    d = {'p': y}\n    v = d['p'].copy()\n    y[0] = 5.0\n    return np.sum(v * y)",
-        "y = x.copy()\n    t = (y, x)\n    w = t[1]\n    y[0] = 5.0\n    return np.sum(w * y)",  # another item
+        "y = x.copy()\n    t = (y, x)\n    w = t[1]\n    y[0] = 5.0\n    return np.sum(w * y)",  # t[1]: x
     ],
 )
 def test_changes_in_place_that_are_fine(body):

@@ -57,6 +57,7 @@ import gast
 from .. import ir
 from ..ir import UNBOUND, Call, Expr, Name
 from ..ir.syntax import COMPARE_SYMBOLS
+from .exits import sink_after_exits
 from .expressions import LOCAL_FUNCTIONS, Function
 
 # the iterables of a ``for`` that stay calls (``list`` for ``reversed(list(zip(xs, ys)))``)
@@ -123,7 +124,8 @@ class ControlFlow:
                     self.env[var] = value = a if b is None else b
                     if isinstance(value, Name) and value != env_before(var):
                         joins.append(value.id)
-                        one_path.append((value.id, body if b is None else orelse))
+                        bound, other = (body, orelse) if b is None else (orelse, body)
+                        one_path.append((value.id, bound, other))
                     continue
                 join = self.pool.version(var)
                 self.copy_to(join, a, body, origin)
@@ -134,8 +136,9 @@ class ControlFlow:
                 joins.append(join)
         joins += self.exit_joins()
         self.emit(ir.If(test, body, orelse, joins))
-        for name, branch in one_path:
+        for name, branch, other in one_path:
             self.one_path.setdefault(name, (branch, joins))  # the innermost if that binds it
+            self.unbound_paths.setdefault(name, []).append((other, joins))  # and every if it misses
         return False
 
     def copy_to(self, join: str, value: Expr, block: list[ir.Stmt], origin: ir.Origin | None) -> None:
@@ -168,7 +171,17 @@ class ControlFlow:
         functions = self.enter_functions(node)
         for var in sorted((_assigned(node.body) | also) - functions):
             join = self.pool.version(var)
-            if var in self.env:
+            value = self.env.get(var)
+            if isinstance(value, Name) and value.id in self.unbound_paths:
+                # bound on some paths of an if only: the join copies it there, and is UNBOUND
+                # on the others (read in the loop before it is bound: an error, as in Python)
+                self.copy_to(join, value, self.body, None)
+                for other, joins in self.unbound_paths[value.id]:
+                    other.append(ir.Assign(Name(join), UNBOUND))
+                    if join not in joins:
+                        joins.append(join)
+                self.unbound.add(Name(join))
+            elif var in self.env:
                 self.emit(ir.Assign(Name(join), self.env[var]))
                 if self.is_unbound(self.env[var]):
                     self.unbound.add(Name(join))
@@ -197,7 +210,7 @@ class ControlFlow:
             saved, self.body, self.env = (self.body, self.env), body, env_end
             self.copy_out(carried)
             (self.body, self.env), body = saved, self.body
-        return _sink_after_exits(body)
+        return sink_after_exits(body)
 
     def for_(self, node: gast.For) -> None:
         """Lower a ``for``: the iterable is evaluated once, before the carried variables enter."""
@@ -400,45 +413,3 @@ def _read_outside(fn: gast.AST, loop: gast.For) -> set[str]:
 
     visit(fn, False, False)
     return names
-
-
-def _exits(stmts: list[ir.Stmt]) -> bool:
-    """Whether a block of the loop body ends in a ``break`` on every path."""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, ir.If):
-        return _exits(last.body) and _exits(last.orelse)
-    return isinstance(last, ir.Break)
-
-
-def _may_exit(stmts: list[ir.Stmt]) -> bool:
-    """Whether some path through a block of the loop body (not into a nested loop) breaks."""
-    return any(
-        isinstance(s, ir.Break) or isinstance(s, ir.If) and (_may_exit(s.body) or _may_exit(s.orelse))
-        for s in stmts
-    )
-
-
-def _sink_after_exits(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
-    """Move what follows an ``if`` with a ``break`` into its branches that go on.
-
-    Then every statement in a block runs whenever the block does, which is
-    what reversing a block assumes. Only ``if`` statements are entered: the body of a
-    nested loop was done when it was lowered, and its ``break`` leaves only that loop."""
-    out: list[ir.Stmt] = []
-    for i, s in enumerate(stmts):
-        if isinstance(s, ir.If):
-            s = ir.with_blocks(s, _sink_after_exits)
-            rest = stmts[i + 1 :]
-            if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
-                # into every branch that can fall through, also when the exit is deeper
-                # (``if a: if b: break``): the exit is followed by nothing of the block
-                if not _exits(s.body):
-                    s = ir.replace(s, body=_sink_after_exits(s.body + rest))
-                if not _exits(s.orelse):
-                    s = ir.replace(s, orelse=_sink_after_exits(s.orelse + rest))
-                out.append(s)
-                return out
-        out.append(s)
-    return out

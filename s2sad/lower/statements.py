@@ -129,6 +129,7 @@ class Lowering(
         self.unbound: set[Name] = set() if root is None else root.unbound
         # names bound on one path of an `if` only: the branch that binds them, the if's joins
         self.one_path: dict[str, tuple[list, list]] = {} if root is None else root.one_path
+        self.unbound_paths: dict[str, list] = {} if root is None else root.unbound_paths
 
     def local(self, name: str) -> Expr | LocalFunction | None:
         value = self.env.get(name)

@@ -99,6 +99,40 @@ CASES = {
                     x = y3[1] if k1 else np.dot(a, a)
             return x
     """,
+    # bound on one path of an if before a loop that rebinds it (found by fuzzing: the loop's
+    # first copy read it on the path that did not bind it, an UnboundLocalError); A[2] = 1.1
+    "bound before a while loop on the path not taken": """
+        def f(x, a):
+            if a[2] > 1.37:
+                y = x * 2.0
+            k = 0
+            while k < 2:
+                k += 1
+                y = a[2] * x + k
+            return y * x
+    """,
+    "bound before a for loop on the path taken, in a nested if": """
+        def f(x, a):
+            if a[2] < 1.37:
+                if x > 0.0:
+                    y = x * 2.0
+            for i in range(2):
+                y = a[i] * x
+            return y * x
+    """,
+    "an early return before a loop that returns": """
+        def f(x, a):
+            if a[2] > 1.37:
+                for i in range(1):
+                    if not i:
+                        return a[i] * x
+                    x = 0.5 * x
+            k = 0
+            while k < 1:
+                k += 1
+                return a[2] * x
+            return x
+    """,
 }
 
 
