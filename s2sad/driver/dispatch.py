@@ -141,14 +141,17 @@ class Transform:
             self.cells.update({f"__k{i}": types.CellType(None) for i in range(SPARE)})
         self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
         self.dispatcher = self._new_dispatcher()
+        self.blank = self.dispatcher.__code__  # the code with no specialisation, for reset
         _live.add(self)
 
     def reset(self) -> None:
         """Forget every specialisation: the next call builds its derivative again."""
+        if not (self.slots or self.all or self.inlined):
+            return  # nothing to forget (a new rule meets every live transform)
         self.slots, self.all, self.inlined = [], [], None
         for i in range(SLOTS):
             self.cells[f"__s{i}"].cell_contents = None
-        self.dispatcher.__code__ = self._compile_dispatcher().__code__
+        self.dispatcher.__code__ = self.blank
 
     # the dispatcher ---------------------------------------------------------
     def _forward(self) -> str:
