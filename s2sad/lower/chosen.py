@@ -167,21 +167,8 @@ class Choosing:
                 for k in node.keywords
             ]
 
-            def branch(option: object) -> list[ir.Stmt]:
-                saved, self.body = self.body, []
-                with self.holding():
-                    call = gast.copy_location(gast.Call(self.hold(option, node.func), args, keywords), node)
-                    self.emit(ir.Assign(join, self.atom(self.settle(node, self.value(call)))))
-                block, self.body = self.body, saved
-                return block
+            def call(option: object) -> object:
+                held = gast.Call(self.hold(option, node.func), args, keywords)
+                return self.settle(node, self.value(gast.copy_location(held, node)))
 
-            tests = [
-                self.atom(Call(ir.COMPARE["=="], (chosen.which, Const(i))))
-                for i in range(len(chosen.options) - 1)
-            ]
-            blocks = [branch(option) for option in chosen.options]
-        orelse = blocks[-1]
-        for test, block in reversed(list(zip(tests, blocks))):
-            orelse = [ir.If(test, block, orelse, [join.id])]
-        self.emit(orelse[0])
-        return join
+            return self.choose(chosen.which, chosen.options, join, call)

@@ -163,17 +163,22 @@ class Inlining:
         passed = self.arguments(node)
         join = Name(self.pool.temp())
 
-        def branch(local: LocalFunction) -> list[ir.Stmt]:
+        return self.choose(
+            choice.selector, choice.options, join, lambda local: self.inline_local(node, local, passed)
+        )
+
+    def choose(self, selector: Expr, options, join: Name, call) -> Name:
+        """``join = call(option)`` for the option at position ``selector``: an ``if`` on it,
+        each option's call lowered in its branch."""
+
+        def branch(option: object) -> list[ir.Stmt]:
             saved, self.body = self.body, []
-            self.emit(ir.Assign(join, self.atom(self.inline_local(node, local, passed))))
+            self.emit(ir.Assign(join, self.atom(call(option))))
             block, self.body = self.body, saved
             return block
 
-        tests = [
-            self.atom(Call(ir.COMPARE["=="], (choice.selector, Const(i))))
-            for i in range(len(choice.options) - 1)
-        ]
-        blocks = [branch(local) for local in choice.options]
+        tests = [self.atom(Call(ir.COMPARE["=="], (selector, Const(i)))) for i in range(len(options) - 1)]
+        blocks = [branch(option) for option in options]
         orelse = blocks[-1]
         for test, block in reversed(list(zip(tests, blocks))):
             orelse = [ir.If(test, block, orelse, [join.id])]
