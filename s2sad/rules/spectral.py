@@ -44,7 +44,8 @@ def dual_norm(ctx: Context, norm: Expr) -> Expr:
     ``1/n`` is scaled by ``1/n`` in the other direction."""
     if isinstance(norm, Const) and norm.value in _DUAL:
         return Const(_DUAL[norm.value])
-    raise TypeError("np.fft: `norm` must be a constant for a derivative")
+    why = "no derivative rule for an inverse of np.fft's transforms with a `norm` known only when it runs"
+    return runtime_call("fail", Const(why + ": pass norm as a constant"))
 
 
 @macro

@@ -261,3 +261,17 @@ def test_complex_values_keep_complex_kinds(expr):
     returned = next(s for s in reversed(fn.body) if isinstance(s, Return)).value
     expected = np.asarray(f(**values)).dtype.kind
     assert kinds[returned.id].dtype in (expected, "?"), kinds[returned.id].describe()
+
+
+def test_a_norm_known_only_when_it_runs():
+    """The VJP of irfft swaps its norm: a norm passed as an argument is refused in reverse mode
+    (forward mode, linear in the spectrum, takes it)."""
+
+    def f(x, mode):
+        return np.sum(np.fft.irfft(np.fft.rfft(x), norm=mode) ** 2)
+
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(s2sad.MissingRuleError, match="pass norm as a constant"):
+        s2sad.grad(f)(x, "ortho")
+    _, tangent = s2sad.jvp(f, (x, "ortho"), (np.ones(4), None))
+    assert np.isclose(tangent, 8 * np.sum(x))  # irfft with "ortho" of rfft is 2 x for 4 entries
