@@ -31,6 +31,17 @@ import time
 import timeit
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers import (  # noqa: E402
+    leaves,
+    setup_autograd,
+    setup_jax,
+    setup_s2sad,
+    setup_tangent,
+    setup_torch,
+)
+from report import PEERS, memory_table, plot, table, write_docs  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ONE_THREAD = {
@@ -46,119 +57,18 @@ ONE_THREAD = {
 SYSTEMS = [
     "primal",
     "hand",
+    "hand (sharper)",
     "s2sad",
     "s2sad (no dispatch)",
     "s2sad forward",
-    "autograd",
-    "jax",
-    "jax.jit",
-    "torch",
+    "s2sad numba",
+    *PEERS,
 ]
-PEERS = ["autograd", "jax", "jax.jit", "torch"]
 
 
 # ======================================================================================
 # The worker: one benchmark, in a process of its own
 # ======================================================================================
-
-
-def leaves(value) -> np.ndarray:  # noqa: F821 - numpy is imported in the worker
-    """Every number in a (nested tuple of) float, array, JAX array or tensor, as one vector."""
-    import numpy as np
-
-    if isinstance(value, (tuple, list)):
-        return np.concatenate([leaves(v) for v in value]) if value else np.zeros(0)
-    if hasattr(value, "detach"):
-        value = value.detach().numpy()
-    return np.ravel(np.asarray(value, dtype=float))
-
-
-class Peer:
-    """How one system computes the benchmark's derivative: ``setup`` returns the
-    function to time and the arguments to call it with."""
-
-    def __init__(self, case, args):
-        self.case, self.args = case, args
-        self.single = len(case.wrt) == 1
-
-    @property
-    def wrt(self):
-        return self.case.wrt[0] if self.single else self.case.wrt
-
-
-def setup_s2sad(case, args):
-    import math
-
-    import numpy as np
-
-    import s2sad
-
-    f = case.make(np, math)
-    if case.kind == "hessian":
-        return s2sad.hessian(f, wrt=Peer(case, args).wrt), args
-    return s2sad.grad(f, wrt=Peer(case, args).wrt), args
-
-
-def setup_autograd(case, args):
-    import autograd
-    import autograd.numpy as anp
-
-    f = case.make(anp, anp)
-    p = Peer(case, args)
-    if case.kind == "hessian":
-        if p.single:
-            return autograd.hessian(f, p.wrt), args
-        # autograd's Hessian takes one argument: pack the numbers into a vector
-        packed = autograd.hessian(lambda v: f(*v))
-        import numpy as np
-
-        return (lambda *xs: packed(np.array(xs))), args
-    return autograd.grad(f, p.wrt), args
-
-
-def setup_jax(case, args, jit: bool):
-    import jax
-    import jax.numpy as jnp
-
-    jax.config.update("jax_enable_x64", True)
-    f = case.make(jnp, jnp)
-    p = Peer(case, args)
-    g = (jax.hessian if case.kind == "hessian" else jax.grad)(f, argnums=p.wrt)
-    if jit:
-        g = jax.jit(g)
-    converted = tuple(jnp.asarray(a) if hasattr(a, "shape") else a for a in args)
-
-    def blocking(*xs):
-        return jax.block_until_ready(g(*xs))
-
-    return blocking, converted
-
-
-def setup_torch(case, args):
-    import torch
-
-    torch.set_num_threads(1)
-    f = case.make(torch, torch)
-    p = Peer(case, args)
-    converted = tuple(
-        torch.tensor(a, dtype=torch.float64, requires_grad=i in case.wrt and case.kind == "grad")
-        if hasattr(a, "shape") or i in case.wrt
-        else a
-        for i, a in enumerate(args)
-    )
-    if case.kind == "hessian":
-        from torch.autograd.functional import hessian
-
-        def torch_hessian(*xs):
-            return hessian(f, xs[0] if p.single else tuple(xs[i] for i in case.wrt))
-
-        return torch_hessian, converted
-
-    def torch_grad(*xs):
-        out = torch.autograd.grad(f(*xs), [xs[i] for i in case.wrt])
-        return out[0] if p.single else out
-
-    return torch_grad, converted
 
 
 def worker(name: str, quick: bool, systems: list[str]) -> dict:
@@ -175,6 +85,8 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
         "title": case.title,
         "kind": case.kind,
         "target": case.target,
+        "compiled_target": case.compiled_target,
+        "compiled_against": case.compiled_against,
         "systems": {},
     }
     out = result["systems"]
@@ -226,6 +138,8 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
     f = case.make(np, math)
     add("primal", lambda: (f, args))
     add("hand", lambda: (case.hand, args))
+    if case.sharper is not None:
+        add("hand (sharper)", lambda: (case.sharper, args))
     add("s2sad", lambda: setup_s2sad(case, args))
     if "s2sad" in timed and case.kind == "grad":
         dispatcher = timed["s2sad"][0]
@@ -234,10 +148,12 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
     if case.kind == "grad" and len(case.wrt) == 1 and isinstance(args[case.wrt[0]], float):
         # one float in: forward mode (``derivative``) needs no tape, like the hand-written code
         add("s2sad forward", lambda: (s2sad.derivative(f, wrt=case.wrt[0]), args))
+    add("s2sad numba", lambda: setup_s2sad(case, args, compile="numba"))
     add("autograd", lambda: setup_autograd(case, args))
     add("jax", lambda: setup_jax(case, args, jit=False))
     add("jax.jit", lambda: setup_jax(case, args, jit=True))
     add("torch", lambda: setup_torch(case, args))
+    add("tangent", lambda: setup_tangent(case, args))
 
     # round-robin timing
     batch_s = 0.002 if quick else 0.02
@@ -263,7 +179,44 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
     for system in timed:
         out[system]["us"] = statistics.median(samples[system]) * 1e6
         out[system]["rounds"] = len(samples[system])
+    if case.steps and "s2sad" in timed:
+        result["tape_bytes_per_step"] = tape_bytes_per_step(case, args)
     return result
+
+
+def tape_bytes_per_step(case, args) -> dict:
+    """The peak memory of one call of the reverse-mode gradient (its tape, mostly) and of the
+    hand-written one, per step of the primal's loop."""
+    import tracemalloc
+
+    found = {}
+    try:
+        reverse, _ = setup_s2sad(case, args, mode="reverse")
+    except TypeError:  # an s2sad without mode=: its grad is reverse mode
+        reverse, _ = setup_s2sad(case, args)
+    for system, fn in [("s2sad", reverse), ("hand", case.hand)]:
+        fn(*args)
+        tracemalloc.start()
+        fn(*args)
+        found[system] = tracemalloc.get_traced_memory()[1] / case.steps
+        tracemalloc.stop()
+    return found
+
+
+def warm_first_call(name: str) -> float:
+    """The first call in a new process of a function s2sad has already seen (its generated
+    source on disk), in ms; the import of s2sad is not counted."""
+    script = (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); from cases import BY_NAME; "
+        "import s2sad, math, numpy as np; from peers import setup_s2sad; "
+        "case = BY_NAME[sys.argv[2]]; args = case.inputs(np.random.default_rng(0)); "
+        "t0 = time.perf_counter(); fn, xs = setup_s2sad(case, args); fn(*xs); "
+        "print((time.perf_counter() - t0) * 1e3)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(HERE), name], capture_output=True, text=True, env=bench_env()
+    )
+    return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else float("nan")
 
 
 def memory_worker(name: str, quick: bool) -> dict:
@@ -309,25 +262,6 @@ def memory_worker(name: str, quick: bool) -> dict:
         out[f"{system}_s"] = statistics.median(samples[system])
     out["snapshots"] = default_snapshots(steps)
     return out
-
-
-def memory_table(results: list[dict]) -> str:
-    lines = [
-        "| loop | snapshots | taped peak | checkpointed peak | memory ratio (target) | taped s "
-        "| checkpointed s | time ratio (target) | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|:-:|",
-    ]
-    for r in results:
-        memory = r["checkpointed_peak_bytes"] / r["taped_peak_bytes"]
-        slower = r["checkpointed_s"] / r["taped_s"]
-        met = memory <= r["memory_target"] and slower <= r["time_target"]
-        lines.append(
-            f"| {r['title']} | {r['snapshots']} | {r['taped_peak_bytes'] / 1e6:.1f} MB "
-            f"| {r['checkpointed_peak_bytes'] / 1e6:.2f} MB | **1/{1 / memory:.0f}** "
-            f"(1/{1 / r['memory_target']:.0f}) | {r['taped_s']:.3f} | {r['checkpointed_s']:.3f} "
-            f"| **{slower:.1f}** ({r['time_target']:g}) | {'yes' if met else 'no'} |"
-        )
-    return "\n".join(lines) + "\n"
 
 
 def run_memory(quick: bool, docs: bool, out: Path) -> None:
@@ -396,138 +330,22 @@ def run_one(name: str, quick: bool, systems: list[str]) -> dict:
         cmd = [sys.executable, __file__, "--worker", name, "--systems", ",".join(systems), "--json", tmp.name]
         if quick:
             cmd.append("--quick")
-        env = {**os.environ, **ONE_THREAD}
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        done = subprocess.run(cmd, env=bench_env(), capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"benchmark {name} failed:\n{done.stderr}")
-        return json.loads(Path(tmp.name).read_text())
+        result = json.loads(Path(tmp.name).read_text())
+    if "s2sad" in systems:
+        result["s2sad_warm_first_call_ms"] = warm_first_call(name)
+    return result
 
 
-def fmt_us(us: float) -> str:
-    if us >= 1e5:
-        return f"{us / 1e3:,.0f} ms"
-    if us >= 100:
-        return f"{us:,.0f}"
-    if us >= 10:
-        return f"{us:.1f}"
-    return f"{us:.2f}"
+_CACHE = tempfile.mkdtemp(prefix="s2sad-bench-cache-")
 
 
-def fmt_ratio(r: float) -> str:
-    return f"{r:,.0f}" if r >= 100 else f"{r:.1f}" if r >= 10 else f"{r:.2f}"
-
-
-def table(results: list[dict]) -> str:
-    """The report, as Markdown."""
-    lines = [
-        "| benchmark | hand-written µs | s2sad µs | s2sad / hand | target | met | s2sad / primal "
-        "| first call ms | dispatch µs |",
-        "|---|---:|---:|---:|---:|:-:|---:|---:|---:|",
-    ]
-    for res in results:
-        s = res["systems"]
-        hand, ours = s.get("hand", {}), s.get("s2sad", {})
-        if "us" not in hand or "us" not in ours:
-            lines.append(f"| {res['title']} | | | | | | | | {ours.get('skipped', '')} |")
-            continue
-        ratio = ours["us"] / hand["us"]
-        primal = f"{ours['us'] / s['primal']['us']:.1f}" if "us" in s.get("primal", {}) else ""
-        direct = s.get("s2sad (no dispatch)", {})
-        # the dispatcher's checks cost well under a microsecond: below the noise of longer calls
-        dispatch = f"{ours['us'] - direct['us']:+.2f}" if "us" in direct and ours["us"] < 10 else ""
-        lines.append(
-            f"| {res['title']} | {fmt_us(hand['us'])} | {fmt_us(ours['us'])} | **{ratio:.2f}** "
-            f"| {res['target']:g} | {'yes' if ratio <= res['target'] else 'no'} | {primal} "
-            f"| {ours['first_call_ms']:.1f} | {dispatch} |"
-        )
-    startup = [(r["s2sad_import_ms"], r["s2sad_startup_ms"]) for r in results if "s2sad_startup_ms" in r]
-    if startup:
-        imports, firsts = zip(*startup)
-        lines += [
-            "",
-            f"First call: transforming and compiling the benchmark's function, then one call, in a "
-            f"process where s2sad has already run once. That one-time start-up is extra: importing "
-            f"s2sad takes {statistics.median(imports):.0f} ms and its first transform "
-            f"{statistics.median(firsts):.0f} ms (medians over the benchmark processes). Dispatch: what the "
-            f"dispatcher's checks add to a call (s2sad minus its generated function called directly), "
-            f"shown where a call takes under 10 µs.",
-        ]
-    lines += [
-        "",
-        "Peers, as time per call over the hand-written gradient's (µs per call in brackets):",
-        "",
-        "| benchmark | s2sad | s2sad forward | autograd | JAX | jax.jit | jax.jit compile ms | PyTorch |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    notes: dict[str, str] = {}
-    for res in results:
-        s = res["systems"]
-        hand = s.get("hand", {}).get("us")
-        cells = []
-        for system in ["s2sad", "s2sad forward", *PEERS]:
-            entry = s.get(system)
-            if entry is None:
-                cells.append("")
-            elif "us" not in entry:
-                mark = notes.setdefault(entry["skipped"], f"[{len(notes) + 1}]")
-                cells.append(f"skipped {mark}")
-            else:
-                ratio = fmt_ratio(entry["us"] / hand) if hand else "?"
-                cells.append(f"{ratio} ({fmt_us(entry['us'])})")
-            if system == "jax.jit":
-                cells.append(f"{entry['first_call_ms']:,.0f}" if entry and "us" in entry else "")
-        lines.append(f"| {res['title']} | " + " | ".join(cells) + " |")
-    if notes:
-        lines.append("")
-        lines += [f"{mark} {why}  " for why, mark in notes.items()]
-    return "\n".join(lines) + "\n"
-
-
-def plot(results: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    systems = ["s2sad", *PEERS]
-    colours = {
-        "s2sad": "#1f77b4",
-        "autograd": "#ff7f0e",
-        "jax": "#2ca02c",
-        "jax.jit": "#98df8a",
-        "torch": "#d62728",
-    }
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(results) + 1.5))
-    height = 0.8 / len(systems)
-    for k, system in enumerate(systems):
-        ys, xs = [], []
-        for i, res in enumerate(results):
-            entry, hand = res["systems"].get(system, {}), res["systems"].get("hand", {})
-            if "us" in entry and "us" in hand:
-                ys.append(i + (k - (len(systems) - 1) / 2) * height)
-                xs.append(entry["us"] / hand["us"])
-        ax.barh(ys, xs, height=height, color=colours[system], label=system)
-    ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xscale("log")
-    ax.set_yticks(range(len(results)), [res["title"] for res in results])
-    ax.invert_yaxis()
-    ax.set_xlabel("time per call / hand-written gradient (log scale; lower is better)")
-    ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def write_docs(report: str, png: Path) -> None:
-    page = ROOT / "docs" / "benchmarks.md"
-    text = page.read_text()
-    begin, end = "<!-- results: begin -->", "<!-- results: end -->"
-    head, rest = text.split(begin)
-    _, tail = rest.split(end)
-    page.write_text(f"{head}{begin}\n{report}{end}{tail}")
-    target = ROOT / "docs" / "img" / "benchmarks.png"
-    target.parent.mkdir(exist_ok=True)
-    target.write_bytes(png.read_bytes())
+def bench_env() -> dict:
+    """One thread for every library, and s2sad's disk cache in a directory of this run's
+    own: the first calls measured are cold, then the warm ones find what they wrote."""
+    return {**os.environ, **ONE_THREAD, "S2SAD_CACHE_DIR": _CACHE}
 
 
 def main(argv: list[str] | None = None) -> None:
