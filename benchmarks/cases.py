@@ -134,6 +134,16 @@ def logistic_grad(r, x):
     return dx
 
 
+def logistic_grad_both(r, x):
+    """d x_1000 / d r and d x_1000 / d x_0: both tangents carried along the loop."""
+    dr = dx = 0.0
+    for _ in range(1000):
+        slope = r * (1 - 2 * x)
+        dr, dx = dr * slope + x * (1 - x), dx * slope
+        x = r * x * (1 - x)
+    return dr, dx
+
+
 def horner_grad_x(c, x):
     p, dp = c[0], 0.0
     for i in range(1, len(c)):
@@ -259,6 +269,17 @@ CASES = [
         lambda rng: (2.9, 0.3),
         (0,),
         logistic_grad,
+        target=1.1,
+        steps=1000,
+        compiled_target=0.1,
+    ),
+    Case(
+        "logistic_both",
+        "logistic map, 1000 steps (d/dr, d/dx0)",
+        make_logistic,
+        lambda rng: (2.9, 0.3),
+        (0, 1),
+        logistic_grad_both,
         target=1.1,
         steps=1000,
         compiled_target=0.1,
