@@ -11,6 +11,7 @@ checks inline: cheap to compute, and the same for every value a guard accepts.
 
 from __future__ import annotations
 
+import builtins
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..backend.compiler import as_cell
+from ..frontend.resolve import Resolver
 from ..ir.kinds import Kind
 from .pipeline import Stages
 
@@ -76,3 +78,15 @@ def cell_value(cell: types.CellType) -> object:
         return cell.cell_contents
     except ValueError:  # empty
         return None
+
+
+def callees_of(fn: Callable) -> tuple[tuple[str, object], ...]:
+    """Functions ``fn`` reaches through closure cells or non-module globals."""
+    out = []
+    resolver = Resolver(fn)
+    for name in sorted(set(fn.__code__.co_names) | set(fn.__code__.co_freevars)):
+        where, value = resolver.lookup(name)
+        if where in ("closure", "global") and callable(value) and not isinstance(value, (type, np.ufunc)):
+            if not isinstance(value, types.ModuleType) and value is not getattr(builtins, name, None):
+                out.append((name, value))
+    return tuple(out)

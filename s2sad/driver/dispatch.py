@@ -42,13 +42,10 @@ code is shared between closures of the same code: each gets its own cells.
 
 from __future__ import annotations
 
-import builtins
 import threading
 import types
 import weakref
 from collections.abc import Callable
-
-import numpy as np
 
 from ..backend.compiler import compile_function
 from ..derive.request import Callees, Request
@@ -57,7 +54,7 @@ from ..frontend.resolve import Resolver, parameters
 from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
-from .compiled import Compiled, cell_value, table_key
+from .compiled import Compiled, callees_of, cell_value, table_key
 from .pipeline import Stages, build, cells_needed
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss's table
@@ -203,11 +200,11 @@ class Transform:
         dispatcher would write for it; then, only on a new kind, ``specialise``."""
         table = self.table
 
-        def miss(*args, **kwargs):
+        def find(args: tuple, kwargs: dict) -> Callable:
             key = (*map(table_key, args), *map(table_key, kwargs.values()))
             for check, function in table.get(key, ()):
                 if check(*args, **kwargs):
-                    return function(*args, **kwargs)
+                    return function
             values = dict(zip(self.positional, args))
             values.update(kwargs)
             function, compiled = self._specialise(values)
@@ -215,8 +212,12 @@ class Transform:
                 entries = table.setdefault(key, [])
                 if not any(f is function for _, f in entries):
                     entries.append((self._guard_function(compiled), function))
-            return function(*args, **kwargs)
+            return function
 
+        def miss(*args, **kwargs):
+            return find(args, kwargs)(*args, **kwargs)
+
+        self.find = find  # the function for arguments given as a tuple (every positional) and keywords
         return miss
 
     @property
@@ -370,19 +371,7 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
         text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
     )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
-    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn), text)
-
-
-def _callees(fn: Callable) -> tuple[tuple[str, object], ...]:
-    """Functions ``fn`` reaches through closure cells or non-module globals."""
-    out = []
-    resolver = Resolver(fn)
-    for name in sorted(set(fn.__code__.co_names) | set(fn.__code__.co_freevars)):
-        where, value = resolver.lookup(name)
-        if where in ("closure", "global") and callable(value) and not isinstance(value, (type, np.ufunc)):
-            if not isinstance(value, types.ModuleType) and value is not getattr(builtins, name, None):
-                out.append((name, value))
-    return tuple(out)
+    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, callees_of(fn), text)
 
 
 _transforms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -84,3 +84,26 @@ def test_keyword_only_arguments_through_the_table():
         for x in kinds:
             assert float(g(x, power=3.0)) == 12.0
     assert g.__s2sad__.builds == len(kinds)
+
+
+def test_repeated_jvp_calls_build_once_and_still_check_tangents():
+    from s2sad.derive.request import Request
+    from s2sad.driver.dispatch import transform
+
+    def f(x, y):
+        return x * np.sin(y)
+
+    x, y = np.array([1.0, 2.0]), 0.5
+    for _ in range(3):
+        out, tangent = s2sad.jvp(f, (x, y), (np.ones(2), 0.0))
+        np.testing.assert_allclose(tangent, np.sin(y))
+    assert transform(f, Request("jvp", ("x", "y"), False)).builds == 1
+    with pytest.raises(ValueError, match="shape"):
+        s2sad.jvp(f, (x, y), (np.ones(3), 0.0))
+    with pytest.raises(TypeError, match="complex"):
+        s2sad.jvp(f, (x, y), (np.ones(2) * 1j, 0.0))
+    with pytest.raises(ValueError, match="tangents"):
+        s2sad.jvp(f, (x, y), (np.ones(2),))
+    out, pullback = s2sad.vjp(f, x, y)
+    with pytest.raises(ValueError, match="shape"):
+        pullback(np.ones(3))
