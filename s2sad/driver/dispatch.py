@@ -207,7 +207,8 @@ class Transform:
                     return function
             values = dict(zip(self.positional, args))
             values.update(kwargs)
-            function, compiled = self._specialise(values)
+            function = self.specialise(values)  # a subclass may check the arguments first
+            compiled = next(c for c, f in self.all if f is function)
             with _lock:
                 entries = table.setdefault(key, [])
                 if not any(f is function for _, f in entries):
