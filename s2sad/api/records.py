@@ -23,11 +23,14 @@ import dataclasses
 import weakref
 from collections.abc import Callable
 
+import numpy as np
+
 from ..backend.compiler import compile_function
 from ..driver.dispatch import Transform
 from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, checked_transform, wrt_names
 
+_PLAIN = frozenset({float, int, bool, complex, str, type(None), np.ndarray, tuple, list, dict})
 _taking: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # f -> {records: function}
 
 
@@ -64,6 +67,8 @@ def with_records(t: Transform, names: tuple[str, ...], build: Callable, back: Ca
     miss, made = t.miss, {}
 
     def records_or_miss(*args, **kwargs):
+        if all(type(v) in _PLAIN for v in args) and all(type(v) in _PLAIN for v in kwargs.values()):
+            return miss(*args, **kwargs)  # no record among them: the cheap test first
         values = dict(zip(t.positional, args))
         values.update(kwargs)
         records = {n: type(values[n]) for n in names if record_fields(values.get(n)) is not None}

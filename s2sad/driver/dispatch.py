@@ -16,18 +16,22 @@ stays the same and a call costs one check per argument on top of the derivative:
 >>> print(inspect.getsource(df), end="")  # doctest: +ELLIPSIS
 def f_grad(x1, x2):
     if 0:  # every closure variable, so the code can be swapped in place
-        (__s0, __s1, __s2, __s3, __T, __miss, __k0, ...)
+        (__miss, __T,)
     if type(x1) is float and type(x2) is float:
         x1_bar = 1.0 + x2
         x2_bar = x1
         return (x1_bar, x2_bar)
     if type(x1) is int and type(x2) is float:
-        return __s1(x1, x2)
+        return __T[0](x1, x2)
     return __miss(x1, x2)
 
 The first specialisation's body is written into the dispatcher under its guard
 (saving a call); the names it reads from its closure, such as ``math``, are
-read from spare cells ``__k0``, ``__k1``, ... of the dispatcher's own.
+read into locals ``__k0``, ``__k1``, ... from ``__T``, the one tuple of what the
+guards and calls read: a dispatcher has two cells of its own, as each costs
+every call. Past the ``SLOTS`` kinds checked inline, ``__miss`` looks the
+arguments' types up in a table, each entry checked by the guard the dispatcher
+would write for it: a new kind is built once, and a known one costs a lookup.
 Guards also cover values the function reads from its globals and closure
 (their kinds), and the functions it calls through those names (identity).
 
@@ -38,65 +42,24 @@ code is shared between closures of the same code: each gets its own cells.
 
 from __future__ import annotations
 
-import builtins
 import threading
 import types
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import numpy as np
-
-from ..backend.compiler import as_cell, compile_function
+from ..backend.compiler import compile_function
 from ..derive.request import Callees, Request
 from ..errors import UnsupportedSyntaxError
 from ..frontend.resolve import Resolver, parameters
 from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
+from .compiled import Compiled, callees_of, cell_value, table_key
 from .pipeline import Stages, build, cells_needed
 
-SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
-SPARE = 8  # cells the dispatcher keeps for the names its inlined first specialisation reads
+SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss's table
+SPARE = 8  # names its inlined first specialisation may read from __T
 _lock = threading.RLock()
-
-
-@dataclass
-class Compiled:
-    """A compiled specialisation, shareable by every function with the same code."""
-
-    stages: Stages
-    code: types.CodeType
-    cells: dict[str, object]  # our closure variables (np, math, helpers) and their values
-    param_kinds: tuple[Kind, ...]
-    ref_kinds: tuple[tuple[str, Kind], ...]  # globals and closure data read, and their kinds
-    callees: tuple[tuple[str, object], ...]  # functions reached through a free name
-    text: str = ""  # the source it was compiled from
-
-    def instantiate(self, fn: Callable) -> Callable:
-        user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-        closure = tuple(
-            user_cells[n] if n in user_cells else as_cell(self.cells[n]) for n in self.code.co_freevars
-        )
-        out = types.FunctionType(
-            self.code, fn.__globals__, self.code.co_name, _defaults(self.code, fn), closure
-        )
-        out.__qualname__ = self.code.co_name
-        out.__kwdefaults__ = fn.__kwdefaults__
-        out.__doc__ = self.stages.final.doc
-        out.__module__ = fn.__module__
-        return out
-
-
-def _defaults(code: types.CodeType, fn: Callable) -> tuple | None:
-    """``fn``'s defaults, for the generated function: only where its last positional parameters
-    are ``fn``'s (a gradient's are; a tangent program's end in tangents, which have none)."""
-    defaults = fn.__defaults__ or ()
-    ours = code.co_varnames[: code.co_argcount]
-    theirs = fn.__code__.co_varnames[: fn.__code__.co_argcount]
-    if not defaults or ours[-len(defaults) :] != theirs[-len(defaults) :]:
-        return None
-    return fn.__defaults__
 
 
 _cache: dict[tuple, list[Compiled]] = {}
@@ -134,11 +97,13 @@ class Transform:
         self.positional, self.keyword, self.posonly = parameters(fn)
         self.slots: list[tuple[Compiled, Callable]] = []
         self.all: list[tuple[Compiled, Callable]] = []
-        self.cells = {f"__s{i}": types.CellType(None) for i in range(SLOTS)}
-        self.cells["__T"] = types.CellType(())
-        self.cells["__miss"] = types.CellType(self.miss)
-        if self.inline:
-            self.cells.update({f"__k{i}": types.CellType(None) for i in range(SPARE)})
+        # two cells only (each costs every call a copy): what the code calls when no guard
+        # holds, and one tuple of what the guards and calls read (types, functions, values)
+        self.cells = {"__miss": types.CellType(None), "__T": types.CellType(())}
+        self.table: dict[tuple, list[tuple[Callable, Callable]]] = {}  # past the inlined kinds
+        self.miss = self._table_miss()
+        self.cells["__miss"].cell_contents = self.miss
+        self.spare: dict[str, object] = {}  # values of the names the inlined body reads
         self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
         self.dispatcher = self._new_dispatcher()
         self.blank = self.dispatcher.__code__  # the code with no specialisation, for reset
@@ -148,9 +113,9 @@ class Transform:
         """Forget every specialisation: the next call builds its derivative again."""
         if not (self.slots or self.all or self.inlined):
             return  # nothing to forget (a new rule meets every live transform)
-        self.slots, self.all, self.inlined = [], [], None
-        for i in range(SLOTS):
-            self.cells[f"__s{i}"].cell_contents = None
+        self.slots, self.all, self.inlined, self.spare = [], [], None, {}
+        self.table.clear()
+        self.cells["__T"].cell_contents = ()
         self.dispatcher.__code__ = self.blank
 
     # the dispatcher ---------------------------------------------------------
@@ -182,31 +147,79 @@ class Transform:
             "    if 0:  # every closure variable, so the code can be swapped in place",
             f"        ({', '.join(free)},)",
         ]
-        types_seen: list[type] = []
+        seen: list[object] = []  # what __T holds
 
-        def type_expr(t: type) -> str:
-            if t in PYSCALARS and t.__name__ not in self.shadowed:
-                return t.__name__
-            if t not in types_seen:
-                types_seen.append(t)
-            return f"__T[{types_seen.index(t)}]"
+        def at(obj: object) -> str:
+            if not any(o is obj for o in seen):
+                seen.append(obj)
+            return f"__T[{next(i for i, o in enumerate(seen) if o is obj)}]"
 
         call = self._forward()
-        for i, (compiled, _) in enumerate(self.slots):
-            checks = [guard(p, k, type_expr) for p, k in zip(self.all_params, compiled.param_kinds)]
-            checks += [guard(path, k, type_expr) for path, k in compiled.ref_kinds]
-            for path, obj in compiled.callees:
-                if obj not in types_seen:
-                    types_seen.append(obj)
-                checks.append(f"{path} is __T[{types_seen.index(obj)}]")
-            lines.append(f"    if {' and '.join(checks) or 'True'}:")
+        for i, (compiled, function) in enumerate(self.slots):
+            lines.append(f"    if {self.condition(compiled, at)}:")
             if i == 0 and self.inlined:
+                lines += [f"        {name} = {at(value)}" for name, value in self.spare.items()]
                 lines += self.inlined
             else:
-                lines.append(f"        return __s{i}({call})")
+                lines.append(f"        return {at(function)}({call})")
         lines.append(f"    return __miss({call})")
-        self.cells["__T"].cell_contents = tuple(types_seen)
+        self.cells["__T"].cell_contents = tuple(seen)
         return "\n".join(lines) + "\n"
+
+    def condition(self, compiled: Compiled, at: Callable[[object], str]) -> str:
+        """The guard of ``compiled``: its parameters' kinds (cheapest first), the kinds of the
+        data it reads from outside, the functions it calls; ``at(obj)`` names an object."""
+
+        def type_expr(t: type) -> str:
+            return t.__name__ if t in PYSCALARS and t.__name__ not in self.shadowed else at(t)
+
+        checks = [guard(p, k, type_expr) for p, k in zip(self.all_params, compiled.param_kinds)]
+        checks.sort(key=lambda c: " and " in c)  # one type check before several
+        checks += [guard(path, k, type_expr) for path, k in compiled.ref_kinds]
+        checks += [f"{path} is {at(obj)}" for path, obj in compiled.callees]
+        return " and ".join(checks) or "True"
+
+    def _guard_function(self, compiled: Compiled) -> Callable:
+        """``compiled``'s guard as a function of the dispatcher's arguments, for the table."""
+        seen: list[object] = []
+
+        def at(obj: object) -> str:
+            if not any(o is obj for o in seen):
+                seen.append(obj)
+            return f"__T[{next(i for i, o in enumerate(seen) if o is obj)}]"
+
+        params = ", ".join(self.positional + (["*"] + self.keyword if self.keyword else []))
+        text = f"def {self.name}_guard({params}):\n    return {self.condition(compiled, at)}\n"
+        cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
+        cells["__T"] = tuple(seen)
+        return compile_function(text, f"guard {self.name}", self.fn.__globals__, cells)
+
+    def _table_miss(self) -> Callable:
+        """What the dispatcher calls when no inlined guard holds: a table keyed by the types
+        (and ranks, lengths) of the arguments, each entry checked by the very guard the
+        dispatcher would write for it; then, only on a new kind, ``specialise``."""
+        table = self.table
+
+        def find(args: tuple, kwargs: dict) -> Callable:
+            key = (*map(table_key, args), *map(table_key, kwargs.values()))
+            for check, function in table.get(key, ()):
+                if check(*args, **kwargs):
+                    return function
+            values = dict(zip(self.positional, args))
+            values.update(kwargs)
+            function = self.specialise(values)  # a subclass may check the arguments first
+            compiled = next(c for c, f in self.all if f is function)
+            with _lock:
+                entries = table.setdefault(key, [])
+                if not any(f is function for _, f in entries):
+                    entries.append((self._guard_function(compiled), function))
+            return function
+
+        def miss(*args, **kwargs):
+            return find(args, kwargs)(*args, **kwargs)
+
+        self.find = find  # the function for arguments given as a tuple (every positional) and keywords
+        return miss
 
     @property
     def all_params(self) -> list[str]:
@@ -260,7 +273,7 @@ class Transform:
         ours = [n for n in compiled.code.co_freevars if n not in mine]
         if len(ours) > SPARE:
             return
-        spare = {n: f"__k{i}" for i, n in enumerate(ours)}
+        spare = {n: f"__k{i}" for i, n in enumerate(ours)}  # locals, read from __T
         fdef = ast.parse(compiled.text or compiled.stages.source("final")).body[0]
         body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
         if not isinstance(body[-1], ast.Return):  # it must not fall through to the next guard
@@ -277,42 +290,39 @@ class Transform:
             if isinstance(node, ast.Name) and node.id in spare:
                 node.id = spare[node.id]
         self.inlined = ["        " + line for line in ast.unparse(tree).splitlines()]
-        for name, cell_name in spare.items():
+        for name, local in spare.items():
             value = compiled.cells[name]
-            if isinstance(value, types.CellType):
-                value = _cell_value(value)
-            self.cells[cell_name].cell_contents = value
+            self.spare[local] = cell_value(value) if isinstance(value, types.CellType) else value
 
     def _install(self, compiled: Compiled, function: Callable) -> None:
         self.all.append((compiled, function))
         if len(self.slots) < SLOTS:
             self.slots.append((compiled, function))
-            self.cells[f"__s{len(self.slots) - 1}"].cell_contents = function
             if len(self.slots) == 1 and self.inline:
                 self._inline_first(compiled)
             new = self._compile_dispatcher()
             if new.__code__.co_freevars != self.dispatcher.__code__.co_freevars and self.inlined:
-                self.inlined = None  # the body changed which names are local: call it instead
+                self.inlined, self.spare = None, {}  # the body changed which names are local: call it
                 new = self._compile_dispatcher()
             self.dispatcher.__code__ = new.__code__
 
     # specialising ------------------------------------------------------------
-    def miss(self, *args, **kwargs):
-        values = dict(zip(self.positional, args))
-        values.update(kwargs)
-        function = self.specialise(values)
-        return function(*args, **kwargs)
+    builds = 0  # specialisations built, for tests
 
     def specialise(self, values: dict[str, object]) -> Callable:
+        return self._specialise(values)[0]
+
+    def _specialise(self, values: dict[str, object]) -> tuple[Callable, Compiled]:
         kinds = tuple(kind_of(values[p]) for p in self.all_params)
         with _lock:
             for compiled, function in self.all:
                 if compiled.param_kinds == kinds and _fits(self.fn, compiled):
-                    return function
+                    return function, compiled
             compiled = lookup_or_build(self.fn, self.request, dict(zip(self.all_params, kinds)))
             function = self.finish(compiled, values)
+            self.builds += 1
             self._install(compiled, function)
-            return function
+            return function, compiled
 
     def finish(self, compiled: Compiled, values: dict[str, object]) -> Callable:
         """The function the dispatcher calls for these kinds (a subclass may build on it)."""
@@ -353,7 +363,7 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
     cells = cells_needed(stages)
     user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     for name in set(cells) & set(user_cells):  # generated code read again: np is np
-        if _cell_value(user_cells[name]) is cells[name]:
+        if cell_value(user_cells[name]) is cells[name]:
             del cells[name]
     clash = set(cells) & set(user_cells)
     if clash:  # cannot happen: aliases avoid the user's names
@@ -362,26 +372,7 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
         text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
     )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
-    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, _callees(fn), text)
-
-
-def _cell_value(cell: types.CellType) -> object:
-    try:
-        return cell.cell_contents
-    except ValueError:  # empty
-        return None
-
-
-def _callees(fn: Callable) -> tuple[tuple[str, object], ...]:
-    """Functions ``fn`` reaches through closure cells or non-module globals."""
-    out = []
-    resolver = Resolver(fn)
-    for name in sorted(set(fn.__code__.co_names) | set(fn.__code__.co_freevars)):
-        where, value = resolver.lookup(name)
-        if where in ("closure", "global") and callable(value) and not isinstance(value, (type, np.ufunc)):
-            if not isinstance(value, types.ModuleType) and value is not getattr(builtins, name, None):
-                out.append((name, value))
-    return tuple(out)
+    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, callees_of(fn), text)
 
 
 _transforms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
