@@ -54,7 +54,7 @@ from ..frontend.resolve import Resolver, parameters
 from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
-from .pipeline import Stages, build, cells_needed
+from .pipeline import Stages, build, cells_needed, paused_gc
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss
 SPARE = 8  # cells the dispatcher keeps for the names its inlined first specialisation reads
@@ -329,7 +329,8 @@ def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> C
         for compiled in _cache.get(key, ()):
             if _fits(fn, compiled):
                 return compiled
-        compiled = _build(fn, request, kinds)
+        with paused_gc():
+            compiled = _build(fn, request, kinds)
         entries = _cache.setdefault(key, [])
         entries.append(compiled)
         if len(_cache) > 2048:  # bound the memory a long session can use
