@@ -73,8 +73,8 @@ def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State)
     infos = [tally.add(s) for s in stmts]
     stmts = list(stmts)
     while tally.repeated:
-        biggest = max(ir.count_nodes(e) for e in tally.repeated)
-        ties = [e for e in tally.repeated if ir.count_nodes(e) == biggest]
+        biggest = max(tally.size(e) for e in tally.repeated)
+        ties = [e for e in tally.repeated if tally.size(e) == biggest]
         target = ties[0] if len(ties) == 1 else tally.first_seen(infos, set(ties))
         first = next(
             i for i, (s, info) in enumerate(zip(stmts, infos)) if target in info.parts and owned(s) != target
@@ -127,6 +127,13 @@ class _Tally:
         self.held: Counter = Counter()
         self.repeated: dict[Expr, None] = {}
         self._worth: dict[Expr, tuple[bool, bool]] = {}
+        self._sizes: dict[Expr, int] = {}
+
+    def size(self, e: Expr) -> int:
+        n = self._sizes.get(e)
+        if n is None:
+            n = self._sizes[e] = ir.count_nodes(e)
+        return n
 
     def worth(self, e: Expr) -> tuple[bool, bool]:
         w = self._worth.get(e)
