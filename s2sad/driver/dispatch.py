@@ -55,7 +55,7 @@ from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
 from .compiled import Compiled, callees_of, cell_value, table_key
-from .pipeline import Stages, build, cells_needed
+from .pipeline import Stages, build, cells_needed, paused_gc
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss's table
 SPARE = 8  # names its inlined first specialisation may read from __T
@@ -339,7 +339,8 @@ def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> C
         for compiled in _cache.get(key, ()):
             if _fits(fn, compiled):
                 return compiled
-        compiled = _build(fn, request, kinds)
+        with paused_gc():
+            compiled = _build(fn, request, kinds)
         entries = _cache.setdefault(key, [])
         entries.append(compiled)
         if len(_cache) > 2048:  # bound the memory a long session can use

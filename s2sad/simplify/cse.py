@@ -56,60 +56,133 @@ def cse(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
 
 
 def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State) -> list[ir.Stmt]:
+    """Name the largest repeated part, again until none is left; the counts are kept up to
+    date statement by statement (only those a naming rewrites are read again), so a block
+    is not rescanned whole for every name."""
+
     def owned(stmt: ir.Stmt) -> Expr | None:
         """The value of ``y = e`` where ``y`` changes in place: ``e`` is ``y``'s alone."""
         return stmt.value if isinstance(stmt, ir.Assign) and stmt.target.id in changed else None
 
-    def replaced(stmt: ir.Stmt, target: Expr, name: Name) -> ir.Stmt:
-        return stmt if owned(stmt) == target else replace_in(stmt, target, name)
+    def holds(stmt: ir.Stmt) -> Expr | None:
+        """The value a name assigned once holds (a call there is read from it, not made again)."""
+        ok = isinstance(stmt, ir.Assign) and not stmt.accumulate and counts[stmt.target.id] == 1
+        return stmt.value if ok and owned(stmt) is None else None
 
-    while True:
-        seen: Counter = Counter()
-        # a call too small to name (np.exp(x)) is still not computed twice where a name holds it
-        held = {
-            s.value
-            for s in stmts
-            if isinstance(s, ir.Assign) and not s.accumulate and counts[s.target.id] == 1 and owned(s) is None
-        }
-        for stmt in stmts:
-            for e in stmt.exprs():
-                for sub in _eager_subexpressions(e):
-                    if sub is owned(stmt):
-                        continue
-                    worth = _worth_naming(sub) or sub in held and _worth_reading(sub)
-                    if worth and all(counts[n] <= 1 for n in ir.names_in(sub)):
-                        seen[sub] += 1
-        repeated = [e for e, n in seen.items() if n > 1]
-        if not repeated:
-            return stmts
-        target = max(repeated, key=ir.count_nodes)
+    tally = _Tally(counts, owned, holds)
+    infos = [tally.add(s) for s in stmts]
+    stmts = list(stmts)
+    while tally.repeated:
+        biggest = max(tally.size(e) for e in tally.repeated)
+        ties = [e for e in tally.repeated if tally.size(e) == biggest]
+        target = ties[0] if len(ties) == 1 else tally.first_seen(infos, set(ties))
         first = next(
-            i
-            for i, s in enumerate(stmts)
-            if owned(s) != target and any(target in ir.subexpressions(v) for v in s.exprs())
+            i for i, (s, info) in enumerate(zip(stmts, infos)) if target in info.parts and owned(s) != target
         )
-        holders = [
-            i
-            for i, s in enumerate(stmts)
-            if i >= first
-            and isinstance(s, ir.Assign)
-            and s.value == target
-            and not s.accumulate
-            and counts[s.target.id] == 1
-            and owned(s) is None
-        ]
-        if holders:
+        holder_at = None
+        if tally.held[target]:
+            at = range(first, len(stmts))
+            holder_at = next((i for i in at if infos[i].held is not None and infos[i].held == target), None)
+        if holder_at is not None:
             # `mean = np.mean(x)` already names it: it moves up to the first use (what it reads
             # is there by then, and nothing reads its name before it), and the uses read `mean`
-            holder = stmts.pop(holders[0])
-            later = [replaced(s, target, holder.target) for s in stmts[first:]]
-            stmts = stmts[:first] + [holder] + later
-            continue
-        name = Name(state.pool.temp())
-        state.temps.add(name.id)
-        state.kinds[name.id] = state.expr_kind(target)
-        stmts = [replaced(s, target, name) for s in stmts]
-        stmts.insert(first, ir.Assign(name, target, origin=stmts[first].origin))
+            holder, holder_info = stmts.pop(holder_at), infos.pop(holder_at)
+            stmts.insert(first, holder)
+            infos.insert(first, holder_info)
+            name, start = holder.target, first + 1
+        else:
+            name = Name(state.pool.temp())
+            state.temps.add(name.id)
+            state.kinds[name.id] = state.expr_kind(target)
+            start = first
+        for i in range(start, len(stmts)):
+            s = stmts[i]
+            if target in infos[i].parts and owned(s) != target:
+                tally.remove(infos[i])
+                stmts[i] = replace_in(s, target, name)
+                infos[i] = tally.add(stmts[i])
+        if holder_at is None:
+            assign = ir.Assign(name, target, origin=stmts[first].origin)
+            stmts.insert(first, assign)
+            infos.insert(first, tally.add(assign))
+    return stmts
+
+
+class _Info:
+    __slots__ = ("candidates", "parts", "held")
+
+    def __init__(self, candidates: list[tuple[Expr, bool]], parts: set[Expr], held: Expr | None):
+        self.candidates = candidates  # (part, counted only where a name holds it), in order
+        self.parts = parts  # every part of the statement's expressions
+        self.held = held
+
+
+class _Tally:
+    """How often each part worth naming is evaluated in a block, kept as statements change."""
+
+    def __init__(self, counts: Counter, owned, holds):
+        self.counts, self.owned, self.holds = counts, owned, holds
+        self.always: Counter = Counter()  # parts worth a name
+        self.if_held: Counter = Counter()  # calls worth reading from a name that holds them
+        self.held: Counter = Counter()
+        self.repeated: dict[Expr, None] = {}
+        self._worth: dict[Expr, tuple[bool, bool]] = {}
+        self._sizes: dict[Expr, int] = {}
+
+    def size(self, e: Expr) -> int:
+        n = self._sizes.get(e)
+        if n is None:
+            n = self._sizes[e] = ir.count_nodes(e)
+        return n
+
+    def worth(self, e: Expr) -> tuple[bool, bool]:
+        w = self._worth.get(e)
+        if w is None:
+            single = all(self.counts[n] <= 1 for n in ir.names_in(e))
+            naming = single and _worth_naming(e)
+            w = self._worth[e] = (naming, single and not naming and _worth_reading(e))
+        return w
+
+    def add(self, stmt: ir.Stmt) -> _Info:
+        own = self.owned(stmt)
+        candidates, parts = [], set()
+        for e in stmt.exprs():
+            parts.update(ir.subexpressions(e))
+            for sub in _eager_subexpressions(e):
+                if sub is own:
+                    continue
+                naming, reading = self.worth(sub)
+                if naming or reading:
+                    candidates.append((sub, reading))
+        info = _Info(candidates, parts, self.holds(stmt))
+        self._count(info, 1)
+        return info
+
+    def remove(self, info: _Info) -> None:
+        self._count(info, -1)
+
+    def _count(self, info: _Info, sign: int) -> None:
+        for sub, reading in info.candidates:
+            (self.if_held if reading else self.always)[sub] += sign
+            self._check(sub)
+        if info.held is not None:
+            self.held[info.held] += sign
+            self._check(info.held)
+
+    def _check(self, e: Expr) -> None:
+        n = self.always[e] + (self.if_held[e] if self.held[e] > 0 else 0)
+        if n > 1:
+            self.repeated[e] = None
+        else:
+            self.repeated.pop(e, None)
+
+    def first_seen(self, infos: list[_Info], ties: set[Expr]) -> Expr:
+        """Of parts equally large, the one a scan of the block meets first."""
+        for info in infos:
+            for sub, reading in info.candidates:
+                if sub in ties and (not reading or self.held[sub] > 0):
+                    return sub
+        raise AssertionError("a repeated part is in no statement")
 
 
 def _eager_subexpressions(e: Expr) -> Iterator[Expr]:

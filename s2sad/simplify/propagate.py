@@ -110,6 +110,7 @@ def propagate(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
         stmts = _drop_copies_back(stmts)
         until: dict[str, list[str]] = {}  # a copy's source -> the copies that end when it is written
         later = read_counts(stmts)  # reads in the statements after the current one
+        last_write = {n: i for i, s in enumerate(stmts) for n in all_writes(s)}  # one scan, not one a copy
         for i, stmt in enumerate(stmts):
             for inner in ir.walk([stmt]):
                 for n in inner.reads():
@@ -129,7 +130,7 @@ def propagate(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
                 rest = stmts[i + 1 :]
                 if later[stmt.target.id] != reads[stmt.target.id]:
                     pass  # read after this block too, where the mapping does not reach
-                elif single(source) or not any(source.id in all_writes(s) for s in rest):
+                elif single(source) or last_write.get(source.id, -1) <= i:
                     mapping[stmt.target.id] = source
                     continue
                 elif read_before_rewritten(stmt.target.id, source.id, rest):
