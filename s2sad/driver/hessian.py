@@ -323,14 +323,16 @@ class HessianTransform(Transform):
             return None
         directions = sparsity.seeds(colour, np.shape(args[where]))
         rows, cols, found = sparsity.scatter_plan(pattern, colour)
+        into, taken = rows * size + cols, found * size + rows  # flat places: one fancy index each
+        square = (size, size)
 
         def sparse_columns(*args: Any, **kwargs: Any) -> tuple:
             """One sweep of the tangent program for each colour of the Hessian's columns."""
             compressed = program(*args, **kwargs, **{tangent: directions})[0]
-            h = np.zeros((size, size))
+            h = np.zeros(size * size)
             if np.ndim(compressed) == 2:
-                h[rows, cols] = compressed[found, rows]
-            return (h,)
+                h[into] = compressed.ravel()[taken]
+            return (h.reshape(square),)
 
         try:  # checked against the dense columns it replaces, once
             same = np.allclose(
