@@ -51,7 +51,7 @@ from ..frontend.resolve import parameters
 from ..ir.kinds import kind_of
 from ..ir.printer import function_source
 from ..rules.registry import ONCE
-from . import batch
+from . import batch, sparsity
 from .directions import assemble, basis, check_array_like, jvp_at, unit_tangents, zero_tangents
 from .dispatch import Compiled, Transform, transform
 from .generated import concrete, positional_params
@@ -301,8 +301,46 @@ class HessianTransform(Transform):
         except Exception:
             same = False
         chosen = batched_columns if same else columns
+        if same and flat and n == 1 and name in self.positional:
+            chosen = self._sparse(program, tangent, args, kwargs, batched_columns) or chosen
         setattr(chosen, ONCE, "s2sad.hessian")  # its own derivative is not written
         return chosen
+
+    def _sparse(
+        self, program: Callable, tangent: str, args: list, kwargs: dict, dense: Callable
+    ) -> Callable | None:
+        """The Hessian of one vector argument from its compressed columns: the tangent
+        program run once with one seed direction per colour of its sparsity pattern
+        (``sparsity``), each entry read off where its colour put it. None when the
+        pattern is not known or saves too little."""
+        where = self.positional.index(self.names[0])
+        pattern = sparsity.hessian_pattern(self.fn, args, where, kwargs)
+        size = np.size(args[where])
+        if pattern is None or size < 8:
+            return None
+        colour = sparsity.colours(pattern)
+        if 2 * (int(colour.max(initial=-1)) + 1) > size:
+            return None
+        directions = sparsity.seeds(colour, np.shape(args[where]))
+        rows, cols, found = sparsity.scatter_plan(pattern, colour)
+        into, taken = rows * size + cols, found * size + rows  # flat places: one fancy index each
+        square = (size, size)
+
+        def sparse_columns(*args: Any, **kwargs: Any) -> tuple:
+            """One sweep of the tangent program for each colour of the Hessian's columns."""
+            compressed = program(*args, **kwargs, **{tangent: directions})[0]
+            h = np.zeros(size * size)
+            if np.ndim(compressed) == 2:
+                h[into] = compressed.ravel()[taken]
+            return (h.reshape(square),)
+
+        try:  # checked against the dense columns it replaces, once
+            same = np.allclose(
+                sparse_columns(*args, **kwargs)[0], dense(*args, **kwargs)[0], rtol=1e-9, atol=1e-12
+            )
+        except Exception:
+            same = False
+        return sparse_columns if same else None
 
     @staticmethod
     def _batched(t: Transform, jvp_program: Callable, gradient: Callable, tangent: str) -> Callable | None:
