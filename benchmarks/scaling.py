@@ -13,6 +13,7 @@ written as JSON (``--json``, default ``benchmarks/scaling.json``).
     PYTHONPATH=. python benchmarks/scaling.py                 # N = 30, 100, 300, 1000
     PYTHONPATH=. python benchmarks/scaling.py --sizes 30 100 --repeat 3
     PYTHONPATH=. python benchmarks/scaling.py --profile straight 300   # cProfile of one
+    PYTHONPATH=. python benchmarks/scaling.py --docs      # also the table and plot in docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {("straight", 300): 0.3, ("straight", 1000): 1.0, ("loop", 200): 0.6}  # seconds, issue 14
 FUNCS = ("math.sin", "math.cos", "math.exp", "math.tanh", "math.sqrt", "math.log")
 
 
@@ -122,12 +125,15 @@ def run_one(family: str, n: int, profile: str | None = None) -> tuple[float, flo
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 300, 1000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 200, 300, 1000])
     ap.add_argument("--families", nargs="+", default=["straight", "loop"])
     ap.add_argument("--repeat", type=int, default=3, help="subprocesses per case; the median is kept")
     ap.add_argument("--json", default=str(Path(__file__).with_name("scaling.json")))
     ap.add_argument("--profile", nargs=2, metavar=("FAMILY", "N"))
     ap.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile")
+    ap.add_argument(
+        "--docs", action="store_true", help="also write the table and plot into docs/benchmarks.md"
+    )
     a = ap.parse_args(argv)
     if a.profile:
         run_one(a.profile[0], int(a.profile[1]), profile=a.sort)
@@ -144,6 +150,50 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{family:<10}{n:>6}{first:>16.3f}{imp:>12.3f}", flush=True)
     Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")
     print(f"written {a.json}")
+    if a.docs:
+        write_docs(rows)
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| function | statements | first call s | target s | met |",
+        "|---|---:|---:|---:|:-:|",
+    ]
+    for r in rows:
+        target = TARGETS.get((r["family"], r["n"]))
+        met = "" if target is None else "yes" if r["first_call_s"] <= target else "no"
+        what = "straight-line" if r["family"] == "straight" else "loop body"
+        shown = f"{target:g}" if target else ""
+        lines.append(f"| {what} | {r['n']} | {r['first_call_s']:.3f} | {shown} | {met} |")
+    imports = statistics.median(r["import_s"] for r in rows)
+    return "\n".join(lines) + f"\n\nImporting s2sad, not counted above: {imports * 1e3:.0f} ms (median).\n"
+
+
+def write_docs(rows: list[dict]) -> None:
+    """The table between the page's scaling markers, and the curves as docs/img/scaling.png."""
+    page = ROOT / "docs" / "benchmarks.md"
+    text = page.read_text()
+    begin, end = "<!-- scaling: begin -->", "<!-- scaling: end -->"
+    head, rest = text.split(begin)
+    _, tail = rest.split(end)
+    page.write_text(f"{head}{begin}\n{table(rows)}{end}{tail}")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for family in dict.fromkeys(r["family"] for r in rows):
+        mine = [r for r in rows if r["family"] == family]
+        ax.plot([r["n"] for r in mine], [r["first_call_s"] for r in mine], "o-", label=family)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("statements in the function")
+    ax.set_ylabel("first call of grad, s (log scale)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(ROOT / "docs" / "img" / "scaling.png", dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
