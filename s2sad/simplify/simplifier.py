@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from .. import ir
 from ..ir.kinds import Kind
-from .arith import float_literals
 from .accumulate import first_writes, fuse, plain_complex
+from .arith import float_literals
 from .coalesce import coalesce
 from .cse import cse
 from .dce import dead_tapes, live_code
