@@ -33,6 +33,7 @@ from __future__ import annotations
 from .. import ir
 from ..ir.kinds import Kind
 from .accumulate import first_writes, fuse, plain_complex
+from .arith import float_literals
 from .coalesce import coalesce
 from .cse import cse
 from .dce import dead_tapes, live_code
@@ -109,6 +110,7 @@ PASSES: list[Pass] = [
     live_code,
     repeat(dead_tapes, 3),  # a tape that goes may leave another unread
     drop_defaults,
+    float_literals,  # before coalesce: each name still has one kind
     first_writes,
     hoist_common,
     tangent_first,
