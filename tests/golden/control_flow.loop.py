@@ -9,14 +9,14 @@ def logistic_grad(x, r, n):
     x_1 = x
     for i in range(n):
         x_1_tape.append(x_1)
-        x_1 = r * x_1 * (1 - x_1)
+        x_1 = r * x_1 * (1.0 - x_1)
     # return x
     x_1_bar = 1.0
     # for i in range(n):
     r_bar = 0.0
     for i in reversed(range(n)):
         x_1 = x_1_tape.pop()
-        v1_bar = x_1_bar * (1 - x_1)
+        v1_bar = x_1_bar * (1.0 - x_1)
         r_bar += v1_bar * x_1
         x_1_bar = -x_1_bar * (r * x_1) + v1_bar * r
     x_bar = x_1_bar

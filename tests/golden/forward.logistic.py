@@ -9,7 +9,7 @@ def logistic_jvp(x, r, n, x_dot, r_dot):
     x_1 = x
     for i in range(n):
         v1 = r * x_1
-        v2 = 1 - x_1
+        v2 = 1.0 - x_1
         x_1_dot = (r_dot * x_1 + x_1_dot * r) * v2 - x_1_dot * v1
         x_1 = v1 * v2
     # return x

@@ -5,6 +5,6 @@ def f_jvp(x, x_dot):
     for x: float.
     """
     # return x ** 4 + 3 * x ** 2 + 2 * x
-    v6_dot = x_dot * (4 * x ** 3 + 6 * x + 2)
-    v6 = x ** 4 + 3 * x ** 2 + 2 * x
+    v6_dot = x_dot * (4.0 * (x * x * x) + 6.0 * x + 2.0)
+    v6 = x ** 4 + 3.0 * (x * x) + 2.0 * x
     return v6, v6_dot

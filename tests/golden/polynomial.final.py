@@ -5,5 +5,5 @@ def f_grad(x):
     for x: float.
     """
     # return x ** 4 + 3 * x ** 2 + 2 * x
-    x_bar = 2.0 + 6.0 * x + 4 * x ** 3
+    x_bar = 2.0 + 6.0 * x + 4.0 * (x * x * x)
     return x_bar

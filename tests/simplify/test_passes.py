@@ -686,6 +686,7 @@ def test_pass_order():
         "live_code",
         "repeat(dead_tapes, 3)",
         "drop_defaults",
+        "float_literals",
         "first_writes",
         "hoist_common",
         "tangent_first",
