@@ -119,6 +119,9 @@ def with_mode(f: Callable, wrt: Wrt, mode: str, api: str, reverse: Callable, wit
     chosen.__doc__ = reverse.__doc__
     chosen.__signature__ = signature
     chosen.__wrapped__ = reverse
+    for name in ("__s2sad__", "__s2sad_concrete__", "__s2sad_params__"):  # differentiated again:
+        if hasattr(reverse, name):  # through the reverse-mode code (``driver.generated``)
+            setattr(chosen, name, getattr(reverse, name))
     return chosen
 
 

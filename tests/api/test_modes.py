@@ -148,3 +148,15 @@ def test_forward_mode_of_a_keyword_only_parameter_is_refused_and_auto_is_reverse
         s2sad.grad(scaled, wrt="k", mode="forward")
     g = s2sad.grad(scaled, wrt="k")(0.7, 1.3, k=2.0)
     assert_close(g, central_difference(lambda k: scaled(0.7, 1.3, k=k), (2.0,), 0))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_gradient_in_any_mode_is_differentiated_again(mode):
+    first = s2sad.grad(logistic, mode=mode)
+    expected = central_difference(s2sad.grad(logistic, mode="reverse"), (2.9, 0.2), 0)
+    assert_close(s2sad.grad(first)(2.9, 0.2), expected, 1e-5)
+
+    def inside(r):
+        return first(r, 0.2) ** 2
+
+    assert_close(s2sad.grad(inside)(2.9), central_difference(inside, (2.9,), 0), 1e-5)
