@@ -15,15 +15,21 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .modes import check_mode, with_mode
 from .records import gradients_back, record_transform
 from .wrappers import library_function, summed
 
 
-def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
+def grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
     """The gradient of a scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter position or name, or a tuple of them (the result
     is then a tuple of gradients). Works as ``@grad`` and ``@grad(wrt=...)``.
+
+    ``mode`` is ``"reverse"``, ``"forward"`` or ``"auto"`` (``modes.with_mode``): forward
+    mode takes Python numbers only (a TypeError for arrays and containers) and runs one
+    tangent sweep per ``wrt`` argument; ``"auto"`` uses it for at most four numbers
+    through a loop. The result is the same.
 
     >>> import math
     >>> def f(x1, x2):
@@ -32,30 +38,35 @@ def grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     >>> round(dx1, 3), round(dx2, 3)
     (5.5, 1.716)
     """
+    check_mode(mode, "grad")
     if f is None:
-        return lambda g: grad(g, wrt)
+        return lambda g: grad(g, wrt, mode=mode)
     if is_generated(f):  # grad(grad(f))
-        return per_call(f, lambda g: grad(g, wrt), "grad")
-    return record_transform(f, wrt, "grad", "grad", gradients_back)
+        return per_call(f, lambda g: grad(g, wrt, mode=mode), "grad")
+    reverse = record_transform(f, wrt, "grad", "grad", gradients_back)
+    return with_mode(f, wrt, mode, "grad", reverse, with_value=False)
 
 
-def value_and_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
-    """Like ``grad``, but the function returns ``(f(...), gradient)`` from one primal sweep.
+def value_and_grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
+    """Like ``grad``, but the function returns ``(f(...), gradient)`` from one primal sweep
+    (in forward mode, the value of the first tangent sweep).
 
     >>> value_and_grad(lambda x: x ** 3)(2.0)
     (8.0, 12.0)
     """
+    check_mode(mode, "value_and_grad")
     if f is None:
-        return lambda g: value_and_grad(g, wrt)
+        return lambda g: value_and_grad(g, wrt, mode=mode)
     if is_generated(f):
-        return per_call(f, lambda g: value_and_grad(g, wrt), "value_and_grad")
-    return record_transform(
+        return per_call(f, lambda g: value_and_grad(g, wrt, mode=mode), "value_and_grad")
+    reverse = record_transform(
         f,
         wrt,
         "value_and_grad",
         "value_and_grad",
         lambda r, c, single: (r[0], gradients_back(r[1], c, single)),
     )
+    return with_mode(f, wrt, mode, "value_and_grad", reverse, with_value=True)
 
 
 def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
