@@ -49,8 +49,20 @@ def check_mode(mode: object, api: str) -> str:
 
 
 def has_loop(f: Callable) -> bool:
-    """Whether the parsed source of ``f`` has a ``for`` or ``while`` loop."""
-    return any(isinstance(n, (gast.For, gast.While)) for n in gast.walk(parse(f).node))
+    """Whether the parsed source of ``f`` has a ``for`` or ``while`` loop, and none of its
+    loops is checkpointed (``for t in s2sad.checkpoint(...)``: the user asked for a reverse
+    sweep that recomputes instead of storing, so auto keeps reverse mode and its checks)."""
+    loops = [n for n in gast.walk(parse(f).node) if isinstance(n, (gast.For, gast.While))]
+    return bool(loops) and not any(isinstance(n, gast.For) and _checkpointed(n.iter) for n in loops)
+
+
+def _checkpointed(e: gast.expr) -> bool:
+    if not isinstance(e, gast.Call):
+        return False
+    fn = e.func
+    return (isinstance(fn, gast.Attribute) and fn.attr == "checkpoint") or (
+        isinstance(fn, gast.Name) and fn.id == "checkpoint"
+    )
 
 
 def with_mode(f: Callable, wrt: Wrt, mode: str, api: str, reverse: Callable, with_value: bool) -> Callable:

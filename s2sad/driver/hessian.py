@@ -25,10 +25,10 @@ over forward); so does the Hessian of a function s2sad returned.
 >>> print(inspect.getsource(program), end="")  # doctest: +ELLIPSIS
 def f_hessian(x1, x2):
     ...
-    # x2_bar = x1 ** 2
-    x2_bar_dot_0 = 2 * x1
-    # x1_bar = x2 * (2 * x1)
-    v1 = 2 * x1
+    # x2_bar = x1 * x1
+    x2_bar_dot_0 = 2.0 * x1
+    # x1_bar = x2 * (2.0 * x1)
+    v1 = 2.0 * x1
     x1_bar_dot_0 = 2.0 * x2
     # return x1_bar, x2_bar
     return (x1_bar_dot_0, v1), (x2_bar_dot_0, 0.0)

@@ -16,7 +16,7 @@ s2sad model.py:loss --args "np.ones((3, 4))" "np.ones(4)"
 def f_grad(x):
     ...
     # return x ** 3 + 2 * x
-    x_bar = 2.0 + 3 * x ** 2
+    x_bar = 2.0 + 3.0 * (x * x)
     return x_bar
 0
 >>> main([f"{path}:f", "--trace", "2"])

@@ -160,3 +160,15 @@ def test_a_gradient_in_any_mode_is_differentiated_again(mode):
         return first(r, 0.2) ** 2
 
     assert_close(s2sad.grad(inside)(2.9), central_difference(inside, (2.9,), 0), 1e-5)
+
+
+def test_auto_keeps_reverse_mode_for_a_checkpointed_loop():
+    def f(x):
+        for _ in s2sad.checkpoint(range(4)):
+            x = x * x + 0.5
+        return x
+
+    from s2sad.api.modes import has_loop
+
+    assert not has_loop(f) and has_loop(logistic)  # the user asked for reverse mode's checkpointing
+    assert_close(s2sad.grad(f)(0.3), s2sad.grad(f, mode="forward")(0.3))
