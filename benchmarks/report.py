@@ -225,13 +225,17 @@ def plot(results: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def write_docs(report: str, png: Path) -> None:
+def write_section(name: str, text: str) -> None:
+    """``text`` between docs/benchmarks.md's ``<!-- name: begin -->`` and ``<!-- name: end -->``."""
     page = ROOT / "docs" / "benchmarks.md"
-    text = page.read_text()
-    begin, end = "<!-- results: begin -->", "<!-- results: end -->"
-    head, rest = text.split(begin)
+    begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
+    head, rest = page.read_text().split(begin)
     _, tail = rest.split(end)
-    page.write_text(f"{head}{begin}\n{report}{end}{tail}")
+    page.write_text(f"{head}{begin}\n{text}{end}{tail}")
+
+
+def write_docs(report: str, png: Path) -> None:
+    write_section("results", report)
     target = ROOT / "docs" / "img" / "benchmarks.png"
     target.parent.mkdir(exist_ok=True)
     target.write_bytes(png.read_bytes())

@@ -40,7 +40,7 @@ from peers import (  # noqa: E402
     setup_tangent,
     setup_torch,
 )
-from report import PEERS, memory_table, plot, table, write_docs  # noqa: E402
+from report import PEERS, memory_table, plot, table, write_docs, write_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -288,12 +288,7 @@ def run_memory(quick: bool, docs: bool, out: Path) -> None:
     (out / "checkpointing.md").write_text(report)
     print(report)
     if docs:
-        page = ROOT / "docs" / "benchmarks.md"
-        text = page.read_text()
-        begin, end = "<!-- checkpointing: begin -->", "<!-- checkpointing: end -->"
-        head, rest = text.split(begin)
-        _, tail = rest.split(end)
-        page.write_text(f"{head}{begin}\n{report}{end}{tail}")
+        write_section("checkpointing", report)
 
 
 # ======================================================================================

@@ -171,12 +171,10 @@ def table(rows: list[dict]) -> str:
 
 def write_docs(rows: list[dict]) -> None:
     """The table between the page's scaling markers, and the curves as docs/img/scaling.png."""
-    page = ROOT / "docs" / "benchmarks.md"
-    text = page.read_text()
-    begin, end = "<!-- scaling: begin -->", "<!-- scaling: end -->"
-    head, rest = text.split(begin)
-    _, tail = rest.split(end)
-    page.write_text(f"{head}{begin}\n{table(rows)}{end}{tail}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from report import write_section
+
+    write_section("scaling", table(rows))
     import matplotlib
 
     matplotlib.use("Agg")
