@@ -23,6 +23,7 @@ import __future__
 
 import ast
 import dis
+import inspect
 import types
 from collections.abc import Callable
 
@@ -31,10 +32,19 @@ import gast
 _FUTURE_FLAGS = [getattr(__future__, name).compiler_flag for name in __future__.all_feature_names]
 
 
-def runs_as(node: gast.FunctionDef, fn: Callable) -> bool:
+def runs_as(node: gast.FunctionDef, fn: Callable, text: str | None = None) -> bool:
     """Whether the ``def`` in ``node`` compiles to ``fn``'s code (where it can be compiled
-    alone; when it cannot, nothing is claimed and the answer is True)."""
+    alone; when it cannot, nothing is claimed and the answer is True).
+
+    ``text``, the lines of the ``def`` as they stand in the file, is compiled first: the
+    compiler spells that text exactly as it spelled the module, so an unchanged function
+    is the same bytecode byte for byte, found without comparing instruction by instruction.
+    Anything else (that text edited, or not compiling alone) is compared from ``node``."""
     code = fn.__code__
+    if text is not None:
+        quick = _compile_text(text, fn)
+        if quick is not None and _same(quick, code):
+            return True
     compiled = _compile_alone(node, fn)
     if compiled is None:
         return True
@@ -66,6 +76,70 @@ def _compile_alone(node: gast.FunctionDef, fn: Callable) -> types.CodeType | Non
     except (SyntaxError, ValueError, TypeError):
         return None
     return _find_code(compiled, code.co_name)
+
+
+def _compile_text(text: str, fn: Callable) -> types.CodeType | None:
+    """The code of the ``def`` in ``text`` (its lines as in the file, decorators included),
+    compiled under the headers ``_compile_alone`` puts around it: each header indented less
+    than the ``def``, so its lines stay as they are."""
+    code = fn.__code__
+    lines = text.splitlines(keepends=True)
+    indent = len(lines[0]) - len(lines[0].lstrip(" ")) if lines else 0
+    headers = []
+    if code.co_freevars:
+        headers.append(["def __s2sad_outer__():\n"] + [f"{n} = None\n" for n in code.co_freevars])
+    owner = _owner_class(fn)
+    if owner is not None:
+        headers.append([f"class {owner}:\n"])
+    if indent and not headers:
+        headers.append(["if 1:\n"])
+    if len(headers) > indent or lines[0][indent : indent + 1] == "\t":
+        return None
+    # a method called on a name the module imported is compiled as an attribute read
+    # (math.sin(x)), whichever scope the name is read from: those imports go first
+    globals_ = getattr(fn, "__globals__", {})
+    modules = sorted(n for n in _names(code) if isinstance(globals_.get(n), types.ModuleType))
+    prefix = "".join(f"import {n}\n" for n in modules)
+    for depth, (head, *inside) in enumerate(headers):  # the last one's body is the def's
+        within = " " * (indent if depth == len(headers) - 1 else depth + 1)
+        prefix += " " * depth + head + "".join(within + line for line in inside)
+    flags = sum(flag for flag in _FUTURE_FLAGS if code.co_flags & flag)
+    try:
+        compiled = compile(prefix + text, code.co_filename, "exec", flags=flags, dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError):
+        return None
+    return _find_code(compiled, code.co_name)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The names a code object reads (global, attribute, local, free), in the code inside it too."""
+    out = {*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            out |= _names(const)
+    return out
+
+
+def _same(a: types.CodeType, b: types.CodeType) -> bool:
+    """Whether two code objects are the same bytecode over the same names and constants
+    (code objects inside compared the same way); where they are, their ``_key`` is too."""
+    fields = ("co_code", "co_names", "co_varnames", "co_freevars", "co_cellvars", "co_argcount")
+    fields += ("co_posonlyargcount", "co_kwonlyargcount")
+    if any(getattr(a, f) != getattr(b, f) for f in fields):
+        return False
+    if (a.co_flags ^ b.co_flags) & ~inspect.CO_NESTED:  # nested in a function or not, as written
+        return False
+    if getattr(a, "co_exceptiontable", b"") != getattr(b, "co_exceptiontable", b""):
+        return False
+    if len(a.co_consts) != len(b.co_consts):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if isinstance(x, types.CodeType) and isinstance(y, types.CodeType):
+            if not _same(x, y):
+                return False
+        elif type(x) is not type(y) or repr(x) != repr(y):
+            return False
+    return True
 
 
 def _assign_none(name: str) -> ast.Assign:

@@ -190,7 +190,7 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
         )
     if not isinstance(node, gast.FunctionDef):
         raise _no_source(fn, "the source block is not a function definition")
-    if not runs_as(node, fn):
+    if not runs_as(node, fn, "".join(block)):
         line = node.lineno + offset
         raise DifferentiationError(
             f"the source of `{fn.__qualname__}` has changed since it was imported: "

@@ -95,6 +95,45 @@ class Call(Expr):
 
     # __repr__ prints the call as Python: ir.printer installs it, since printing lives there
 
+    # A call is hashed and its names listed many times over while a derivative is simplified
+    # (every dict of parts, every `reads()`): both are worked out once and kept on the call.
+    # An op hashes by identity, so a kept hash never leaves the process (see __getstate__).
+    def __hash__(self) -> int:
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.op, self.args, self.kwargs))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if other.__class__ is not Call:
+            return NotImplemented if not isinstance(other, Expr) else False
+        return (
+            hash(self) == hash(other)
+            and self.op is other.op
+            and self.args == other.args
+            and self.kwargs == other.kwargs
+        )
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_hash", "_names")}
+
+    def names(self) -> tuple[str, ...]:
+        """The local names the call reads, in order, with repeats (kept once worked out)."""
+        out = self.__dict__.get("_names")
+        if out is None:
+            out = []
+            for child in self.children():
+                if isinstance(child, Name):
+                    out.append(child.id)
+                elif isinstance(child, Call):
+                    out.extend(child.names())
+            out = tuple(out)
+            object.__setattr__(self, "_names", out)
+        return out
+
     def children(self) -> Iterator[Expr]:
         yield from self.args
         for _, value in self.kwargs:
@@ -123,11 +162,9 @@ def is_atomic(e: Expr) -> bool:
 
 def names_in(e: Expr) -> Iterator[str]:
     """The local names an expression reads, in order, with repeats."""
-    if isinstance(e, Name):
-        yield e.id
-    elif isinstance(e, Call):
-        for child in e.children():
-            yield from names_in(child)
+    if isinstance(e, Call):
+        return iter(e.names())
+    return iter((e.id,) if isinstance(e, Name) else ())
 
 
 def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:

@@ -62,30 +62,45 @@ def fuse(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
 
 
 def _fuse(stmts: list[ir.Stmt], state: State) -> list[ir.Stmt]:
-    stmts = list(stmts)
-    i = 0
-    while i < len(stmts):
-        stmt = stmts[i]
+    """One pass forward: each name keeps the places of the statements that mention it and
+    of those that write it, so the assignment an update fuses with is found without a scan
+    back. A fused assignment leaves a hole (``None``) that the lookups step over."""
+    out: list[ir.Stmt | None] = []
+    mentioned: dict[str, list[int]] = {}  # name -> where statements read or write it, rising
+    written: dict[str, list[int]] = {}
+
+    def last(places: dict[str, list[int]], name: str) -> int:
+        at = places.get(name)
+        while at and out[at[-1]] is None:
+            at.pop()
+        return at[-1] if at else -1
+
+    def put(stmt: ir.Stmt) -> None:
+        k = len(out)
+        out.append(stmt)
+        writes = all_writes(stmt)
+        for n in writes | all_reads(stmt):
+            mentioned.setdefault(n, []).append(k)
+        for n in writes:
+            written.setdefault(n, []).append(k)
+
+    for stmt in stmts:
         if isinstance(stmt, ir.Assign) and stmt.accumulate:
             name = stmt.target.id
-            j = i - 1
-            while j >= 0 and name not in all_writes(stmts[j]) | all_reads(stmts[j]):
-                j -= 1
-            if j >= 0 and isinstance(stmts[j], ir.Assign) and stmts[j].target.id == name:
-                first = stmts[j]
-                between = stmts[j + 1 : i]
-                written = {w for s in between for w in all_writes(s)}
+            j = last(mentioned, name)
+            first = out[j] if j >= 0 else None
+            if isinstance(first, ir.Assign) and first.target.id == name:
                 merged = simplify_expr(Call(ir.ADD, (first.value, stmt.value)), state.expr_kind)
                 if (
-                    not written & set(ir.names_in(first.value))
+                    all(last(written, n) <= j for n in ir.names_in(first.value))
                     and pure(first.value)
                     and ir.count_nodes(merged) <= MAX_NODES
                 ):
-                    stmts[i] = ir.Assign(stmt.target, merged, first.accumulate, origin=stmt.origin)
-                    del stmts[j]
+                    out[j] = None
+                    put(ir.Assign(stmt.target, merged, first.accumulate, origin=stmt.origin))
                     continue
-        i += 1
-    return stmts
+        put(stmt)
+    return [s for s in out if s is not None]
 
 
 def first_writes(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:

@@ -39,7 +39,8 @@ return a_bar
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from .. import ir
@@ -57,8 +58,8 @@ def cse(body: list[ir.Stmt], state: State) -> list[ir.Stmt]:
 
 def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State) -> list[ir.Stmt]:
     """Name the largest repeated part, again until none is left; the counts are kept up to
-    date statement by statement (only those a naming rewrites are read again), so a block
-    is not rescanned whole for every name."""
+    date statement by statement (only those a naming rewrites are read again), and each part
+    knows the statements it is in, so a block is not rescanned whole for every name."""
 
     def owned(stmt: ir.Stmt) -> Expr | None:
         """The value of ``y = e`` where ``y`` changes in place: ``e`` is ``y``'s alone."""
@@ -70,55 +71,83 @@ def _cse(stmts: list[ir.Stmt], counts: Counter, changed: set[str], state: State)
         return stmt.value if ok and owned(stmt) is None else None
 
     tally = _Tally(counts, owned, holds)
-    infos = [tally.add(s) for s in stmts]
     stmts = list(stmts)
+    infos = [tally.add(s, float(i)) for i, s in enumerate(stmts)]
+    keys = [info.key for info in infos]  # rising: where each statement stands, found by bisection
+
+    def insert(at: int, stmt: ir.Stmt, info: _Info | None = None) -> _Info:
+        """``stmt`` put before position ``at``, with a key between its neighbours'."""
+        low = keys[at - 1] if at > 0 else keys[0] - 1.0
+        key = (low + keys[at]) / 2
+        if not low < key < keys[at]:  # no float left between them: number them all again
+            for i, other in enumerate(infos):
+                other.key = keys[i] = float(2 * i)
+            key = keys[at] - 1.0
+        if info is None:
+            info = tally.add(stmt, key)
+        else:
+            info.key = key
+            tally.place(info)
+        stmts.insert(at, stmt)
+        infos.insert(at, info)
+        keys.insert(at, key)
+        return info
+
     while tally.repeated:
         biggest = max(tally.size(e) for e in tally.repeated)
         ties = [e for e in tally.repeated if tally.size(e) == biggest]
-        target = ties[0] if len(ties) == 1 else tally.first_seen(infos, set(ties))
-        first = next(
-            i for i, (s, info) in enumerate(zip(stmts, infos)) if target in info.parts and owned(s) != target
-        )
-        holder_at = None
-        if tally.held[target]:
-            at = range(first, len(stmts))
-            holder_at = next((i for i in at if infos[i].held is not None and infos[i].held == target), None)
-        if holder_at is not None:
+        target = ties[0] if len(ties) == 1 else tally.first_seen(ties)
+        first_key = min(i.key for i in tally.containing[target] if owned(i.stmt) != target)
+        first = bisect_left(keys, first_key)
+        holder = min((i for i in tally.holding[target] if i.key > first_key), key=_key, default=None)
+        if infos[first].held is not None and infos[first].held == target:
+            holder = infos[first]
+        if holder is not None:
             # `mean = np.mean(x)` already names it: it moves up to the first use (what it reads
             # is there by then, and nothing reads its name before it), and the uses read `mean`
-            holder, holder_info = stmts.pop(holder_at), infos.pop(holder_at)
-            stmts.insert(first, holder)
-            infos.insert(first, holder_info)
-            name, start = holder.target, first + 1
+            if holder is not infos[first]:
+                at = bisect_left(keys, holder.key)
+                stmt = stmts.pop(at)
+                del infos[at], keys[at]
+                tally.unplace(holder)
+                insert(first, stmt, holder)
+            name = holder.stmt.target
+            uses = [i for i in tally.containing[target] if i.key >= first_key and i is not holder]
         else:
             name = Name(state.pool.temp())
             state.temps.add(name.id)
             state.kinds[name.id] = state.expr_kind(target)
-            start = first
-        for i in range(start, len(stmts)):
-            s = stmts[i]
-            if target in infos[i].parts and owned(s) != target:
-                tally.remove(infos[i])
-                stmts[i] = replace_in(s, target, name)
-                infos[i] = tally.add(stmts[i])
-        if holder_at is None:
-            assign = ir.Assign(name, target, origin=stmts[first].origin)
-            stmts.insert(first, assign)
-            infos.insert(first, tally.add(assign))
+            uses = [i for i in tally.containing[target] if i.key >= first_key]
+        for info in sorted(uses, key=_key):
+            if owned(info.stmt) == target:
+                continue
+            at = bisect_left(keys, info.key)
+            tally.remove(info)
+            stmts[at] = replace_in(info.stmt, target, name)
+            infos[at] = tally.add(stmts[at], info.key)
+        if holder is None:
+            insert(first, ir.Assign(name, target, origin=stmts[first].origin))
     return stmts
 
 
-class _Info:
-    __slots__ = ("candidates", "parts", "held")
+def _key(info: _Info) -> float:
+    return info.key
 
-    def __init__(self, candidates: list[tuple[Expr, bool]], parts: set[Expr], held: Expr | None):
+
+class _Info:
+    __slots__ = ("stmt", "key", "candidates", "parts", "held")
+
+    def __init__(self, stmt, key, candidates: list[tuple[Expr, bool]], parts: set[Expr], held: Expr | None):
+        self.stmt, self.key = stmt, key  # the statement, and where it stands in the block
         self.candidates = candidates  # (part, counted only where a name holds it), in order
         self.parts = parts  # every part of the statement's expressions
         self.held = held
 
 
 class _Tally:
-    """How often each part worth naming is evaluated in a block, kept as statements change."""
+    """How often each part worth naming is evaluated in a block, kept as statements change,
+    and which statements each part is in (``containing``), is a candidate of (``candidate``)
+    or is held whole by (``holding``)."""
 
     def __init__(self, counts: Counter, owned, holds):
         self.counts, self.owned, self.holds = counts, owned, holds
@@ -126,6 +155,9 @@ class _Tally:
         self.if_held: Counter = Counter()  # calls worth reading from a name that holds them
         self.held: Counter = Counter()
         self.repeated: dict[Expr, None] = {}
+        self.containing: defaultdict[Expr, set[_Info]] = defaultdict(set)
+        self.candidate: defaultdict[Expr, set[_Info]] = defaultdict(set)
+        self.holding: defaultdict[Expr, set[_Info]] = defaultdict(set)
         self._worth: dict[Expr, tuple[bool, bool]] = {}
         self._sizes: dict[Expr, int] = {}
 
@@ -143,7 +175,7 @@ class _Tally:
             w = self._worth[e] = (naming, single and not naming and _worth_reading(e))
         return w
 
-    def add(self, stmt: ir.Stmt) -> _Info:
+    def add(self, stmt: ir.Stmt, key: float) -> _Info:
         own = self.owned(stmt)
         candidates, parts = [], set()
         for e in stmt.exprs():
@@ -154,12 +186,30 @@ class _Tally:
                 naming, reading = self.worth(sub)
                 if naming or reading:
                     candidates.append((sub, reading))
-        info = _Info(candidates, parts, self.holds(stmt))
+        info = _Info(stmt, key, candidates, parts, self.holds(stmt))
         self._count(info, 1)
+        self.place(info)
         return info
 
     def remove(self, info: _Info) -> None:
         self._count(info, -1)
+        self.unplace(info)
+
+    def place(self, info: _Info) -> None:
+        for part in info.parts:
+            self.containing[part].add(info)
+        for sub, _ in info.candidates:
+            self.candidate[sub].add(info)
+        if info.held is not None:
+            self.holding[info.held].add(info)
+
+    def unplace(self, info: _Info) -> None:
+        for part in info.parts:
+            self.containing[part].discard(info)
+        for sub, _ in info.candidates:
+            self.candidate[sub].discard(info)
+        if info.held is not None:
+            self.holding[info.held].discard(info)
 
     def _count(self, info: _Info, sign: int) -> None:
         for sub, reading in info.candidates:
@@ -176,13 +226,23 @@ class _Tally:
         else:
             self.repeated.pop(e, None)
 
-    def first_seen(self, infos: list[_Info], ties: set[Expr]) -> Expr:
-        """Of parts equally large, the one a scan of the block meets first."""
-        for info in infos:
-            for sub, reading in info.candidates:
-                if sub in ties and (not reading or self.held[sub] > 0):
-                    return sub
-        raise AssertionError("a repeated part is in no statement")
+    def first_seen(self, ties: list[Expr]) -> Expr:
+        """Of parts equally large, the one a scan of the block meets first (in the first
+        statement that has one, the first of its candidates)."""
+        best: tuple[float, int] | None = None
+        found = None
+        for e in ties:
+            if self.worth(e)[1] and self.held[e] <= 0:
+                continue  # counted only where a name holds it, and none does
+            earliest = min(self.candidate[e], key=_key, default=None)
+            if earliest is None:
+                continue
+            rank = (earliest.key, next(k for k, (sub, _) in enumerate(earliest.candidates) if sub == e))
+            if best is None or rank < best:
+                best, found = rank, e
+        if found is None:
+            raise AssertionError("a repeated part is in no statement")
+        return found
 
 
 def _eager_subexpressions(e: Expr) -> Iterator[Expr]:

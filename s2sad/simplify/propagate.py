@@ -156,19 +156,26 @@ def _drop_copies_back(stmts: list[ir.Stmt], equal: frozenset = frozenset()) -> l
     ``equal`` holds the pairs of names known to be equal at the start of the
     block. The branches of an ``if`` start with what holds before it; a loop body
     does not (it also starts after its own last iteration)."""
+    partners: dict[str, set[str]] = {}  # the pairs, by each of their names: a write ends them in one step
+    for pair in equal:
+        a, b = pair
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     out: list[ir.Stmt] = []
     for stmt in stmts:
-        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate:
-            pair = frozenset((stmt.value.id, stmt.target.id))
-            if pair in equal or len(pair) == 1:
-                continue
+        copy = isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate
+        if copy and (stmt.value.id == stmt.target.id or stmt.value.id in partners.get(stmt.target.id, ())):
+            continue
         if isinstance(stmt, ir.If):
+            now = frozenset(frozenset((a, b)) for a, bs in partners.items() for b in bs)
             stmt = ir.replace(
-                stmt, body=_drop_copies_back(stmt.body, equal), orelse=_drop_copies_back(stmt.orelse, equal)
+                stmt, body=_drop_copies_back(stmt.body, now), orelse=_drop_copies_back(stmt.orelse, now)
             )
-        written = all_writes(stmt)
-        equal = frozenset(p for p in equal if not p & written)
-        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, Name) and not stmt.accumulate:
-            equal |= {frozenset((stmt.value.id, stmt.target.id))}
+        for name in all_writes(stmt):
+            for other in partners.pop(name, ()):
+                partners[other].discard(name)
+        if copy:
+            partners.setdefault(stmt.value.id, set()).add(stmt.target.id)
+            partners.setdefault(stmt.target.id, set()).add(stmt.value.id)
         out.append(stmt)
     return out

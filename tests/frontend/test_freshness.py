@@ -69,3 +69,52 @@ def test_every_generated_program_runs_as_its_text():
         exec(compile(text, f"<program {seed}>", "exec"), namespace)
         node = next(n for n in gast.parse(text).body if isinstance(n, gast.FunctionDef) and n.name == "f")
         assert runs_as(node, namespace["f"]), text
+
+
+QUICK = """
+import math
+import numpy as np
+
+
+def plain(x):
+    return math.sin(x) * np.exp(x)
+
+
+class Model:
+    scale = 2.0
+
+    def method(self, x):
+        return self.__hidden(x) * math.cos(x)
+
+    def __hidden(self, x):
+        return x * self.scale
+
+
+def outer(k):
+    def inner(x):
+        return k * math.tanh(x)
+
+    return inner
+"""
+
+
+@pytest.mark.parametrize("name", ["plain", "method", "inner"])
+def test_an_unchanged_function_is_the_same_bytecode_byte_for_byte(tmp_path, monkeypatch, name):
+    """The quick comparison (the def's text compiled as the module compiled it) finds an
+    unchanged function the same without the instruction-by-instruction comparison: module
+    functions, methods (names mangled by their class) and closures."""
+    import inspect
+
+    from s2sad.frontend import freshness
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "quick_model.py").write_text(QUICK)
+    import quick_model
+
+    functions = {"plain": quick_model.plain, "method": quick_model.Model.method}
+    fn = functions[name] if name in functions else quick_model.outer(3.0)
+    text = "".join(inspect.getsourcelines(fn)[0])
+    assert freshness._same(freshness._compile_text(text, fn), fn.__code__)
+    edited = text.replace("math.", "np.")
+    assert not freshness._same(freshness._compile_text(edited, fn), fn.__code__)
+    sys.modules.pop("quick_model", None)
