@@ -6,9 +6,10 @@ cheaper: one sweep carries the values and a tangent along each number, and keeps
 tape (``driver.forward_grad``). ``"auto"`` picks forward mode when every ``wrt``
 argument of ``grad`` or ``value_and_grad`` is a Python float or int, there are at most
 ``AUTO_MAX`` of them and the function has a loop (its own, or one of a helper it calls,
-as the lowered code shows); reverse mode otherwise, or when the tangent program cannot
-be built (a function with only a VJP rule). The choice is made once per kinds of the
-arguments, and both give the same result:
+as the lowered code shows); reverse mode otherwise, when the tangent program cannot be
+built (a function with only a VJP rule), and when the tangents of several numbers cannot
+share one sweep (a tangent kept in a list: forward mode would run a sweep per number).
+The choice is made once per kinds of the arguments, and both give the same result:
 
 >>> def power(x, n):
 ...     for _ in range(n):
@@ -139,6 +140,8 @@ def auto_choice(
         return "reverse", f"reverse mode: forward mode cannot be built ({type(e).__name__})"
     if not any(isinstance(s, (ir.For, ir.While)) for s in ir.walk(ssa.body)):
         return "reverse", "reverse mode: no loop is left once the function is lowered"
+    if len(names) > 1 and not forward.one_sweep(values):
+        return "reverse", "reverse mode: the tangents cannot share one sweep (a tangent in a container)"
     count = f"{len(names)} float input" + ("s" if len(names) > 1 else "")
     return "forward", f"forward mode: {count}, the function has a loop"
 

@@ -119,11 +119,19 @@ class ForwardGradient(Transform):
             super()._inline_first(self._written[id(compiled)])
 
     def stages(self, values: dict[str, object]) -> Stages:
-        """The stages of the program that runs for ``values``: its final stage is the one sweep."""
+        """The stages of the program that runs for ``values``: its final stage is the one sweep
+        (the tangent program, where it runs once per argument)."""
+        compiled = self._compiled(values)
+        return self._written.get(id(compiled), compiled).stages
+
+    def one_sweep(self, values: dict[str, object]) -> bool:
+        """Whether one sweep gives the gradient for ``values`` (else one per argument)."""
+        return id(self._compiled(values)) in self._written
+
+    def _compiled(self, values: dict[str, object]) -> Compiled:
         self.specialise(values)
         kinds = tuple(kind_of(values[p]) for p in self.all_params)
-        compiled = next(c for c, _ in self.all if c.param_kinds == kinds)
-        return self._written.get(id(compiled), compiled).stages
+        return next(c for c, _ in self.all if c.param_kinds == kinds)
 
     def _doc(self, doc: str | None) -> str:
         title, _, rest = (doc or "").partition("\n\n")
