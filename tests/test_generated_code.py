@@ -240,7 +240,7 @@ def float_branch(x, y):
 
 @pytest.mark.parametrize(
     "f,args,together",
-    [(two_floats, (0.7, 1.3), True), (float_loop, (0.7, 0.4), False), (float_branch, (0.7, 1.3), False)],
+    [(two_floats, (0.7, 1.3), True), (float_loop, (0.7, 0.4), False), (float_branch, (0.7, 1.3), True)],
 )
 def test_hessian_of_numbers_in_one_program(f, args, together):
     hessian = s2sad.hessian(f, wrt=(0, 1))

@@ -9,10 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from ..driver.forward_grad import ForwardGradient
 from ..driver.generated import concrete, is_generated, positional_params
 from ..driver.pipeline import Stages
 from ..frontend.resolve import parameters
-from .arguments import Wrt, checked_transform
+from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .modes import auto_choice
 
 
 def source(
@@ -49,18 +51,22 @@ def source(
     """
     if stage not in ("final", "raw", "ssa"):
         raise ValueError(f"source: stage must be 'final', 'raw' or 'ssa', got {stage!r}")
-    return program(f, mode, wrt, args, kind, "source").stages.source(stage)
+    chosen = program(f, mode, wrt, args, kind, "source")
+    text = chosen.stages.source(stage)
+    return f"# {chosen.why}\n{text}" if chosen.why else text
 
 
 @dataclass
 class Program:
     """What ``source`` prints, with what it came from: the function transformed (generated
-    code itself for a function s2sad returned), its stages, and the compiled derivative."""
+    code itself for a function s2sad returned), its stages, and the compiled derivative;
+    for ``mode="auto"``, why that mode."""
 
     fn: Callable
     stages: Stages
     compiled: Callable
     values: dict[str, Any]
+    why: str = ""
 
 
 def program(
@@ -75,9 +81,13 @@ def program(
     >>> p.values, p.compiled(3.0, 1.0)  # the tangent program: value and tangent
     ({'x': 1.0}, (9.0, 6.0))
     """
-    kinds = {"reverse": ("grad", "value_and_grad", "vjp"), "forward": ("jvp", "derivative")}
+    kinds = {
+        "reverse": ("grad", "value_and_grad", "vjp"),
+        "forward": ("jvp", "derivative"),
+        "auto": ("grad", "value_and_grad"),
+    }
     if mode not in kinds:
-        raise ValueError(f"{api}: mode must be 'reverse' or 'forward', got {mode!r}")
+        raise ValueError(f"{api}: mode must be 'reverse', 'forward' or 'auto', got {mode!r}")
     kind = kind or kinds[mode][0]
     if kind not in kinds[mode]:
         allowed = ", ".join(repr(k) for k in kinds[mode])
@@ -86,9 +96,26 @@ def program(
         positional = positional_params(f)
         example = list(args) if args is not None else [1.0] * len(positional)
         f = concrete(f, example)
+    if mode == "auto":
+        chosen = _auto(f, wrt, args, kind, api)
+        if chosen is not None:
+            return chosen
     t = checked_transform(f, tuple(range(len(parameters(f)[0]))) if kind == "vjp" else wrt, kind, api)
     values = _example_kinds(f, args)
     return Program(f, t.stages(values), t.specialise(values), values)
+
+
+def _auto(f: Callable, wrt: Wrt, args: Sequence[Any] | None, kind: str, api: str) -> Program | None:
+    """The forward-mode program ``mode="auto"`` runs for these arguments, or None where
+    it runs reverse mode (the reason is kept by ``program`` in ``Program.why``)."""
+    names, single = wrt_names(check_function(f, api), wrt, api)
+    values = _example_kinds(f, args)
+    forward = ForwardGradient(f, names, single, kind == "value_and_grad")
+    chosen, why = auto_choice(f, names, values, forward)
+    if chosen == "forward":
+        return Program(f, forward.stages(values), forward.specialise(values), values, why)
+    t = checked_transform(f, wrt, kind, api)
+    return Program(f, t.stages(values), t.specialise(values), values, why)
 
 
 def _example_kinds(f: Callable, args: Sequence[Any] | None) -> dict[str, object]:

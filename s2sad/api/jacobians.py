@@ -11,6 +11,7 @@ from ..driver.directions import assemble, basis, check_array_like, jvp_at, zero_
 from ..frontend.resolve import parameters
 from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, checked_transform, wrt_names
+from .modes import check_mode
 from .wrappers import by_position
 
 JACOBIAN_OF = "__s2sad_jacobian_of__"  # on what jacobian returns: the function, wrt, one or a tuple
@@ -28,8 +29,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
     array([[2., 0.],
            [0., 4.]])
     """
-    if mode not in ("auto", "forward", "reverse"):
-        raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
+    check_mode(mode, "jacobian")
     f = check_function(f, "jacobian")
     names, single = wrt_names(f, wrt, "jacobian")
     positional, keyword, _ = parameters(f)

@@ -15,7 +15,7 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
-from .modes import check_mode, with_mode
+from .modes import check_mode, one_mode, with_mode
 from .records import gradients_back, record_transform
 from .wrappers import library_function, summed
 
@@ -94,13 +94,17 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     return checked_transform(total, wrt, "grad", "elementwise_grad").dispatcher
 
 
-def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
+def vjp(f: Callable, *primals: Any, mode: str = "auto") -> tuple[Any, Callable]:
     """``(f(*primals), pullback)``; ``pullback(cotangent)`` gives one cotangent per primal.
+
+    A pullback is reverse mode: ``mode`` may be ``"auto"`` or ``"reverse"`` (the same);
+    ``"forward"`` is a ValueError (forward mode is ``jvp``).
 
     >>> out, pullback = vjp(lambda x, y: x * y, 2.0, 3.0)
     >>> out, pullback(1.0)
     (6.0, (3.0, 2.0))
     """
+    one_mode(mode, "vjp", "reverse", "a pullback of cotangents is reverse mode (forward mode is s2sad.jvp)")
     f = check_function(f, "vjp")
     f = concrete(f, primals)
     positional, keyword, _ = parameters(f)

@@ -16,11 +16,17 @@ from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, wrt_names
+from .modes import one_mode
 from .wrappers import by_position
 
+_ONE_WAY = "second derivatives are forward mode over the reverse-mode gradient (not reverse over reverse)"
 
-def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
+
+def hessian(f: Callable, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
     """The Hessian of a scalar ``f``, by forward mode over the generated gradient.
+
+    That is the one way it is computed: ``mode`` may be ``"auto"`` or ``"forward"`` (the
+    same); ``"reverse"`` (reverse over reverse) is a ValueError.
 
     A float for a number argument; an array of shape ``s + s`` for an array of shape
     ``s``; for a tuple ``wrt``, a tuple of tuples of blocks.
@@ -33,6 +39,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0
     """
+    one_mode(mode, "hessian", "forward", _ONE_WAY)
     f = check_function(f, "hessian")
     names, single = wrt_names(f, wrt, "hessian")
     if is_generated(f):
@@ -57,11 +64,14 @@ def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable
     return hess
 
 
-def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
+def hvp(f: Callable, wrt: Wrt = 0, *, mode: str = "auto", scipy: bool = False) -> Callable:
     """``hvp(f, wrt)(*args, v)``: the Hessian of scalar ``f`` times ``v``, without forming the
     Hessian (one forward sweep over the gradient program). ``v`` has the shape of the
     ``wrt`` argument (a tuple of them for a tuple ``wrt``). Arguments left out take their
     defaults, and keyword arguments are passed by keyword, as in a call of ``f``.
+
+    Like ``hessian``, forward mode over the gradient: ``mode`` may be ``"auto"`` or
+    ``"forward"``; ``"reverse"`` is a ValueError.
 
     ``scipy=True`` gives SciPy's form ``hessp(x, v, *args)``, the direction second, for
     ``scipy.optimize.minimize(f, x0, args, jac=grad(f), hessp=hvp(f, scipy=True))``.
@@ -71,6 +81,7 @@ def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
     >>> hvp(lambda x, c: c * x ** 4, scipy=True)(2.0, 1.0, 0.5)
     24.0
     """
+    one_mode(mode, "hvp", "forward", _ONE_WAY)
     f = check_function(f, "hvp")
     names, single = wrt_names(f, wrt, "hvp")
     positional, keyword, _ = parameters(f)

@@ -17,15 +17,7 @@ A program that does anything else to a tangent (a matrix product, a reshape, a
 conversion to float) is not batched: ``batched`` returns None and the caller
 runs the tangent program once per direction.
 
-For arguments that are numbers, ``unrolled`` writes the directions out instead:
-the primal statements once, then each tangent statement once per direction, with
-the tangents that are zero along a direction left out (``x1_dot`` is 1 along
-``x1`` and 0 along ``x2``)::
-
-    r_dot = (x1_dot * (2 * x1) + x2_dot * (2 * x2)) * (0.5 / r)
-                    ->  r_dot_0 = 2 * x1 * (0.5 / r)
-                        r_dot_1 = 2 * x2 * (0.5 / r)
-
+For arguments that are numbers, ``unroll.unrolled`` writes the directions out instead.
 Both take the tangent program of the pipeline:
 
 >>> import numpy as np
@@ -52,24 +44,6 @@ def f_jvp(x, x_dot):
     v2 = x[:-1]
     v4_dot = np.sum(x_dot[:, 1:] * v2 + x_dot[:, :-1] * v1, axis=(1,))
     return v4_dot
->>> def g(x1, x2):
-...     return (x2 * x1, x1 * x1)
->>> floats = {"x1": kind_of(1.0), "x2": kind_of(1.0)}
->>> tangent = build(g, Request("jvp", ("x1", "x2"), False), floats, CALLEES)
->>> print(tangent.source(), end="")  # doctest: +ELLIPSIS
-def g_jvp(x1, x2, x1_dot, x2_dot):
-    ...
-    v1_dot = x2_dot * x1 + x1_dot * x2
-    v1 = x2 * x1
-    v2_dot = 2.0 * (x1_dot * x1)
-    v2 = x1 * x1
-    return (v1, v2), (v1_dot, v2_dot)
->>> rows = unrolled(tangent.final, ["x1_dot", "x2_dot"], dict(tangent.kinds), False)
->>> print(function_source(rows), end="")  # doctest: +ELLIPSIS
-def g_jvp(x1, x2):
-    ...
-    v2_dot_0 = 2.0 * x1
-    return (x2, x1), (v2_dot_0, 0.0)
 """
 
 from __future__ import annotations
@@ -82,7 +56,7 @@ from ..ir.kinds import UNKNOWN, Kind
 from ..rules.algebra import simplify_expr
 from ..rules.instantiate import expr_kind, np_call
 from ..rules.registry import lookup
-from ..simplify import Simplifier, filled, simplify
+from ..simplify import Simplifier, filled
 
 _ARITHMETIC = {ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.NEG, ir.UNARY["+"]}
 _REDUCTIONS = {np.sum, np.mean}
@@ -97,12 +71,12 @@ def batched(fn: ir.Function, tangents: list[str], kinds: dict[str, Kind]) -> ir.
     """``fn`` (a forward program) with a leading axis of directions on every tangent, the
     parameters ``tangents`` first among them; None if it cannot be batched."""
     try:
-        return _Batcher(fn, tangents, kinds).run()
+        return Batcher(fn, tangents, kinds).run()
     except NotBatchable:
         return None
 
 
-class _Batcher:
+class Batcher:
     def __init__(self, fn: ir.Function, tangents: list[str], kinds: dict[str, Kind]):
         self.fn = fn
         self.kinds = kinds
@@ -287,112 +261,3 @@ def _as_tuple(shape: Expr) -> Expr:
     if isinstance(shape, Call) and shape.op is ir.TUPLE:
         return shape
     return Call(ir.TUPLE, (shape,))
-
-
-def unrolled(
-    fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool
-) -> ir.Function | None:
-    """``fn`` (a tangent program of numbers) along every unit direction of its tangent
-    parameters ``tangents``, in one function: the primal part once, the tangent part once
-    per direction, with the tangents that are zero along a direction left out. It returns
-    the rows of the Jacobian of ``fn``'s tuple of outputs (the element itself if
-    ``single``); None if the program is not straight-line code on numbers."""
-    try:
-        return _Unroller(fn, tangents, kinds, single).run()
-    except NotBatchable:
-        return None
-
-
-class _Unroller(_Batcher):
-    def __init__(self, fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool):
-        super().__init__(fn, tangents, kinds)
-        self.params = tangents
-        self.single = single
-        self.taken = ir.names_in_function(fn) | {p.name for p in fn.params}
-        self.taken |= {w for s in ir.walk(fn.body) for w in s.writes()}
-        # per direction: a tangent's name there, or None where it is zero along it
-        self.along: list[dict[str, Expr | None]] = [
-            {t: Const(1.0) if i == j else None for i, t in enumerate(tangents)} for j in range(len(tangents))
-        ]
-
-    def run(self) -> ir.Function:
-        body: list[ir.Stmt] = []
-        for stmt in self.fn.body:
-            if isinstance(stmt, ir.Return):
-                body.append(ir.replace(stmt, value=self.result(stmt.value)))
-                break
-            if isinstance(stmt, ir.Assign) and not stmt.accumulate and stmt.target.id in self.tangent:
-                for j, along in enumerate(self.along):
-                    value = self.fold(stmt.value, along)
-                    if value is None or isinstance(value, Const):
-                        along[stmt.target.id] = value
-                        continue
-                    name = self.fresh(f"{stmt.target.id}_{j}")
-                    self.kinds[name] = self.kinds.get(stmt.target.id, UNKNOWN)
-                    value = simplify_expr(value, self.kind)
-                    body.append(ir.replace(stmt, target=Name(name), value=value))
-                    along[stmt.target.id] = Name(name)
-                continue
-            if any(n in self.tangent for s in ir.walk([stmt]) for n in set(s.reads()) | set(s.writes())):
-                raise NotBatchable(f"{type(stmt).__name__} with a tangent")
-            body.append(stmt)
-        keep = [p for p in self.fn.params if p.name not in self.params]
-        fn = ir.replace(self.fn, params=keep, body=body)
-
-        return simplify(fn, self.kinds)
-
-    def fresh(self, name: str) -> str:
-        while name in self.taken:
-            name += "_"
-        self.taken.add(name)
-        return name
-
-    def result(self, value: Expr) -> Expr:
-        """``(value, tangents)`` becomes the rows ``((d0 t0, d1 t0, ...), (d0 t1, ...))``."""
-
-        if not (isinstance(value, Call) and value.op is ir.TUPLE and len(value.args) == 2):
-            raise NotBatchable("a program that does not return (value, tangent)")
-        outs = value.args[1]
-        if not (isinstance(outs, Call) and outs.op is ir.TUPLE):
-            raise NotBatchable("a tangent that is not a tuple")
-        rows = []
-        for out in outs.args:
-            row = []
-            for along in self.along:
-                entry = self.fold(out, along)
-                row.append(Const(0.0) if entry is None else simplify_expr(entry, self.kind))
-            rows.append(Call(ir.TUPLE, tuple(row)))
-        return rows[0].args[0] if self.single else Call(ir.TUPLE, tuple(rows))
-
-    def fold(self, e: Expr, along: dict[str, Expr | None]) -> Expr | None:
-        """``e`` along one direction: its tangents replaced, None if it is zero there (a
-        tangent expression is linear in the tangents, so a zero factor makes it zero)."""
-        if isinstance(e, Name):
-            if e.id in self.tangent and e.id not in along:
-                raise NotBatchable(f"{e.id} read before it is set")
-            return along[e.id] if e.id in along else e
-        if not isinstance(e, Call) or not self.reads_tangent(e):
-            return e
-        if any(self.reads_tangent(v) for _, v in e.kwargs):
-            raise NotBatchable(f"{e!r}: a tangent as a keyword argument")
-        args = [self.fold(a, along) for a in e.args]
-        op = e.op
-        if op is ir.MUL:
-            return None if None in args else Call(op, tuple(args), e.kwargs, e.pos)
-        if op is ir.DIV:
-            if args[1] is None:
-                raise NotBatchable("division by a tangent")
-            return None if args[0] is None else Call(op, tuple(args), e.kwargs, e.pos)
-        if op is ir.ADD:
-            a, b = args
-            return b if a is None else a if b is None else Call(op, (a, b), e.kwargs, e.pos)
-        if op is ir.SUB:
-            a, b = args
-            if b is None:
-                return a
-            return Call(ir.NEG, (b,)) if a is None else Call(op, (a, b), e.kwargs, e.pos)
-        if op in (ir.NEG, ir.UNARY["+"]) or op.form == "call" and op.fn is float and len(args) == 1:
-            return None if args[0] is None else Call(op, tuple(args), e.kwargs, e.pos)
-        if None in args:
-            raise NotBatchable(f"{e!r} of a tangent")
-        return Call(op, tuple(args), e.kwargs, e.pos)

@@ -6,7 +6,7 @@ guarded. For each kind it builds one Hessian program, checks it once against the
 sweeps it replaces, and keeps it:
 
 - number arguments: the gradient's primal sweep once and its tangent sweep along
-  each argument, in one function (``batch.unrolled``);
+  each argument, in one function (``unroll.unrolled``);
 - an array argument: its column block from the tangent program of the gradient run
   with every unit direction at once (``batch.batched``), or once per entry.
 
@@ -51,7 +51,7 @@ from ..frontend.resolve import parameters
 from ..ir.kinds import kind_of
 from ..ir.printer import function_source
 from ..rules.registry import ONCE
-from . import batch, sparsity
+from . import batch, sparsity, unroll
 from .directions import assemble, basis, check_array_like, jvp_at, unit_tangents, zero_tangents
 from .dispatch import Compiled, Transform, transform
 from .generated import concrete, positional_params
@@ -197,7 +197,7 @@ class HessianTransform(Transform):
 
     def _unrolled(self, gradient: Callable, values: dict[str, object]) -> Callable | None:
         """For number arguments: one program with the gradient's primal sweep once and its
-        tangent sweep along each argument (see ``batch.unrolled``)."""
+        tangent sweep along each argument (see ``unroll.unrolled``)."""
 
         t = transform(gradient, Request("jvp", self.names, True))
         jvp_program = t.specialise(values)
@@ -205,7 +205,7 @@ class HessianTransform(Transform):
         stages = compiled.stages
         positional, keyword, _ = parameters(jvp_program)
         tangents = [p for p in positional + keyword if p not in self.all_params]
-        program = batch.unrolled(stages.final, tangents, dict(stages.kinds), self.single)
+        program = unroll.unrolled(stages.final, tangents, dict(stages.kinds), self.single)
         if program is None:
             return None
         n, single = len(self.names), self.single
