@@ -200,4 +200,5 @@ class SparseHessian:
             self.kwdefaults,
         )
         compiled.__s2sad_columns__ = "sparse"
+        compiled.__s2sad_text__ = text  # for the dispatcher, which runs it inline
         return compiled

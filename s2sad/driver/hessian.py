@@ -36,6 +36,7 @@ def f_hessian(x1, x2):
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -155,7 +156,17 @@ class HessianTransform(Transform):
     follow (a recursive function's) falls back to forward over forward."""
 
     suffix = "hessian"
-    inline = False  # what the dispatcher calls is the Hessian program, not the compiled gradient
+    inline = True  # the first Hessian program's body goes into the dispatcher, where it is generated code
+
+    def _inline_first(self, compiled: Compiled) -> None:
+        """Inline the Hessian program just built (not the gradient ``compiled`` holds), where it
+        is one generated function: numbers' unrolled program, a sparse Hessian's program."""
+        _, program = self.all[-1]
+        text = getattr(program, "__s2sad_text__", None)
+        if text is None:
+            return
+        cells = dict(zip(program.__code__.co_freevars, program.__closure__ or ()))
+        super()._inline_first(dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text))
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single
@@ -244,6 +255,7 @@ class HessianTransform(Transform):
             gradient.__defaults__,
             gradient.__kwdefaults__,
         )
+        together.__s2sad_text__ = text
         return together if agree(together, one_direction_at_a_time, values, self) else None
 
     def _column(
