@@ -8,7 +8,11 @@ sweeps it replaces, and keeps it:
 - number arguments: the gradient's primal sweep once and its tangent sweep along
   each argument, in one function (``batch.unrolled``);
 - an array argument: its column block from the tangent program of the gradient run
-  with every unit direction at once (``batch.batched``), or once per entry.
+  with every unit direction at once (``batch.batched``), or once per entry; a sparse
+  Hessian of one array argument from one sweep per colour of its columns
+  (``compressed``).
+
+The first program built runs inside the dispatcher where it is one generated function.
 
 A gradient program the forward transform cannot follow (a recursive function's
 passes pullbacks around) falls back to ``slow_hessian``, one directional derivative
@@ -324,6 +328,7 @@ class HessianTransform(Transform):
         except Exception:
             same = False
         chosen = batched_columns if same else columns
+        batched_columns.__s2sad_text__ = program.__s2sad_text__  # what it runs, for s2sad.source
         if same and self.single and not compiled.ref_kinds and SparseHessian.keyable(values, name):
             # the pattern holds for the values it was traced at: no data read from outside
             _, fn, compile_args = batched
@@ -357,6 +362,7 @@ class HessianTransform(Transform):
             jvp_program.__defaults__,
             jvp_program.__kwdefaults__,
         )
+        function.__s2sad_text__ = text
         return function, program, compile_args
 
 

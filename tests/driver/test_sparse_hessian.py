@@ -275,3 +275,15 @@ def test_a_matrix_argument_takes_the_sparse_path():
     assert_close(h(X), expected, tol=1e-4)
     assert h(X).shape == (4, 6, 4, 6)
     assert _method(h) == "sparse"
+
+
+def test_the_sparse_program_reads_as_written_by_hand():
+    text = s2sad.source(function("banded"), mode="hessian", args=(np.ones(20),))
+    assert "if x.shape != (20,):" in text and "x_dot = __seeds" in text
+    assert "* -1.0" not in text  # y[i] -= t, not y[i] += t * -1.0
+    assert "    x_bar = " not in text  # the gradient's own zeros, read only for their shape, are gone
+    assert "x_bar_dot = np.zeros(x_dot.shape)" in text
+    assert "x_bar_dot[:, :-1] = " in text  # the first update of the zeros is an assignment
+    assert text.count("x_bar_dot[:, :-1]") == 1  # the two updates of one part are one
+    with pytest.raises(ValueError, match="stage 'final'"):
+        s2sad.source(function("banded"), mode="hessian", stage="raw", args=(np.ones(20),))
