@@ -15,6 +15,7 @@ from ..driver.pipeline import Stages
 from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, checked_transform, wrt_names
 from .modes import auto_choice
+from .second_order import hessian
 
 
 def source(
@@ -34,7 +35,8 @@ def source(
     In reverse mode ``kind`` is ``"grad"`` (the default), ``"value_and_grad"`` or
     ``"vjp"``; in forward mode (``mode="forward"``) it is ``"jvp"`` (the default:
     the tangent program, with a tangent parameter ``x_dot`` per ``wrt``
-    parameter) or ``"derivative"``.
+    parameter) or ``"derivative"``. ``mode="hessian"`` prints the program
+    ``hessian(f, wrt)`` runs for ``args`` (forward over reverse).
 
     >>> def square(x):
     ...     return x * x
@@ -51,9 +53,42 @@ def source(
     """
     if stage not in ("final", "raw", "ssa"):
         raise ValueError(f"source: stage must be 'final', 'raw' or 'ssa', got {stage!r}")
+    if mode == "hessian":
+        if stage != "final":
+            raise ValueError(
+                f"source: a Hessian's program is printed as it runs (stage 'final'), got {stage!r}"
+            )
+        return hessian_text(hessian_program(f, wrt, args))
     chosen = program(f, mode, wrt, args, kind, "source")
     text = chosen.stages.source(stage)
     return f"# {chosen.why}\n{text}" if chosen.why else text
+
+
+def hessian_program(f: Callable, wrt: Wrt, args: Sequence[Any] | None) -> Callable:
+    """The program ``hessian(f, wrt)`` runs for the example ``args`` (floats by default).
+
+    >>> def f(x1, x2):
+    ...     return x1 ** 2 * x2
+    >>> hessian_program(f, (0, 1), None)(1.0, 3.0)
+    ((6.0, 2.0), (2.0, 0.0))
+    """
+    if is_generated(f):
+        raise ValueError(
+            "source: mode='hessian' prints the Hessian program of a function s2sad did not return"
+        )
+    dispatcher = hessian(f, wrt=wrt)
+    return dispatcher.__s2sad__.specialise(_example_kinds(f, args))
+
+
+def hessian_text(program: Callable) -> str:
+    """A Hessian program's source, then that of the generated programs it calls (a column
+    block's batched tangent program)."""
+    parts = [getattr(program, "__s2sad_text__", None) or inspect.getsource(program)]
+    for cell in program.__closure__ or ():
+        text = getattr(cell.cell_contents, "__s2sad_text__", None)
+        if text:
+            parts.append(text)
+    return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
 @dataclass
@@ -141,4 +176,4 @@ def _example_kinds(f: Callable, args: Sequence[Any] | None) -> dict[str, object]
     return values
 
 
-__all__ = ["source", "program", "Program"]
+__all__ = ["source", "program", "Program", "hessian_program", "hessian_text"]

@@ -34,7 +34,11 @@ def hessian(f: Callable, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
     Like ``grad``, the result is a dispatcher: for each new kind of arguments it builds
     a Hessian program once (the gradient program, differentiated in forward mode once
     per number argument and with one tangent per entry of an array argument), and
-    later calls run that program.
+    later calls run that program. A sparse Hessian of one array argument takes one
+    sweep per colour of its columns instead: to find its pattern, ``f`` is called once
+    more with tracer objects for the argument (so side effects in ``f`` run again),
+    once per shape of the argument and values of the other arguments.
+    ``s2sad.source(f, mode="hessian", args=...)`` prints the program.
 
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0

@@ -10,8 +10,8 @@ shapes up from the right, so a primal of shape ``s`` meets a tangent of shape
 
     v1_dot = x_dot[1:]                     v1_dot = x_dot[:, 1:]
     t_dot = np.sum(v_dot)                  t_dot = np.sum(v_dot, axis=(1,))
-    x_bar_dot = np.zeros(x_bar.shape)      x_bar_dot = np.zeros(x_dot.shape[:1] + x_bar.shape)
-    x_bar_dot[:-1] += e                    x_bar_dot[:, :-1] += e
+    x_bar_dot = np.zeros(x_bar.shape)      x_bar_dot = np.zeros(x_dot.shape)  (x_bar shaped like x)
+    x_bar_dot[:-1] += e                    x_bar_dot[:, :-1] = e  (the first update of zeros)
 
 A program that does anything else to a tangent (a matrix product, a reshape, a
 conversion to float) is not batched: ``batched`` returns None and the caller
@@ -112,7 +112,7 @@ class Batcher:
         if not (isinstance(ret, ir.Return) and isinstance(ret.value, Call) and ret.value.op is ir.TUPLE):
             raise NotBatchable("a program that does not return (value, tangent)")
         body[-1] = ir.replace(ret, value=ret.value.args[1])
-        fn = ir.replace(self.fn, body=body)
+        fn = ir.replace(self.fn, body=_settled(body))
         # only dead code goes: the simplifier would undo the regrouping (-t * v, not t * -v)
         return ir.replace(fn, body=Simplifier(fn, dict(self.kinds)).live_code(fn.body))
 
@@ -149,6 +149,11 @@ class Batcher:
         if isinstance(e, Const) and e.value in (0, 0.0):
             return e  # a zero broadcasts against any number of directions
         if filled(e, np.zeros):
+            shape = e.args[0]
+            if isinstance(shape, Call) and shape.op.form == "attr" and shape.op.symbol == "shape":
+                token = self.kind(shape.args[0]).shape
+                if token is not None and token == self.kinds.get(self.first, UNKNOWN).shape:
+                    return Call(e.op, (_shape(Name(self.first)),), e.kwargs, e.pos)  # (directions, *x.shape)
             directions = Call(ir.GETITEM, (_shape(Name(self.first)), Const(slice(None, 1))))
             return Call(e.op, (Call(ir.ADD, (directions, _as_tuple(e.args[0]))),), e.kwargs, e.pos)
         raise NotBatchable(f"a tangent that starts as {e!r}")
@@ -213,8 +218,8 @@ class Batcher:
         collect(e)
         tangents = [f for f in factors if self.reads_tangent(f)]
         rest = [f for f in factors if not self.reads_tangent(f)]
-        if len(tangents) != 1 or not rest and not negative:
-            return e
+        if len(tangents) != 1 or not rest:
+            return e  # -t stays -t: y[i] += -t prints as y[i] -= t
         others = rest[0] if rest else Const(1.0)
         for f in rest[1:]:
             others = Call(ir.MUL, (others, f))
@@ -239,6 +244,53 @@ class Batcher:
                     b = Call(ir.GETITEM, (b, Const((slice(None),) + (None,) * (rank - r))))
             args.append(b)
         return Call(e.op, tuple(args), e.kwargs, e.pos)
+
+
+def _settled(body: list[ir.Stmt]) -> list[ir.Stmt]:
+    """Updates of an array of zeros written as a person writes them: the first update of
+    a part is an assignment (``t = np.zeros(s)`` then ``t[:-1] += a`` is ``t[:-1] = a``), and
+    a later update of the same part, with nothing in between that touches the array or
+    what the first reads, takes it in (``t[:-1] = a`` then ``t[:-1] -= b`` is ``t[:-1] = a - b``)."""
+    out: list[ir.Stmt] = []
+    fresh: dict[str, bool] = {}  # arrays made as zeros here: updated yet?
+    for stmt in body:
+        name = getattr(stmt, "target", Name("")).id
+        reads = {*ir.names_in(stmt.value), *ir.names_in(stmt.index)} if isinstance(stmt, ir.SetItem) else ()
+        if isinstance(stmt, ir.Assign) and not stmt.accumulate and filled(stmt.value, np.zeros):
+            fresh[name] = False
+        elif isinstance(stmt, ir.SetItem) and stmt.accumulate and name in fresh and name not in reads:
+            joined = _join(out, stmt)
+            if joined is not None:  # the earlier update moves down to this one
+                del out[joined[0]]
+                stmt = joined[1]
+            elif not fresh[name]:  # the first update of the zeros: nothing to add to
+                stmt = ir.replace(stmt, accumulate=False)
+            fresh[name] = True
+        else:
+            touched = set(stmt.reads()) | set(stmt.writes()) if not stmt.blocks() else set(fresh)
+            for n in touched & set(fresh):
+                del fresh[n]
+        out.append(stmt)
+    return out
+
+
+def _join(out: list[ir.Stmt], stmt: ir.SetItem) -> tuple[int, ir.Stmt] | None:
+    """The earlier update of ``t[i]`` that ``stmt`` (``t[i] += v``) takes in, and the two as one."""
+    written: set[str] = set()
+    for k in range(len(out) - 1, -1, -1):
+        prior = out[k]
+        if isinstance(prior, ir.SetItem) and prior.target == stmt.target and prior.index == stmt.index:
+            if written & {*ir.names_in(prior.value), *ir.names_in(prior.index)}:
+                return None
+            v = stmt.value
+            minus = isinstance(v, Call) and v.op is ir.NEG
+            return k, ir.replace(
+                prior, value=Call(ir.SUB if minus else ir.ADD, (prior.value, v.args[0] if minus else v))
+            )
+        if prior.blocks() or stmt.target.id in set(prior.reads()) | set(prior.writes()):
+            return None
+        written |= set(prior.writes())
+    return None
 
 
 def _with_directions(index: Expr) -> Expr:

@@ -8,7 +8,11 @@ sweeps it replaces, and keeps it:
 - number arguments: the gradient's primal sweep once and its tangent sweep along
   each argument, in one function (``unroll.unrolled``);
 - an array argument: its column block from the tangent program of the gradient run
-  with every unit direction at once (``batch.batched``), or once per entry.
+  with every unit direction at once (``batch.batched``), or once per entry; a sparse
+  Hessian of one array argument from one sweep per colour of its columns
+  (``compressed``).
+
+The first program built runs inside the dispatcher where it is one generated function.
 
 A gradient program the forward transform cannot follow (a recursive function's
 passes pullbacks around) falls back to ``slow_hessian``, one directional derivative
@@ -36,6 +40,7 @@ def f_hessian(x1, x2):
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -51,7 +56,8 @@ from ..frontend.resolve import parameters
 from ..ir.kinds import kind_of
 from ..ir.printer import function_source
 from ..rules.registry import ONCE
-from . import batch, sparsity, unroll
+from . import batch, unroll
+from .compressed import SparseHessian
 from .directions import assemble, basis, check_array_like, jvp_at, unit_tangents, zero_tangents
 from .dispatch import Compiled, Transform, transform
 from .generated import concrete, positional_params
@@ -154,7 +160,17 @@ class HessianTransform(Transform):
     follow (a recursive function's) falls back to forward over forward."""
 
     suffix = "hessian"
-    inline = False  # what the dispatcher calls is the Hessian program, not the compiled gradient
+    inline = True  # the first Hessian program's body goes into the dispatcher, where it is generated code
+
+    def _inline_first(self, compiled: Compiled) -> None:
+        """Inline the Hessian program just built (not the gradient ``compiled`` holds), where it
+        is one generated function: numbers' unrolled program, a sparse Hessian's program."""
+        _, program = self.all[-1]
+        text = getattr(program, "__s2sad_text__", None)
+        if text is None:
+            return
+        cells = dict(zip(program.__code__.co_freevars, program.__closure__ or ()))
+        super()._inline_first(dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text))
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single
@@ -172,9 +188,16 @@ class HessianTransform(Transform):
                 together = self._unrolled(gradient, values)
                 if together is not None:
                     return together
-            columns = [self._column(gradient, name, values) for name in self.names]
+            self._sparse = None
+            columns = [self._column(gradient, name, values, compiled) for name in self.names]
         except UnsupportedSyntaxError:  # recursion: pullbacks the forward transform does not follow
             return slow_hessian(self.fn, self.names, self.single)
+        if self._sparse is not None:
+            args = [values[p] for p in self.positional if p in values]
+            kwargs = {k: values[k] for k in self.keyword if k in values}
+            program = self._sparse.plan(args, kwargs)
+            if program is not None:
+                return program
         return self._assemble(columns)
 
     def _assemble(self, columns: list[Callable]) -> Callable:
@@ -236,9 +259,12 @@ class HessianTransform(Transform):
             gradient.__defaults__,
             gradient.__kwdefaults__,
         )
+        together.__s2sad_text__ = text
         return together if agree(together, one_direction_at_a_time, values, self) else None
 
-    def _column(self, gradient: Callable, name: str, values: dict[str, object]) -> Callable:
+    def _column(
+        self, gradient: Callable, name: str, values: dict[str, object], compiled: Compiled
+    ) -> Callable:
         """``column(*args)``: the derivative of every block of the gradient along ``name``."""
         if not isinstance(values[name], np.ndarray):
             t = transform(gradient, Request("derivative", (name,), True))
@@ -265,7 +291,8 @@ class HessianTransform(Transform):
                 for i in range(n)
             )
 
-        program = self._batched(t, jvp_program, gradient, tangent)
+        batched = self._batched(t, jvp_program, gradient, tangent, self.name)
+        program = batched and batched[0]
         if program is None:
             setattr(columns, ONCE, "s2sad.hessian")
             return columns
@@ -301,50 +328,21 @@ class HessianTransform(Transform):
         except Exception:
             same = False
         chosen = batched_columns if same else columns
-        if same and flat and n == 1 and name in self.positional:
-            chosen = self._sparse(program, tangent, args, kwargs, batched_columns) or chosen
+        batched_columns.__s2sad_text__ = program.__s2sad_text__  # what it runs, for s2sad.source
+        if same and self.single and not compiled.ref_kinds and SparseHessian.keyable(values, name):
+            # the pattern holds for the values it was traced at: no data read from outside
+            _, fn, compile_args = batched
+            params = (self.positional, self.keyword)
+            self._sparse = SparseHessian(self.fn, fn, tangent, name, params, compile_args, batched_columns)
         setattr(chosen, ONCE, "s2sad.hessian")  # its own derivative is not written
         return chosen
 
-    def _sparse(
-        self, program: Callable, tangent: str, args: list, kwargs: dict, dense: Callable
-    ) -> Callable | None:
-        """The Hessian of one vector argument from its compressed columns: the tangent
-        program run once with one seed direction per colour of its sparsity pattern
-        (``sparsity``), each entry read off where its colour put it. None when the
-        pattern is not known or saves too little."""
-        where = self.positional.index(self.names[0])
-        pattern = sparsity.hessian_pattern(self.fn, args, where, kwargs)
-        size = np.size(args[where])
-        if pattern is None or size < 8:
-            return None
-        colour = sparsity.colours(pattern)
-        if 2 * (int(colour.max(initial=-1)) + 1) > size:
-            return None
-        directions = sparsity.seeds(colour, np.shape(args[where]))
-        rows, cols, found = sparsity.scatter_plan(pattern, colour)
-        into, taken = rows * size + cols, found * size + rows  # flat places: one fancy index each
-        square = (size, size)
-
-        def sparse_columns(*args: Any, **kwargs: Any) -> tuple:
-            """One sweep of the tangent program for each colour of the Hessian's columns."""
-            compressed = program(*args, **kwargs, **{tangent: directions})[0]
-            h = np.zeros(size * size)
-            if np.ndim(compressed) == 2:
-                h[into] = compressed.ravel()[taken]
-            return (h.reshape(square),)
-
-        try:  # checked against the dense columns it replaces, once
-            same = np.allclose(
-                sparse_columns(*args, **kwargs)[0], dense(*args, **kwargs)[0], rtol=1e-9, atol=1e-12
-            )
-        except Exception:
-            same = False
-        return sparse_columns if same else None
-
     @staticmethod
-    def _batched(t: Transform, jvp_program: Callable, gradient: Callable, tangent: str) -> Callable | None:
-        """The tangent program with a leading axis of directions on its tangents, compiled."""
+    def _batched(
+        t: Transform, jvp_program: Callable, gradient: Callable, tangent: str, name: str
+    ) -> tuple[Callable, ir.Function, tuple] | None:
+        """The tangent program with a leading axis of directions on its tangents, compiled; its IR,
+        and what compiling a program made from it needs (aliases, name, globals, cells, defaults)."""
 
         compiled = next(c for c, f in t.all if f is jvp_program)
         stages = compiled.stages
@@ -353,14 +351,19 @@ class HessianTransform(Transform):
             return None
         text = function_source(program, stages.aliases)
         user_cells = dict(zip(gradient.__code__.co_freevars, gradient.__closure__ or ()))
-        return compile_function(
+        cells = {**compiled.cells, **user_cells}
+        defaults = gradient.__defaults__, gradient.__kwdefaults__
+        compile_args = (stages.aliases, name, gradient.__globals__, cells, *defaults)
+        function = compile_function(
             text,
             f"{program.name} for many tangents",
             gradient.__globals__,
-            {**compiled.cells, **user_cells},
+            cells,
             jvp_program.__defaults__,
             jvp_program.__kwdefaults__,
         )
+        function.__s2sad_text__ = text
+        return function, program, compile_args
 
 
 def agree(a: Callable, b: Callable, values: dict[str, object], t: Transform) -> bool:

@@ -220,3 +220,21 @@ def test_colour_only_on_a_terminal():
 
     assert _colour("s2sad: bad\nline", Pipe()) == "s2sad: bad\nline"
     assert _colour("s2sad: bad\nline", Terminal()).startswith("\033[1;31ms2sad: bad\033[0m")
+
+
+def test_mode_hessian_prints_the_hessian_program(tmp_path, capsys):
+    src = tmp_path / "h.py"
+    src.write_text(
+        "import numpy as np\n\n\ndef f(x1, x2):\n    return x1 ** 2 * x2\n\n\n"
+        "def band(x):\n    return np.sum(x[1:] * x[:-1] ** 2)\n"
+    )
+    assert main([f"{src}:f", "--wrt", "x1,x2", "--mode", "hessian"]) == 0
+    out = capsys.readouterr().out
+    assert "def f_hessian(x1, x2):" in out and "return (x1_bar_dot_0, v1), (x2_bar_dot_0, 0.0)" in out
+    namespace = {}
+    exec(out, namespace)  # a module that runs by itself
+    assert namespace["f_hessian"](1.0, 3.0) == ((6.0, 2.0), (2.0, 0.0))
+    assert main([f"{src}:band", "--mode", "hessian", "--args", "np.ones(10)"]) == 0
+    out = capsys.readouterr().out
+    assert "x_dot = __seeds" in out and "h[__into] = x_bar_dot.ravel()[__taken]" in out
+    assert main([f"{src}:band", "--mode", "hessian", "--stage", "raw"]) == 2
