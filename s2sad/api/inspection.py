@@ -13,6 +13,7 @@ from ..driver.generated import concrete, is_generated, positional_params
 from ..driver.pipeline import Stages
 from ..frontend.resolve import parameters
 from .arguments import Wrt, checked_transform
+from .compiling import check_compile, numba_variant
 
 
 def source(
@@ -22,6 +23,8 @@ def source(
     stage: str = "final",
     args: Sequence[Any] | None = None,
     kind: str | None = None,
+    *,
+    compile: str | None = None,
 ) -> str:
     """The generated source of ``f``'s derivative, as a string.
 
@@ -32,7 +35,8 @@ def source(
     In reverse mode ``kind`` is ``"grad"`` (the default), ``"value_and_grad"`` or
     ``"vjp"``; in forward mode (``mode="forward"``) it is ``"jvp"`` (the default:
     the tangent program, with a tangent parameter ``x_dot`` per ``wrt``
-    parameter) or ``"derivative"``.
+    parameter) or ``"derivative"``. ``compile="numba"`` shows the module numba compiles
+    for ``compile="numba"`` (count-down loops, tapes as arrays, imports; ``stage="final"``).
 
     >>> def square(x):
     ...     return x * x
@@ -49,7 +53,10 @@ def source(
     """
     if stage not in ("final", "raw", "ssa"):
         raise ValueError(f"source: stage must be 'final', 'raw' or 'ssa', got {stage!r}")
-    return program(f, mode, wrt, args, kind, "source").stages.source(stage)
+    if check_compile(compile, "source") and stage != "final":
+        raise ValueError(f"source: compile='numba' shows the final stage, not stage={stage!r}")
+    stages = program(f, mode, wrt, args, kind, "source").stages
+    return numba_variant(stages) if compile else stages.source(stage)
 
 
 @dataclass

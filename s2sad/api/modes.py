@@ -29,11 +29,11 @@ import gast
 import numpy as np
 
 from ..derive.request import Request
-from ..driver.dispatch import transform
 from ..errors import MissingRuleError
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, wrt_names
+from .compiling import transform_for
 
 MODES = ("auto", "reverse", "forward")
 AUTO_MAX = 4  # wrt arguments: beyond this many sweeps, reverse mode's one sweep is cheaper
@@ -65,10 +65,18 @@ def _checkpointed(e: gast.expr) -> bool:
     )
 
 
-def with_mode(f: Callable, wrt: Wrt, mode: str, api: str, reverse: Callable, with_value: bool) -> Callable:
+def with_mode(
+    f: Callable,
+    wrt: Wrt,
+    mode: str,
+    api: str,
+    reverse: Callable,
+    with_value: bool,
+    compile: str | None = None,
+) -> Callable:
     """``reverse`` (the reverse-mode dispatcher of ``grad`` or ``value_and_grad``), or a
     function that computes the same by forward mode where ``mode`` says so; ``with_value``
-    for ``value_and_grad``'s ``(value, gradient)``."""
+    for ``value_and_grad``'s ``(value, gradient)``; ``compile`` for the tangent program too."""
     if mode == "reverse":
         return reverse
     f = check_function(f, api)
@@ -81,7 +89,7 @@ def with_mode(f: Callable, wrt: Wrt, mode: str, api: str, reverse: Callable, wit
             f"{api}: mode='forward' needs positional wrt parameters; {wrt!r} names a keyword-only one"
         )
     signature = inspect.signature(f)
-    tangent = transform(f, Request("jvp", names, False))
+    tangent = transform_for(f, Request("jvp", names, False), compile)
     index = [positional.index(n) for n in names]
     forward: dict[tuple, bool] = {}  # types of the wrt arguments -> whether forward mode runs
 

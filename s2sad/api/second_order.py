@@ -16,10 +16,11 @@ from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, wrt_names
+from .compiling import check_compile, warn_not_compiled
 from .wrappers import by_position
 
 
-def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
+def hessian(f: Callable, wrt: Wrt = 0, *, compile: str | None = None) -> Callable:
     """The Hessian of a scalar ``f``, by forward mode over the generated gradient.
 
     A float for a number argument; an array of shape ``s + s`` for an array of shape
@@ -28,11 +29,14 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     Like ``grad``, the result is a dispatcher: for each new kind of arguments it builds
     a Hessian program once (the gradient program, differentiated in forward mode once
     per number argument and with one tangent per entry of an array argument), and
-    later calls run that program.
+    later calls run that program. ``compile="numba"`` is accepted; the Hessian program
+    runs as Python code, with a ``CompileWarning``.
 
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0
     """
+    if check_compile(compile, "hessian"):
+        warn_not_compiled("hessian", "Hessian programs are not compiled yet")
     f = check_function(f, "hessian")
     names, single = wrt_names(f, wrt, "hessian")
     if is_generated(f):
@@ -57,11 +61,13 @@ def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable
     return hess
 
 
-def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
+def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False, compile: str | None = None) -> Callable:
     """``hvp(f, wrt)(*args, v)``: the Hessian of scalar ``f`` times ``v``, without forming the
     Hessian (one forward sweep over the gradient program). ``v`` has the shape of the
     ``wrt`` argument (a tuple of them for a tuple ``wrt``). Arguments left out take their
     defaults, and keyword arguments are passed by keyword, as in a call of ``f``.
+
+    ``compile="numba"`` is accepted; the product runs as Python code, with a ``CompileWarning``.
 
     ``scipy=True`` gives SciPy's form ``hessp(x, v, *args)``, the direction second, for
     ``scipy.optimize.minimize(f, x0, args, jac=grad(f), hessp=hvp(f, scipy=True))``.
@@ -71,6 +77,8 @@ def hvp(f: Callable, wrt: Wrt = 0, *, scipy: bool = False) -> Callable:
     >>> hvp(lambda x, c: c * x ** 4, scipy=True)(2.0, 1.0, 0.5)
     24.0
     """
+    if check_compile(compile, "hvp"):
+        warn_not_compiled("hvp", "Hessian-vector products are not compiled yet")
     f = check_function(f, "hvp")
     names, single = wrt_names(f, wrt, "hvp")
     positional, keyword, _ = parameters(f)
