@@ -73,16 +73,18 @@ def numba_source(text: str, cells: dict[str, object], kinds: dict[str, Kind]) ->
     says which tapes hold numbers). ``NotCompilable`` for a cell that is not a module or
     a builtin."""
     imports = _imports(cells)
-    np_name = next((n for n, v in cells.items() if v is _numpy()), None)
-    if np_name is None:
-        np_name = "np" if "np" not in cells and "np" not in text else "np_numba"
-        imports.insert(0, "import numpy" if np_name == "numpy" else f"import numpy as {np_name}")
     lines = text.splitlines()
     fdef = ast.parse(text).body[0]
     edits: list[tuple[int, int, list[str]]] = []  # (first line, past the last line, new lines), 0-based
     names = {n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)} | set(cells)
-    reversed_names = {n for n, v in cells.items() if v is builtins.reversed}
+    np_name = next((n for n, v in cells.items() if v is _numpy()), None)
     range_names = {n for n, v in cells.items() if v is builtins.range}
+    tapes = list(_array_tapes(fdef, range_names, kinds))
+    if np_name is None and tapes:
+        np_name = _fresh("np", names)
+        names.add(np_name)
+        imports.insert(0, f"import numpy as {np_name}")
+    reversed_names = {n for n, v in cells.items() if v is builtins.reversed}
     for node in ast.walk(fdef):
         if isinstance(node, ast.For) and node.lineno == node.iter.end_lineno:
             down = _count_down(node.iter, reversed_names, range_names)
@@ -90,7 +92,7 @@ def numba_source(text: str, cells: dict[str, object], kinds: dict[str, Kind]) ->
                 line = lines[node.lineno - 1]
                 start, end = node.iter.col_offset, node.iter.end_col_offset
                 edits.append((node.lineno - 1, node.lineno, [line[:start] + down + line[end:]]))
-    for tape, init, loop, pushes, pops, dtype in _array_tapes(fdef, range_names, kinds):
+    for tape, init, loop, pushes, pops, dtype in tapes:
         top = _fresh(tape.removesuffix("_tape") + "_top", names)
         names.add(top)
         length = _trips(loop.iter)
@@ -114,7 +116,8 @@ def numba_source(text: str, cells: dict[str, object], kinds: dict[str, Kind]) ->
             )
     for first, past, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[first:past] = new
-    return "\n".join(imports) + "\n\n\n" + "\n".join(lines) + "\n"
+    head = "\n".join(imports) + "\n\n\n" if imports else ""
+    return head + "\n".join(lines) + "\n"
 
 
 def _numpy() -> types.ModuleType:

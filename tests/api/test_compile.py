@@ -46,6 +46,17 @@ def rnn(Wh, b, xs, h):
     return np.sum(h**2)
 
 
+def damped(r, n):  # a while loop, a branch in a loop: their tapes
+    x, i = 0.3, 0
+    while i < n:
+        if x > 0.5:
+            x = r * x * (1 - x)
+        else:
+            x = math.sin(x) + 0.01 * r
+        i += 1
+    return x
+
+
 def straight(x1, x2):
     return math.log(x1) + x1 * x2 - math.sin(x2)
 
@@ -89,6 +100,14 @@ def test_loop_of_floats(mode):
         assert_close(d, central_difference(logistic, args, i), tol=1e-4)
     if mode == "reverse":
         assert _compiled(g)
+
+
+def test_while_loop_and_branches():
+    g = s2sad.grad(damped, mode="reverse", compile="numba")
+    d = _no_warning(g, 2.9, 40)
+    assert d == pytest.approx(s2sad.grad(damped, mode="reverse")(2.9, 40), rel=1e-12)
+    assert_close(d, central_difference(damped, (2.9, 40), 0), tol=1e-4)
+    assert _compiled(g)
 
 
 def test_value_and_grad_straight_line():
