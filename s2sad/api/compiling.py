@@ -54,9 +54,10 @@ def warn_not_compiled(api: str, why: str) -> None:
 
 
 def _user_level() -> int:
-    """The stack level of the first frame outside s2sad (for the warning's location)."""
+    """The stack level of the first frame outside s2sad and the code it generated (a
+    dispatcher), for the warning's location."""
     frame, level = sys._getframe(2), 2
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+    while frame is not None and frame.f_code.co_filename.startswith((_PACKAGE, "<s2sad ")):
         frame, level = frame.f_back, level + 1
     return level
 
@@ -80,7 +81,8 @@ class NumbaTransform(Transform):
             with warnings.catch_warnings():
                 for category in _numba_warnings():
                     warnings.simplefilter("ignore", category=category)
-                return numba_function(text, compiled.stages.final.name, args)
+                refused = lambda e: warn_not_compiled(api, _reason(e))  # noqa: E731
+                return numba_function(text, compiled.stages.final.name, args, python, refused)
         except Exception as e:  # numba raised (typing, lowering, unsupported): Python runs
             warn_not_compiled(api, _reason(e))
             return python

@@ -11,9 +11,14 @@ the caller runs the Python code instead.
 >>> import os
 >>> saved = os.environ.get("S2SAD_CACHE_DIR")
 >>> os.environ["S2SAD_CACHE_DIR"] = "off"  # compiled in memory: nothing written
->>> f = numba_function("def twice(x):\\n    return 2.0 * x\\n", "twice", (1.5,))
+>>> def refused(e):
+...     print("numba refused:", type(e).__name__)
+>>> f = numba_function("def twice(x):\\n    return 2.0 * x\\n", "twice", (1.5,), lambda x: x + x, refused)
 >>> f(1.5), type(f).__name__
 (3.0, 'CPUDispatcher')
+>>> f("ab")  # numba has no 2.0 * str: the Python function runs
+numba refused: TypingError
+'abab'
 >>> _ = os.environ.pop("S2SAD_CACHE_DIR") if saved is None else os.environ.update(S2SAD_CACHE_DIR=saved)
 """
 
@@ -34,9 +39,13 @@ _lock = threading.Lock()
 _modules: dict[str, dict] = {}  # text hash -> the namespace of its module, in this process
 
 
-def numba_function(module_text: str, name: str, args: tuple) -> Callable:
+def numba_function(
+    module_text: str, name: str, args: tuple, python: Callable, refused: Callable[[Exception], None]
+) -> Callable:
     """The numba dispatcher of function ``name`` in ``module_text``, compiled for the types
-    of ``args``."""
+    of ``args``. Arguments of other numba types (a float32 array where a float64 one was
+    seen: the same kind to s2sad) are compiled for when they come; where numba refuses
+    them, ``refused(error)`` is told once per types and ``python`` runs for them."""
     try:
         import numba
     except ImportError as e:
@@ -52,7 +61,34 @@ def numba_function(module_text: str, name: str, args: tuple) -> Callable:
     except (ValueError, TypeError) as e:
         raise NotCompilable(f"numba has no type for an argument: {e}") from e
     jitted.compile(signature)
+    _fall_back(jitted, python, refused)
     return jitted
+
+
+def _fall_back(jitted, python: Callable, refused: Callable[[Exception], None]) -> None:
+    """numba's dispatcher calls ``_compile_for_args`` for types it has not compiled for, and
+    runs what that returns: ``python`` where numba refuses them (remembered per types)."""
+    import numba
+
+    compile_for_args = jitted._compile_for_args
+    failed: set[tuple] = set()
+
+    def compile_or_python(*args, **kwargs):
+        try:
+            key = tuple(numba.typeof(a) for a in args)
+        except (ValueError, TypeError):
+            key = None
+        if key is not None and key in failed:
+            return python
+        try:
+            return compile_for_args(*args, **kwargs)
+        except Exception as e:  # numba's typing and lowering errors: the Python code runs
+            if key is not None:
+                failed.add(key)
+            refused(e)
+            return python
+
+    jitted._compile_for_args = compile_or_python
 
 
 def _module(text: str) -> dict:

@@ -57,6 +57,12 @@ def damped(r, n):  # a while loop, a branch in a loop: their tapes
     return x
 
 
+def squashed(x):  # an array carried around a loop
+    for _ in range(5):
+        x = 2.0 * np.sin(x) ** 2
+    return np.sum(x)
+
+
 def straight(x1, x2):
     return math.log(x1) + x1 * x2 - math.sin(x2)
 
@@ -136,6 +142,20 @@ def test_arrays_tape_of_arrays(rnn_args):
     assert_close(db, expected[1], tol=1e-10)
     assert_close(db, central_difference(rnn, rnn_args, 1), tol=1e-5)
     assert _compiled(g)
+
+
+def test_other_numba_types_of_one_kind():
+    """A float32 array has the kind of a float64 one (one specialisation), but numba types
+    it apart: it compiles for it, and runs the Python code, with the warning, where it cannot."""
+    g = s2sad.grad(squashed, compile="numba")
+    x = np.linspace(0.0, 1.0, 4)
+    assert_close(_no_warning(g, x), central_difference(squashed, (x,), 0), tol=1e-5)
+    view = np.linspace(0.0, 1.0, 8)[::2]  # not contiguous: compiled again
+    assert_close(_no_warning(g, view), s2sad.grad(squashed)(view), tol=1e-12)
+    with pytest.warns(s2sad.CompileWarning, match="Cannot unify"):
+        g32 = g(x.astype(np.float32))
+    assert_close(g32, s2sad.grad(squashed)(x.astype(np.float32)), tol=1e-6)
+    assert_close(_no_warning(g, x.astype(np.float32)), g32, tol=0)  # refused once: no retry
 
 
 def test_derivative_and_jvp():
