@@ -45,6 +45,7 @@ from .api import (
 )
 from .checkpointing import checkpoint
 from .errors import (
+    CompileWarning,
     DifferentiationError,
     MissingRuleError,
     NonScalarOutputError,
@@ -54,6 +55,7 @@ from .errors import (
 
 __version__ = "0.1.0"
 __all__ = [
+    "CompileWarning",
     "DifferentiationError",
     "MissingRuleError",
     "NonScalarOutputError",

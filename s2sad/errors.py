@@ -75,6 +75,11 @@ class NonScalarOutputError(DifferentiationError):
     """``grad`` of a function whose output is not a scalar."""
 
 
+class CompileWarning(UserWarning):
+    """``compile="numba"`` could not compile a derivative (numba refused its code or its
+    arguments, or numba is not installed): the Python code runs instead, with the same result."""
+
+
 # ------------------------------------------------------------ a value whose every use raises
 
 

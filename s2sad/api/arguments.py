@@ -20,13 +20,14 @@ import inspect
 from collections.abc import Callable, Sequence
 
 from ..derive.request import Request
-from ..driver.dispatch import Transform, transform
+from ..driver.dispatch import Transform
 from ..errors import UnsupportedSyntaxError
 from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..lower.values import refuse_variadic
 from ..rules.registry import AGAIN, ONCE
 from .callables import plain_function
+from .compiling import transform_for
 
 Wrt = int | str | Sequence[int | str]
 
@@ -90,13 +91,13 @@ def wrt_names(f: Callable, wrt: Wrt, api: str) -> tuple[tuple[str, ...], bool]:
     return tuple(names), single
 
 
-def checked_transform(f: Callable, wrt: Wrt, mode: str, api: str) -> Transform:
+def checked_transform(f: Callable, wrt: Wrt, mode: str, api: str, compile: str | None = None) -> Transform:
     """The transform of ``f`` for ``mode`` with respect to ``wrt``, once ``f`` and ``wrt``
-    are checked and ``f`` parses."""
+    are checked and ``f`` parses; ``compile="numba"``: its code compiled by numba."""
     f = check_function(f, api)
     parse(f)  # unsupported constructs are reported now, not at the first call
     names, single = wrt_names(f, wrt, api)
-    return transform(f, Request(mode, names, single))
+    return transform_for(f, Request(mode, names, single), compile)
 
 
 def bind(f: Callable, args: tuple, kwargs: dict, api: str, usage: str = "") -> tuple:

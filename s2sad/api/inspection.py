@@ -16,6 +16,7 @@ from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, checked_transform, wrt_names
 from .modes import auto_choice
 from .second_order import hessian
+from .compiling import check_compile, numba_variant
 
 
 def source(
@@ -25,6 +26,8 @@ def source(
     stage: str = "final",
     args: Sequence[Any] | None = None,
     kind: str | None = None,
+    *,
+    compile: str | None = None,
 ) -> str:
     """The generated source of ``f``'s derivative, as a string.
 
@@ -37,6 +40,8 @@ def source(
     the tangent program, with a tangent parameter ``x_dot`` per ``wrt``
     parameter) or ``"derivative"``. ``mode="hessian"`` prints the program
     ``hessian(f, wrt)`` runs for ``args`` (forward over reverse).
+    ``compile="numba"`` shows the module numba compiles for ``compile="numba"``
+    (count-down loops, tapes as arrays, imports; ``stage="final"``).
 
     >>> def square(x):
     ...     return x * x
@@ -59,8 +64,10 @@ def source(
                 f"source: a Hessian's program is printed as it runs (stage 'final'), got {stage!r}"
             )
         return hessian_text(hessian_program(f, wrt, args))
+    if check_compile(compile, "source") and stage != "final":
+        raise ValueError(f"source: compile='numba' shows the final stage, not stage={stage!r}")
     chosen = program(f, mode, wrt, args, kind, "source")
-    text = chosen.stages.source(stage)
+    text = numba_variant(chosen.stages) if compile else chosen.stages.source(stage)
     return f"# {chosen.why}\n{text}" if chosen.why else text
 
 

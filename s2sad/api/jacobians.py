@@ -11,18 +11,20 @@ from ..driver.directions import assemble, basis, check_array_like, jvp_at, zero_
 from ..frontend.resolve import parameters
 from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, checked_transform, wrt_names
+from .compiling import check_compile, warn_not_compiled
 from .modes import check_mode
 from .wrappers import by_position
 
 JACOBIAN_OF = "__s2sad_jacobian_of__"  # on what jacobian returns: the function, wrt, one or a tuple
 
 
-def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
+def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto", *, compile: str | None = None) -> Callable:
     """The Jacobian of ``f`` with respect to ``wrt``, of shape ``out.shape + arg.shape``.
 
     ``mode="forward"`` builds it column by column with JVPs, ``"reverse"`` row by
     row with VJPs, ``"auto"`` picks forward when the argument has fewer entries
-    than the output. A tuple ``wrt`` gives a tuple of Jacobians.
+    than the output. A tuple ``wrt`` gives a tuple of Jacobians. ``compile="numba"`` is
+    accepted; the Jacobian's sweeps run as Python code, with a ``CompileWarning``.
 
     >>> import numpy as np
     >>> jacobian(lambda x: x ** 2)(np.array([1.0, 2.0]))
@@ -30,6 +32,8 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "auto") -> Callable:
            [0., 4.]])
     """
     check_mode(mode, "jacobian")
+    if check_compile(compile, "jacobian"):
+        warn_not_compiled("jacobian", "Jacobians are not compiled yet")
     f = check_function(f, "jacobian")
     names, single = wrt_names(f, wrt, "jacobian")
     positional, keyword, _ = parameters(f)

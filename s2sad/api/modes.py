@@ -43,6 +43,7 @@ from ..frontend.parse import parse
 from ..frontend.resolve import Resolver, parameters
 from ..rules.registry import inlinable
 from .arguments import Wrt, check_function, wrt_names
+from .compiling import warn_not_compiled
 
 MODES = ("auto", "reverse", "forward")
 AUTO_MAX = 4  # wrt arguments: beyond this many tangents, reverse mode's one adjoint sweep is cheaper
@@ -152,12 +153,24 @@ def _any_loop(f: Callable) -> bool:
     return bool(loops)
 
 
-def with_mode(f: Callable, wrt: Wrt, mode: str, api: str, reverse: Callable, with_value: bool) -> Callable:
+def with_mode(
+    f: Callable,
+    wrt: Wrt,
+    mode: str,
+    api: str,
+    reverse: Callable,
+    with_value: bool,
+    compile: str | None = None,
+) -> Callable:
     """``reverse`` (the reverse-mode dispatcher of ``grad`` or ``value_and_grad``), or a
     function that computes the same by forward mode where ``mode`` says so; ``with_value``
-    for ``value_and_grad``'s ``(value, gradient)``."""
-    if mode == "reverse":
+    for ``value_and_grad``'s ``(value, gradient)``. With ``compile="numba"``, auto keeps the
+    compiled reverse-mode code (forward mode's gradient programs are not compiled yet, so a
+    forced ``mode="forward"`` runs as Python with a ``CompileWarning``)."""
+    if mode == "reverse" or (mode == "auto" and compile is not None):
         return reverse
+    if compile is not None:
+        warn_not_compiled(api, "mode='forward' gradients are not compiled yet")
     f = check_function(f, api)
     names, single = wrt_names(f, wrt, api)
     positional, keyword, _ = parameters(f)

@@ -96,15 +96,17 @@ def with_records(t: Transform, names: tuple[str, ...], build: Callable, back: Ca
     return t.dispatcher
 
 
-def record_transform(f: Callable, wrt: Wrt, mode: str, api: str, back: Callable) -> Callable:
+def record_transform(
+    f: Callable, wrt: Wrt, mode: str, api: str, back: Callable, compile: str | None = None
+) -> Callable:
     """The dispatcher of ``checked_transform``, which also takes records where ``wrt`` says;
     ``back(result, convert, single)`` hands gradients back as records."""
     f = check_function(f, api)
     names, single = wrt_names(f, wrt, api)
     return with_records(
-        checked_transform(f, wrt, mode, api),
+        checked_transform(f, wrt, mode, api, compile),
         names,
-        lambda g: checked_transform(g, wrt, mode, api).dispatcher,
+        lambda g: checked_transform(g, wrt, mode, api, compile).dispatcher,
         lambda result, convert: back(result, convert, single),
     )
 

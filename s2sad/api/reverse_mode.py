@@ -15,21 +15,27 @@ from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
 from ..ir.kinds import Kind, kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .compiling import check_compile, warn_not_compiled
 from .modes import check_mode, one_mode, with_mode
 from .records import gradients_back, record_transform
 from .wrappers import library_function, summed
 
 
-def grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
+def grad(
+    f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto", compile: str | None = None
+) -> Callable:
     """The gradient of a scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter position or name, or a tuple of them (the result
     is then a tuple of gradients). Works as ``@grad`` and ``@grad(wrt=...)``.
 
     ``mode`` is ``"reverse"``, ``"forward"`` or ``"auto"`` (``modes.with_mode``): forward
-    mode takes Python numbers only (a TypeError for arrays and containers) and runs one
-    tangent sweep per ``wrt`` argument; ``"auto"`` uses it for at most four numbers
+    mode takes Python numbers only (a TypeError for arrays and containers) and carries
+    the tangents of all ``wrt`` arguments in one sweep; ``"auto"`` uses it for at most four numbers
     through a loop. The result is the same.
+
+    ``compile="numba"`` compiles the derivative with numba (``compiling``): where numba
+    cannot, a ``CompileWarning`` says so and the Python code runs.
 
     >>> import math
     >>> def f(x1, x2):
@@ -39,15 +45,18 @@ def grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto") -> Call
     (5.5, 1.716)
     """
     check_mode(mode, "grad")
+    check_compile(compile, "grad")
     if f is None:
-        return lambda g: grad(g, wrt, mode=mode)
+        return lambda g: grad(g, wrt, mode=mode, compile=compile)
     if is_generated(f):  # grad(grad(f))
-        return per_call(f, lambda g: grad(g, wrt, mode=mode), "grad")
-    reverse = record_transform(f, wrt, "grad", "grad", gradients_back)
-    return with_mode(f, wrt, mode, "grad", reverse, with_value=False)
+        return per_call(f, lambda g: grad(g, wrt, mode=mode, compile=compile), "grad")
+    reverse = record_transform(f, wrt, "grad", "grad", gradients_back, compile)
+    return with_mode(f, wrt, mode, "grad", reverse, with_value=False, compile=compile)
 
 
-def value_and_grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
+def value_and_grad(
+    f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto", compile: str | None = None
+) -> Callable:
     """Like ``grad``, but the function returns ``(f(...), gradient)`` from one primal sweep
     (in forward mode, the value of the first tangent sweep).
 
@@ -55,18 +64,20 @@ def value_and_grad(f: Callable | None = None, wrt: Wrt = 0, *, mode: str = "auto
     (8.0, 12.0)
     """
     check_mode(mode, "value_and_grad")
+    check_compile(compile, "value_and_grad")
     if f is None:
-        return lambda g: value_and_grad(g, wrt, mode=mode)
+        return lambda g: value_and_grad(g, wrt, mode=mode, compile=compile)
     if is_generated(f):
-        return per_call(f, lambda g: value_and_grad(g, wrt, mode=mode), "value_and_grad")
+        return per_call(f, lambda g: value_and_grad(g, wrt, mode=mode, compile=compile), "value_and_grad")
     reverse = record_transform(
         f,
         wrt,
         "value_and_grad",
         "value_and_grad",
         lambda r, c, single: (r[0], gradients_back(r[1], c, single)),
+        compile,
     )
-    return with_mode(f, wrt, mode, "value_and_grad", reverse, with_value=True)
+    return with_mode(f, wrt, mode, "value_and_grad", reverse, with_value=True, compile=compile)
 
 
 def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
@@ -94,17 +105,22 @@ def elementwise_grad(f: Callable | None = None, wrt: Wrt = 0) -> Callable:
     return checked_transform(total, wrt, "grad", "elementwise_grad").dispatcher
 
 
-def vjp(f: Callable, *primals: Any, mode: str = "auto") -> tuple[Any, Callable]:
+def vjp(f: Callable, *primals: Any, mode: str = "auto", compile: str | None = None) -> tuple[Any, Callable]:
     """``(f(*primals), pullback)``; ``pullback(cotangent)`` gives one cotangent per primal.
 
     A pullback is reverse mode: ``mode`` may be ``"auto"`` or ``"reverse"`` (the same);
     ``"forward"`` is a ValueError (forward mode is ``jvp``).
+
+    ``compile="numba"`` is accepted; the pullback is a closure, which numba cannot return,
+    so the Python code runs, with a ``CompileWarning``.
 
     >>> out, pullback = vjp(lambda x, y: x * y, 2.0, 3.0)
     >>> out, pullback(1.0)
     (6.0, (3.0, 2.0))
     """
     one_mode(mode, "vjp", "reverse", "a pullback of cotangents is reverse mode (forward mode is s2sad.jvp)")
+    if check_compile(compile, "vjp"):
+        warn_not_compiled("vjp", "the pullback is a closure, which numba cannot return")
     f = check_function(f, "vjp")
     f = concrete(f, primals)
     positional, keyword, _ = parameters(f)

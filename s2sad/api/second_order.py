@@ -16,13 +16,14 @@ from ..frontend.parse import parse
 from ..frontend.resolve import parameters
 from ..rules.registry import ONCE
 from .arguments import Wrt, bind, check_function, wrt_names
+from .compiling import check_compile, warn_not_compiled
 from .modes import one_mode
 from .wrappers import by_position
 
 _ONE_WAY = "second derivatives are forward mode over the reverse-mode gradient (not reverse over reverse)"
 
 
-def hessian(f: Callable, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
+def hessian(f: Callable, wrt: Wrt = 0, *, mode: str = "auto", compile: str | None = None) -> Callable:
     """The Hessian of a scalar ``f``, by forward mode over the generated gradient.
 
     That is the one way it is computed: ``mode`` may be ``"auto"`` or ``"forward"`` (the
@@ -39,11 +40,15 @@ def hessian(f: Callable, wrt: Wrt = 0, *, mode: str = "auto") -> Callable:
     more with tracer objects for the argument (so side effects in ``f`` run again),
     once per shape of the argument and values of the other arguments.
     ``s2sad.source(f, mode="hessian", args=...)`` prints the program.
+    ``compile="numba"`` is accepted; the Hessian program
+    runs as Python code, with a ``CompileWarning``.
 
     >>> hessian(lambda x: x ** 4 + 3 * x ** 2 + 2 * x)(2.0)
     54.0
     """
     one_mode(mode, "hessian", "forward", _ONE_WAY)
+    if check_compile(compile, "hessian"):
+        warn_not_compiled("hessian", "Hessian programs are not compiled yet")
     f = check_function(f, "hessian")
     names, single = wrt_names(f, wrt, "hessian")
     if is_generated(f):
@@ -68,7 +73,9 @@ def _slow_hessian(f: Callable, names: tuple[str, ...], single: bool) -> Callable
     return hess
 
 
-def hvp(f: Callable, wrt: Wrt = 0, *, mode: str = "auto", scipy: bool = False) -> Callable:
+def hvp(
+    f: Callable, wrt: Wrt = 0, *, mode: str = "auto", scipy: bool = False, compile: str | None = None
+) -> Callable:
     """``hvp(f, wrt)(*args, v)``: the Hessian of scalar ``f`` times ``v``, without forming the
     Hessian (one forward sweep over the gradient program). ``v`` has the shape of the
     ``wrt`` argument (a tuple of them for a tuple ``wrt``). Arguments left out take their
@@ -76,6 +83,8 @@ def hvp(f: Callable, wrt: Wrt = 0, *, mode: str = "auto", scipy: bool = False) -
 
     Like ``hessian``, forward mode over the gradient: ``mode`` may be ``"auto"`` or
     ``"forward"``; ``"reverse"`` is a ValueError.
+
+    ``compile="numba"`` is accepted; the product runs as Python code, with a ``CompileWarning``.
 
     ``scipy=True`` gives SciPy's form ``hessp(x, v, *args)``, the direction second, for
     ``scipy.optimize.minimize(f, x0, args, jac=grad(f), hessp=hvp(f, scipy=True))``.
@@ -86,6 +95,8 @@ def hvp(f: Callable, wrt: Wrt = 0, *, mode: str = "auto", scipy: bool = False) -
     24.0
     """
     one_mode(mode, "hvp", "forward", _ONE_WAY)
+    if check_compile(compile, "hvp"):
+        warn_not_compiled("hvp", "Hessian-vector products are not compiled yet")
     f = check_function(f, "hvp")
     names, single = wrt_names(f, wrt, "hvp")
     positional, keyword, _ = parameters(f)

@@ -147,14 +147,19 @@ def as_tangent(t: Any, x: Any, what: str) -> Any:
 
 
 def jvp_at(
-    f: Callable, primals: tuple, tangents: tuple, wrt: tuple[str, ...] | None = None
+    f: Callable,
+    primals: tuple,
+    tangents: tuple,
+    wrt: tuple[str, ...] | None = None,
+    make: Callable = transform,
 ) -> tuple[Any, Any]:
     """``(f(*primals), tangent_out)``: the tangent program of ``f`` (of the code it runs, for
     a function s2sad returned), specialised on the primals and run along ``tangents``.
 
     ``wrt`` names the parameters that move (the others' tangents are zero, and they are
     constants of the tangent program: a Hessian in ``w`` needs no rule for what only the
-    data goes through); all of them by default.
+    data goes through); all of them by default. ``make(f, request)`` gives the transform
+    (``compile="numba"`` hands over one that compiles).
 
     Errors name ``jvp``: this is what ``s2sad.jvp`` runs, and a Hessian-vector product's
     direction reaches the tangent program through it."""
@@ -184,7 +189,7 @@ def jvp_at(
     given = positional[: len(primals)]  # arguments left out take their defaults, held constant
     primals = tuple(primals) + (defaults[len(defaults) - missing :] if missing else ())
     names = tuple(n for n in given if wrt is None or n in wrt)
-    t = transform(f, Request("jvp", names, False))
+    t = make(f, Request("jvp", names, False))
     function = t.find(primals, keywords)  # the table the dispatcher reads, not a transform check
     moving = (t for name, t in zip(positional, tangents) if name in names)
     return function(*primals, *moving, **keywords)
