@@ -14,9 +14,9 @@ from ..driver.generated import concrete, is_generated, positional_params
 from ..driver.pipeline import Stages
 from ..frontend.resolve import parameters
 from .arguments import Wrt, check_function, checked_transform, wrt_names
+from .compiling import check_compile, numba_variant
 from .modes import auto_choice
 from .second_order import hessian
-from .compiling import check_compile, numba_variant
 
 
 def source(
