@@ -272,7 +272,7 @@ def test_the_first_specialisation_runs_inside_the_dispatcher():
     assert g(0.25, 1.0) == (math.cos(0.25), math.sin(0.25))
 
 
-def test_names_of_our_own_come_from_spare_cells():
+def test_names_of_our_own_come_from_the_dispatchers_globals_or_spare_cells():
     import inspect
 
     def f(x):
@@ -283,8 +283,21 @@ def test_names_of_our_own_come_from_spare_cells():
     expected = np.cos(x) * x[0]
     expected[0] += np.sum(np.sin(x))
     assert np.allclose(g(x), expected)
+    text = inspect.getsource(g)  # f reads only a module: the dispatcher has globals of its own
+    assert "return __T[" not in text and "np.cos(x)" in text and "__T" not in g.__code__.co_freevars
+    assert g.__globals__ is not f.__globals__ and g.__code__.co_freevars == ()
+    scale = 2.0
+
+    def h(x):  # reads a global of its module: the dispatcher reads them live, and __T from a cell
+        return np.sum(np.sin(x) * x[0]) * scale + GLOBAL_SCALE
+
+    g = s2sad.grad(h)
+    assert np.allclose(g(x), 2.0 * expected)
     text = inspect.getsource(g)
-    assert "return __T[" not in text and "__k0 = __T[" in text
+    assert "return __T[" not in text and "__k0 = __T[" in text and g.__globals__ is h.__globals__
+
+
+GLOBAL_SCALE = 1.0
 
 
 def test_numpy_random_is_named_as_such():

@@ -61,8 +61,8 @@ def with_records(t: Transform, names: tuple[str, ...], build: Callable, back: Ca
     fit a guard: it misses) calls ``build(g)``'s instead, ``g`` taking dicts of fields
     there; ``back(result, convert)`` hands the result back, ``convert(i, g)`` making
     record ``i`` of ``names`` from its dict."""
-    f, cell = t.fn, t.cells["__miss"]
-    if getattr(cell.cell_contents, "takes_records", False):
+    f = t.fn
+    if getattr(t.on_miss, "takes_records", False):
         return t.dispatcher
     miss, made = t.miss, {}
 
@@ -92,7 +92,7 @@ def with_records(t: Transform, names: tuple[str, ...], build: Callable, back: Ca
         return back(made[key](*args, **kwargs), convert)
 
     records_or_miss.takes_records = True
-    cell.cell_contents = records_or_miss
+    t.on_miss = records_or_miss
     return t.dispatcher
 
 

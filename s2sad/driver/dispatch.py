@@ -15,8 +15,6 @@ stays the same and a call costs one check per argument on top of the derivative:
 ((6.0, 2.0), (6.0, 2.0))
 >>> print(inspect.getsource(df), end="")  # doctest: +ELLIPSIS
 def f_grad(x1, x2):
-    if 0:  # every closure variable, so the code can be swapped in place
-        (__miss, __T,)
     if type(x1) is float and type(x2) is float:
         x1_bar = 1.0 + x2
         x2_bar = x1
@@ -26,12 +24,18 @@ def f_grad(x1, x2):
     return __miss(x1, x2)
 
 The first specialisation's body is written into the dispatcher under its guard
-(saving a call); the names it reads from its closure, such as ``math``, are
-read into locals ``__k0``, ``__k1``, ... from ``__T``, the one tuple of what the
-guards and calls read: a dispatcher has two cells of its own, as each costs
-every call. Past the ``SLOTS`` kinds checked inline, ``__miss`` looks the
-arguments' types up in a table, each entry checked by the guard the dispatcher
-would write for it: a new kind is built once, and a known one costs a lookup.
+(saving a call). ``__T`` is the one tuple of what the guards and calls read.
+``f`` reads no globals but builtins and modules, so its dispatcher has globals
+of its own (``guards.own_globals``): ``__miss``, ``__T`` and the names the inlined
+body reads (``math``, ``np``) are globals there, and the dispatcher has no
+closure cells (each costs every call). A dispatcher of a function that reads
+its module's globals reads them live, like the function: ``__miss`` and ``__T``
+are its two cells, with a line ``if 0: (__miss, __T,)`` that keeps its closure
+the same when its code is swapped, and the inlined body's names are locals
+``__k0``, ``__k1``, ... read from ``__T``. Past the ``SLOTS`` kinds checked
+inline, the dispatcher looks the types of the arguments up in a table of
+functions that check the guards of the kinds with those types
+(``guards.more_source``); a new kind is built once, through ``__miss``.
 Guards also cover values the function reads from its globals and closure
 (their kinds), and the functions it calls through those names (identity).
 
@@ -51,14 +55,22 @@ from ..backend.compiler import compile_function
 from ..derive.request import Callees, Request
 from ..errors import UnsupportedSyntaxError
 from ..frontend.resolve import Resolver, parameters
-from ..ir.kinds import PYSCALARS, UNKNOWN, Kind, guard, kind_of
+from ..ir.kinds import UNKNOWN, Kind, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
 from .compiled import Compiled, callees_of, cell_value, table_key
+from .guards import (
+    condition,
+    dispatcher_source,
+    guard_function,
+    inline_first,
+    more_function,
+    own_globals,
+    resolves,
+)
 from .pipeline import Stages, build, cells_needed, paused_gc
 
 SLOTS = 4  # specialisations the dispatcher checks inline; more go through __miss's table
-SPARE = 8  # names its inlined first specialisation may read from __T
 _lock = threading.RLock()
 
 
@@ -97,110 +109,77 @@ class Transform:
         self.positional, self.keyword, self.posonly = parameters(fn)
         self.slots: list[tuple[Compiled, Callable]] = []
         self.all: list[tuple[Compiled, Callable]] = []
-        # two cells only (each costs every call a copy): what the code calls when no guard
-        # holds, and one tuple of what the guards and calls read (types, functions, values)
-        self.cells = {"__miss": types.CellType(None), "__T": types.CellType(())}
-        self.table: dict[tuple, list[tuple[Callable, Callable]]] = {}  # past the inlined kinds
+        # what the code calls when no guard holds, and one tuple of what the guards and calls
+        # read (types, functions, values): globals of the dispatcher's own where it can have
+        # them (``guards.own_globals``), else its only two cells (each costs every call)
+        self.miss_cell = types.CellType(None)
+        self.globals = own_globals(fn) if self.own else None
+        self.cells = {} if self.globals is not None else {"__miss": self.miss_cell, "__T": types.CellType(())}
+        self.table: dict[tuple, list[tuple[Callable, Callable]]] = {}  # for ``find``
+        self.more: dict[object, Callable] = {}  # types of the arguments -> ``guards.more_function``
+        self.more_entries: dict[object, list[tuple[Compiled, Callable]]] = {}
         self.miss = self._table_miss()
-        self.cells["__miss"].cell_contents = self.miss
+        self.set_hook("__miss", self.miss)
+        self.set_hook("__T", ())
         self.spare: dict[str, object] = {}  # values of the names the inlined body reads
         self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
         self.dispatcher = self._new_dispatcher()
         self.blank = self.dispatcher.__code__  # the code with no specialisation, for reset
         _live.add(self)
 
+    own = True  # the dispatcher may have globals of its own (a subclass may say no)
+
+    def set_hook(self, name: str, value: object) -> None:
+        """Set ``__miss`` or ``__T``, which the dispatcher reads."""
+        if name == "__miss":
+            self.miss_cell.cell_contents = value
+        if self.globals is not None:
+            self.globals[name] = value
+        elif name != "__miss":
+            self.cells[name].cell_contents = value
+
+    @property
+    def on_miss(self) -> Callable:
+        """What the dispatcher calls when no guard holds (``records`` puts a step before it)."""
+        return self.miss_cell.cell_contents
+
+    @on_miss.setter
+    def on_miss(self, function: Callable) -> None:
+        self.set_hook("__miss", function)
+
     def reset(self) -> None:
         """Forget every specialisation: the next call builds its derivative again."""
         if not (self.slots or self.all or self.inlined):
             return  # nothing to forget (a new rule meets every live transform)
+        spare = self.spare if self.globals is not None else {}
         self.slots, self.all, self.inlined, self.spare = [], [], None, {}
         self.table.clear()
-        self.cells["__T"].cell_contents = ()
         self.dispatcher.__code__ = self.blank
+        self.more.clear()
+        self.more_entries.clear()
+        self.set_hook("__T", ())
+        for name in spare:
+            self.globals.pop(name, None)
 
     # the dispatcher ---------------------------------------------------------
-    def _forward(self) -> str:
+    def forward(self) -> str:
         """How the dispatcher passes its arguments on."""
         return ", ".join(self.positional + [f"{k}={k}" for k in self.keyword])
 
-    def _source(self) -> str:
-        name = self.name
-        params = list(self.positional)
-        if self.posonly:
-            params.insert(self.posonly, "/")
-        if self.keyword:
-            params += ["*"] + self.keyword
-        fn = self.fn
-        defaults = fn.__defaults__ or ()
-        shown = []
-        first_default = len(self.positional) - len(defaults)
-        for p in params:
-            i = self.positional.index(p) if p in self.positional else -1
-            kw = fn.__kwdefaults__ or {}
-            has_default = i >= first_default or (p in self.keyword and p in kw)
-            shown.append(f"{p}=..." if has_default and p not in ("/", "*") else p)
-        free = list(self.cells) + list(fn.__code__.co_freevars)
-        lines = [f"def {name}({', '.join(shown)}):"]
-        if self.dispatcher_doc:
-            lines.append(f"    {self.dispatcher_doc!r}")
-        lines += [
-            "    if 0:  # every closure variable, so the code can be swapped in place",
-            f"        ({', '.join(free)},)",
-        ]
-        seen: list[object] = []  # what __T holds
-
-        def at(obj: object) -> str:
-            if not any(o is obj for o in seen):
-                seen.append(obj)
-            return f"__T[{next(i for i, o in enumerate(seen) if o is obj)}]"
-
-        call = self._forward()
-        for i, (compiled, function) in enumerate(self.slots):
-            lines.append(f"    if {self.condition(compiled, at)}:")
-            if i == 0 and self.inlined:
-                lines += [f"        {name} = {at(value)}" for name, value in self.spare.items()]
-                lines += self.inlined
-            else:
-                lines.append(f"        return {at(function)}({call})")
-        lines.append(f"    return __miss({call})")
-        self.cells["__T"].cell_contents = tuple(seen)
-        return "\n".join(lines) + "\n"
+    _forward = forward
 
     def condition(self, compiled: Compiled, at: Callable[[object], str]) -> str:
-        """The guard of ``compiled``: its parameters' kinds (cheapest first), the kinds of the
-        data it reads from outside, the functions it calls; ``at(obj)`` names an object."""
-
-        def type_expr(t: type) -> str:
-            return t.__name__ if t in PYSCALARS and t.__name__ not in self.shadowed else at(t)
-
-        checks = [guard(p, k, type_expr) for p, k in zip(self.all_params, compiled.param_kinds)]
-        checks.sort(key=lambda c: " and " in c)  # one type check before several
-        checks += [guard(path, k, type_expr) for path, k in compiled.ref_kinds]
-        checks += [f"{path} is {at(obj)}" for path, obj in compiled.callees]
-        return " and ".join(checks) or "True"
-
-    def _guard_function(self, compiled: Compiled) -> Callable:
-        """``compiled``'s guard as a function of the dispatcher's arguments, for the table."""
-        seen: list[object] = []
-
-        def at(obj: object) -> str:
-            if not any(o is obj for o in seen):
-                seen.append(obj)
-            return f"__T[{next(i for i, o in enumerate(seen) if o is obj)}]"
-
-        params = ", ".join(self.positional + (["*"] + self.keyword if self.keyword else []))
-        text = f"def {self.name}_guard({params}):\n    return {self.condition(compiled, at)}\n"
-        cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
-        cells["__T"] = tuple(seen)
-        return compile_function(text, f"guard {self.name}", self.fn.__globals__, cells)
+        return condition(self, compiled, at)
 
     def _table_miss(self) -> Callable:
-        """What the dispatcher calls when no inlined guard holds: a table keyed by the types
-        (and ranks, lengths) of the arguments, each entry checked by the very guard the
-        dispatcher would write for it; then, only on a new kind, ``specialise``."""
+        """What the dispatcher calls when no guard holds (and its table has no function for
+        the types of the arguments): ``find``, then the function found."""
         table = self.table
 
         def find(args: tuple, kwargs: dict) -> Callable:
+            """The function for ``args`` (every positional argument) and ``kwargs``: from a
+            table keyed by their types (and ranks, lengths), each entry checked by the very
+            guard the dispatcher would write for it; only for a new kind, ``specialise``."""
             key = (*map(table_key, args), *map(table_key, kwargs.values()))
             for check, function in table.get(key, ()):
                 if check(*args, **kwargs):
@@ -212,7 +191,9 @@ class Transform:
             with _lock:
                 entries = table.setdefault(key, [])
                 if not any(f is function for _, f in entries):
-                    entries.append((self._guard_function(compiled), function))
+                    entries.append((guard_function(self, compiled), function))
+                    if not any(f is function for _, f in self.slots):
+                        self._add_more(values, compiled, function)
             return function
 
         def miss(*args, **kwargs):
@@ -220,6 +201,17 @@ class Transform:
 
         self.find = find  # the function for arguments given as a tuple (every positional) and keywords
         return miss
+
+    def _add_more(self, values: dict[str, object], compiled: Compiled, function: Callable) -> None:
+        """Past the inline kinds: the dispatcher's table gets the function for these types."""
+        kinds = tuple(type(values[p]) for p in self.all_params)
+        key = kinds[0] if len(kinds) == 1 else kinds
+        entries = self.more_entries.setdefault(key, [])
+        entries.append((compiled, function))
+        first = not self.more
+        self.more[key] = more_function(self, entries)
+        if first:  # the dispatcher reads the table from now on
+            self.dispatcher.__code__ = self._compile_dispatcher().__code__
 
     @property
     def all_params(self) -> list[str]:
@@ -238,20 +230,20 @@ class Transform:
 
     dispatcher_doc = ""
 
-    def _compile_dispatcher(self) -> types.CodeType:
-        text = self._source()
+    def _compile_dispatcher(self) -> Callable:
+        text = dispatcher_source(self)
+        if self.globals is not None:
+            self.globals.update(self.spare)  # the names the inlined body reads
         cells = dict(self.cells)
-        user_cells = dict(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
-        cells.update(user_cells)
-        f = compile_function(
+        cells.update(zip(self.fn.__code__.co_freevars, self.fn.__closure__ or ()))
+        return compile_function(
             text,
             f"dispatcher {self.name}",
-            self.fn.__globals__,
+            self.fn.__globals__ if self.globals is None else self.globals,
             cells,
             self.fn.__defaults__,
             self.fn.__kwdefaults__,
         )
-        return f
 
     def _new_dispatcher(self) -> Callable:
         f = self._compile_dispatcher()
@@ -263,46 +255,28 @@ class Transform:
 
     # The first specialisation runs inside the dispatcher, saving a call: its body goes
     # under its guard, with the names it reads from its closure (np, math, helpers) read
-    # from spare cells of the dispatcher's (a function's closure cannot grow).
+    # from __T or globals of its own (a function's closure cannot grow).
     inline = True
 
-    def _inline_first(self, compiled: Compiled) -> None:
-        import ast
-
-        mine = set(self.fn.__code__.co_freevars)
-        ours = [n for n in compiled.code.co_freevars if n not in mine]
-        if len(ours) > SPARE:
-            return
-        spare = {n: f"__k{i}" for i, n in enumerate(ours)}  # locals, read from __T
-        fdef = ast.parse(compiled.text or compiled.stages.source("final")).body[0]
-        body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
-        if not isinstance(body[-1], ast.Return):  # it must not fall through to the next guard
-            body = body + [ast.Return(value=None)]
-        tree = ast.Module(body=body, type_ignores=[])
-        assigned = {
-            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-        }
-        if assigned & (set(self.cells) | mine | set(ours)) or any(
-            isinstance(n, (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom)) for n in ast.walk(tree)
-        ):
-            return
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in spare:
-                node.id = spare[node.id]
-        self.inlined = ["        " + line for line in ast.unparse(tree).splitlines()]
-        for name, local in spare.items():
-            value = compiled.cells[name]
-            self.spare[local] = cell_value(value) if isinstance(value, types.CellType) else value
+    def _fits(self, new: Callable) -> bool:
+        """Whether ``new``'s code can replace the dispatcher's: the same closure, and globals
+        it can read."""
+        return new.__code__.co_freevars == self.dispatcher.__code__.co_freevars and resolves(
+            self, new.__code__
+        )
 
     def _install(self, compiled: Compiled, function: Callable) -> None:
         self.all.append((compiled, function))
         if len(self.slots) < SLOTS:
             self.slots.append((compiled, function))
             if len(self.slots) == 1 and self.inline:
-                self._inline_first(compiled)
+                self.inlined, self.spare = inline_first(self, compiled) or (None, {})
             new = self._compile_dispatcher()
-            if new.__code__.co_freevars != self.dispatcher.__code__.co_freevars and self.inlined:
-                self.inlined, self.spare = None, {}  # the body changed which names are local: call it
+            if not self._fits(new) and self.inlined:  # the body changed which names are local: call it
+                self.inlined, self.spare = None, {}
+                new = self._compile_dispatcher()
+            if not self._fits(new):  # its guard reads a global of the module: checked in ``find``
+                self.slots.pop()
                 new = self._compile_dispatcher()
             self.dispatcher.__code__ = new.__code__
 

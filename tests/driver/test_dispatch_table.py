@@ -1,5 +1,7 @@
 """Past the kinds the dispatcher checks inline: a table, checked by the same guards."""
 
+import inspect
+
 import numpy as np
 import pytest
 from conftest import make_function
@@ -107,3 +109,101 @@ def test_repeated_jvp_calls_build_once_and_still_check_tangents():
     out, pullback = s2sad.vjp(f, x, y)
     with pytest.raises(ValueError, match="shape"):
         pullback(np.ones(3))
+
+
+def _counting_miss(t):
+    calls = []
+    miss = t.on_miss
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return miss(*args, **kwargs)
+
+    t.on_miss = counted
+    return calls
+
+
+def test_table_hits_run_without_reaching_miss():
+    def square_sum(x):
+        return np.sum(x * x)
+
+    g = s2sad.grad(square_sum)
+    t = g.__s2sad__
+    arrays = [np.linspace(0.5, 1.5, 2**d).reshape((2,) * d) for d in range(1, SLOTS + 5)]
+    arrays += [np.float64(1.5), np.arange(3.0)[:, None], np.arange(3.0)[None, :], 1.5, 2]
+    for x in arrays:
+        np.testing.assert_allclose(g(x), 2 * np.asarray(x, dtype=float))
+    calls = _counting_miss(t)
+    for _ in range(2):
+        for x in arrays:
+            np.testing.assert_allclose(g(x), 2 * np.asarray(x, dtype=float))
+    assert calls == [] and t.builds == len(arrays)
+    assert ".get(type(x), __miss)(x)" in inspect.getsource(g)
+    g(np.ones((1, 1, 1)))  # a new kind of a known type: its table function misses
+    g(np.float32(1.0))  # a new type
+    assert len(calls) == 2 and t.builds == len(arrays) + 2
+    assert g(np.float32(1.0)) == 2.0 and len(calls) == 2
+
+
+class _Float(float):
+    pass
+
+
+def test_numbers_of_each_type_go_to_their_own_program():
+    g = s2sad.grad(lambda x: x * x)
+    t = g.__s2sad__
+    values = [3.0, True, 3, np.float64(3.0), np.float32(3.0), np.array(3.0), np.int64(3), np.float16(3.0)]
+    expected = [(float, 6.0), (float, 2.0), (float, 6.0), (np.float64, 6.0), (np.float32, 6.0)]
+    expected += [(np.ndarray, 6.0), (np.float64, 6.0), (np.float16, 6.0)]
+    for _ in range(3):  # built, then inline or through the table
+        for x, (kind, value) in zip(values, expected):
+            out = g(x)
+            assert type(out) is kind and out == value, (x, out)
+        with pytest.raises(TypeError, match="_Float"):  # a subclass of float is not a float
+            g(_Float(3.0))
+    assert t.builds == len(values)
+    assert [c.param_kinds[0].type for c, _ in t.all] == [type(v) for v in values]
+
+
+def test_a_function_reading_only_modules_has_a_dispatcher_with_globals_of_its_own():
+    g = s2sad.grad(lambda x: np.sin(x) * x)
+    assert g(0.5) == np.cos(0.5) * 0.5 + np.sin(0.5)
+    assert not g.__closure__ and g.__globals__ is not _square_sum.__globals__
+    assert "np.cos(x)" in inspect.getsource(g)  # the inlined body reads np there
+
+
+def test_a_closure_read_by_the_inlined_body_stays_live():
+    def make():
+        k = 2.0
+
+        def f(x):
+            return k * x * x
+
+        def set_k(v):
+            nonlocal k
+            k = v
+
+        return f, set_k
+
+    f, set_k = make()
+    g = s2sad.grad(f)
+    assert g(1.0) == 4.0 and g.__closure__ is not None  # f's own cell, none of the dispatcher's
+    set_k(3.0)
+    assert g(1.0) == 6.0
+    set_k(np.array([1.0, 2.0]))  # another kind: the guard on k sends it elsewhere
+    with pytest.raises(s2sad.NonScalarOutputError):
+        g(1.0)
+
+
+def test_a_module_global_is_read_live_by_the_dispatcher():
+    f = make_function(
+        """
+        def f(x):
+            return helper(x) * x
+        """,
+        helper=lambda y: y + 1.0,
+    )
+    g = s2sad.grad(f)
+    assert g(2.0) == 5.0 and g.__globals__ is f.__globals__
+    f.__globals__["helper"] = lambda y: 2.0 * y  # a new function: guarded by identity
+    assert g(2.0) == 8.0
