@@ -76,9 +76,11 @@ def with_mode(
 ) -> Callable:
     """``reverse`` (the reverse-mode dispatcher of ``grad`` or ``value_and_grad``), or a
     function that computes the same by forward mode where ``mode`` says so; ``with_value``
-    for ``value_and_grad``'s ``(value, gradient)``; ``compile`` for the tangent program too."""
-    if mode == "reverse":
-        return reverse
+    for ``value_and_grad``'s ``(value, gradient)``; ``compile`` for the tangent program too
+    (with ``compile="numba"``, ``"auto"`` is reverse mode: its tape compiles to an array,
+    and one compiled sweep costs less than a call of the tangent program per input)."""
+    if mode == "reverse" or mode == "auto" and compile is not None:
+        return reverse  # compiled, a tape is an array: one reverse sweep beats a sweep per input
     f = check_function(f, api)
     names, single = wrt_names(f, wrt, api)
     positional, keyword, _ = parameters(f)
