@@ -6,14 +6,16 @@ arguments, behind a dispatcher with ``f``'s signature.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
+from types import FunctionType
 from typing import Any
 
 import numpy as np
 
 from ..driver.generated import concrete, is_generated, per_call
 from ..frontend.resolve import parameters
-from ..ir.kinds import Kind, kind_of
+from ..ir.kinds import kind_of
 from .arguments import Wrt, check_function, checked_transform, wrt_names
 from .compiling import check_compile, warn_not_compiled
 from .modes import check_mode, one_mode, with_mode
@@ -114,6 +116,10 @@ def vjp(f: Callable, *primals: Any, mode: str = "auto", compile: str | None = No
     ``compile="numba"`` is accepted; the pullback is a closure, which numba cannot return,
     so the Python code runs, with a ``CompileWarning``.
 
+    What a plain function's vjp needs besides its arguments (the checked function, its
+    transform) is found once and kept (``_known``): a repeated vjp costs a lookup, the
+    dispatcher's guards and the generated program.
+
     >>> out, pullback = vjp(lambda x, y: x * y, 2.0, 3.0)
     >>> out, pullback(1.0)
     (6.0, (3.0, 2.0))
@@ -121,6 +127,11 @@ def vjp(f: Callable, *primals: Any, mode: str = "auto", compile: str | None = No
     one_mode(mode, "vjp", "reverse", "a pullback of cotangents is reverse mode (forward mode is s2sad.jvp)")
     if check_compile(compile, "vjp"):
         warn_not_compiled("vjp", "the pullback is a closure, which numba cannot return")
+    known = _known.get(f) if type(f) is FunctionType else None
+    if known is not None and known[0] is f.__code__ and len(primals) == known[1]:
+        out, pullback = known[2](*primals)
+        return out, _checked(pullback, out)
+    given = f
     f = check_function(f, "vjp")
     f = concrete(f, primals)
     positional, keyword, _ = parameters(f)
@@ -130,21 +141,37 @@ def vjp(f: Callable, *primals: Any, mode: str = "auto", compile: str | None = No
         )
     t = checked_transform(f, tuple(range(len(positional))), "vjp", "vjp")
     out, pullback = t.dispatcher(*primals)
-    out_kind = kind_of(out)
+    if f is given and type(f) is FunctionType and not is_generated(f):  # the same for any arguments
+        _known[f] = (f.__code__, len(positional), t.dispatcher)
+    return out, _checked(pullback, out)
+
+
+_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # f -> (its code, primals, dispatcher)
+
+
+def _checked(pullback: Callable, out: object) -> Callable:
+    """``pullback``, checking first that a cotangent has the structure of ``out``."""
 
     def checked_pullback(cotangent):
-        _check_cotangent(cotangent, out, out_kind)
+        _check_cotangent(cotangent, out)
         return pullback(cotangent)
 
     checked_pullback.__doc__ = pullback.__doc__
     checked_pullback.__name__ = pullback.__name__
     checked_pullback.__wrapped__ = pullback
-    return out, checked_pullback
+    return checked_pullback
 
 
-def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -> None:
+_F64 = np.dtype(np.float64)  # the one dtype object of native float64 arrays
+
+
+def _check_cotangent(ct: object, out: object, where: str = "") -> None:
     """The cotangent has the output's structure: a number or an array of its shape for each
     number or array, a tuple or list for a tuple or list, a dict with its keys for a dict."""
+    if type(ct) is float and (type(out) is float or type(out) is np.float64):  # the common cases
+        return  # first, checked as below
+    if type(ct) is np.ndarray and type(out) is np.ndarray and ct.dtype is _F64 and ct.shape == out.shape:
+        return
     what = f"the cotangent{where}"
     if isinstance(out, (tuple, list)):
         if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
@@ -152,7 +179,7 @@ def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -
                 f"pullback: {what} must be a tuple of {len(out)} items, like the output; got {_describe(ct)}"
             )
         for i, (c, o) in enumerate(zip(ct, out)):
-            _check_cotangent(c, o, kind_of(o), f"{where}[{i}]")
+            _check_cotangent(c, o, f"{where}[{i}]")
         return
     if isinstance(out, dict):
         if not isinstance(ct, dict) or set(ct) != set(out):
@@ -160,7 +187,7 @@ def _check_cotangent(ct: object, out: object, out_kind: Kind, where: str = "") -
                 f"pullback: {what} must be a dict with the keys {sorted(out)}; got {_describe(ct)}"
             )
         for key in out:
-            _check_cotangent(ct[key], out[key], kind_of(out[key]), f"{where}[{key!r}]")
+            _check_cotangent(ct[key], out[key], f"{where}[{key!r}]")
         return
     if not kind_of(ct).is_numeric:
         raise TypeError(f"pullback: {what} must be a number or an array, got {type(ct).__name__}")

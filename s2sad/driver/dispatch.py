@@ -60,6 +60,7 @@ from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
 from .compiled import Compiled, callees_of, cell_value, table_key
 from .guards import (
+    chooser_function,
     condition,
     dispatcher_source,
     guard_function,
@@ -123,6 +124,7 @@ class Transform:
         self.set_hook("__T", ())
         self.spare: dict[str, object] = {}  # values of the names the inlined body reads
         self.inlined: list[str] | None = None  # the first specialisation's body, when inlined
+        self.choose = self._choose_first
         self.dispatcher = self._new_dispatcher()
         self.blank = self.dispatcher.__code__  # the code with no specialisation, for reset
         _live.add(self)
@@ -157,6 +159,7 @@ class Transform:
         self.dispatcher.__code__ = self.blank
         self.more.clear()
         self.more_entries.clear()
+        self.choose = self._choose_first
         self.set_hook("__T", ())
         for name in spare:
             self.globals.pop(name, None)
@@ -253,6 +256,12 @@ class Transform:
         f.__module__ = self.fn.__module__
         return f
 
+    def _choose_first(self, *args, **kwargs) -> Callable:
+        """``choose(*args, **kwargs)``: the program for these arguments, not run (``guards.
+        chooser_function``, compiled at its first call after the inline kinds change)."""
+        self.choose = chooser_function(self)
+        return self.choose(*args, **kwargs)
+
     # The first specialisation runs inside the dispatcher, saving a call: its body goes
     # under its guard, with the names it reads from its closure (np, math, helpers) read
     # from __T or globals of its own (a function's closure cannot grow).
@@ -279,6 +288,7 @@ class Transform:
                 self.slots.pop()
                 new = self._compile_dispatcher()
             self.dispatcher.__code__ = new.__code__
+            self.choose = self._choose_first
 
     # specialising ------------------------------------------------------------
     builds = 0  # specialisations built, for tests

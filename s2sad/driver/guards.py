@@ -202,6 +202,21 @@ def more_function(t: Transform, entries: list[tuple[Compiled, Callable]]) -> Cal
     return compile_function(text, f"table of {t.name}", t.fn.__globals__, cells)
 
 
+def chooser_function(t: Transform) -> Callable:
+    """A function of the dispatcher's arguments that returns the program for them (does not
+    run it): the dispatcher's inline guards, then ``find``'s table. What ``jvp`` runs, whose
+    programs take the tangents too."""
+    seen: list[object] = []
+    at = _namer(seen)
+    lines = [f"def {t.name}_choose({signature_text(t, False)}):"]
+    for compiled, function in t.slots:
+        lines += [f"    if {condition(t, compiled, at)}:", f"        return {at(function)}"]
+    keywords = ", ".join(f"{k!r}: {k}" for k in t.keyword)
+    lines.append(f"    return __find(({''.join(p + ', ' for p in t.positional)}), {{{keywords}}})")
+    cells = {**_user_cells(t), "__T": tuple(seen), "__find": t.find}
+    return compile_function("\n".join(lines) + "\n", f"chooser of {t.name}", t.fn.__globals__, cells)
+
+
 def inline_first(t: Transform, compiled: Compiled) -> tuple[list[str], dict[str, object]] | None:
     """The body of ``compiled``'s program as lines under the dispatcher's first guard, and the
     values of the names it reads from its closure (``np``, ``math``, helpers): locals

@@ -207,3 +207,25 @@ def test_a_module_global_is_read_live_by_the_dispatcher():
     assert g(2.0) == 5.0 and g.__globals__ is f.__globals__
     f.__globals__["helper"] = lambda y: 2.0 * y  # a new function: guarded by identity
     assert g(2.0) == 8.0
+
+
+def test_repeated_vjp_and_jvp_still_check_their_arguments():
+    def f(x, y):
+        return x * np.sin(y)
+
+    x = np.array([1.0, 2.0])
+    for _ in range(3):  # the first call fills what later calls find
+        out, pullback = s2sad.vjp(f, x, 0.5)
+        np.testing.assert_allclose(pullback(np.ones(2))[0], np.sin(0.5))
+        _, tangent = s2sad.jvp(f, (x, 0.5), (np.ones(2), 0))  # an int tangent for a float: converted
+        np.testing.assert_allclose(tangent, np.sin(0.5))
+        with pytest.raises(ValueError, match="shape"):
+            pullback(np.ones(3))
+        with pytest.raises(TypeError, match="primals"):
+            s2sad.vjp(f, x)
+        with pytest.raises(ValueError, match="shape"):
+            s2sad.jvp(f, (x, 0.5), (np.ones(3), 0.0))
+        with pytest.raises(ValueError, match="tangents"):
+            s2sad.jvp(f, (x, 0.5), (np.ones(2),))
+        with pytest.raises(TypeError, match="complex"):
+            s2sad.jvp(f, (x, 0.5), (np.ones(2) * 1j, 0.0))
