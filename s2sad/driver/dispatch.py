@@ -274,12 +274,17 @@ class Transform:
             self, new.__code__
         )
 
+    def _inline_first(self, compiled: Compiled) -> tuple[list[str], dict[str, object]] | None:
+        """The first specialisation's body for the dispatcher and the values it reads
+        (``guards.inline_first``); a subclass whose program is not ``compiled``'s says which."""
+        return inline_first(self, compiled)
+
     def _install(self, compiled: Compiled, function: Callable) -> None:
         self.all.append((compiled, function))
         if len(self.slots) < SLOTS:
             self.slots.append((compiled, function))
             if len(self.slots) == 1 and self.inline:
-                self.inlined, self.spare = inline_first(self, compiled) or (None, {})
+                self.inlined, self.spare = self._inline_first(compiled) or (None, {})
             new = self._compile_dispatcher()
             if not self._fits(new) and self.inlined:  # the body changed which names are local: call it
                 self.inlined, self.spare = None, {}

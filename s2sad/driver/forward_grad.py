@@ -114,9 +114,10 @@ class ForwardGradient(Transform):
         self._written[id(compiled)] = written
         return written.instantiate(self.fn)
 
-    def _inline_first(self, compiled: Compiled) -> None:
+    def _inline_first(self, compiled: Compiled) -> tuple[list[str], dict[str, object]] | None:
         if id(compiled) in self._written:  # the program that runs (not the sweeps' tangent program)
-            super()._inline_first(self._written[id(compiled)])
+            return super()._inline_first(self._written[id(compiled)])
+        return None
 
     def stages(self, values: dict[str, object]) -> Stages:
         """The stages of the program that runs for ``values``: its final stage is the one sweep

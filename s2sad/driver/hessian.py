@@ -162,15 +162,15 @@ class HessianTransform(Transform):
     suffix = "hessian"
     inline = True  # the first Hessian program's body goes into the dispatcher, where it is generated code
 
-    def _inline_first(self, compiled: Compiled) -> None:
+    def _inline_first(self, compiled: Compiled) -> tuple[list[str], dict[str, object]] | None:
         """Inline the Hessian program just built (not the gradient ``compiled`` holds), where it
         is one generated function: numbers' unrolled program, a sparse Hessian's program."""
         _, program = self.all[-1]
         text = getattr(program, "__s2sad_text__", None)
         if text is None:
-            return
+            return None
         cells = dict(zip(program.__code__.co_freevars, program.__closure__ or ()))
-        super()._inline_first(dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text))
+        return super()._inline_first(dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text))
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single
