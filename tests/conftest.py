@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import linecache
 import math
 import os
+import shutil
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -14,6 +17,12 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# s2sad's disk cache in a directory of this session's own (subprocesses inherit it): tests
+# never read what an earlier run, or the user's own cache, left
+_CACHE = tempfile.mkdtemp(prefix="s2sad-test-cache-")
+os.environ["S2SAD_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 sys.path.insert(0, str(ROOT / "examples"))
 
 _counter = itertools.count()

@@ -26,15 +26,25 @@ from .pipeline import Stages
 
 @dataclass
 class Compiled:
-    """A compiled specialisation, shareable by every function with the same code."""
+    """A compiled specialisation, shareable by every function with the same code.
 
-    stages: Stages
+    ``made`` is its stages, or (for code read back from the disk cache) the function
+    that builds them, called the first time they are asked for."""
+
+    made: Stages | Callable[[], Stages]
     code: types.CodeType
     cells: dict[str, object]  # our closure variables (np, math, helpers) and their values
     param_kinds: tuple[Kind, ...]
     ref_kinds: tuple[tuple[str, Kind], ...]  # globals and closure data read, and their kinds
     callees: tuple[tuple[str, object], ...]  # functions reached through a free name
     text: str = ""  # the source it was compiled from
+    doc: str | None = None  # its docstring, known without the stages
+
+    @property
+    def stages(self) -> Stages:
+        if not isinstance(self.made, Stages):  # two threads may both build them: the same stages
+            self.made = self.made()
+        return self.made
 
     def instantiate(self, fn: Callable) -> Callable:
         user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
@@ -46,7 +56,7 @@ class Compiled:
         )
         out.__qualname__ = self.code.co_name
         out.__kwdefaults__ = fn.__kwdefaults__
-        out.__doc__ = self.stages.final.doc
+        out.__doc__ = self.doc if self.doc is not None else self.stages.final.doc
         out.__module__ = fn.__module__
         return out
 

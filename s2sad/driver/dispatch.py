@@ -58,6 +58,7 @@ from ..frontend.resolve import Resolver, parameters
 from ..ir.kinds import UNKNOWN, Kind, kind_of
 from ..rules.instantiate import expr_kind
 from ..rules.user import on_change
+from . import diskcache
 from .compiled import Compiled, callees_of, cell_value, table_key
 from .guards import (
     chooser_function,
@@ -328,8 +329,12 @@ def lookup_or_build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> C
         for compiled in _cache.get(key, ()):
             if _fits(fn, compiled):
                 return compiled
-        with paused_gc():
-            compiled = _build(fn, request, kinds)
+        key = diskcache.disk_key(fn, request, kinds)  # None: this one does not go to disk
+        compiled = diskcache.load(key, fn, kinds, lambda: build(fn, request, kinds, CALLEES))
+        if compiled is None:
+            with paused_gc():
+                compiled = _build(fn, request, kinds)
+            diskcache.store(key, compiled, compiled.stages.aliases)
         entries = _cache.setdefault(key, [])
         entries.append(compiled)
         if len(_cache) > 2048:  # bound the memory a long session can use
@@ -362,7 +367,9 @@ def _build(fn: Callable, request: Request, kinds: dict[str, Kind]) -> Compiled:
         text, f"{stages.final.name} of {fn.__qualname__}", fn.__globals__, {**cells, **user_cells}
     )
     refs = tuple((path, kind_of(ref.value)) for path, ref in stages.refs.items())
-    return Compiled(stages, function.__code__, cells, tuple(kinds.values()), refs, callees_of(fn), text)
+    return Compiled(
+        stages, function.__code__, cells, tuple(kinds.values()), refs, callees_of(fn), text, stages.final.doc
+    )
 
 
 _transforms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -167,18 +167,22 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
     source = ir.Source(path, lines, code.co_firstlineno, getattr(fn, "__name__", "lambda"))
     if code.co_name == "<lambda>":
         return _find_lambda(fn, source), source, 0
-    try:
-        block, first = inspect.getsourcelines(fn)
-    except (OSError, TypeError) as exc:
-        raise _no_source(fn, str(exc)) from None
-    # Parse the block where it stands: for an indented `def`, an `if 1:`
-    # header makes it valid, keeps its columns, and shifts lines by one.
-    indented = block[0][:1] in (" ", "\t")
-    text = ("if 1:\n" if indented else "") + "".join(block)
-    try:
-        module = gast.parse(text)
-    except SyntaxError as exc:
-        raise _no_source(fn, f"its source does not parse ({exc.msg})") from None
+    module = _quick_block(code, lines)
+    if module is not None:
+        module, first, indented = module
+    else:
+        try:
+            block, first = inspect.getsourcelines(fn)
+        except (OSError, TypeError) as exc:
+            raise _no_source(fn, str(exc)) from None
+        # Parse the block where it stands: for an indented `def`, an `if 1:`
+        # header makes it valid, keeps its columns, and shifts lines by one.
+        indented = block[0][:1] in (" ", "\t")
+        text = ("if 1:\n" if indented else "") + "".join(block)
+        try:
+            module = gast.parse(text)
+        except SyntaxError as exc:
+            raise _no_source(fn, f"its source does not parse ({exc.msg})") from None
     node = module.body[0].body[0] if indented else module.body[0]
     offset = first - 1 - indented
     if isinstance(node, gast.AsyncFunctionDef):
@@ -201,6 +205,46 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
         )
     source.firstline = first
     return node, source, offset
+
+
+def _quick_block(code: types.CodeType, lines: list[str]) -> tuple[gast.Module, int, bool] | None:
+    """The ``def`` block read off the code object's positions (its first line, the last line
+    any instruction of it or of code inside it ends on), parsed: what ``inspect`` finds by
+    tokenising the file, without the tokeniser (whose start-up is most of a first call's
+    cost). ``None`` where that is not sure to be the block: the caller asks ``inspect``.
+    Whatever block is read, ``runs_as`` checks it compiles to the code that runs."""
+    if not hasattr(code, "co_positions"):  # Python 3.10: lines without their ends
+        return None
+    first = code.co_firstlineno
+    last = _last_line(code)
+    if last is None or not 0 < first <= last <= len(lines):
+        return None
+    block = lines[first - 1 : last]
+    if not block[0].lstrip().startswith(("def ", "@")):
+        return None
+    indented = block[0][:1] in (" ", "\t")
+    try:
+        module = gast.parse(("if 1:\n" if indented else "") + "".join(block))
+    except SyntaxError:
+        return None
+    node = module.body[0].body[0] if indented else module.body[0]
+    following = lines[last] if last < len(lines) else ""
+    depth = len(block[0]) - len(block[0].lstrip())
+    if following.strip() and len(following) - len(following.lstrip()) > depth:
+        return None  # the next line is still inside the def: a statement with no instructions
+    if not isinstance(node, gast.FunctionDef) or len(module.body) != 1:
+        return None
+    return module, first, indented
+
+
+def _last_line(code: types.CodeType) -> int | None:
+    ends = [end for _, end, _, _ in code.co_positions() if end is not None]
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            inner = _last_line(c)
+            if inner is not None:
+                ends.append(inner)
+    return max(ends, default=None)
 
 
 _module_trees: dict[tuple[str, int], gast.Module] = {}
