@@ -86,7 +86,7 @@ class ForwardGradient(Transform):
         self._check_scalar(stages, values)
         tangents = [p.name for p in stages.final.params if p.name not in self.all_params]
         kinds = dict(stages.kinds)  # with the kinds of the tangents along each direction
-        program = unroll.unrolled(stages.final, tangents, kinds, self.single, self.with_value)
+        program = unroll.unrolled(stages.final, tangents, kinds, self.single, self.with_value, True)
         if program is None:
             return self._sweeps(compiled.instantiate(self.fn), tangents)
         program = ir.replace(

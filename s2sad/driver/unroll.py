@@ -35,7 +35,7 @@ def logistic_jvp(r, x, r_dot, x_dot):
         x_1 = v1 * v2
     # return x
     return x_1, x_1_dot
->>> both = unrolled(tangent.final, ["r_dot", "x_dot"], dict(tangent.kinds), False, value=True)
+>>> both = unrolled(tangent.final, ["r_dot", "x_dot"], dict(tangent.kinds), False, True, True)
 >>> print(function_source(both), end="")  # doctest: +ELLIPSIS
 def logistic_jvp(r, x):
     ...
@@ -76,17 +76,22 @@ from .batch import Batcher, NotBatchable
 
 
 def unrolled(
-    fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool, value: bool = False
+    fn: ir.Function,
+    tangents: list[str],
+    kinds: dict[str, Kind],
+    single: bool,
+    value: bool = False,
+    one_output: bool = False,
 ) -> ir.Function | None:
     """``fn`` (a tangent program of numbers) along every unit direction of its tangent
     parameters ``tangents``, in one function: the primal part once, the tangent part once
     per direction, with the tangents that are zero along a direction left out. It returns
     the rows of the Jacobian of ``fn``'s tuple of outputs (the element itself if
-    ``single``), or for one output its row (a tuple, one entry per direction; the entry
-    itself if ``single``); with ``value``, ``(value, rows)``. None if the program does
-    something to a tangent other than arithmetic on numbers."""
+    ``single``), or, with ``one_output``, for one number output its row (a tuple, one
+    entry per direction; the entry itself if ``single``); with ``value``, ``(value, rows)``.
+    None if the program does something to a tangent other than arithmetic on numbers."""
     try:
-        return _Unroller(fn, tangents, kinds, single, value).run()
+        return _Unroller(fn, tangents, kinds, single, value, one_output).run()
     except NotBatchable:
         return None
 
@@ -96,9 +101,16 @@ Along = dict[str, Expr | None]  # a tangent's value along one direction, None wh
 
 class _Unroller(Batcher):
     def __init__(
-        self, fn: ir.Function, tangents: list[str], kinds: dict[str, Kind], single: bool, value: bool
+        self,
+        fn: ir.Function,
+        tangents: list[str],
+        kinds: dict[str, Kind],
+        single: bool,
+        value: bool,
+        one_output: bool,
     ):
         super().__init__(fn, tangents, kinds)
+        self.one_output = one_output
         self.params = tangents
         self.single, self.value = single, value
         self.taken = ir.names_in_function(fn) | {p.name for p in fn.params}
@@ -222,6 +234,8 @@ class _Unroller(Batcher):
             raise NotBatchable("a program that does not return (value, tangent)")
         primal, outs = value.args
         several = isinstance(outs, Call) and outs.op is ir.TUPLE
+        if not several and not (self.one_output and self.kind(outs).is_scalar):
+            raise NotBatchable("a tangent that is not a tuple")
         rows = []
         for out in outs.args if several else (outs,):
             row = []
