@@ -254,7 +254,7 @@ def _settled(body: list[ir.Stmt]) -> list[ir.Stmt]:
     out: list[ir.Stmt] = []
     fresh: dict[str, bool] = {}  # arrays made as zeros here: updated yet?
     for stmt in body:
-        name = getattr(stmt, "target", Name("")).id
+        name = stmt.target.id if isinstance(stmt, (ir.Assign, ir.SetItem)) else ""
         reads = {*ir.names_in(stmt.value), *ir.names_in(stmt.index)} if isinstance(stmt, ir.SetItem) else ()
         if isinstance(stmt, ir.Assign) and not stmt.accumulate and filled(stmt.value, np.zeros):
             fresh[name] = False
