@@ -170,7 +170,8 @@ class HessianTransform(Transform):
         if text is None:
             return None
         cells = dict(zip(program.__code__.co_freevars, program.__closure__ or ()))
-        return super()._inline_first(dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text))
+        program_compiled = dataclasses.replace(compiled, code=program.__code__, cells=cells, text=text)
+        return super()._inline_first(program_compiled)
 
     def __init__(self, fn: Callable, names: tuple[str, ...], single: bool):
         self.names, self.single = names, single

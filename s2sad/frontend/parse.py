@@ -169,7 +169,7 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
         return _find_lambda(fn, source), source, 0
     module = _quick_block(code, lines)
     if module is not None:
-        module, first, indented = module
+        module, first, indented, block = module
     else:
         try:
             block, first = inspect.getsourcelines(fn)
@@ -207,7 +207,7 @@ def _find_source(fn: Callable) -> tuple[gast.AST, ir.Source, int]:
     return node, source, offset
 
 
-def _quick_block(code: types.CodeType, lines: list[str]) -> tuple[gast.Module, int, bool] | None:
+def _quick_block(code: types.CodeType, lines: list[str]) -> tuple[gast.Module, int, bool, list[str]] | None:
     """The ``def`` block read off the code object's positions (its first line, the last line
     any instruction of it or of code inside it ends on), parsed: what ``inspect`` finds by
     tokenising the file, without the tokeniser (whose start-up is most of a first call's
@@ -234,7 +234,7 @@ def _quick_block(code: types.CodeType, lines: list[str]) -> tuple[gast.Module, i
         return None  # the next line is still inside the def: a statement with no instructions
     if not isinstance(node, gast.FunctionDef) or len(module.body) != 1:
         return None
-    return module, first, indented
+    return module, first, indented, block
 
 
 def _last_line(code: types.CodeType) -> int | None:
