@@ -16,6 +16,7 @@ is not used.
 >>> from s2sad.ir.kinds import kind_of
 >>> def f(x):
 ...     return math.sin(x) * SCALE
+>>> f.__module__ = "__main__"  # a doctest runs in s2sad's module: f as a user's function
 >>> SCALE = 2.0
 >>> a = digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)})
 >>> SCALE = 3.0  # a global the code reads: another digest

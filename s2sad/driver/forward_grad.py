@@ -107,7 +107,7 @@ class ForwardGradient(Transform):
         )
         written = dataclasses.replace(
             compiled,
-            stages=dataclasses.replace(stages, final=program, kinds=kinds),
+            made=dataclasses.replace(stages, final=program, kinds=kinds),
             code=function.__code__,
             text=text,
         )
