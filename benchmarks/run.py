@@ -148,7 +148,8 @@ def worker(name: str, quick: bool, systems: list[str]) -> dict:
     if case.kind == "grad" and len(case.wrt) == 1 and isinstance(args[case.wrt[0]], float):
         # one float in: forward mode (``derivative``) needs no tape, like the hand-written code
         add("s2sad forward", lambda: (s2sad.derivative(f, wrt=case.wrt[0]), args))
-    add("s2sad numba", lambda: setup_s2sad(case, args, compile="numba"))
+    if case.kind == "grad":  # Hessians are not compiled yet (they would run as Python, with a warning)
+        add("s2sad numba", lambda: setup_s2sad(case, args, compile="numba"))
     add("autograd", lambda: setup_autograd(case, args))
     add("jax", lambda: setup_jax(case, args, jit=False))
     add("jax.jit", lambda: setup_jax(case, args, jit=True))
