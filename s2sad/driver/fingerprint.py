@@ -4,12 +4,12 @@ A derivative is a function of the text of the user's function and of everything
 the transformer reads while it builds it: the helpers it inlines (their text, and
 what they read in turn), the classes whose methods it inlines, the values of the
 globals and closure variables the code names, the kinds of the arguments, the
-request, and s2sad itself. ``digest(fn, request, kinds)`` walks what ``fn`` names
+request, and s2sad itself. ``function_digest(fn, request, kinds)`` walks what ``fn`` names
 (its code's names, its nested code's, its closure), following every function of
 the user's the same way, and hashes it all; ``None`` when something is met that
 cannot be described soundly (an object of the user's, a function s2sad returned, a
-large array), or when the user has registered a rule of their own: then the disk
-is not used.
+large array); ``digest`` is also ``None`` when the user has registered a rule of
+their own. Where it is ``None``, the disk is not used.
 
 >>> import math
 >>> from s2sad.derive.request import Request
@@ -18,10 +18,10 @@ is not used.
 ...     return math.sin(x) * SCALE
 >>> f.__module__ = "__main__"  # a doctest runs in s2sad's module: f as a user's function
 >>> SCALE = 2.0
->>> a = digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)})
+>>> a = function_digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)})
 >>> SCALE = 3.0  # a global the code reads: another digest
->>> b = digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)})
->>> len(a), a != b, digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)}) == b
+>>> b = function_digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)})
+>>> len(a), a != b, function_digest(f, Request("grad", ("x",)), {"x": kind_of(1.0)}) == b
 (64, True, True)
 """
 
@@ -56,8 +56,11 @@ class Unkeyable(Exception):
 def digest(fn: Callable, request: Request, kinds: dict[str, Kind]) -> str | None:
     """The hex digest of everything ``fn``'s derivative for ``request`` and ``kinds`` is
     made from, or ``None`` when the disk cache must not be used for it."""
-    if user_rules():
-        return None
+    return None if user_rules() else function_digest(fn, request, kinds)
+
+
+def function_digest(fn: Callable, request: Request, kinds: dict[str, Kind]) -> str | None:
+    """``digest`` without the check for user rules: what ``fn`` and s2sad make it from."""
     walk = _Walk()
     try:
         parts = [

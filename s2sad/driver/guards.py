@@ -231,8 +231,8 @@ def inline_first(t: Transform, compiled: Compiled) -> tuple[list[str], dict[str,
     else:  # a builtin read from a cell (``float``) is read as the builtin
         known = builtin_names(t.globals)
         ours = [n for n in ours if not (n in known and cell_value(as_cell(compiled.cells[n])) is known[n])]
-        if set(ours) & (set(known) | {"__miss", "__T", "__builtins__"}):
-            return None
+        if set(ours) & (set(known) | {"__miss", "__T", "__builtins__", compiled.code.co_name}):
+            return None  # (a recursive program reads its own name, which the dispatcher has too)
         spare = {n: n for n in ours}
     fdef = ast.parse(compiled.text or compiled.stages.source("final")).body[0]
     body = fdef.body[1:] if ast.get_docstring(fdef) is not None else fdef.body
